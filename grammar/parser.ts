@@ -1,0 +1,655 @@
+import { CstParser, type CstNode } from 'chevrotain';
+import * as T from './tokens.js';
+
+/**
+ * The secpol grammar: rules only, no actions (the CST is turned into the AST by src/syntax/to-ast.ts).
+ * Each rule is commented with its production; docs/grammar.ebnf is generated from this parser.
+ */
+export class SecpolParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full' });
+    this.performSelfAnalysis();
+  }
+
+  // file := importDecl* (policyDecl | networkDecl)*
+  public file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.importDecl));
+    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.policyDecl) }, { ALT: () => this.SUBRULE(this.networkDecl) }]));
+  });
+
+  // importDecl := 'import' String
+  private importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.KwImport);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  // policyDecl := 'policy' name '{' policyItem* '}'
+  private policyDecl = this.RULE('policyDecl', () => {
+    this.CONSUME(T.KwPolicy);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.policyItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // policyItem := metaItem | scopeItem | omitItem | ruleDecl | podSecurityDecl | exceptionDecl
+  private policyItem = this.RULE('policyItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.metaItem) },
+      { ALT: () => this.SUBRULE(this.scopeItem) },
+      { ALT: () => this.SUBRULE(this.omitItem) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.podSecurityDecl) },
+      { ALT: () => this.SUBRULE(this.exceptionDecl) },
+    ]);
+  });
+
+  // metaItem := ('title' | 'description' | 'category') String | 'severity' name | 'mode' name
+  private metaItem = this.RULE('metaItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.KwTitle) },
+            { ALT: () => this.CONSUME(T.KwDescription) },
+            { ALT: () => this.CONSUME(T.KwCategory) },
+          ]);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(T.KwSeverity) }, { ALT: () => this.CONSUME(T.KwMode) }]);
+          this.SUBRULE(this.name);
+        },
+      },
+    ]);
+  });
+
+  // scopeItem := 'applies' 'to' kindTarget
+  //            | ('in' | 'except') 'namespaces' stringList
+  //            | 'where' 'namespace'? 'labels' labelTests
+  //            | 'on' name (',' name)*
+  private scopeItem = this.RULE('scopeItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwApplies);
+          this.CONSUME(T.KwTo);
+          this.SUBRULE(this.kindTarget);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.KwIn) }, { ALT: () => this.CONSUME(T.KwExcept) }]);
+          this.CONSUME(T.KwNamespaces);
+          this.SUBRULE(this.stringList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwWhere);
+          this.OPTION(() => this.CONSUME(T.KwNamespace));
+          this.CONSUME(T.KwLabels);
+          this.SUBRULE(this.labelTests);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwOn);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.name) });
+        },
+      },
+    ]);
+  });
+
+  // kindTarget := 'pods' | String name (',' name)*      (an apiVersion, then kinds)
+  private kindTarget = this.RULE('kindTarget', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.KwPods) },
+      {
+        ALT: () => {
+          this.CONSUME(T.StringLiteral);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.name) });
+        },
+      },
+    ]);
+  });
+
+  // omitItem := 'omit' 'from' name (',' name)* 'because' String
+  private omitItem = this.RULE('omitItem', () => {
+    this.CONSUME(T.KwOmit);
+    this.CONSUME(T.KwFrom);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.name) });
+    this.CONSUME(T.KwBecause);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  // labelTests := labelTest ('and' labelTest)*
+  private labelTests = this.RULE('labelTests', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.KwAnd, DEF: () => this.SUBRULE(this.labelTest) });
+  });
+
+  // labelTest := labelKey ('=' String | '!=' String | 'not'? 'in' valueList | 'exists' | 'is' 'absent')
+  private labelTest = this.RULE('labelTest', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.StringLiteral) }, { ALT: () => this.CONSUME(T.Word) }]);
+    this.OR2([
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.NotEquals) }]);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.KwNot));
+          this.CONSUME(T.KwIn);
+          this.SUBRULE(this.valueList);
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwExists) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwIs);
+          this.CONSUME(T.KwAbsent);
+        },
+      },
+    ]);
+  });
+
+  // ruleDecl := 'rule' name '{' ruleItem* '}'
+  private ruleDecl = this.RULE('ruleDecl', () => {
+    this.CONSUME(T.KwRule);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.ruleItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // ruleItem := ('require' | 'forbid' | 'when') predicate | ('title' | 'description' | 'message') String
+  //           | 'applies' 'to' kindTarget | omitItem
+  private ruleItem = this.RULE('ruleItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.KwRequire) },
+            { ALT: () => this.CONSUME(T.KwForbid) },
+            { ALT: () => this.CONSUME(T.KwWhen) },
+          ]);
+          this.SUBRULE(this.predicate);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([
+            { ALT: () => this.CONSUME(T.KwTitle) },
+            { ALT: () => this.CONSUME(T.KwDescription) },
+            { ALT: () => this.CONSUME(T.KwMessage) },
+          ]);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwApplies);
+          this.CONSUME(T.KwTo);
+          this.SUBRULE(this.kindTarget);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.omitItem) },
+    ]);
+  });
+
+  // predicate := conjunction ('or' conjunction)*
+  private predicate = this.RULE('predicate', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.KwOr, DEF: () => this.SUBRULE(this.conjunction) });
+  });
+
+  // conjunction := negation ('and' negation)*
+  private conjunction = this.RULE('conjunction', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.KwAnd, DEF: () => this.SUBRULE(this.negation) });
+  });
+
+  // negation := 'not' negation | primary
+  private negation = this.RULE('negation', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNot);
+          this.SUBRULE(this.negation);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  // primary := '(' predicate ')' | quantified | comparison
+  private primary = this.RULE('primary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.predicate);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.quantified) },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  // quantified := ('any' | 'every' | 'no') domain 'has' primary
+  private quantified = this.RULE('quantified', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.KwAny) },
+      { ALT: () => this.CONSUME(T.KwEvery) },
+      { ALT: () => this.CONSUME(T.KwNo) },
+    ]);
+    this.SUBRULE(this.domain);
+    this.CONSUME(T.KwHas);
+    this.SUBRULE(this.primary);
+  });
+
+  // domain := ('app' | 'init' | 'ephemeral')? 'container' | 'volume' | 'port' | 'env' | 'rbac' 'rule'
+  //         | 'subject' | 'item' 'in' path
+  private domain = this.RULE('domain', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OPTION(() =>
+            this.OR2([
+              { ALT: () => this.CONSUME(T.KwApp) },
+              { ALT: () => this.CONSUME(T.KwInit) },
+              { ALT: () => this.CONSUME(T.KwEphemeral) },
+            ]),
+          );
+          this.CONSUME(T.KwContainer);
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwVolume) },
+      { ALT: () => this.CONSUME(T.KwPort) },
+      { ALT: () => this.CONSUME(T.KwEnv) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwRbac);
+          this.CONSUME(T.KwRule);
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwSubject) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwItem);
+          this.CONSUME(T.KwIn);
+          this.SUBRULE(this.path);
+        },
+      },
+    ]);
+  });
+
+  // comparison := 'effective'? path test
+  private comparison = this.RULE('comparison', () => {
+    this.OPTION(() => this.CONSUME(T.KwEffective));
+    this.SUBRULE(this.path);
+    this.SUBRULE(this.test);
+  });
+
+  // test := ('=' | '!=' | '<' | '<=' | '>' | '>=') value
+  //       | 'not'? 'in' valueList | 'not'? 'matches' 'regex'? String
+  //       | 'exists' | 'is' 'not'? ('absent' | 'empty')
+  //       | 'contains' ('only' valueList | 'none' 'of' valueList | 'any' 'of' valueList | value)
+  private test = this.RULE('test', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Equals) },
+            { ALT: () => this.CONSUME(T.NotEquals) },
+            { ALT: () => this.CONSUME(T.LessEquals) },
+            { ALT: () => this.CONSUME(T.GreaterEquals) },
+            { ALT: () => this.CONSUME(T.Less) },
+            { ALT: () => this.CONSUME(T.Greater) },
+          ]);
+          this.SUBRULE(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.KwNot));
+          this.OR3([
+            {
+              ALT: () => {
+                this.CONSUME(T.KwIn);
+                this.SUBRULE(this.valueList);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.KwMatches);
+                this.OPTION2(() => this.CONSUME(T.KwRegex));
+                this.CONSUME(T.StringLiteral);
+              },
+            },
+          ]);
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwExists) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwIs);
+          this.OPTION3(() => this.CONSUME2(T.KwNot));
+          this.OR4([{ ALT: () => this.CONSUME(T.KwAbsent) }, { ALT: () => this.CONSUME(T.KwEmpty) }]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwContains);
+          this.OR5([
+            {
+              ALT: () => {
+                this.CONSUME(T.KwOnly);
+                this.SUBRULE2(this.valueList);
+              },
+            },
+            {
+              ALT: () => {
+                this.OR6([{ ALT: () => this.CONSUME(T.KwNone) }, { ALT: () => this.CONSUME(T.KwAny) }]);
+                this.CONSUME(T.KwOf);
+                this.SUBRULE3(this.valueList);
+              },
+            },
+            { ALT: () => this.SUBRULE2(this.value) },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  // path := PathStart ('.' Word | '[' String ']')*
+  private path = this.RULE('path', () => {
+    this.CONSUME(T.PathStart);
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.Word);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.CONSUME(T.StringLiteral);
+            this.CONSUME(T.RBracket);
+          },
+        },
+      ]),
+    );
+  });
+
+  // value := String | Number | Quantity | 'true' | 'false'
+  private value = this.RULE('value', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.QuantityLiteral) },
+      { ALT: () => this.CONSUME(T.KwTrue) },
+      { ALT: () => this.CONSUME(T.KwFalse) },
+    ]);
+  });
+
+  // valueList := '[' (value (',' value)*)? ']'
+  private valueList = this.RULE('valueList', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.value) });
+    this.CONSUME(T.RBracket);
+  });
+
+  // stringList := String (',' String)*
+  private stringList = this.RULE('stringList', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.StringLiteral) });
+  });
+
+  // podSecurityDecl := ('enforce' | 'audit' | 'warn') 'pod-security' name ('version' (Version | 'latest'))?
+  // (the mode words are plain names: `mode enforce` uses them too)
+  private podSecurityDecl = this.RULE('podSecurityDecl', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.KwPodSecurity);
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(T.KwVersion);
+      this.OR([{ ALT: () => this.CONSUME(T.VersionLiteral) }, { ALT: () => this.CONSUME(T.KwLatest) }]);
+    });
+  });
+
+  // exceptionDecl := 'exception' name '{' exceptionItem* '}'
+  private exceptionDecl = this.RULE('exceptionDecl', () => {
+    this.CONSUME(T.KwException);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.exceptionItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // exceptionItem := ('namespaces' | 'images') stringList | 'workloads' workloadRef (',' workloadRef)*
+  //                | ('controls' | 'rules') name (',' name)* | 'reason' String | 'expires' Date
+  private exceptionItem = this.RULE('exceptionItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.KwNamespaces) }, { ALT: () => this.CONSUME(T.KwImages) }]);
+          this.SUBRULE(this.stringList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwWorkloads);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.workloadRef) });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(T.KwControls) }, { ALT: () => this.CONSUME(T.KwRules) }]);
+          this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.name) });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwReason);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwExpires);
+          this.CONSUME(T.DateLiteral);
+        },
+      },
+    ]);
+  });
+
+  // workloadRef := name String        (a kind, then "namespace/name")
+  private workloadRef = this.RULE('workloadRef', () => {
+    this.SUBRULE(this.name);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  // networkDecl := 'network' name '{' networkItem* '}'
+  private networkDecl = this.RULE('networkDecl', () => {
+    this.CONSUME(T.KwNetwork);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.networkItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // networkItem := ('title' | 'description') String | 'namespace' String | workloadDecl | defaultDeny
+  //              | allowDns | allowFlow
+  private networkItem = this.RULE('networkItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.KwTitle) }, { ALT: () => this.CONSUME(T.KwDescription) }]);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNamespace);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.workloadDecl) },
+      { ALT: () => this.SUBRULE(this.defaultDeny) },
+      { ALT: () => this.SUBRULE(this.allowDns) },
+      { ALT: () => this.SUBRULE(this.allowFlow) },
+    ]);
+  });
+
+  // workloadDecl := 'workload' name 'in' 'namespace' String 'with' 'labels' labelPairs ('ports' namedPort (',' namedPort)*)?
+  private workloadDecl = this.RULE('workloadDecl', () => {
+    this.CONSUME(T.KwWorkload);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.KwIn);
+    this.CONSUME(T.KwNamespace);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.KwWith);
+    this.CONSUME(T.KwLabels);
+    this.SUBRULE(this.labelTests);
+    this.OPTION(() => {
+      this.CONSUME(T.KwPorts);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.namedPort) });
+    });
+  });
+
+  // namedPort := name '=' portSpec            (http = tcp 8080)
+  private namedPort = this.RULE('namedPort', () => {
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.portSpec);
+  });
+
+  // defaultDeny := 'default' 'deny' direction ('and' direction)? 'in' 'namespaces' stringList
+  private defaultDeny = this.RULE('defaultDeny', () => {
+    this.CONSUME(T.KwDefault);
+    this.CONSUME(T.KwDeny);
+    this.AT_LEAST_ONE_SEP({ SEP: T.KwAnd, DEF: () => this.SUBRULE(this.direction) });
+    this.CONSUME(T.KwIn);
+    this.CONSUME(T.KwNamespaces);
+    this.SUBRULE(this.stringList);
+  });
+
+  // direction := 'ingress' | 'egress'
+  private direction = this.RULE('direction', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.KwIngress) }, { ALT: () => this.CONSUME(T.KwEgress) }]);
+  });
+
+  // allowDns := 'allow' 'dns' 'in' 'namespaces' stringList
+  private allowDns = this.RULE('allowDns', () => {
+    this.CONSUME(T.KwAllow);
+    this.CONSUME(T.KwDns);
+    this.CONSUME(T.KwIn);
+    this.CONSUME(T.KwNamespaces);
+    this.SUBRULE(this.stringList);
+  });
+
+  // allowFlow := 'allow' 'from' peer 'to' peer ('on' portSpec (',' portSpec)*)?
+  private allowFlow = this.RULE('allowFlow', () => {
+    this.CONSUME(T.KwAllow);
+    this.CONSUME(T.KwFrom);
+    this.SUBRULE(this.peer);
+    this.CONSUME(T.KwTo);
+    this.SUBRULE2(this.peer);
+    this.OPTION(() => {
+      this.CONSUME(T.KwOn);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.portSpec) });
+    });
+  });
+
+  // peer := 'workload' name
+  //       | 'pods' ('where' labelTests)? peerNamespace?
+  //       | 'namespace' String | 'namespaces' 'where' labelTests
+  //       | 'cidr' String ('except' stringList)?
+  private peer = this.RULE('peer', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwWorkload);
+          this.SUBRULE(this.name);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwPods);
+          this.OPTION(() => {
+            this.CONSUME(T.KwWhere);
+            this.SUBRULE(this.labelTests);
+          });
+          this.OPTION2(() => this.SUBRULE(this.peerNamespace));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNamespace);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNamespaces);
+          this.CONSUME2(T.KwWhere);
+          this.SUBRULE2(this.labelTests);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwCidr);
+          this.CONSUME2(T.StringLiteral);
+          this.OPTION3(() => {
+            this.CONSUME(T.KwExcept);
+            this.SUBRULE(this.stringList);
+          });
+        },
+      },
+    ]);
+  });
+
+  // peerNamespace := 'in' 'namespace' String | 'in' 'namespaces' 'where' labelTests
+  private peerNamespace = this.RULE('peerNamespace', () => {
+    this.CONSUME(T.KwIn);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNamespace);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNamespaces);
+          this.CONSUME(T.KwWhere);
+          this.SUBRULE(this.labelTests);
+        },
+      },
+    ]);
+  });
+
+  // portSpec := name (Number | Range | String)          (tcp 443, udp 53, tcp 8000-9000, tcp "http")
+  private portSpec = this.RULE('portSpec', () => {
+    this.SUBRULE(this.name);
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.RangeLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+
+  // name := Word
+  private name = this.RULE('name', () => {
+    this.CONSUME(T.Word);
+  });
+}
+
+/** One parser instance is reused (Chevrotain's self-analysis is expensive). */
+export const secpolParser = new SecpolParser();
+export type { CstNode };

@@ -1,0 +1,174 @@
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/**
+ * Tokens of the secpol language. Keywords are matched only as whole words (`longer_alt: Identifier`),
+ * so `policy-name` or `envFrom` stay identifiers. Every keyword is also a `Word`, so field paths and
+ * names may use them (`metadata.namespace`, `rule env`), while the predicate starters stay reserved.
+ */
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
+
+/** Any name-like token: identifiers and every keyword. */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA });
+/** A word that may start a field path: everything but the predicate starters (not, any, every, no, effective). */
+export const PathStart = createToken({ name: 'PathStart', pattern: Lexer.NA, categories: [Word] });
+
+/** kebab-case or camelCase names; a hyphen may not start or end a name. */
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?/,
+  categories: [PathStart],
+});
+
+const keywords: TokenType[] = [];
+function keyword(word: string, reservedInPaths = false): TokenType {
+  const token = createToken({
+    name: `Kw${word.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}`,
+    pattern: new RegExp(`${word}(?![A-Za-z0-9_-]*[A-Za-z0-9_])`),
+    longer_alt: Identifier,
+    categories: [reservedInPaths ? Word : PathStart],
+  });
+  keywords.push(token);
+  return token;
+}
+
+// Longer keywords first where one is a prefix of another (the regex lookahead already stops `in` matching `init`).
+export const KwPodSecurity = keyword('pod-security');
+export const KwImport = keyword('import');
+export const KwPolicy = keyword('policy');
+export const KwNetwork = keyword('network');
+export const KwTitle = keyword('title');
+export const KwDescription = keyword('description');
+export const KwSeverity = keyword('severity');
+export const KwCategory = keyword('category');
+export const KwMode = keyword('mode');
+export const KwApplies = keyword('applies');
+export const KwTo = keyword('to');
+export const KwPods = keyword('pods');
+export const KwNamespaces = keyword('namespaces');
+export const KwNamespace = keyword('namespace');
+export const KwExcept = keyword('except');
+export const KwWhere = keyword('where');
+export const KwLabels = keyword('labels');
+export const KwOn = keyword('on');
+export const KwRule = keyword('rule');
+export const KwRequire = keyword('require');
+export const KwForbid = keyword('forbid');
+export const KwWhen = keyword('when');
+export const KwMessage = keyword('message');
+export const KwOmit = keyword('omit');
+export const KwFrom = keyword('from');
+export const KwBecause = keyword('because');
+export const KwException = keyword('exception');
+export const KwImages = keyword('images');
+export const KwWorkloads = keyword('workloads');
+export const KwControls = keyword('controls');
+export const KwRules = keyword('rules');
+export const KwReason = keyword('reason');
+export const KwExpires = keyword('expires');
+export const KwVersion = keyword('version');
+export const KwLatest = keyword('latest');
+export const KwAnd = keyword('and');
+export const KwOr = keyword('or');
+export const KwNot = keyword('not', true);
+export const KwAny = keyword('any', true);
+export const KwEvery = keyword('every', true);
+export const KwNo = keyword('no', true);
+export const KwEffective = keyword('effective', true);
+export const KwHas = keyword('has');
+export const KwContainer = keyword('container');
+export const KwApp = keyword('app');
+export const KwInit = keyword('init');
+export const KwEphemeral = keyword('ephemeral');
+export const KwVolume = keyword('volume');
+export const KwPort = keyword('port');
+export const KwEnv = keyword('env');
+export const KwRbac = keyword('rbac');
+export const KwSubject = keyword('subject');
+export const KwItem = keyword('item');
+export const KwIn = keyword('in');
+export const KwIs = keyword('is');
+export const KwAbsent = keyword('absent');
+export const KwEmpty = keyword('empty');
+export const KwExists = keyword('exists');
+export const KwMatches = keyword('matches');
+export const KwRegex = keyword('regex');
+export const KwContains = keyword('contains');
+export const KwOnly = keyword('only');
+export const KwNone = keyword('none');
+export const KwOf = keyword('of');
+export const KwTrue = keyword('true');
+export const KwFalse = keyword('false');
+export const KwWorkload = keyword('workload');
+export const KwWith = keyword('with');
+export const KwPorts = keyword('ports');
+export const KwDefault = keyword('default');
+export const KwDeny = keyword('deny');
+export const KwIngress = keyword('ingress');
+export const KwEgress = keyword('egress');
+export const KwAllow = keyword('allow');
+export const KwDns = keyword('dns');
+export const KwCidr = keyword('cidr');
+
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=/ });
+export const LessEquals = createToken({ name: 'LessEquals', pattern: /<=/ });
+export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: />=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+
+/** "…" with \" \\ \n \t \uXXXX escapes; a raw line break ends it (reported as SP0003 by the lexer stage). */
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+/** YYYY-MM-DD, for exception expiry. */
+export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}(?![0-9A-Za-z])/ });
+/** v1.N, a Kubernetes minor version for pod-security. */
+export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /v\d+\.\d+(?![0-9A-Za-z])/, longer_alt: Identifier });
+/** 8000-9000, a port range. */
+export const RangeLiteral = createToken({ name: 'RangeLiteral', pattern: /\d+-\d+(?![0-9A-Za-z])/ });
+/** A Kubernetes quantity with a suffix: 512Mi, 500m, 1.5Gi, 2e3. */
+export const QuantityLiteral = createToken({
+  name: 'QuantityLiteral',
+  pattern: /\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE]\d+)(?![0-9A-Za-z])/,
+});
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /-?\d+(?:\.\d+)?(?![0-9A-Za-z])/ });
+
+/** Lexing order matters: literals before the shorter tokens they contain, keywords before Identifier. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLiteral,
+  DateLiteral,
+  VersionLiteral,
+  RangeLiteral,
+  QuantityLiteral,
+  NumberLiteral,
+  ...keywords,
+  Identifier,
+  Word,
+  PathStart,
+  LBrace,
+  RBrace,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Dot,
+  NotEquals,
+  LessEquals,
+  GreaterEquals,
+  Less,
+  Greater,
+  Equals,
+];
+
+export const secpolLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

@@ -1,0 +1,2 @@
+export { SourceFile, spanOf, joinSpans, formatLocation, formatLine, type Span } from './source-file.js';
+export { codeFrame } from './code-frame.js';

@@ -1,0 +1,87 @@
+import type { IRecognitionException, IToken } from 'chevrotain';
+import type { FileCstNode } from '../../grammar/cst.generated.js';
+import { secpolParser } from '../../grammar/parser.js';
+import { secpolLexer } from '../../grammar/tokens.js';
+import { diagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
+import { spanOf, type SourceFile } from '../source/index.js';
+import type { FileAst } from './ast.js';
+import { toAst } from './to-ast.js';
+
+/** What each grammar rule expects, for the hint under a syntax error (keyed by the innermost rule). */
+const ruleHints: Record<string, string> = {
+  file: 'a file holds `import "…"` lines, then `policy NAME { … }` and `network NAME { … }` blocks',
+  policyDecl: 'write `policy NAME { … }`',
+  policyItem: 'a policy holds title, description, severity, category, mode, `applies to …`, `in namespaces …`, `rule NAME { … }`, `exception NAME { … }` or `enforce pod-security LEVEL`',
+  ruleItem: 'a rule holds `require …`, `forbid …`, `when …`, `message "…"` or `applies to …`',
+  predicate: 'a condition looks like `securityContext.privileged = true` or `any container has image matches "*:latest"`',
+  comparison: 'a condition is a field path followed by a test: `= value`, `in [a, b]`, `exists`, `matches "glob"`, `>= 1000`, `contains "x"`',
+  test: 'after a field path write a test: `= value`, `!= value`, `in [a, b]`, `exists`, `is absent`, `matches "glob"`, `>= 1000`, `contains only [a]`',
+  quantified: 'write `any|every|no container has <condition>`',
+  domain: 'quantify over container, app container, init container, ephemeral container, volume, port, env, rbac rule, subject, or `item in <path>`',
+  value: 'a value is a "string", a number, a quantity such as 512Mi, true or false',
+  valueList: 'a list is written `["a", "b"]`',
+  labelTest: 'a label test looks like `"app.kubernetes.io/name" = "web"`, `tier in ["a", "b"]`, `team exists`',
+  exceptionItem: 'an exception holds namespaces, images, workloads, controls, rules, reason "…" and expires YYYY-MM-DD',
+  networkItem: 'a network block holds `namespace "…"`, `workload …`, `default deny …`, `allow dns in namespaces …` and `allow from … to … on tcp 443`',
+  peer: 'a peer is `pods where …`, `workload NAME`, `namespace "…"`, `namespaces where …` or `cidr "10.0.0.0/8"`',
+  portSpec: 'a port is `tcp 443`, `udp 53`, `tcp 8000-9000` or `tcp "http"`',
+  podSecurityDecl: 'write `enforce pod-security restricted version v1.30` (or audit / warn, version latest)',
+  kindTarget: 'write `applies to pods` or `applies to "rbac.authorization.k8s.io/v1" Role, ClusterRole`',
+};
+
+function describeToken(t: IToken): string {
+  return t.tokenType.name === 'EOF' ? 'the end of the file' : `"${t.image}"`;
+}
+
+function syntaxDiagnostic(file: SourceFile, e: IRecognitionException): Diagnostic {
+  const token = e.token;
+  const offset = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
+  const end = token.tokenType.name === 'EOF' ? offset : (token.endOffset ?? offset) + 1;
+  const rule = [...e.context.ruleStack].reverse().find((r) => r in ruleHints) ?? 'file';
+  const expected = /Expecting token of type --> (\w+) <--/.exec(e.message)?.[1];
+  const detail = expected
+    ? `expected ${expectedText(expected)} but found ${describeToken(token)}`
+    : `unexpected ${describeToken(token)} here`;
+  return diagnostic('SP0002', spanOf(file, offset, end), { detail, hint: ruleHints[rule] ?? '' });
+}
+
+function expectedText(tokenName: string): string {
+  const punctuation: Record<string, string> = { RBrace: '"}"', LBrace: '"{"', RParen: '")"', RBracket: '"]"', LBracket: '"["', StringLiteral: 'a "quoted string"', Word: 'a name', PathStart: 'a field path', DateLiteral: 'a date (YYYY-MM-DD)', Equals: '"="' };
+  if (tokenName.startsWith('Kw')) return `"${tokenName.slice(2).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}"`;
+  return punctuation[tokenName] ?? tokenName;
+}
+
+/** Lexing rejects stray characters, line breaks inside strings and escapes JSON does not define. */
+function lexDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: readonly { offset: number; length: number }[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    const char = file.text[e.offset] ?? '';
+    if (char === '"') out.push(diagnostic('SP0003', spanOf(file, e.offset, e.offset + 1)));
+    else out.push(diagnostic('SP0001', spanOf(file, e.offset, e.offset + Math.max(1, Math.min(e.length, 1))), { char: JSON.stringify(char) }));
+  }
+  for (const t of tokens) {
+    if (t.tokenType.name !== 'StringLiteral') continue;
+    try {
+      JSON.parse(t.image);
+    } catch {
+      const bad = /\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4}))/.exec(t.image);
+      const at = t.startOffset + (bad?.index ?? 0);
+      out.push(diagnostic('SP0002', spanOf(file, at, at + (bad?.[0].length ?? 1)), { detail: `invalid escape ${bad?.[0] ?? ''} in string`, hint: 'strings accept \\" \\\\ \\n \\t \\r \\b \\f \\/ and \\uXXXX' }));
+    }
+  }
+  return out;
+}
+
+/** Lex, parse and build the AST. A file with any syntax error yields every syntax diagnostic and no AST. */
+export function parseSource(file: SourceFile): Staged<FileAst> {
+  const lexed = secpolLexer.tokenize(file.text);
+  // Merge adjacent lexer errors (Chevrotain reports one per skipped run) into one diagnostic each.
+  const lexErrors = lexed.errors.map((e) => ({ offset: e.offset, length: e.length }));
+  const diagnostics = lexDiagnostics(file, lexed.tokens, lexErrors);
+  secpolParser.input = lexed.tokens;
+  const cst = secpolParser.file() as FileCstNode;
+  diagnostics.push(...secpolParser.errors.map((e) => syntaxDiagnostic(file, e)));
+  if (diagnostics.length > 0) return { diagnostics };
+  const comments = (lexed.groups['comments'] ?? []) as IToken[];
+  return { value: toAst(file, cst, comments), diagnostics };
+}
