@@ -25,8 +25,9 @@ export const diagnosticCodes = {
   SP1011: { severity: 'error', title: 'missing setting', message: '{what} is missing {setting}', hint: '{hint}' },
   SP1012: { severity: 'error', title: 'setting given twice', message: '{setting} is given twice in {owner}', hint: 'keep one of them' },
   SP1013: { severity: 'warning', title: 'exception expires soon', message: 'exception "{name}" expires on {date}, in {days} days', hint: 'plan the review before it lapses' },
-  SP1014: { severity: 'error', title: 'network intent matches nothing', message: '{detail}', hint: '{hint}' },
+  SP1014: { severity: 'warning', title: 'network intent matches nothing', message: '{detail}', hint: '{hint}' },
   SP1015: { severity: 'warning', title: 'egress without DNS', message: '{detail}', hint: 'add `allow dns` for these namespaces, or pods cannot resolve names' },
+  SP1017: { severity: 'warning', title: 'allow without effect', message: '{detail}', hint: '{hint}' },
   SP1016: { severity: 'error', title: 'CIDR except outside its block', message: 'except {except} is not inside {cidr}', hint: 'an except block must be a subnet of the cidr it narrows' },
 
   SP2001: { severity: 'error', title: 'construct not expressible by backend', message: '{backend} cannot express {what}', hint: '{hint}' },

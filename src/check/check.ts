@@ -1,0 +1,38 @@
+import { sortDiagnostics, type Staged } from '../diagnostics/index.js';
+import type { Policy, PolicySet } from '../ir/index.js';
+import type { FileAst } from '../syntax/index.js';
+import { lowerNetwork } from './lower-network.js';
+import { lowerPolicy } from './lower-policy.js';
+import { Reporter, type CheckOptions } from './report.js';
+import { checkContradictoryRules, checkDuplicateNames, checkNetworkReachability } from './rules/index.js';
+
+/**
+ * Lowers parsed files (a root file and everything it imports) to the IR and runs every check.
+ * The result is sorted by name so declaration and file order never change the output.
+ */
+export function checkFiles(files: readonly FileAst[], options: CheckOptions): Staged<PolicySet> {
+  const r = new Reporter();
+  checkDuplicateNames(r, files);
+  const policies: Policy[] = [];
+  const networks = [];
+  for (const file of files) {
+    for (const decl of file.decls) {
+      if (decl.kind === 'policy') {
+        const policy = lowerPolicy(r, decl, options);
+        if (policy) {
+          checkContradictoryRules(r, policy);
+          policies.push(policy);
+        }
+      } else {
+        const net = lowerNetwork(r, decl);
+        checkNetworkReachability(r, net);
+        networks.push(net);
+      }
+    }
+  }
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const value: PolicySet = { policies: policies.sort(byName), networks: networks.sort(byName) };
+  return { value, diagnostics: sortDiagnostics(r.diagnostics) };
+}
+
+export type { CheckOptions };

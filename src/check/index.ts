@@ -1,0 +1,1 @@
+export { checkFiles, type CheckOptions } from './check.js';

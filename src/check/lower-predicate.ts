@@ -1,0 +1,273 @@
+import { effectiveFields, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Scalar, type Test, type ValueRef } from '../ir/index.js';
+import { parseQuantity } from '../ir/index.js';
+import type { Span } from '../source/index.js';
+import type { ComparisonAst, DomainAst, PathAst, PredicateAst, TestAst, ValueAst } from '../syntax/index.js';
+import {
+  closestName,
+  containerPortSchema,
+  containerSchema,
+  envVarSchema,
+  policyRuleSchema,
+  rbacSubjectSchema,
+  resolvePath,
+  volumeSchema,
+  type FieldSchema,
+} from './fields/index.js';
+import { scalarOf } from './lower-common.js';
+import type { Reporter } from './report.js';
+
+/** Where a predicate is evaluated: the object itself, or one element of a quantifier's domain. */
+export interface PredicateScope {
+  /** Candidate schemas for paths here (one per subject kind); a path must resolve in each. */
+  readonly schemas: readonly { readonly owner: string; readonly schema: FieldSchema }[];
+  /** The object is a Pod-shaped subject (pods and their controllers' templates). */
+  readonly podObject: boolean;
+  /** The scope is a container of the pod itself (so `effective` and nested port/env domains apply). */
+  readonly container: boolean;
+  /** Kinds the object may be, for domain checks (rbac rule needs Role/ClusterRole…). */
+  readonly objectKinds: readonly string[];
+  readonly atObject: boolean;
+}
+
+const containerLists = { all: ['containers', 'initContainers', 'ephemeralContainers'], app: ['containers'], init: ['initContainers'], ephemeral: ['ephemeralContainers'] } as const;
+
+const anySchema: FieldSchema = { type: 'any' };
+
+function elementScope(owner: string, schema: FieldSchema, container = false): PredicateScope {
+  return { schemas: [{ owner, schema }], podObject: false, container, objectKinds: [], atObject: false };
+}
+
+export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateScope): Predicate | undefined {
+  switch (p.kind) {
+    case 'and':
+    case 'or': {
+      const operands = p.operands.map((o) => lowerPredicate(r, o, scope));
+      return operands.every((o): o is Predicate => o !== undefined) ? { kind: p.kind, operands, span: p.span } : undefined;
+    }
+    case 'not': {
+      const operand = lowerPredicate(r, p.operand, scope);
+      return operand && { kind: 'not', operand, span: p.span };
+    }
+    case 'quantified': {
+      const lowered = lowerDomain(r, p.domain, scope);
+      if (!lowered) {
+        lowerPredicate(r, p.body, elementScope('element', anySchema));
+        return undefined;
+      }
+      const body = lowerPredicate(r, p.body, lowered.scope);
+      return body && { kind: 'quantified', quantifier: p.quantifier, domain: lowered.domain, body, span: p.span };
+    }
+    case 'comparison':
+      return lowerComparison(r, p, scope);
+  }
+}
+
+function misplaced(r: Reporter, span: Span, what: string, where: string): undefined {
+  r.report('SP1009', span, { detail: `${what} can only be used ${where}`, hint: `move it into a rule that applies to ${where.replace(/^(in|on) /, '')}` });
+  return undefined;
+}
+
+/** Resolves a quantifier's domain to list chains relative to the current scope, and the element's scope. */
+export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): { domain: Domain; scope: PredicateScope } | undefined {
+  const make = (kind: DomainKind, chains: string[][][], inner: PredicateScope) => ({ domain: { kind, chains, span: d.span }, scope: inner });
+  switch (d.kind) {
+    case 'container':
+      if (!scope.podObject) return misplaced(r, d.span, 'a container quantifier', 'in rules that apply to pods');
+      return make('container', containerLists[d.which].map((list) => [['spec', list]]), elementScope('container', containerSchema, true));
+    case 'volume':
+      if (!scope.podObject) return misplaced(r, d.span, 'a volume quantifier', 'in rules that apply to pods');
+      return make('volume', [[['spec', 'volumes']]], elementScope('volume', volumeSchema));
+    case 'port':
+    case 'env': {
+      const field = d.kind === 'port' ? 'ports' : 'env';
+      const schema = d.kind === 'port' ? containerPortSchema : envVarSchema;
+      if (scope.container) return make(d.kind, [[[field]]], elementScope(d.kind === 'port' ? 'container port' : 'env var', schema));
+      if (!scope.podObject) return misplaced(r, d.span, `a ${d.kind} quantifier`, 'in rules that apply to pods, or inside a container quantifier');
+      return make(d.kind, containerLists.all.map((list) => [['spec', list], [field]]), elementScope(d.kind === 'port' ? 'container port' : 'env var', schema));
+    }
+    case 'rbac-rule':
+      if (!scope.atObject || !scope.objectKinds.every((k) => k === 'Role' || k === 'ClusterRole') || scope.objectKinds.length === 0) {
+        return misplaced(r, d.span, 'an `rbac rule` quantifier', 'in rules that apply to Role or ClusterRole');
+      }
+      return make('rbac-rule', [[['rules']]], elementScope('RBAC rule', policyRuleSchema));
+    case 'subject':
+      if (!scope.atObject || !scope.objectKinds.every((k) => k === 'RoleBinding' || k === 'ClusterRoleBinding') || scope.objectKinds.length === 0) {
+        return misplaced(r, d.span, 'a `subject` quantifier', 'in rules that apply to RoleBinding or ClusterRoleBinding');
+      }
+      return make('subject', [[['subjects']]], elementScope('subject', rbacSubjectSchema));
+    case 'item': {
+      const path = d.path.segments.map((s) => s.name);
+      const resolved = resolveIn(r, d.path, scope);
+      if (!resolved) return undefined;
+      if (resolved.type !== 'object-list' && resolved.type !== 'any') {
+        r.report('SP1003', d.path.span, { detail: `\`item in\` needs a list of objects, but ${path.join('.')} is ${describeType(resolved.type)}`, hint: resolved.type === 'string-list' ? 'test lists of strings with `contains`, `contains only [...]` or `contains none of [...]`' : 'quantify over a list field' });
+        return undefined;
+      }
+      return make('item', [[path]], elementScope('list item', resolved.element ?? anySchema));
+    }
+  }
+}
+
+function describeType(t: FieldType): string {
+  const names: Record<FieldType, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', quantity: 'a quantity', 'string-list': 'a list of strings', 'object-list': 'a list of objects', object: 'an object', 'string-map': 'a map of strings', any: 'untyped' };
+  return names[t];
+}
+
+/** Resolves a path in every candidate schema; reports the first that fails with spelling suggestions. */
+function resolveIn(r: Reporter, path: PathAst, scope: PredicateScope): FieldSchema | undefined {
+  const names = path.segments.map((s) => s.name);
+  let found: FieldSchema | undefined;
+  for (const { owner, schema } of scope.schemas) {
+    const res = resolvePath(schema, names);
+    if (!res.ok) {
+      const seg = path.segments[res.failedAt];
+      const suggestion = res.suggestions[0];
+      const hint = suggestion ? `did you mean "${suggestion}"?` : `see the fields of ${res.owner} in the Kubernetes API reference`;
+      r.report('SP1002', seg?.span ?? path.span, { field: seg?.name ?? names.join('.'), owner: res.owner || owner, hint });
+      return undefined;
+    }
+    found ??= res.schema;
+  }
+  return found ?? anySchema;
+}
+
+function lowerComparison(r: Reporter, c: ComparisonAst, scope: PredicateScope): Predicate | undefined {
+  const subject = c.effective ? lowerEffective(r, c.path, scope) : lowerField(r, c.path, scope);
+  if (!subject) return undefined;
+  const test = lowerTest(r, c.test, subject.type, c.path);
+  return test && { kind: 'test', subject, test, span: c.span };
+}
+
+function lowerField(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef | undefined {
+  const schema = resolveIn(r, path, scope);
+  return schema && { kind: 'field', path: path.segments.map((s) => s.name), type: schema.type };
+}
+
+function lowerEffective(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef | undefined {
+  const name = path.segments.map((s) => s.name).join('.');
+  if (!scope.container) return misplaced(r, path.span, '`effective`', 'inside a container quantifier (`every container has effective runAsNonRoot = true`)');
+  if (!(name in effectiveFields)) {
+    const near = closestName(name, Object.keys(effectiveFields));
+    r.report('SP1002', path.span, { field: name, owner: 'effective security settings', hint: near[0] ? `did you mean "${near[0]}"?` : `effective applies to ${Object.keys(effectiveFields).join(', ')}` });
+    return undefined;
+  }
+  const field = name as EffectiveField;
+  const parts = field.split('.');
+  return { kind: 'effective', field, containerPath: ['securityContext', ...parts], podPath: ['spec', 'securityContext', ...parts], type: effectiveFields[field] };
+}
+
+const unsafeRegex = /\(\?[=!<]|\\[1-9]|\\k<|\(\?P?</;
+
+/** Type-checks one test against the field's type and turns literals into IR values. */
+function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Test | undefined {
+  const field = path.segments.map((s) => s.name).join('.');
+  const mismatch = (detail: string, hint: string): undefined => {
+    r.report('SP1003', t.span, { detail, hint });
+    return undefined;
+  };
+  const isList = type === 'string-list' || type === 'object-list';
+  switch (t.kind) {
+    case 'state': {
+      const op = ({ exists: 'exists', 'is not absent': 'exists', 'is absent': 'absent', 'is empty': 'empty', 'is not empty': 'not-empty' } as const)[t.op];
+      if ((op === 'empty' || op === 'not-empty') && !['string', 'string-list', 'object-list', 'string-map', 'object', 'any'].includes(type)) {
+        return mismatch(`\`${t.op}\` needs a list, map or string, but ${field} is ${describeType(type)}`, 'use `exists` or `is absent` for scalar fields');
+      }
+      return { op };
+    }
+    case 'compare': {
+      if (t.op === '=' || t.op === '!=') {
+        if (isList) return mismatch(`${field} is ${describeType(type)}; \`${t.op}\` compares single values`, 'use `contains`, `contains only [...]` or `contains none of [...]`');
+        if (type === 'quantity') return mismatch(`${field} is a quantity; quantities are compared with <, <=, > and >=`, `write ${field} <= ${valueText(t.value)}`);
+        const value = checkScalar(r, t.value, type, field);
+        return value === undefined ? undefined : { op: t.op === '=' ? 'eq' : 'ne', value };
+      }
+      const op = ({ '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const)[t.op];
+      if (type === 'quantity' || (type === 'any' && t.value.kind === 'quantity')) {
+        const text = t.value.kind === 'quantity' || t.value.kind === 'number' ? t.value.text : t.value.kind === 'string' ? t.value.value : '';
+        const value = parseQuantity(text);
+        if (value === undefined) {
+          r.report('SP1004', t.value.span, { what: 'quantity', value: JSON.stringify(text), reason: 'not a Kubernetes quantity', hint: 'write quantities like 512Mi, 1Gi, 500m or 2' });
+          return undefined;
+        }
+        return { op, value, quantity: { text, value } };
+      }
+      if (type !== 'integer' && type !== 'number' && type !== 'any') return mismatch(`\`${t.op}\` compares numbers, but ${field} is ${describeType(type)}`, 'use = or != for non-numeric fields');
+      if (t.value.kind !== 'number') return mismatch(`${field} is ${describeType(type)}; compare it with a number`, `write ${field} ${t.op} 1000`);
+      if (type === 'integer' && !/^-?\d+$/.test(t.value.text)) return mismatch(`${field} is an integer`, 'compare it with a whole number');
+      return { op, value: Number(t.value.text) };
+    }
+    case 'list': {
+      if (t.op === 'in' || t.op === 'not in') {
+        if (isList) return mismatch(`${field} is ${describeType(type)}; \`${t.op}\` tests single values`, 'use `contains only [...]`, `contains any of [...]` or `contains none of [...]`');
+        if (t.values.length === 0) return mismatch(`\`${t.op} []\` ${t.op === 'in' ? 'is never true' : 'is always true'}`, 'list at least one value');
+        const values = checkScalars(r, t.values, type, field);
+        return values && { op: t.op === 'in' ? 'in' : 'not-in', values };
+      }
+      if (type !== 'string-list' && type !== 'any') return mismatch(`\`${t.op}\` needs a list of strings, but ${field} is ${describeType(type)}`, type === 'object-list' ? 'quantify over the list with `any item in …`' : 'use `in [...]` for a single value');
+      const values = checkScalars(r, t.values, 'string', field);
+      const op = ({ 'contains only': 'contains-only', 'contains none of': 'contains-none', 'contains any of': 'contains-any' } as const)[t.op];
+      return values && { op, values };
+    }
+    case 'contains': {
+      if (type !== 'string-list' && type !== 'any') {
+        return mismatch(`\`contains\` tests membership in a list of strings, but ${field} is ${describeType(type)}`, type === 'string' ? `for a substring write ${field} matches "*${t.value.kind === 'string' ? t.value.value : ''}*"` : 'quantify over lists of objects with `any item in …`');
+      }
+      const value = checkScalar(r, t.value, 'string', field);
+      return value === undefined ? undefined : { op: 'contains', value };
+    }
+    case 'match': {
+      if (type !== 'string' && type !== 'any') return mismatch(`\`matches\` tests strings, but ${field} is ${describeType(type)}`, 'use =, in or a numeric comparison');
+      const pattern = t.pattern.value;
+      if (t.regex) {
+        if (unsafeRegex.test(pattern)) {
+          r.report('SP1004', t.pattern.span, { what: 'regex', value: JSON.stringify(pattern), reason: 'lookaround, backreferences and named groups are outside the RE2 subset every engine shares', hint: 'rewrite without (?=, (?!, (?<, \\1 or named groups' });
+          return undefined;
+        }
+        try {
+          new RegExp(pattern, 'u');
+        } catch (e) {
+          r.report('SP1004', t.pattern.span, { what: 'regex', value: JSON.stringify(pattern), reason: (e as Error).message.replace(/^Invalid regular expression: /, ''), hint: 'regexes use RE2 syntax and match anywhere in the value; anchor with ^ and $' });
+          return undefined;
+        }
+        return { op: t.negated ? 'not-regex' : 'regex', pattern };
+      }
+      return { op: t.negated ? 'not-glob' : 'glob', pattern };
+    }
+  }
+}
+
+function valueText(v: ValueAst): string {
+  return v.kind === 'string' ? JSON.stringify(v.value) : v.kind === 'boolean' ? String(v.value) : v.text;
+}
+
+function checkScalars(r: Reporter, values: readonly ValueAst[], type: FieldType, field: string): Scalar[] | undefined {
+  const out = values.map((v) => checkScalar(r, v, type, field));
+  return out.every((v): v is Scalar => v !== undefined) ? out : undefined;
+}
+
+/** A literal must have the field's type; untyped fields accept strings, numbers and booleans. */
+function checkScalar(r: Reporter, v: ValueAst, type: FieldType, field: string): Scalar | undefined {
+  const expected: Partial<Record<FieldType, ValueAst['kind'][]>> = {
+    string: ['string'],
+    integer: ['number'],
+    number: ['number'],
+    boolean: ['boolean'],
+    'string-list': ['string'],
+    any: ['string', 'number', 'boolean'],
+  };
+  const ok = expected[type];
+  if (!ok) {
+    r.report('SP1003', v.span, { detail: `${field} is ${describeType(type)} and cannot be compared with a value`, hint: 'test one of its fields, or use `exists` / `is empty`' });
+    return undefined;
+  }
+  if (!ok.includes(v.kind)) {
+    const hint = type === 'string' ? `quote it: "${valueText(v).replace(/^"|"$/g, '')}"` : type === 'boolean' ? 'write true or false' : 'write a number';
+    r.report('SP1003', v.span, { detail: `${field} is ${describeType(type)}, but ${valueText(v)} is ${v.kind === 'string' ? 'a string' : v.kind === 'boolean' ? 'a boolean' : v.kind === 'quantity' ? 'a quantity' : 'a number'}`, hint });
+    return undefined;
+  }
+  if (type === 'integer' && v.kind === 'number' && !/^-?\d+$/.test(v.text)) {
+    r.report('SP1003', v.span, { detail: `${field} is an integer, but ${v.text} is not whole`, hint: 'write a whole number' });
+    return undefined;
+  }
+  return scalarOf(v);
+}

@@ -1,0 +1,119 @@
+/** Shared types of the offline Kyverno engine. Inputs are untyped parsed YAML; these types describe what `load.ts` keeps. */
+
+export type FailureAction = 'Audit' | 'Enforce';
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
+
+/** A plain JSON object as produced by a YAML parser. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Who sends the request; `roles`/`clusterRoles` are what Kyverno resolves from RBAC, given here directly. */
+export interface UserInfo {
+  readonly username?: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  readonly roles?: readonly string[];
+  readonly clusterRoles?: readonly string[];
+}
+
+/** The admission request around the resource. Defaults: CREATE, no old object, no namespace labels, no user. */
+export interface EvaluationContext {
+  readonly operation?: Operation;
+  readonly oldObject?: unknown;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  readonly userInfo?: UserInfo;
+  readonly exceptions?: readonly PolicyException[];
+}
+
+export interface ResourceRef {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** One result per applicable rule per resource, named by the rule as written (never `autogen-…`). */
+export interface RuleResult {
+  readonly policy: string;
+  readonly rule: string;
+  readonly resource: ResourceRef;
+  readonly status: RuleStatus;
+  readonly message: string;
+  readonly failureAction: FailureAction;
+}
+
+/** A rule as the engine runs it; Pod rules are joined by their auto-generated controller variants. */
+export interface CompiledRule {
+  /** The internal name: `autogen-x` / `autogen-cronjob-x` for generated rules (what PolicyExceptions name). */
+  readonly name: string;
+  /** The name written in the policy, used in results. */
+  readonly reportName: string;
+  readonly match: unknown;
+  readonly exclude: unknown;
+  readonly preconditions: unknown;
+  /** The `validate` block, or undefined for mutate/generate/verifyImages rules (reported as `skip`). */
+  readonly validate: JsonObject | undefined;
+  readonly otherType: string | undefined;
+  readonly failureAction: FailureAction | undefined;
+  /** A load-time problem with this rule, reported as `error` whenever the rule matches. */
+  readonly problem: string | undefined;
+}
+
+export interface FailureActionOverride {
+  readonly action: FailureAction;
+  readonly namespaces: readonly string[];
+  readonly namespaceSelector: unknown;
+}
+
+export interface KyvernoPolicy {
+  readonly kind: 'ClusterPolicy' | 'Policy';
+  readonly name: string;
+  /** Set for the namespaced `Policy` kind only. */
+  readonly namespace: string | undefined;
+  readonly validationFailureAction: FailureAction;
+  readonly failureActionOverrides: readonly FailureActionOverride[];
+  /** `spec.applyRules: One` stops after the first rule that produced a result. */
+  readonly applyOne: boolean;
+  readonly rules: readonly CompiledRule[];
+}
+
+export interface ExceptionEntry {
+  readonly policyName: string;
+  readonly ruleNames: readonly string[];
+}
+
+export interface PolicyException {
+  readonly name: string;
+  readonly namespace: string;
+  readonly exceptions: readonly ExceptionEntry[];
+  readonly match: unknown;
+  readonly conditions: unknown;
+  /** `spec.podSecurity[]`: controls excluded from podSecurity rules instead of skipping them. */
+  readonly podSecurity: readonly unknown[] | undefined;
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function stringList(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string') out[k] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    }
+  }
+  return out;
+}

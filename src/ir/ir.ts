@@ -1,0 +1,316 @@
+import type { Span } from '../source/index.js';
+
+/**
+ * The secpol IR: a closed, typed model of what a policy file means, independent of any backend.
+ * Every node keeps the span of the source it came from, so a backend limitation points into the .secpol file.
+ * The reference semantics of this model live in src/eval/ and in docs/language/semantics.md.
+ */
+
+export interface PolicySet {
+  readonly policies: readonly Policy[];
+  readonly networks: readonly NetworkSet[];
+}
+
+// ------------------------------------------------------------------ admission
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type Mode = 'enforce' | 'audit' | 'warn';
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+/** Backends a user may opt a rule or policy out of, with a reason (`omit from psa because "…"`). */
+export type BackendId = 'kyverno' | 'gatekeeper' | 'psa' | 'netpol' | 'vap';
+
+export interface Omission {
+  readonly backends: readonly BackendId[];
+  readonly reason: string;
+  readonly span: Span;
+}
+
+export interface Policy {
+  readonly name: string;
+  readonly span: Span;
+  readonly title?: string;
+  readonly description?: string;
+  readonly category?: string;
+  readonly severity: Severity;
+  readonly mode: Mode;
+  readonly scope: Scope;
+  readonly rules: readonly Rule[];
+  readonly podSecurity: readonly PodSecurity[];
+  readonly exceptions: readonly Exception[];
+  readonly omissions: readonly Omission[];
+}
+
+/**
+ * What a policy applies to. `pods` covers Pods and the pod template of every pod controller
+ * (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job: spec.template; CronJob: spec.jobTemplate.spec.template);
+ * rules over pods are written against the Pod shape and each backend maps them onto controllers.
+ */
+export interface Scope {
+  readonly subjects: readonly Subject[];
+  /** Namespaces the policy is limited to; empty = every namespace (and cluster-scoped objects). */
+  readonly namespaces: readonly string[];
+  readonly excludedNamespaces: readonly string[];
+  readonly objectSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  /** Default: CREATE and UPDATE. */
+  readonly operations: readonly Operation[];
+  readonly span: Span;
+}
+
+export type Subject =
+  | { readonly kind: 'pods'; readonly span: Span }
+  | { readonly kind: 'resource'; readonly group: string; readonly version: string; readonly resourceKind: string; readonly span: Span };
+
+export const podControllers = [
+  { group: 'apps', version: 'v1', kind: 'Deployment', template: ['spec', 'template'] },
+  { group: 'apps', version: 'v1', kind: 'StatefulSet', template: ['spec', 'template'] },
+  { group: 'apps', version: 'v1', kind: 'DaemonSet', template: ['spec', 'template'] },
+  { group: 'apps', version: 'v1', kind: 'ReplicaSet', template: ['spec', 'template'] },
+  { group: 'batch', version: 'v1', kind: 'Job', template: ['spec', 'template'] },
+  { group: 'batch', version: 'v1', kind: 'CronJob', template: ['spec', 'jobTemplate', 'spec', 'template'] },
+] as const;
+
+/** A Kubernetes label selector in canonical form: keys sorted, expressions sorted by key then operator. */
+export interface LabelSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly LabelExpression[];
+  readonly span: Span;
+}
+
+export interface LabelExpression {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values: readonly string[];
+}
+
+/**
+ * One rule: `require P` denies an object unless P holds; `forbid P` denies it when P holds.
+ * `when W` limits the rule to objects where W holds (others are skipped, never denied).
+ */
+export interface Rule {
+  readonly name: string;
+  readonly span: Span;
+  readonly title?: string;
+  readonly description?: string;
+  readonly message?: MessageTemplate;
+  readonly effect: 'require' | 'forbid';
+  readonly predicate: Predicate;
+  readonly predicateSpan: Span;
+  readonly when?: Predicate;
+  /** Rule-level `applies to`, replacing the policy's subjects for this rule. */
+  readonly subjects?: readonly Subject[];
+  readonly omissions: readonly Omission[];
+}
+
+/** A message with `{path}` placeholders naming fields of the offending element (e.g. `{name}`, `{image}`). */
+export interface MessageTemplate {
+  readonly parts: readonly ({ readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly path: readonly string[] })[];
+  readonly span: Span;
+}
+
+export type Predicate =
+  | { readonly kind: 'and'; readonly operands: readonly Predicate[]; readonly span: Span }
+  | { readonly kind: 'or'; readonly operands: readonly Predicate[]; readonly span: Span }
+  | { readonly kind: 'not'; readonly operand: Predicate; readonly span: Span }
+  | Quantified
+  | FieldTest;
+
+/**
+ * `any|every|no <domain> has P`. The body is evaluated with the element as its scope; an empty or missing
+ * list makes `any` false, `every` true and `no` true.
+ */
+export interface Quantified {
+  readonly kind: 'quantified';
+  readonly quantifier: 'any' | 'every' | 'no';
+  readonly domain: Domain;
+  readonly body: Predicate;
+  readonly span: Span;
+}
+
+export type DomainKind = 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item';
+
+/**
+ * The elements a quantifier ranges over: the union of several list chains, each a sequence of hops
+ * from the current scope (e.g. ports of every container: [[spec, containers], [ports]]).
+ */
+export interface Domain {
+  readonly kind: DomainKind;
+  readonly chains: readonly (readonly (readonly string[])[])[];
+  readonly span: Span;
+}
+
+export type ValueRef =
+  | { readonly kind: 'field'; readonly path: readonly string[]; readonly type: FieldType }
+  /**
+   * The value Kubernetes applies to a container: the container's securityContext field if set, else the pod's.
+   * Only inside a container quantifier whose elements are containers of the object being checked.
+   */
+  | { readonly kind: 'effective'; readonly field: EffectiveField; readonly containerPath: readonly string[]; readonly podPath: readonly string[]; readonly type: FieldType };
+
+export const effectiveFields = {
+  runAsNonRoot: 'boolean',
+  runAsUser: 'integer',
+  runAsGroup: 'integer',
+  'seccompProfile.type': 'string',
+  'seccompProfile.localhostProfile': 'string',
+  'appArmorProfile.type': 'string',
+  'appArmorProfile.localhostProfile': 'string',
+  'seLinuxOptions.type': 'string',
+  'seLinuxOptions.user': 'string',
+  'seLinuxOptions.role': 'string',
+  'seLinuxOptions.level': 'string',
+  'windowsOptions.hostProcess': 'boolean',
+} as const satisfies Record<string, FieldType>;
+export type EffectiveField = keyof typeof effectiveFields;
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'quantity' | 'string-list' | 'object-list' | 'object' | 'string-map' | 'any';
+
+/**
+ * A test on one value. On a missing (or null) value every test is false except `absent` and `empty`
+ * (a missing list or string counts as empty); list tests treat a missing list as empty.
+ */
+export interface FieldTest {
+  readonly kind: 'test';
+  readonly subject: ValueRef;
+  readonly test: Test;
+  readonly span: Span;
+}
+
+export type Scalar = string | number | boolean;
+
+/** A Kubernetes quantity literal with its value in base units (512Mi = 536870912, 500m = 0.5). */
+export interface QuantityValue {
+  readonly text: string;
+  readonly value: number;
+}
+
+export type Test =
+  | { readonly op: 'eq' | 'ne'; readonly value: Scalar }
+  | { readonly op: 'lt' | 'le' | 'gt' | 'ge'; readonly value: number; readonly quantity?: QuantityValue }
+  | { readonly op: 'in' | 'not-in'; readonly values: readonly Scalar[] }
+  | { readonly op: 'exists' | 'absent' | 'empty' | 'not-empty' }
+  | { readonly op: 'glob' | 'not-glob'; readonly pattern: string }
+  | { readonly op: 'regex' | 'not-regex'; readonly pattern: string }
+  | { readonly op: 'contains'; readonly value: Scalar }
+  | { readonly op: 'contains-only' | 'contains-none' | 'contains-any'; readonly values: readonly Scalar[] };
+
+export type TestOp = Test['op'];
+
+// ------------------------------------------------------------------ pod security
+
+export type PssLevel = 'privileged' | 'baseline' | 'restricted';
+
+export interface PodSecurity {
+  readonly mode: Mode;
+  readonly level: PssLevel;
+  /** `latest` or a Kubernetes minor version (v1.N). */
+  readonly version: 'latest' | { readonly minor: number };
+  readonly span: Span;
+}
+
+/** The Pod Security Standards controls an exception may name, in the language's kebab-case. */
+export const pssControls = [
+  'host-process',
+  'host-namespaces',
+  'privileged',
+  'capabilities',
+  'host-path-volumes',
+  'host-ports',
+  'host-probes',
+  'apparmor',
+  'selinux',
+  'proc-mount',
+  'seccomp',
+  'sysctls',
+  'volume-types',
+  'privilege-escalation',
+  'run-as-non-root',
+  'run-as-user',
+] as const;
+export type PssControl = (typeof pssControls)[number];
+
+// ------------------------------------------------------------------ exceptions
+
+/**
+ * Exempts objects from some rules (all the policy's rules when `rules` is empty). Filters combine with AND:
+ * namespaces (object's namespace), workloads (a named controller and the pods named after it),
+ * images (containers whose image matches a glob drop out of container quantifiers),
+ * controls (Pod Security controls skipped by `pod-security`).
+ */
+export interface Exception {
+  readonly name: string;
+  readonly span: Span;
+  readonly reason: string;
+  readonly expires?: string;
+  readonly rules: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly workloads: readonly WorkloadRef[];
+  readonly images: readonly string[];
+  readonly controls: readonly PssControl[];
+}
+
+export interface WorkloadRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly span: Span;
+}
+
+// ------------------------------------------------------------------ network
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface NetworkSet {
+  readonly name: string;
+  readonly span: Span;
+  readonly title?: string;
+  readonly description?: string;
+  readonly workloads: readonly Workload[];
+  readonly defaultDeny: readonly DefaultDeny[];
+  readonly dns: readonly DnsAllow[];
+  readonly flows: readonly Flow[];
+}
+
+export interface Workload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly { readonly name: string; readonly protocol: Protocol; readonly port: number }[];
+  readonly span: Span;
+}
+
+export interface DefaultDeny {
+  readonly namespace: string;
+  readonly ingress: boolean;
+  readonly egress: boolean;
+  readonly span: Span;
+}
+
+/** Egress from every pod of the namespace to kube-system pods labelled k8s-app=kube-dns on UDP and TCP 53. */
+export interface DnsAllow {
+  readonly namespace: string;
+  readonly span: Span;
+}
+
+/**
+ * `allow from A to B on P`: egress from A and ingress to B, for the ports listed (all ports when none).
+ * Each side only matters where that side is isolated (by a default deny); an external CIDR has no side.
+ */
+export interface Flow {
+  readonly from: Peer;
+  readonly to: Peer;
+  readonly ports: readonly PortRule[];
+  readonly span: Span;
+}
+
+export type Peer =
+  | { readonly kind: 'pods'; readonly namespace: NamespaceRef; readonly pods: LabelSelector; readonly span: Span; readonly workload?: string }
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly except: readonly string[]; readonly span: Span };
+
+export type NamespaceRef =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'selector'; readonly selector: LabelSelector };
+
+export type PortRule =
+  | { readonly kind: 'number'; readonly protocol: Protocol; readonly port: number; readonly endPort?: number }
+  | { readonly kind: 'named'; readonly protocol: Protocol; readonly name: string };
