@@ -6,7 +6,9 @@
  * Compiled ASTs are cached per expression text.
  */
 import * as jmespathLib from 'jmespath';
-import { callFunction } from './jmespath-functions.js';
+import { callFunction, ExpressionRef, JmesPathError } from './jmespath-functions.js';
+
+export { ExpressionRef, JmesPathError };
 
 export interface AstNode {
   readonly type: string;
@@ -14,16 +16,6 @@ export interface AstNode {
   readonly value?: unknown;
   readonly children?: readonly unknown[];
   jmespathType?: string;
-}
-
-/** A query that could not be evaluated: syntax, type or function errors, or a missing key. */
-export class JmesPathError extends Error {
-  override readonly name = 'JmesPathError';
-}
-
-/** An expression reference (`&expr`) passed to functions such as `sort_by`. */
-export class ExpressionRef {
-  constructor(readonly node: AstNode) {}
 }
 
 const lib = jmespathLib as unknown as {
@@ -79,8 +71,8 @@ function child(node: AstNode, i: number): AstNode {
 const absorb = (v: Value): Value => (v === MISSING ? null : v);
 
 /** Evaluates an expression reference for one element, as the built-in functions need. */
-export function applyRef(ref: ExpressionRef, value: unknown): unknown {
-  return absorb(visit(ref.node, value));
+function applyRef(ref: ExpressionRef, value: unknown): unknown {
+  return absorb(visit(ref.node as AstNode, value));
 }
 
 function visit(node: AstNode, value: Value): Value {
@@ -170,7 +162,7 @@ function visit(node: AstNode, value: Value): Value {
         if (arg === MISSING) return MISSING;
         args.push(arg);
       }
-      return callFunction(node.name ?? '', args);
+      return callFunction(node.name ?? '', args, applyRef);
     }
     case 'ExpressionReference':
       return new ExpressionRef(child(node, 0));

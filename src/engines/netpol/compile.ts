@@ -1,9 +1,9 @@
-import type { Cluster, ClusterNamespace, ClusterPod, ContainerPort, Labels } from './cluster.js';
+import type { Cluster, Labels } from './cluster.js';
 import { parseIp, type Ip, type IpBlock } from './cidr.js';
 import { compilePolicy, type CompiledPolicy } from './policy.js';
-import { isPortName, isPortNumber, isProtocol, namedPortsOf, type NamedPorts, type PortMatcher } from './ports.js';
+import { checkNamespace, checkPod } from './objects.js';
+import { namedPortsOf, type NamedPorts, type PortMatcher } from './ports.js';
 import type { CompiledSelector } from './selectors.js';
-import { isRecord, show } from './util.js';
 
 /** The label the API server sets on every namespace to its own name (immutable, since Kubernetes 1.22). */
 export const namespaceNameLabel = 'kubernetes.io/metadata.name';
@@ -67,8 +67,11 @@ function compileCluster(cluster: Cluster): CompiledCluster {
   for (const ns of asList(cluster.namespaces, 'namespaces', errors)) {
     const checked = checkNamespace(ns, errors);
     if (!checked) continue;
-    if (namespaceLabels.has(checked.name)) errors.push(`Namespace ${checked.name}: defined more than once`);
-    else namespaceLabels.set(checked.name, { ...checked.labels, [namespaceNameLabel]: checked.name });
+    if (namespaceLabels.has(checked.name)) {
+      errors.push(`Namespace ${checked.name} is defined more than once; the first definition is used`);
+    } else {
+      namespaceLabels.set(checked.name, { ...checked.labels, [namespaceNameLabel]: checked.name });
+    }
   }
 
   const pods: PodEntry[] = [];
@@ -80,7 +83,7 @@ function compileCluster(cluster: Cluster): CompiledCluster {
     if (!pod) continue;
     const ref = `${pod.namespace}/${pod.name}`;
     if (podByRef.has(ref)) {
-      errors.push(`Pod ${ref}: defined more than once`);
+      errors.push(`Pod ${ref} is defined more than once; the first definition is used`);
       continue;
     }
     const ip = pod.ip === undefined ? undefined : parseIp(pod.ip);
@@ -90,7 +93,9 @@ function compileCluster(cluster: Cluster): CompiledCluster {
       if (other !== undefined) errors.push(`Pod ${ref}: IP ${pod.ip as string} is also the IP of ${pods[other]?.ref}`);
       else podByIp.set(key, pods.length);
     }
-    if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, { [namespaceNameLabel]: pod.namespace });
+    if (!namespaceLabels.has(pod.namespace)) {
+      namespaceLabels.set(pod.namespace, { [namespaceNameLabel]: pod.namespace });
+    }
     const index = pods.length;
     pods.push({ ref, namespace: pod.namespace, labels: pod.labels, ip, namedPorts: namedPortsOf(pod.ports) });
     podByRef.set(ref, index);
@@ -105,7 +110,7 @@ function compileCluster(cluster: Cluster): CompiledCluster {
     const policy = compilePolicy(raw, errors);
     if (!policy) continue;
     if (policyRefs.has(policy.ref)) {
-      errors.push(`NetworkPolicy ${policy.ref}: defined more than once; the first definition is used`);
+      errors.push(`NetworkPolicy ${policy.ref} is defined more than once; the first definition is used`);
       continue;
     }
     policyRefs.add(policy.ref);
@@ -159,7 +164,8 @@ class SelectionCache {
   ) {}
 
   peer(policyNamespace: string, namespaceSelector: CompiledSelector | null, podSelector: CompiledSelector): Uint8Array {
-    const key = `${namespaceSelector ? `ns(${namespaceSelector.key})` : `in(${policyNamespace})`} pods(${podSelector.key})`;
+    const where = namespaceSelector ? `ns(${namespaceSelector.key})` : `in(${policyNamespace})`;
+    const key = `${where} pods(${podSelector.key})`;
     let members = this.peers.get(key);
     if (members) return members;
     const namespaces = namespaceSelector ? this.namespaces(namespaceSelector) : new Set([policyNamespace]);
@@ -198,75 +204,4 @@ function asList(value: unknown, field: string, errors: string[]): readonly unkno
   if (Array.isArray(value)) return value;
   errors.push(`cluster.${field}: must be a list`);
   return [];
-}
-
-function checkLabels(raw: unknown, where: string, errors: string[]): Labels | undefined {
-  if (raw === undefined || raw === null) return {};
-  if (!isRecord(raw)) {
-    errors.push(`${where}: labels must be a map of strings`);
-    return undefined;
-  }
-  const bad = Object.entries(raw).filter(([, v]) => typeof v !== 'string');
-  for (const [key] of bad) errors.push(`${where}: label ${key} must have a string value`);
-  return bad.length > 0 ? undefined : (raw as Labels);
-}
-
-export function checkNamespace(raw: unknown, errors: string[]): ClusterNamespace | undefined {
-  if (!isRecord(raw) || typeof raw['name'] !== 'string' || raw['name'] === '') {
-    errors.push('Namespace: needs a non-empty name');
-    return undefined;
-  }
-  const labels = checkLabels(raw['labels'], `Namespace ${raw['name']}`, errors);
-  return labels && { name: raw['name'], labels };
-}
-
-/** Pods the API server would refuse are reported and left out; a bad IP only loses the IP. */
-export function checkPod(raw: unknown, errors: string[]): ClusterPod | undefined {
-  if (!isRecord(raw) || typeof raw['name'] !== 'string' || raw['name'] === '') {
-    errors.push('Pod: needs a non-empty name');
-    return undefined;
-  }
-  const namespace = typeof raw['namespace'] === 'string' && raw['namespace'] !== '' ? raw['namespace'] : undefined;
-  const where = `Pod ${namespace ?? '?'}/${raw['name']}`;
-  if (!namespace) {
-    errors.push(`${where}: needs a non-empty namespace`);
-    return undefined;
-  }
-  const before = errors.length;
-  const labels = checkLabels(raw['labels'], where, errors);
-  const ports: ContainerPort[] = [];
-  const rawPorts = raw['ports'] ?? [];
-  if (!Array.isArray(rawPorts)) errors.push(`${where}: ports must be a list`);
-  else rawPorts.forEach((p: unknown, i) => {
-    const port = checkContainerPort(p, `${where}: ports[${i}]`, errors);
-    if (port) ports.push(port);
-  });
-  if (errors.length > before || !labels) return undefined;
-  let ip: string | undefined;
-  if (raw['ip'] !== undefined && raw['ip'] !== null) {
-    if (typeof raw['ip'] === 'string' && parseIp(raw['ip'])) ip = raw['ip'];
-    else errors.push(`${where}: ip ${show(raw['ip'])} is not an IP address; the pod is kept without an IP`);
-  }
-  return { namespace, name: raw['name'], labels, ports, ...(ip === undefined ? {} : { ip }) };
-}
-
-function checkContainerPort(raw: unknown, where: string, errors: string[]): ContainerPort | undefined {
-  if (!isRecord(raw)) {
-    errors.push(`${where}: must be an object`);
-    return undefined;
-  }
-  const before = errors.length;
-  const { name, containerPort } = raw;
-  const protocol = raw['protocol'] ?? 'TCP';
-  if (!isPortNumber(containerPort)) errors.push(`${where}: containerPort must be an integer between 1 and 65535`);
-  if (!isProtocol(protocol)) errors.push(`${where}: protocol must be one of TCP, UDP, SCTP`);
-  if (name !== undefined && name !== null && (typeof name !== 'string' || !isPortName(name))) {
-    errors.push(`${where}: name ${show(name)} is not a valid port name (IANA_SVC_NAME)`);
-  }
-  if (errors.length > before) return undefined;
-  return {
-    containerPort: containerPort as number,
-    protocol: protocol as ContainerPort['protocol'] & string,
-    ...(typeof name === 'string' ? { name } : {}),
-  };
 }

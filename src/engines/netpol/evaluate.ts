@@ -21,7 +21,9 @@ export interface Resolved {
  */
 export function isAllowed(cluster: Cluster, conn: Connection): Verdict {
   const c = compiled(cluster);
-  if (!isProtocol(conn.protocol)) throw new RangeError(`protocol must be TCP, UDP or SCTP, not ${String(conn.protocol)}`);
+  if (!isProtocol(conn.protocol)) {
+    throw new RangeError(`protocol must be TCP, UDP or SCTP, not ${show(conn.protocol)}`);
+  }
   if (!isPortNumber(conn.port)) throw new RangeError(`port must be an integer between 1 and 65535, not ${conn.port}`);
   const from = resolve(c, conn.from);
   const to = resolve(c, conn.to);

@@ -1,5 +1,6 @@
 import type { Cluster, ClusterNamespace, ClusterPod, NetworkPolicy } from './cluster.js';
-import { checkNamespace, checkPod, compiled } from './compile.js';
+import { compiled } from './compile.js';
+import { checkNamespace, checkPod } from './objects.js';
 import { compilePolicy } from './policy.js';
 import { isRecord, show } from './util.js';
 
@@ -71,7 +72,8 @@ export function loadCluster(docs: readonly unknown[]): { cluster: Cluster; error
         const templateMeta = isRecord(template['metadata']) ? template['metadata'] : {};
         const podName = typeof name === 'string' && name !== '' ? `${name}-${kind.toLowerCase()}` : undefined;
         const pod = podFrom(templateMeta, template['spec'], undefined, podName, namespace, local);
-        if (pod && once(`Pod ${pod.namespace}/${pod.name}`, `Pod ${pod.namespace}/${pod.name} (from ${kind} ${show(name)})`)) {
+        const ref = pod && `Pod ${pod.namespace}/${pod.name}`;
+        if (pod && ref && once(ref, `${ref} (from ${kind} ${show(name)})`)) {
           pods.push(pod);
         }
       }
@@ -109,7 +111,9 @@ function podFrom(
   for (const container of containers) {
     const containerPorts = isRecord(container) ? container['ports'] : undefined;
     if (Array.isArray(containerPorts)) ports.push(...containerPorts);
-    else if (containerPorts !== undefined && containerPorts !== null) errors.push('spec.containers[].ports: must be a list');
+    else if (containerPorts !== undefined && containerPorts !== null) {
+      errors.push('spec.containers[].ports: must be a list');
+    }
   }
   const ip = isRecord(status) ? status['podIP'] : undefined;
   return checkPod({ name, namespace, labels: metadata['labels'], ports, ...(ip === undefined ? {} : { ip }) }, errors);

@@ -36,7 +36,8 @@ export function connectivityMatrix(cluster: Cluster, probes: readonly Probe[], o
     resolved.map((from) =>
       resolved.map(
         (to) =>
-          sideAllows(c, c.egress, from, to, to, protocol, port) && sideAllows(c, c.ingress, to, from, to, protocol, port),
+          sideAllows(c, c.egress, from, to, to, protocol, port) &&
+          sideAllows(c, c.ingress, to, from, to, protocol, port),
       ),
     ),
   );
@@ -62,7 +63,8 @@ export function renderMatrix(m: Matrix): string {
       const count = rows.reduce((sum, row) => sum + row.filter(Boolean).length, 0);
       const header = `${pad(corner, width)} | ${m.endpoints.map((e) => pad(e, cellWidth)).join(' | ')}`;
       const lines = rows.map(
-        (row, i) => `${pad(m.endpoints[i] ?? '', width)} | ${row.map((ok) => center(ok ? '.' : 'X', cellWidth)).join(' | ')}`,
+        (row, i) =>
+          `${pad(m.endpoints[i] ?? '', width)} | ${row.map((ok) => center(ok ? '.' : 'X', cellWidth)).join(' | ')}`,
       );
       const total = m.endpoints.length * m.endpoints.length;
       return [`${probe.protocol}/${probe.port}: ${count} of ${total} allowed (. allowed, X denied)`, header, ...lines]

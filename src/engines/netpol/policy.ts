@@ -56,7 +56,9 @@ export function compilePolicy(raw: unknown, errors: string[]): CompiledPolicy | 
   const where = `NetworkPolicy ${ref}`;
   const local: string[] = [];
   if (typeof name !== 'string' || name === '') local.push('metadata.name: required');
-  if (typeof rawNamespace !== 'string' || rawNamespace === '') local.push('metadata.namespace: must be a non-empty string');
+  if (typeof rawNamespace !== 'string' || rawNamespace === '') {
+    local.push('metadata.namespace: must be a non-empty string');
+  }
   if (raw['apiVersion'] !== undefined && raw['apiVersion'] !== 'networking.k8s.io/v1') {
     local.push(`apiVersion: ${show(raw['apiVersion'])} is not networking.k8s.io/v1`);
   }
