@@ -1,4 +1,68 @@
-export async function main(argv: readonly string[]): Promise<number> {
-  process.stdout.write(`secpol ${argv.join(' ')}\n`);
-  return 0;
+import { readFileSync } from 'node:fs';
+import { commandHelp, parseCommandArgs, UsageError, type Command } from './cli/args.js';
+import { checkCommand } from './cli/commands/check.js';
+import { compileCommand } from './cli/commands/compile.js';
+import { fmtCommand } from './cli/commands/fmt.js';
+import { exitCodes, processIo, type Io } from './cli/output.js';
+
+function commands(io: Io): Command[] {
+  return [checkCommand(io), fmtCommand(io), compileCommand(io)];
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function mainHelp(all: readonly Command[]): string {
+  const width = Math.max(...all.map((c) => c.name.length));
+  return [
+    'secpol: one policy file, compiled to every Kubernetes admission and network engine, verified equivalent.',
+    '',
+    'Usage: secpol <command> [options]',
+    '',
+    'Commands:',
+    ...all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `secpol <command> --help` for a command\'s options. `secpol --version` prints the version.',
+    'Exit codes: 0 ok, 1 problems found (policy errors, violations, verification failures), 2 usage or unreadable input.',
+    '',
+  ].join('\n');
+}
+
+/** The CLI: parses argv, runs one command, returns the exit code. Never throws for user mistakes. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const all = commands(io);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? all.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(target ? commandHelp(target) : mainHelp(all));
+    return name === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`secpol ${version()}\n`);
+    return exitCodes.ok;
+  }
+  const command = all.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`secpol: unknown command ${JSON.stringify(name)}\n\n${mainHelp(all)}`);
+    return exitCodes.usage;
+  }
+  try {
+    const { values, positionals } = parseCommandArgs(command, rest);
+    if (values['help']) {
+      io.stdout(commandHelp(command));
+      return exitCodes.ok;
+    }
+    return await command.run(values, positionals);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`secpol ${command.name}: ${e.message}\n\n${commandHelp(command)}`);
+      return exitCodes.usage;
+    }
+    // A bug, not a user mistake: say so plainly, without a stack trace unless asked for.
+    io.stderr(`secpol ${command.name}: internal error: ${(e as Error).message}\nThis is a bug in secpol; rerun with SECPOL_DEBUG=1 for details.\n`);
+    if (process.env['SECPOL_DEBUG']) io.stderr(`${(e as Error).stack ?? ''}\n`);
+    return 3;
+  }
 }

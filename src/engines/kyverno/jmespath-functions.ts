@@ -89,23 +89,23 @@ function goRegex(source: string, global = false): RegExp {
 }
 
 /** Expands a Go regexp replacement template (`$1`, `${1}`, `$name`, `$$`). */
-function expandTemplate(template: string, match: RegExpExecArray): string {
+function expandTemplate(template: string, groups: readonly string[], named: Readonly<Record<string, string | undefined>>): string {
   return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (_all, whole: string, braced?: string, bare?: string) => {
     if (whole === '$') return '$';
     const name = braced ?? bare ?? '';
-    if (/^\d+$/.test(name)) return match[Number(name)] ?? '';
-    return match.groups?.[name] ?? '';
+    if (/^\d+$/.test(name)) return groups[Number(name)] ?? '';
+    return named[name] ?? '';
   });
 }
 
 function regexReplace(re: RegExp, src: string, repl: string, literal: boolean): string {
+  if (literal) return src.replace(re, () => repl);
   return src.replace(re, (...params: unknown[]) => {
-    if (literal) return repl;
-    const groupsIndex = params.findIndex((p) => typeof p === 'number');
-    const match = params.slice(0, groupsIndex) as string[] as unknown as RegExpExecArray;
-    const named = params[params.length - 1];
-    if (typeof named === 'object' && named !== null) (match as { groups?: Record<string, string> }).groups = named as Record<string, string>;
-    return expandTemplate(repl, match);
+    const offsetIndex = params.findIndex((p) => typeof p === 'number');
+    const groups = params.slice(0, offsetIndex).map((p) => (typeof p === 'string' ? p : ''));
+    const last = params[params.length - 1];
+    const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {};
+    return expandTemplate(repl, groups, named);
   });
 }
 

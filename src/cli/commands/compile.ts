@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { compileTo, frontEnd } from '../../compile.js';
+import { hasErrors } from '../../diagnostics/index.js';
+import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
+import { UsageError, type Command } from '../args.js';
+import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
+import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
+import { todayOption } from './shared.js';
+
+function parseTargets(value: unknown): TargetId[] {
+  if (typeof value !== 'string') throw new UsageError(`--target is required: one of ${targetIds.join(', ')}, all (comma-separated for several)`);
+  const out = new Set<TargetId>();
+  for (const t of value.split(',').map((s) => s.trim())) {
+    if (t === 'all') targetIds.forEach((x) => out.add(x));
+    else if (isTargetId(t)) out.add(t);
+    else throw new UsageError(`unknown target ${JSON.stringify(t)}: use ${targetIds.join(', ')} or all`);
+  }
+  return targetIds.filter((t) => out.has(t));
+}
+
+export function compileCommand(io: Io): Command {
+  return {
+    name: 'compile',
+    summary: 'Compile policy files to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.',
+    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|netpol|all [--out DIR] [--with-tests]',
+    options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' } },
+    help: [
+      '--target T          kyverno, gatekeeper, psa, netpol or all (comma-separated for several)',
+      '--out DIR           write one file per object set (DIR/<target>/<name>.yaml); default: a YAML stream on stdout',
+      '--with-tests        also emit native test suites where the backend supports them',
+      '--today DATE        the date exceptions expire against (default: today, UTC)',
+    ],
+    async run(values, positionals) {
+      if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
+      const targets = parseTargets(values['target']);
+      const front = frontEnd(expandPolicyPaths(positionals), readPolicyFile, { today: todayOption(values['today']) });
+      if (!front.value || hasErrors(front.diagnostics)) {
+        printDiagnostics(io, front.diagnostics, 'text');
+        return exitCodeFor(front.diagnostics);
+      }
+      const out = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true });
+      const diagnostics = [...front.diagnostics, ...out.diagnostics];
+      if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
+      if (!out.value || hasErrors(diagnostics)) return exitCodeFor(diagnostics);
+      const outDir = values['out'];
+      if (typeof outDir === 'string') {
+        for (const f of out.value) writeFileAtomic(join(outDir, f.path), f.content);
+        io.stderr(`wrote ${out.value.length} file(s) to ${outDir}\n`);
+      } else {
+        io.stdout(out.value.map((f) => f.content.replace(/^---\n/, '')).map((c, i) => (i === 0 ? c : `---\n${c}`)).join(''));
+      }
+      return 0;
+    },
+  };
+}

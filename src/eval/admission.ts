@@ -1,0 +1,101 @@
+import { walkPredicate, type Exception, type MessageTemplate, type Policy, type Rule, type Scope } from '../ir/index.js';
+import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
+import { identityOf, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
+import { selectorMatches } from './selector.js';
+import { globMatch, valueAt } from './values.js';
+
+export type RuleOutcome = 'pass' | 'fail' | 'skip';
+
+export interface RuleVerdict {
+  readonly policy: string;
+  readonly rule: string;
+  readonly outcome: RuleOutcome;
+  /** Why a rule was skipped. */
+  readonly skipped?: 'not-in-scope' | 'exempt' | 'when-false';
+  readonly message?: string;
+}
+
+export interface PolicyVerdict {
+  readonly policy: string;
+  readonly mode: Policy['mode'];
+  readonly rules: readonly RuleVerdict[];
+  /** True when the policy's mode is enforce and a rule failed. */
+  readonly denied: boolean;
+}
+
+function inScope(scope: Scope, id: ObjectIdentity, req: AdmissionRequest): boolean {
+  if (scope.namespaces.length && (id.namespace === undefined || !scope.namespaces.includes(id.namespace))) return false;
+  if (id.namespace !== undefined && scope.excludedNamespaces.includes(id.namespace)) return false;
+  if (scope.objectSelector && !selectorMatches(scope.objectSelector, id.labels)) return false;
+  if (scope.namespaceSelector && (id.namespace === undefined || !selectorMatches(scope.namespaceSelector, req.namespaceLabels ?? {}))) return false;
+  return scope.operations.includes(req.operation ?? 'CREATE');
+}
+
+function appliesTo(e: Exception, rule: string): boolean {
+  return e.rules.length === 0 || e.rules.includes(rule);
+}
+
+/** The exception's namespace and workload filters (semantics §1.5); images are handled per container. */
+export function exceptionMatchesObject(e: Exception, id: ObjectIdentity): boolean {
+  if (e.namespaces.length && (id.namespace === undefined || !e.namespaces.includes(id.namespace))) return false;
+  if (e.workloads.length) {
+    const hit = e.workloads.some((w) => w.namespace === id.namespace && ((w.kind === id.kind && w.name === id.name) || (id.kind === 'Pod' && id.name.startsWith(`${w.name}-`))));
+    if (!hit) return false;
+  }
+  return true;
+}
+
+function exemptsWholeObject(e: Exception): boolean {
+  return e.images.length === 0 && e.controls.length === 0;
+}
+
+export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest): RuleVerdict {
+  const base = { policy: policy.name, rule: rule.name };
+  const id = identityOf(req);
+  const target = viewFor(rule.subjects ?? policy.scope.subjects, id, req.object);
+  if (!target || !inScope(policy.scope, id, req)) return { ...base, outcome: 'skip', skipped: 'not-in-scope' };
+  const applicable = policy.exceptions.filter((e) => appliesTo(e, rule.name) && exceptionMatchesObject(e, id));
+  if (applicable.some(exemptsWholeObject)) return { ...base, outcome: 'skip', skipped: 'exempt' };
+  const imageGlobs = applicable.flatMap((e) => e.images);
+  const scope: EvalScope = {
+    value: target.view,
+    pod: target.view,
+    ...(imageGlobs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && imageGlobs.some((g) => globMatch(g, image))); } } : {}),
+  };
+  if (rule.when && !evalPredicate(rule.when, scope)) return { ...base, outcome: 'skip', skipped: 'when-false' };
+  const holds = evalPredicate(rule.predicate, scope);
+  const failed = rule.effect === 'require' ? !holds : holds;
+  if (!failed) return { ...base, outcome: 'pass' };
+  return { ...base, outcome: 'fail', message: renderMessage(rule, scope) };
+}
+
+/** The rule's message with `{path}` filled from the offending element of its outermost quantifier. */
+function renderMessage(rule: Rule, scope: EvalScope): string {
+  const template: MessageTemplate | undefined = rule.message;
+  if (!template) return `rule ${rule.name} is violated`;
+  let element: unknown = scope.value;
+  const top = rule.predicate;
+  if (top.kind === 'quantified') {
+    const elements = domainElements(top.domain, scope);
+    const holds = (e: unknown) => evalPredicate(top.body, { ...scope, value: e });
+    // forbid any/every-with-require: the element that makes the rule fail.
+    const wantHolds = (rule.effect === 'forbid') === (top.quantifier === 'any');
+    element = elements.find((e) => holds(e) === wantHolds) ?? scope.value;
+  }
+  return template.parts.map((p) => (p.kind === 'text' ? p.text : formatValue(valueAt(element, p.path)))).join('');
+}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return '<missing>';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function evaluatePolicy(policy: Policy, req: AdmissionRequest): PolicyVerdict {
+  const rules = policy.rules.map((r) => evaluateRule(policy, r, req));
+  return { policy: policy.name, mode: policy.mode, rules, denied: policy.mode === 'enforce' && rules.some((r) => r.outcome === 'fail') };
+}
+
+/** True when the rule reads containers (exceptions by image only make sense for such rules). */
+export function ruleReadsContainers(rule: Rule): boolean {
+  return [...walkPredicate(rule.predicate)].some(({ node }) => node.kind === 'quantified' && node.domain.kind === 'container');
+}

@@ -1,0 +1,134 @@
+import { assertNever, type Domain, type FieldTest, type Predicate, type Test, type ValueRef } from '../ir/index.js';
+import { globMatch, isEmpty, isObject, jsonEqual, quantityOf, regexSearch, scalarIn, valueAt, type Json } from './values.js';
+
+/** Where a predicate is evaluated: the current element, and the pod view (for `effective`). */
+export interface EvalScope {
+  readonly value: unknown;
+  readonly pod: unknown;
+  /** Leaves containers out of container domains (image exceptions); undefined keeps all. */
+  readonly keepContainer?: (container: unknown) => boolean;
+}
+
+/** A failing element, for messages and explanations: the path of quantifier indices that decided it. */
+export interface Witness {
+  readonly element: unknown;
+  readonly chain: readonly string[];
+}
+
+export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
+  switch (p.kind) {
+    case 'and':
+      return p.operands.every((o) => evalPredicate(o, scope));
+    case 'or':
+      return p.operands.some((o) => evalPredicate(o, scope));
+    case 'not':
+      return !evalPredicate(p.operand, scope);
+    case 'quantified': {
+      const elements = domainElements(p.domain, scope);
+      const holds = (e: unknown) => evalPredicate(p.body, { ...scope, value: e });
+      switch (p.quantifier) {
+        case 'any':
+          return elements.some(holds);
+        case 'every':
+          return elements.every(holds);
+        case 'no':
+          return !elements.some(holds);
+        default:
+          return assertNever(p.quantifier, 'quantifier');
+      }
+    }
+    case 'test':
+      return evalTest(p, scope);
+    default:
+      return assertNever(p, 'predicate');
+  }
+}
+
+/** The elements of a domain: each chain's hops followed in order, non-lists contributing nothing. */
+export function domainElements(d: Domain, scope: EvalScope): unknown[] {
+  const out: unknown[] = [];
+  for (const chain of d.chains) {
+    let current: unknown[] = [scope.value];
+    for (const hop of chain) {
+      const next: unknown[] = [];
+      for (const c of current) {
+        const list = valueAt(c, hop);
+        if (Array.isArray(list)) next.push(...list);
+      }
+      current = next;
+    }
+    out.push(...current);
+  }
+  if (d.kind === 'container' && scope.keepContainer) return out.filter(scope.keepContainer);
+  return out;
+}
+
+export function resolveValue(ref: ValueRef, scope: EvalScope): Json | undefined {
+  switch (ref.kind) {
+    case 'field':
+      return valueAt(scope.value, ref.path);
+    case 'effective':
+      return valueAt(scope.value, ref.containerPath) ?? valueAt(scope.pod, ref.podPath);
+    default:
+      return assertNever(ref, 'value reference');
+  }
+}
+
+function evalTest(t: FieldTest, scope: EvalScope): boolean {
+  return applyTest(t.test, resolveValue(t.subject, scope), t.subject.type === 'quantity');
+}
+
+/** One test on one value, per the table in docs/language/semantics.md §3. */
+export function applyTest(test: Test, v: Json | undefined, quantityField: boolean): boolean {
+  switch (test.op) {
+    case 'exists':
+      return v !== undefined;
+    case 'absent':
+      return v === undefined;
+    case 'empty':
+      return isEmpty(v);
+    case 'not-empty':
+      return !isEmpty(v);
+    case 'contains':
+      return Array.isArray(v) && v.some((x) => jsonEqual(x, test.value));
+    case 'contains-only':
+      return v === undefined || (Array.isArray(v) && v.every((x) => scalarIn(x, test.values)));
+    case 'contains-none':
+      return v === undefined || (Array.isArray(v) && !v.some((x) => scalarIn(x, test.values)));
+    case 'contains-any':
+      return Array.isArray(v) && v.some((x) => scalarIn(x, test.values));
+    default:
+      break;
+  }
+  if (v === undefined) return false;
+  switch (test.op) {
+    case 'eq':
+      return jsonEqual(v, test.value);
+    case 'ne':
+      return !jsonEqual(v, test.value);
+    case 'in':
+      return scalarIn(v, test.values);
+    case 'not-in':
+      return !scalarIn(v, test.values);
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge': {
+      const n = quantityField || test.quantity ? quantityOf(v) : typeof v === 'number' ? v : undefined;
+      if (n === undefined) return false;
+      return test.op === 'lt' ? n < test.value : test.op === 'le' ? n <= test.value : test.op === 'gt' ? n > test.value : n >= test.value;
+    }
+    case 'glob':
+      return typeof v === 'string' && globMatch(test.pattern, v);
+    case 'not-glob':
+      return typeof v === 'string' && !globMatch(test.pattern, v);
+    case 'regex':
+      return typeof v === 'string' && regexSearch(test.pattern, v);
+    case 'not-regex':
+      return typeof v === 'string' && !regexSearch(test.pattern, v);
+    default:
+      return assertNever(test, 'test');
+  }
+}
+
+export { isObject };

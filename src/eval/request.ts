@@ -1,0 +1,56 @@
+import { podControllers, type Operation, type Subject } from '../ir/index.js';
+import { isObject, valueAt } from './values.js';
+
+/** An admission request as the evaluators see it. */
+export interface AdmissionRequest {
+  readonly object: unknown;
+  /** Default CREATE. */
+  readonly operation?: Operation;
+  /** The object's namespace when the manifest leaves it out (kubectl applies a default). */
+  readonly namespace?: string;
+  /** Labels of the object's namespace, for namespace selectors. */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+}
+
+export interface ObjectIdentity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export function identityOf(req: AdmissionRequest): ObjectIdentity {
+  const o = req.object;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const labels = valueAt(o, ['metadata', 'labels']);
+  const ns = valueAt(o, ['metadata', 'namespace']);
+  return {
+    apiVersion: str(valueAt(o, ['apiVersion'])),
+    kind: str(valueAt(o, ['kind'])),
+    name: str(valueAt(o, ['metadata', 'name'])),
+    namespace: typeof ns === 'string' && ns !== '' ? ns : req.namespace,
+    labels: isObject(labels) ? (Object.fromEntries(Object.entries(labels).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
+  };
+}
+
+/**
+ * The object a rule is evaluated on (semantics §1): the object itself, or for a pod controller under
+ * `applies to pods` the pod view {metadata, spec} of its template. Undefined when no subject matches.
+ */
+export function viewFor(subjects: readonly Subject[], id: ObjectIdentity, object: unknown): { view: unknown; isPodView: boolean } | undefined {
+  for (const s of subjects) {
+    if (s.kind === 'pods') {
+      if (id.apiVersion === 'v1' && id.kind === 'Pod') return { view: object, isPodView: true };
+      const controller = podControllers.find((c) => `${c.group}/${c.version}` === id.apiVersion && c.kind === id.kind);
+      if (controller) {
+        const template = valueAt(object, controller.template);
+        return { view: { metadata: valueAt(template, ['metadata']) ?? null, spec: valueAt(template, ['spec']) ?? null }, isPodView: true };
+      }
+    } else {
+      const apiVersion = s.group ? `${s.group}/${s.version}` : s.version;
+      if (id.apiVersion === apiVersion && id.kind === s.resourceKind) return { view: object, isPodView: false };
+    }
+  }
+  return undefined;
+}
