@@ -1,6 +1,6 @@
 import type { DefaultDeny, DnsAllow, Flow, LabelSelector, NetworkSet, Peer, PortRule, Protocol, Workload } from '../ir/index.js';
 import type { NetworkAst, PeerAst, PortSpecAst, StringAst, WorkloadDeclAst } from '../syntax/index.js';
-import { cidrContains, formatCidr, parseCidr } from './cidr.js';
+import { cidrContains, formatCidr, parseCidr } from '../ir/index.js';
 import { closestName } from './fields/index.js';
 import { checkNamespaceName, lowerLabelTests, lowerWord } from './lower-common.js';
 import type { Reporter } from './report.js';

@@ -1,2 +1,3 @@
 export { evaluatePolicy, evaluateRule, type PolicyVerdict, type RuleOutcome, type RuleVerdict } from './admission.js';
 export type { AdmissionRequest } from './request.js';
+export { connectionAllowed, type NetCluster, type NetConnection, type NetEndpoint, type NetPod, type NetVerdict, type SideVerdict } from './network.js';

@@ -42,3 +42,4 @@ export type {
 export { effectiveFields, podControllers, pssControls } from './ir.js';
 export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
+export { cidrContains, formatCidr, parseCidr, parseIp, type Cidr } from './cidr.js';

@@ -37,6 +37,11 @@ export class SourceFile {
   get lineCount(): number {
     return this.lineStarts.length;
   }
+
+  /** Keeps serialized spans short (counterexamples, debugging): a file prints as its path. */
+  toJSON(): string {
+    return this.path;
+  }
 }
 
 /** A half-open range [start, end) of offsets in one file. Spans travel from tokens to the IR. */

@@ -22,16 +22,34 @@ export interface RequestFacts {
   readonly userInfo: UserInfo | undefined;
 }
 
-interface Filter {
-  readonly resources: unknown;
-  readonly subjects: unknown;
-  readonly roles: unknown;
-  readonly clusterRoles: unknown;
+interface ParsedKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly sub: string;
 }
 
-function filterOf(raw: unknown): Filter {
-  const o = isObject(raw) ? raw : {};
-  return { resources: o['resources'], subjects: o['subjects'], roles: o['roles'], clusterRoles: o['clusterRoles'] };
+/** One resource filter, pre-digested once per policy object. */
+interface Filter {
+  readonly emptyResources: boolean;
+  readonly hasUser: boolean;
+  readonly operations: readonly string[];
+  readonly kinds: readonly ParsedKind[];
+  readonly name: string | undefined;
+  readonly names: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly annotations: readonly (readonly [string, string])[];
+  readonly selector: unknown;
+  readonly namespaceSelector: unknown;
+  readonly roles: readonly string[];
+  readonly clusterRoles: readonly string[];
+  readonly subjects: unknown;
+}
+
+interface Block {
+  readonly any: readonly Filter[];
+  readonly all: readonly Filter[];
+  readonly legacy: Filter;
 }
 
 function isEmptyValue(value: unknown): boolean {
@@ -41,7 +59,38 @@ function isEmptyValue(value: unknown): boolean {
   return value === '';
 }
 
-const hasUserConstraints = (f: Filter): boolean => !isEmptyValue(f.subjects) || !isEmptyValue(f.roles) || !isEmptyValue(f.clusterRoles);
+function filterOf(raw: unknown): Filter {
+  const o = isObject(raw) ? raw : {};
+  const rd = isObject(o['resources']) ? o['resources'] : {};
+  const present = (v: unknown): unknown => (v === undefined || v === null ? undefined : v);
+  return {
+    emptyResources: isEmptyValue(o['resources']),
+    hasUser: !isEmptyValue(o['subjects']) || !isEmptyValue(o['roles']) || !isEmptyValue(o['clusterRoles']),
+    operations: stringList(rd['operations']),
+    kinds: stringList(rd['kinds']).map(parseKindSelector),
+    name: asString(rd['name']) || undefined,
+    names: stringList(rd['names']),
+    namespaces: stringList(rd['namespaces']),
+    annotations: Object.entries(stringMap(rd['annotations'])),
+    selector: present(rd['selector']),
+    namespaceSelector: present(rd['namespaceSelector']),
+    roles: stringList(o['roles']),
+    clusterRoles: stringList(o['clusterRoles']),
+    subjects: present(o['subjects']),
+  };
+}
+
+const blocks = new WeakMap<object, Block>();
+
+function blockOf(raw: unknown): Block {
+  const o = isObject(raw) ? raw : {};
+  let block = blocks.get(o);
+  if (block === undefined) {
+    block = { any: asArray(o['any']).map(filterOf), all: asArray(o['all']).map(filterOf), legacy: filterOf(o) };
+    blocks.set(o, block);
+  }
+  return block;
+}
 
 /** Kyverno's kind selector: `Kind`, `version/Kind`, `group/version/Kind`, with optional `/subresource`. */
 export function parseKindSelector(input: string): { group: string; version: string; kind: string; sub: string } {
@@ -66,9 +115,8 @@ export function parseKindSelector(input: string): { group: string; version: stri
   }
 }
 
-function kindMatches(kinds: readonly string[], facts: RequestFacts): boolean {
-  return kinds.some((k) => {
-    const s = parseKindSelector(k);
+function kindMatches(kinds: readonly ParsedKind[], facts: RequestFacts): boolean {
+  return kinds.some((s) => {
     return wildcardMatch(s.group, facts.group) && wildcardMatch(s.version, facts.version) && wildcardMatch(s.kind, facts.kind) && wildcardMatch(s.sub, '');
   });
 }
@@ -129,79 +177,62 @@ function subjectsMatch(subjects: unknown, user: UserInfo): boolean {
 }
 
 /** The reasons a filter does not match; empty when it matches. */
-function filterMismatches(filter: Filter, facts: RequestFacts, ignoreUser: boolean): string[] {
+function filterMismatches(f: Filter, facts: RequestFacts, ignoreUser: boolean): string[] {
+  if (f.operations.length > 0 && !f.operations.includes(facts.operation)) return ['operation does not match'];
   const errors: string[] = [];
-  const rd = isObject(filter.resources) ? filter.resources : {};
-  const operations = stringList(rd['operations']);
-  if (operations.length > 0 && !operations.includes(facts.operation)) return ['operation does not match'];
-  const kinds = stringList(rd['kinds']);
-  if (kinds.length > 0 && !kindMatches(kinds, facts)) errors.push(`kind does not match ${JSON.stringify(kinds)}`);
-  const name = asString(rd['name']);
-  if (name !== undefined && name !== '' && !wildcardMatch(name, facts.name)) errors.push('name does not match');
-  const names = stringList(rd['names']);
-  if (names.length > 0 && !names.some((n) => wildcardMatch(n, facts.name))) errors.push('none of the names match');
-  const namespaces = stringList(rd['namespaces']);
+  if (f.kinds.length > 0 && !kindMatches(f.kinds, facts)) errors.push('kind does not match');
+  if (f.name !== undefined && !wildcardMatch(f.name, facts.name)) errors.push('name does not match');
+  if (f.names.length > 0 && !f.names.some((n) => wildcardMatch(n, facts.name))) errors.push('none of the names match');
   const ownNamespace = facts.kind === 'Namespace' ? facts.name : facts.namespace;
-  if (namespaces.length > 0 && !namespaces.some((n) => wildcardMatch(n, ownNamespace))) errors.push('namespace does not match');
-  const annotations = stringMap(rd['annotations']);
-  const annotationEntries = Object.entries(annotations);
-  if (annotationEntries.length > 0) {
-    const ok = annotationEntries.every(([k, v]) => Object.entries(facts.annotations).some(([ak, av]) => wildcardMatch(k, ak) && wildcardMatch(v, av)));
-    if (!ok) errors.push('annotations does not match');
+  if (f.namespaces.length > 0 && !f.namespaces.some((n) => wildcardMatch(n, ownNamespace))) errors.push('namespace does not match');
+  if (f.annotations.length > 0) {
+    const actual = Object.entries(facts.annotations);
+    if (!f.annotations.every(([k, v]) => actual.some(([ak, av]) => wildcardMatch(k, ak) && wildcardMatch(v, av)))) errors.push('annotations does not match');
   }
-  if (rd['selector'] !== undefined && rd['selector'] !== null) {
-    const m = selectorMatches(rd['selector'], facts.labels);
+  if (f.selector !== undefined) {
+    const m = selectorMatches(f.selector, facts.labels);
     if (m !== true) errors.push(m === 'invalid' ? 'failed to parse selector' : 'selector does not match');
   }
-  if (rd['namespaceSelector'] !== undefined && rd['namespaceSelector'] !== null) {
+  if (f.namespaceSelector !== undefined) {
     if (facts.kind === 'Namespace') errors.push('namespace selector is not applicable for namespace resource');
     else if (facts.kind !== '') {
-      const m = selectorMatches(rd['namespaceSelector'], facts.namespaceLabels);
+      const m = selectorMatches(f.namespaceSelector, facts.namespaceLabels);
       if (m !== true) errors.push(m === 'invalid' ? 'failed to parse namespace selector' : 'namespace selector does not match labels');
     }
   }
   if (!ignoreUser) {
     const user = facts.userInfo ?? {};
-    const roles = stringList(filter.roles);
-    if (roles.length > 0 && !(user.roles ?? []).some((r) => roles.includes(r))) errors.push('user info does not match roles');
-    const clusterRoles = stringList(filter.clusterRoles);
-    if (clusterRoles.length > 0 && !(user.clusterRoles ?? []).some((r) => clusterRoles.includes(r))) errors.push('user info does not match clusterRoles');
-    if (!isEmptyValue(filter.subjects) && !subjectsMatch(filter.subjects, user)) errors.push('user info does not match subjects');
+    if (f.roles.length > 0 && !(user.roles ?? []).some((r) => f.roles.includes(r))) errors.push('user info does not match roles');
+    if (f.clusterRoles.length > 0 && !(user.clusterRoles ?? []).some((r) => f.clusterRoles.includes(r))) errors.push('user info does not match clusterRoles');
+    if (f.subjects !== undefined && !isEmptyValue(f.subjects) && !subjectsMatch(f.subjects, user)) errors.push('user info does not match subjects');
   }
   return errors;
 }
 
 function matchFilter(filter: Filter, facts: RequestFacts): string[] {
   const ignoreUser = facts.userInfo === undefined;
-  if (isEmptyValue(filter.resources) && (ignoreUser || !hasUserConstraints(filter))) return ['match cannot be empty'];
+  if (filter.emptyResources && (ignoreUser || !filter.hasUser)) return ['match cannot be empty'];
   return filterMismatches(filter, facts, ignoreUser);
 }
 
 function excludedBy(filter: Filter, facts: RequestFacts): boolean {
-  if (isEmptyValue(filter.resources) && !hasUserConstraints(filter)) return false;
+  if (filter.emptyResources && !filter.hasUser) return false;
   return filterMismatches(filter, facts, false).length === 0;
 }
 
 /** Why a `match` block does not select the resource, or undefined when it does. */
-export function matchBlockMismatch(block: unknown, facts: RequestFacts): string | undefined {
-  const b = isObject(block) ? block : {};
-  const any = asArray(b['any']);
-  const all = asArray(b['all']);
-  if (any.length > 0) return any.some((f) => matchFilter(filterOf(f), facts).length === 0) ? undefined : 'no resource matched';
-  if (all.length > 0) {
-    const errors = all.flatMap((f) => matchFilter(filterOf(f), facts));
-    return errors.length === 0 ? undefined : errors.join('; ');
-  }
-  const errors = matchFilter(filterOf(b), facts);
+export function matchBlockMismatch(raw: unknown, facts: RequestFacts): string | undefined {
+  const block = blockOf(raw);
+  if (block.any.length > 0) return block.any.some((f) => matchFilter(f, facts).length === 0) ? undefined : 'no resource matched';
+  const errors = block.all.length > 0 ? block.all.flatMap((f) => matchFilter(f, facts)) : matchFilter(block.legacy, facts);
   return errors.length === 0 ? undefined : errors.join('; ');
 }
 
 /** Whether an `exclude` block removes the resource. */
-export function excludeBlockApplies(block: unknown, facts: RequestFacts): boolean {
-  if (!isObject(block)) return false;
-  const any = asArray(block['any']);
-  const all = asArray(block['all']);
-  if (any.length > 0) return any.some((f) => excludedBy(filterOf(f), facts));
-  if (all.length > 0) return all.every((f) => excludedBy(filterOf(f), facts));
-  return excludedBy(filterOf(block), facts);
+export function excludeBlockApplies(raw: unknown, facts: RequestFacts): boolean {
+  if (!isObject(raw)) return false;
+  const block = blockOf(raw);
+  if (block.any.length > 0) return block.any.some((f) => excludedBy(f, facts));
+  if (block.all.length > 0) return block.all.every((f) => excludedBy(f, facts));
+  return excludedBy(block.legacy, facts);
 }

@@ -30,12 +30,20 @@ export function hasVariables(text: string): boolean {
   return text.includes('{{');
 }
 
-/** Whether any string or key of a document holds `{{` or `$(`, so substitution can be skipped. */
+const needsSubstitution = new WeakMap<object, boolean>();
+
+/** Whether any string or key of a document holds `{{` or `$(`, so substitution can be skipped (cached per object). */
 export function documentNeedsSubstitution(doc: unknown): boolean {
   if (typeof doc === 'string') return doc.includes('{{') || doc.includes('$(');
-  if (Array.isArray(doc)) return doc.some(documentNeedsSubstitution);
-  if (isObject(doc)) return Object.entries(doc).some(([k, v]) => k.includes('{{') || k.includes('$(') || documentNeedsSubstitution(v));
-  return false;
+  if (typeof doc !== 'object' || doc === null) return false;
+  let needs = needsSubstitution.get(doc);
+  if (needs === undefined) {
+    needs = Array.isArray(doc)
+      ? doc.some(documentNeedsSubstitution)
+      : Object.entries(doc).some(([k, v]) => k.includes('{{') || k.includes('$(') || documentNeedsSubstitution(v));
+    needsSubstitution.set(doc, needs);
+  }
+  return needs;
 }
 
 /** Evaluates one JMESPath variable against the context. */

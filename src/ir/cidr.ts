@@ -66,3 +66,10 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   const shift = bits - BigInt(outer.prefix);
   return inner.network >> shift === outer.network >> shift;
 }
+
+/** A single address as a /32 (IPv4) or /128 (IPv6) block, or undefined when it is not an IP address. */
+export function parseIp(text: string): Cidr | undefined {
+  const family = text.includes(':') ? 6 : 4;
+  const parsed = parseCidr(`${text}/${family === 4 ? 32 : 128}`);
+  return 'error' in parsed ? undefined : parsed;
+}

@@ -1,0 +1,183 @@
+/**
+ * Runs loaded policies against one resource, as Kyverno's validation engine does for an admission request:
+ * per rule, match/exclude, PolicyExceptions, preconditions, then the validate body. Rules that do not match
+ * produce no result (as in Kyverno); every other rule produces one `pass | fail | skip | error` result.
+ */
+import { evaluateConditions } from './conditions.js';
+import { findException } from './exceptions.js';
+import { checkForeach } from './foreach.js';
+import { imagesOf } from './images.js';
+import { excludeBlockApplies, matchBlockMismatch, type RequestFacts, selectorMatches } from './match.js';
+import { parseOverrides } from './load.js';
+import { evaluatePodSecurity } from './pod-security.js';
+import {
+  asString,
+  type CompiledRule,
+  type EvaluationContext,
+  type FailureAction,
+  type FailureActionOverride,
+  isObject,
+  type JsonObject,
+  type KyvernoPolicy,
+  type Operation,
+  type ResourceRef,
+  type RuleResult,
+  stringMap,
+} from './types.js';
+import { checkDeny, checkPatterns, errorText, isUserError, type Outcome, type RuleInfo } from './validate.js';
+import type { VarContext } from './variables.js';
+import { anyWildcardMatch } from './wildcard.js';
+
+function factsOf(resource: JsonObject, ctx: EvaluationContext): RequestFacts {
+  const apiVersion = asString(resource['apiVersion']) ?? '';
+  const slash = apiVersion.indexOf('/');
+  const metadata = isObject(resource['metadata']) ? resource['metadata'] : {};
+  return {
+    group: slash === -1 ? '' : apiVersion.slice(0, slash),
+    version: slash === -1 ? apiVersion : apiVersion.slice(slash + 1),
+    kind: asString(resource['kind']) ?? '',
+    name: asString(metadata['name']) || (asString(metadata['generateName']) ?? ''),
+    namespace: asString(metadata['namespace']) ?? '',
+    labels: stringMap(metadata['labels']),
+    annotations: stringMap(metadata['annotations']),
+    operation: ctx.operation ?? 'CREATE',
+    namespaceLabels: ctx.namespaceLabels ?? {},
+    userInfo: ctx.userInfo,
+  };
+}
+
+/** The JSON document `{{ }}` variables resolve against (`request.*`, `serviceAccountName`, `images`). */
+function contextData(resource: JsonObject, object: unknown, oldObject: unknown, facts: RequestFacts, ctx: EvaluationContext): JsonObject {
+  const user = ctx.userInfo;
+  const userInfo: JsonObject = {};
+  if (user?.username !== undefined) userInfo['username'] = user.username;
+  if (user?.uid !== undefined) userInfo['uid'] = user.uid;
+  if (user?.groups !== undefined) userInfo['groups'] = [...user.groups];
+  const sa = /^system:serviceaccount:([^:]*):([^:]*)$/.exec(user?.username ?? '');
+  const data: JsonObject = {
+    request: {
+      operation: facts.operation,
+      object,
+      oldObject,
+      userInfo,
+      roles: [...(user?.roles ?? [])],
+      clusterRoles: [...(user?.clusterRoles ?? [])],
+      namespace: facts.kind === 'Namespace' ? '' : facts.namespace,
+      name: facts.name,
+      kind: { group: facts.group, version: facts.version, kind: facts.kind },
+    },
+    serviceAccountName: sa?.[2] ?? '',
+    serviceAccountNamespace: sa?.[1] ?? '',
+  };
+  let images: JsonObject | undefined | null = null;
+  Object.defineProperty(data, 'images', {
+    enumerable: true,
+    get: () => {
+      if (images === null) images = imagesOf(resource);
+      return images;
+    },
+  });
+  return data;
+}
+
+function overrideApplies(o: FailureActionOverride, facts: RequestFacts): boolean {
+  if (o.namespaces.length > 0 && !anyWildcardMatch(o.namespaces, facts.namespace)) return false;
+  if (o.namespaceSelector !== undefined && o.namespaceSelector !== null && selectorMatches(o.namespaceSelector, facts.namespaceLabels) !== true) return false;
+  return o.namespaces.length > 0 || (o.namespaceSelector !== undefined && o.namespaceSelector !== null);
+}
+
+function failureActionOf(policy: KyvernoPolicy, rule: CompiledRule, facts: RequestFacts): FailureAction {
+  const ruleOverride = parseOverrides(rule.validate?.['failureActionOverrides']).find((o) => overrideApplies(o, facts));
+  if (ruleOverride) return ruleOverride.action;
+  if (rule.failureAction) return rule.failureAction;
+  const policyOverride = policy.failureActionOverrides.find((o) => overrideApplies(o, facts));
+  return policyOverride?.action ?? policy.validationFailureAction;
+}
+
+function preconditionsOutcome(rule: CompiledRule, vars: VarContext): Outcome | undefined {
+  try {
+    const outcome = evaluateConditions(rule.preconditions, vars);
+    if (outcome.result) return undefined;
+    return { status: 'skip', message: ['preconditions not met', outcome.message].filter((m) => m !== '').join('; ') };
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
+  }
+}
+
+interface Request {
+  readonly resource: JsonObject;
+  readonly facts: RequestFacts;
+  readonly ctx: EvaluationContext;
+  readonly vars: VarContext;
+}
+
+/** Patterns on UPDATE: a violation the old object already had is not reported again (Kyverno skips it). */
+function checkPatternsOnUpdate(info: RuleInfo, rule: CompiledRule, validate: JsonObject, req: Request, outcome: Outcome): Outcome {
+  const old = req.ctx.oldObject;
+  if (req.facts.operation !== 'UPDATE' || !isObject(old)) return outcome;
+  const request = isObject(req.vars.data['request']) ? req.vars.data['request'] : {};
+  const oldVars: VarContext = { deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old } } };
+  const oldOutcome = preconditionsOutcome(rule, oldVars) ?? checkPatterns(info, validate, old, oldVars);
+  if (oldOutcome.status !== outcome.status || oldOutcome.message !== outcome.message) return outcome;
+  return outcome.status === 'pass' ? outcome : { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
+}
+
+function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request): Outcome {
+  const info: RuleInfo = { name: rule.name, message: asString(validate['message']) ?? '' };
+  const exception = findException(req.ctx.exceptions ?? [], policy, rule.name, req.facts, req.vars);
+  const podSecurity = validate['podSecurity'];
+  if (exception && !(podSecurity !== undefined && exception.podSecurity !== undefined)) {
+    return { status: 'skip', message: `rule skipped due to policy exception ${exception.namespace}/${exception.name}` };
+  }
+  const pre = preconditionsOutcome(rule, req.vars);
+  if (pre) return pre;
+  if (validate['deny'] !== undefined && validate['deny'] !== null) return checkDeny(info, validate['deny'], req.vars);
+  if (validate['pattern'] !== undefined || validate['anyPattern'] !== undefined) {
+    if (req.facts.operation === 'DELETE') return { status: 'skip', message: 'skipping validation on deleted resource' };
+    return checkPatternsOnUpdate(info, rule, validate, req, checkPatterns(info, validate, req.resource, req.vars));
+  }
+  if (Array.isArray(validate['foreach'])) return checkForeach(info, validate['foreach'], req.resource, req.vars);
+  if (podSecurity !== undefined) return evaluatePodSecurity(rule.name, podSecurity, req.resource, exception?.podSecurity ?? []);
+  return { status: 'error', message: 'invalid validation rule: podSecurity, patterns, deny or foreach expected' };
+}
+
+function evaluateRule(policy: KyvernoPolicy, rule: CompiledRule, req: Request): Outcome | undefined {
+  if (matchBlockMismatch(rule.match, req.facts) !== undefined) return undefined;
+  if (rule.exclude !== undefined && excludeBlockApplies(rule.exclude, req.facts)) return undefined;
+  if (rule.problem !== undefined) return { status: 'error', message: rule.problem };
+  if (!rule.validate) return { status: 'skip', message: `${rule.otherType ?? 'this'} rules are not evaluated by this engine` };
+  return runValidate(policy, rule, rule.validate, req);
+}
+
+/** Evaluates every policy against `resource`; results are in policy order, then rule order (autogen rules last). */
+export function evaluateResource(policies: readonly KyvernoPolicy[], resource: unknown, ctx: EvaluationContext = {}): RuleResult[] {
+  if (!isObject(resource)) return [];
+  const facts = factsOf(resource, ctx);
+  const operation: Operation = facts.operation;
+  const deleting = operation === 'DELETE';
+  const object = deleting ? null : resource;
+  const oldObject = ctx.oldObject ?? (deleting ? resource : null);
+  const vars: VarContext = { deleteRequest: deleting, data: contextData(resource, object, oldObject, facts, ctx) };
+  const req: Request = { resource, facts, ctx, vars };
+  const ref: ResourceRef = { kind: facts.kind, name: facts.name, namespace: facts.namespace };
+  const results: RuleResult[] = [];
+  for (const policy of policies) {
+    if (policy.namespace !== undefined && (facts.namespace === '' || facts.namespace !== policy.namespace)) continue;
+    for (const rule of policy.rules) {
+      const outcome = evaluateRule(policy, rule, req);
+      if (outcome === undefined) continue;
+      results.push({
+        policy: policy.name,
+        rule: rule.reportName,
+        resource: ref,
+        status: outcome.status,
+        message: outcome.message,
+        failureAction: failureActionOf(policy, rule, facts),
+      });
+      if (policy.applyOne) break;
+    }
+  }
+  return results;
+}
+

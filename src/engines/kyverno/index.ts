@@ -1,0 +1,19 @@
+/**
+ * The offline Kyverno engine: loads `kyverno.io` ClusterPolicy/Policy/PolicyException documents and
+ * evaluates their validate rules against resources, independently of the secpol IR.
+ * Supported subset and known differences from Kyverno: docs/engines/kyverno.md.
+ */
+export { evaluateResource } from './evaluate.js';
+export { loadKyvernoDocuments, type LoadResult } from './load.js';
+export type {
+  CompiledRule,
+  EvaluationContext,
+  FailureAction,
+  KyvernoPolicy,
+  Operation,
+  PolicyException,
+  ResourceRef,
+  RuleResult,
+  RuleStatus,
+  UserInfo,
+} from './types.js';

@@ -1,0 +1,26 @@
+import YAML from 'yaml';
+import type { EmittedFile } from '../backends/backend.js';
+import type { GeneratedRequest } from './generate.js';
+
+/** One backend's verdict on one rule: the rule key is `<policy>/<rule>` (pod security: `<policy>/pod-security-<mode>`). */
+export interface EngineVerdict {
+  readonly violated: boolean;
+  readonly message?: string;
+}
+
+/**
+ * Runs one target engine on the artifacts a backend emitted (parsed back from their text: never the IR).
+ * `evaluate` returns verdicts for the rules the engine decided; rules it did not report count as no violation.
+ */
+export interface EngineAdapter {
+  readonly backend: string;
+  evaluate(request: GeneratedRequest): ReadonlyMap<string, EngineVerdict>;
+}
+
+/** Every YAML document of the backend's emitted files, in file order. */
+export function documentsOf(files: readonly EmittedFile[], backend: string): unknown[] {
+  return files
+    .filter((f) => f.path.startsWith(`${backend}/`))
+    .flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as unknown))
+    .filter((d) => d !== null && d !== undefined);
+}

@@ -1,0 +1,147 @@
+import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type Test } from '../ir/index.js';
+
+/**
+ * Where generated values go: the pod (or object) root, or an element of a domain (container, volume…).
+ * `effective` tests seed both the container and the pod-level securityContext.
+ */
+export type Site = 'object' | 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item';
+
+/** Candidate values per (site, path): the policy's own constants, their neighbours and type-confusing twins. */
+export class ConstantPool {
+  private readonly entries = new Map<string, { site: Site; path: readonly string[]; values: unknown[] }>();
+
+  add(site: Site, path: readonly string[], values: readonly unknown[]): void {
+    const key = `${site}\u0000${path.join('\u0000')}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { site, path, values: [] };
+      this.entries.set(key, entry);
+    }
+    for (const v of values) if (!entry.values.some((x) => JSON.stringify(x) === JSON.stringify(v))) entry.values.push(v);
+  }
+
+  at(site: Site): { path: readonly string[]; values: readonly unknown[] }[] {
+    return [...this.entries.values()].filter((e) => e.site === site).sort((a, b) => (a.path.join('.') < b.path.join('.') ? -1 : 1));
+  }
+
+  /** Paths of item domains (`item in path`), to generate lists there. */
+  readonly itemPaths: (readonly string[])[] = [];
+}
+
+/** Strings that sit near a glob: a literal fill, an empty fill, a one-character miss. */
+function nearGlob(pattern: string): string[] {
+  const fill = (s: string) => pattern.replace(/\*/g, s).replace(/\?/g, 'x');
+  const out = [fill(''), fill('abc'), fill('a/b:c')];
+  if (pattern.length) out.push(`${fill('')}z`, fill('').slice(1));
+  return out;
+}
+
+function nearRegex(pattern: string): string[] {
+  const literal = pattern.replace(/\\(.)/g, '$1').replace(/[\^$]/g, '').replace(/\[([^\]])[^\]]*\]\{?\d*\}?/g, '$1').replace(/[()*+?{}|]/g, '');
+  return [literal, `x${literal}`, `${literal}x`, ''];
+}
+
+function neighbours(test: Test): unknown[] {
+  switch (test.op) {
+    case 'eq':
+    case 'ne':
+      return [test.value, ...confusions(test.value)];
+    case 'in':
+    case 'not-in':
+    case 'contains':
+      return 'values' in test ? [...test.values, 'other'] : [test.value, 'other'];
+    case 'contains-only':
+    case 'contains-none':
+    case 'contains-any':
+      return [];
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge': {
+      const v = test.value;
+      if (test.quantity) {
+        const text = test.quantity.text;
+        return [text, v, `${Math.max(0, Math.floor(v) - 1)}`, `${Math.ceil(v) + 1}`, scaleQuantity(text, 2), scaleQuantity(text, 0.5), 'not-a-quantity'];
+      }
+      return [v, v - 1, v + 1, 0, -1, String(v)];
+    }
+    case 'glob':
+    case 'not-glob':
+      return nearGlob(test.pattern);
+    case 'regex':
+    case 'not-regex':
+      return nearRegex(test.pattern);
+    case 'exists':
+    case 'absent':
+    case 'empty':
+    case 'not-empty':
+      return ['', 'x', [], {}, 0, false];
+    default:
+      return assertNever(test, 'test');
+  }
+}
+
+function scaleQuantity(text: string, factor: number): string {
+  const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(text);
+  if (!m) return text;
+  const scaled = Number(m[1]) * factor;
+  return `${Number.isInteger(scaled) ? scaled : scaled.toFixed(1)}${m[2] ?? ''}`;
+}
+
+/** The same value with another JSON type, so backends that coerce types are caught. */
+function confusions(v: Scalar): unknown[] {
+  if (typeof v === 'boolean') return [!v, String(v)];
+  if (typeof v === 'number') return [String(v), v + 1];
+  const n = Number(v);
+  return Number.isFinite(n) && v.trim() !== '' ? [n] : [`${v}x`, v.toUpperCase() === v ? v.toLowerCase() : v.toUpperCase()];
+}
+
+/** For list tests: lists built from the values (subset, superset with a stranger, empty). */
+function listCandidates(test: Test): unknown[] {
+  if (test.op === 'contains') return [[test.value], [], ['OTHER'], [test.value, 'OTHER']];
+  if (test.op !== 'contains-only' && test.op !== 'contains-none' && test.op !== 'contains-any') return [];
+  const vs = test.values;
+  return [[], vs.slice(0, 1), [...vs], [...vs.slice(0, 1), 'OTHER'], ['OTHER'], vs.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))];
+}
+
+function siteOf(domain: Domain): Site {
+  return domain.kind;
+}
+
+/** Walks a predicate, adding each test's neighbourhood at the site where its path is read. */
+export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): void {
+  switch (p.kind) {
+    case 'and':
+    case 'or':
+      p.operands.forEach((o) => collectConstants(o, site, pool));
+      return;
+    case 'not':
+      collectConstants(p.operand, site, pool);
+      return;
+    case 'quantified':
+      if (p.domain.kind === 'item') for (const chain of p.domain.chains) pool.itemPaths.push(chain[0] ?? []);
+      collectConstants(p.body, siteOf(p.domain), pool);
+      return;
+    case 'test': {
+      const values = [...neighbours(p.test), ...listCandidates(p.test)];
+      if (p.subject.kind === 'effective') {
+        pool.add('container', p.subject.containerPath, values);
+        pool.add('object', p.subject.podPath, values);
+      } else pool.add(site, p.subject.path, values);
+      return;
+    }
+    default:
+      assertNever(p, 'predicate');
+  }
+}
+
+export function policyConstants(policy: Policy): ConstantPool {
+  const pool = new ConstantPool();
+  for (const rule of policy.rules) {
+    collectConstants(rule.predicate, 'object', pool);
+    if (rule.when) collectConstants(rule.when, 'object', pool);
+  }
+  return pool;
+}
+
+export { parseQuantity };

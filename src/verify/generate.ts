@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
+import { ConstantPool, policyConstants, type Site } from './constants.js';
+
+/** A generated admission request: the object, its namespace and that namespace's labels. */
+export interface GeneratedRequest {
+  readonly object: Record<string, unknown>;
+  readonly operation: Operation;
+  readonly namespace: string | undefined;
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+}
+
+const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass']);
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let cur = target;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) {
+      cur[key] = value;
+      return;
+    }
+    const next = cur[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  });
+}
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** Each pooled path is left out most of the time, or set to one of its candidates. */
+function pooled(pool: ConstantPool, site: Site): fc.Arbitrary<[readonly string[], unknown][]> {
+  const entries = pool.at(site);
+  if (entries.length === 0) return fc.constant([]);
+  return fc.tuple(
+    ...entries.map((e) =>
+      fc.option(fc.oneof(fc.constantFrom(...e.values.map(clone)), fc.constant(null)), { nil: undefined, freq: 2 }).map((v): [readonly string[], unknown] | undefined => (v === undefined ? undefined : [e.path, v])),
+    ),
+  ).map((pairs) => pairs.filter((p): p is [readonly string[], unknown] => p !== undefined));
+}
+
+function build(base: Record<string, unknown>, pairs: readonly [readonly string[], unknown][]): Record<string, unknown> {
+  const out = clone(base);
+  // Shorter paths first, so a specific field is written after (inside) a generic parent value.
+  for (const [path, value] of [...pairs].sort((a, b) => a[0].length - b[0].length)) setPath(out, path, clone(value));
+  return out;
+}
+
+function labelCandidates(selectors: readonly (LabelSelector | undefined)[]): fc.Arbitrary<Record<string, string>> {
+  const keys = new Map<string, Set<string>>();
+  for (const s of selectors) {
+    if (!s) continue;
+    for (const [k, v] of Object.entries(s.matchLabels)) (keys.get(k) ?? keys.set(k, new Set()).get(k)!).add(v);
+    for (const e of s.matchExpressions) {
+      const set = keys.get(e.key) ?? keys.set(e.key, new Set()).get(e.key)!;
+      e.values.forEach((v) => set.add(v));
+    }
+  }
+  const entries = [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length === 0) return fc.constant({});
+  return fc
+    .tuple(...entries.map(([k, vs]) => fc.option(fc.constantFrom(...vs, 'other'), { nil: undefined }).map((v) => [k, v] as const)))
+    .map((pairs) => Object.fromEntries(pairs.filter((p): p is readonly [string, string] => p[1] !== undefined)));
+}
+
+function imageCandidates(policy: Policy, pool: ConstantPool): string[] {
+  const fromPool = pool.at('container').filter((e) => e.path.length === 1 && e.path[0] === 'image').flatMap((e) => e.values.filter((v): v is string => typeof v === 'string'));
+  const fromExceptions = policy.exceptions.flatMap((e) => e.images.map((g) => g.replace(/\*/g, 'x').replace(/\?/g, 'y')));
+  return [...new Set(['nginx:1.25', ...fromPool, ...fromExceptions])];
+}
+
+function element(pool: ConstantPool, site: Site, base: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  return fc.tuple(base, pooled(pool, site)).map(([b, pairs]) => build(b, pairs));
+}
+
+/** Containers carry their ports and env (the port/env domains are read through containers). */
+function containerArb(policy: Policy, pool: ConstantPool, index: number): fc.Arbitrary<Record<string, unknown>> {
+  const base = fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ name: `c${index}`, image }));
+  const ports = fc.option(fc.array(element(pool, 'port', fc.constantFrom({ containerPort: 8080 }, { containerPort: 80, name: 'http' })), { maxLength: 2 }), { nil: undefined });
+  const env = fc.option(fc.array(element(pool, 'env', fc.constantFrom({ name: 'MODE', value: 'prod' }, { name: 'TOKEN' })), { maxLength: 2 }), { nil: undefined });
+  return fc.tuple(element(pool, 'container', base), ports, env).map(([c, p, e]) => ({ ...c, ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) }));
+}
+
+function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number) {
+  return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i)))));
+}
+
+function podSpecArb(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ spec: Record<string, unknown>; objectPairs: [readonly string[], unknown][] }> {
+  const volumes = fc.option(fc.array(element(pool, 'volume', fc.constantFrom({ name: 'data', emptyDir: {} }, { name: 'host', hostPath: { path: '/var' } }, { name: 'cfg', configMap: { name: 'cfg' } })), { maxLength: 2 }), { nil: undefined });
+  return fc
+    .record({
+      containers: containers(policy, pool, 1, 3, 0),
+      initContainers: fc.option(containers(policy, pool, 0, 2, 10), { nil: undefined }),
+      ephemeralContainers: fc.option(containers(policy, pool, 0, 1, 20), { nil: undefined }),
+      volumes,
+      objectPairs: pooled(pool, 'object'),
+    })
+    .map(({ containers: cs, initContainers, ephemeralContainers, volumes: vs, objectPairs }) => ({
+      spec: { containers: cs, ...(initContainers ? { initContainers } : {}), ...(ephemeralContainers ? { ephemeralContainers } : {}), ...(vs ? { volumes: vs } : {}) },
+      objectPairs,
+    }));
+}
+
+function nameCandidates(policy: Policy): string[] {
+  const names = policy.exceptions.flatMap((e) => e.workloads.flatMap((w) => [w.name, `${w.name}-7f9c-abcde`]));
+  return [...new Set(['app', ...names])];
+}
+
+function namespaceCandidates(policy: Policy): string[] {
+  const s = policy.scope;
+  const fromExceptions = policy.exceptions.flatMap((e) => [...e.namespaces, ...e.workloads.map((w) => w.namespace)]);
+  return [...new Set(['default', ...s.namespaces, ...s.excludedNamespaces, ...fromExceptions])].sort();
+}
+
+function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object: Record<string, unknown>; namespaced: boolean }> {
+  const kinds = ['Pod', ...podControllers.map((c) => c.kind)];
+  return fc
+    .record({
+      kind: fc.constantFrom(...kinds),
+      name: fc.constantFrom(...nameCandidates(policy)),
+      labels: labelCandidates([policy.scope.objectSelector]),
+      pod: podSpecArb(policy, pool),
+    })
+    .map(({ kind, name, labels, pod }) => {
+      const podObject = build({ metadata: { labels: { ...labels } }, spec: pod.spec }, pod.objectPairs);
+      if (kind === 'Pod') {
+        const metadata = { ...(podObject['metadata'] as Record<string, unknown>), name };
+        return { object: { apiVersion: 'v1', kind: 'Pod', ...podObject, metadata }, namespaced: true };
+      }
+      const c = podControllers.find((x) => x.kind === kind)!;
+      const object: Record<string, unknown> = { apiVersion: `${c.group}/${c.version}`, kind, metadata: { name, labels: { ...labels } }, spec: {} };
+      setPath(object, c.template, podObject);
+      return { object, namespaced: true };
+    });
+}
+
+function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Subject, { kind: 'resource' }>): fc.Arbitrary<{ object: Record<string, unknown>; namespaced: boolean }> {
+  const apiVersion = subject.group ? `${subject.group}/${subject.version}` : subject.version;
+  const list = (site: Site, base: Record<string, unknown>) => fc.option(fc.array(element(pool, site, fc.constant(base)), { maxLength: 3 }), { nil: undefined });
+  return fc
+    .record({
+      name: fc.constantFrom(...nameCandidates(policy)),
+      labels: labelCandidates([policy.scope.objectSelector]),
+      pairs: pooled(pool, 'object'),
+      rules: list('rbac-rule', { apiGroups: [''], resources: ['pods'], verbs: ['get'] }),
+      subjects: list('subject', { kind: 'User', name: 'alice' }),
+      items: fc.tuple(...pool.itemPaths.map(() => list('item', {}))),
+    })
+    .map(({ name, labels, pairs, rules, subjects, items }) => {
+      const object = build({ apiVersion, kind: subject.resourceKind, metadata: { name, labels } }, pairs);
+      if (rules) object['rules'] = rules;
+      if (subjects) object['subjects'] = subjects;
+      pool.itemPaths.forEach((path, i) => {
+        const v = items[i];
+        if (v) setPath(object, path, v);
+      });
+      return { object, namespaced: !clusterScoped.has(subject.resourceKind) };
+    });
+}
+
+/** Requests biased to the policy's constants, scopes, exceptions and boundaries (issue 5, verify). */
+export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest> {
+  const pool = policyConstants(policy);
+  const subjects = [...policy.scope.subjects, ...policy.rules.flatMap((r) => r.subjects ?? [])];
+  const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool) : resourceRequest(policy, pool, s)));
+  const object = objects.length ? fc.oneof(...objects) : podsRequest(policy, pool);
+  return fc
+    .record({
+      o: object,
+      namespace: fc.constantFrom(...namespaceCandidates(policy)),
+      namespaceLabels: labelCandidates([policy.scope.namespaceSelector]),
+      operation: fc.constantFrom<Operation>('CREATE', 'CREATE', 'UPDATE', 'DELETE'),
+    })
+    .map(({ o, namespace, namespaceLabels, operation }) => {
+      const object = clone(o.object);
+      const metadata = object['metadata'] as Record<string, unknown>;
+      if (o.namespaced) metadata['namespace'] = namespace;
+      return {
+        object,
+        operation,
+        namespace: o.namespaced ? namespace : undefined,
+        namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
+      };
+    });
+}

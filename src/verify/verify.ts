@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import YAML from 'yaml';
+import type { EmittedFile } from '../backends/backend.js';
+import { evaluatePolicy } from '../eval/index.js';
+import type { BackendId, Policy, PolicySet } from '../ir/index.js';
+import type { EngineAdapter, EngineVerdict } from './adapter.js';
+import { requestArbitrary, type GeneratedRequest } from './generate.js';
+
+export interface VerifyOptions {
+  readonly runs: number;
+  readonly seed: number;
+}
+
+export interface EngineOpinion {
+  readonly backend: string;
+  readonly violated: boolean;
+  readonly message?: string;
+}
+
+/** A request on which the IR and at least one backend engine disagree about a rule. */
+export interface Disagreement {
+  readonly policy: string;
+  readonly rule: string;
+  readonly request: GeneratedRequest;
+  readonly ir: { readonly violated: boolean; readonly outcome: string; readonly message?: string };
+  readonly engines: readonly EngineOpinion[];
+}
+
+export interface PolicyReport {
+  readonly policy: string;
+  readonly cases: number;
+  /** Backends compared, with how many (rule, case) pairs each decided. */
+  readonly compared: Readonly<Record<string, number>>;
+  readonly disagreement?: Disagreement;
+}
+
+function omitted(policy: Policy, rule: string, backend: string): boolean {
+  const inPolicy = policy.omissions.some((o) => o.backends.includes(backend as BackendId));
+  const r = policy.rules.find((x) => x.name === rule);
+  return inPolicy || (r?.omissions.some((o) => o.backends.includes(backend as BackendId)) ?? false);
+}
+
+/** Which engines must have an opinion on a rule: PSA only speaks for pod-security rules. */
+function covers(adapter: EngineAdapter, policy: Policy, rule: string): boolean {
+  if (omitted(policy, rule, adapter.backend)) return false;
+  if (adapter.backend === 'psa') return rule.startsWith('pod-security-');
+  return true;
+}
+
+/** Compares one request; returns the first disagreement, counting decided pairs per backend. */
+export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[], request: GeneratedRequest, counts: Record<string, number>): Disagreement | undefined {
+  const ir = evaluatePolicy(policy, {
+    object: request.object,
+    operation: request.operation,
+    ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+    namespaceLabels: request.namespaceLabels,
+  });
+  const opinions = adapters.map((a) => ({ adapter: a, verdicts: a.evaluate(request) }));
+  for (const verdict of ir.rules) {
+    const key = `${policy.name}/${verdict.rule}`;
+    const irViolated = verdict.outcome === 'fail';
+    const engines: EngineOpinion[] = [];
+    let split = false;
+    for (const { adapter, verdicts } of opinions) {
+      if (!covers(adapter, policy, verdict.rule)) continue;
+      const v: EngineVerdict | undefined = verdicts.get(key);
+      // PSA has no opinion on objects it does not admit (controllers under enforce, unlabelled namespaces).
+      if (adapter.backend === 'psa' && v === undefined) continue;
+      const violated = v?.violated ?? false;
+      counts[adapter.backend] = (counts[adapter.backend] ?? 0) + 1;
+      engines.push({ backend: adapter.backend, violated, ...(v?.message ? { message: v.message } : {}) });
+      if (violated !== irViolated) split = true;
+    }
+    if (split) return { policy: policy.name, rule: verdict.rule, request, ir: { violated: irViolated, outcome: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) }, engines };
+  }
+  return undefined;
+}
+
+/**
+ * Generates requests for each policy and checks that every engine, run on its backend's emitted artifacts,
+ * agrees with the IR on every rule it covers. fast-check shrinks a failing request to a small counterexample.
+ */
+export function verifyPolicies(set: PolicySet, adapters: readonly EngineAdapter[], options: VerifyOptions): PolicyReport[] {
+  return set.policies.map((policy) => {
+    const counts: Record<string, number> = {};
+    let cases = 0;
+    const result = fc.check(
+      fc.property(requestArbitrary(policy), (request) => {
+        cases++;
+        return compareRequest(policy, adapters, request, counts) === undefined;
+      }),
+      { seed: options.seed, numRuns: options.runs },
+    );
+    const example = result.counterexample?.[0];
+    const disagreement = result.failed && example ? compareRequest(policy, adapters, example, {}) : undefined;
+    if (result.failed && !disagreement && result.errorInstance) throw result.errorInstance;
+    return { policy: policy.name, cases, compared: counts, ...(disagreement ? { disagreement } : {}) };
+  });
+}
+
+/** The counterexample as a reviewer wants it: the object as YAML, then each side's verdict. */
+export function renderDisagreement(d: Disagreement): string {
+  const lines = [
+    `policy ${d.policy}, rule ${d.rule}: the backends disagree`,
+    `request: ${d.request.operation} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}`,
+    YAML.stringify(d.request.object, { lineWidth: 0 }).trimEnd(),
+    `  ir (reference): ${d.ir.violated ? 'VIOLATION' : 'no violation'} (${d.ir.outcome})${d.ir.message ? `: ${d.ir.message}` : ''}`,
+    ...d.engines.map((e) => `  ${e.backend}: ${e.violated ? 'VIOLATION' : 'no violation'}${e.message ? `: ${e.message}` : ''}`),
+  ];
+  return lines.join('\n');
+}
+
+export type { EmittedFile };
