@@ -9,9 +9,17 @@ function commands(io: Io): Command[] {
   return [checkCommand(io), fmtCommand(io), compileCommand(io)];
 }
 
+/** package.json sits one level above src/ when run from source, two above dist/src/ when built. */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'secpol' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
 }
 
 function mainHelp(all: readonly Command[]): string {

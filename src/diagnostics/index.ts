@@ -11,3 +11,4 @@ export {
   type Staged,
 } from './diagnostic.js';
 export { renderDiagnostic, diagnosticToJson, type DiagnosticJson } from './render.js';
+export { diagnosticExamples, type DiagnosticExample } from './examples.js';

@@ -91,7 +91,7 @@ describe('parser', () => {
     expect(diags.length).toBeGreaterThanOrEqual(2);
     expect(diags.every((d) => d.code === 'SP0002')).toBe(true);
     const rendered = renderDiagnosticOf(text);
-    expect(rendered).toMatch(/^test\.secpol:3:29: error SP0002: /m);
+    expect(rendered).toMatch(/^test\.secpol:3:30: error SP0002: unexpected "=" here$/m);
     expect(rendered).toContain('^');
     expect(rendered).toContain('hint:');
   });

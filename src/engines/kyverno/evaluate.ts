@@ -8,7 +8,6 @@ import { findException } from './exceptions.js';
 import { checkForeach } from './foreach.js';
 import { imagesOf } from './images.js';
 import { excludeBlockApplies, matchBlockMismatch, type RequestFacts, selectorMatches } from './match.js';
-import { parseOverrides } from './load.js';
 import { evaluatePodSecurity } from './pod-security.js';
 import {
   asString,
@@ -87,7 +86,7 @@ function overrideApplies(o: FailureActionOverride, facts: RequestFacts): boolean
 }
 
 function failureActionOf(policy: KyvernoPolicy, rule: CompiledRule, facts: RequestFacts): FailureAction {
-  const ruleOverride = parseOverrides(rule.validate?.['failureActionOverrides']).find((o) => overrideApplies(o, facts));
+  const ruleOverride = rule.failureActionOverrides.find((o) => overrideApplies(o, facts));
   if (ruleOverride) return ruleOverride.action;
   if (rule.failureAction) return rule.failureAction;
   const policyOverride = policy.failureActionOverrides.find((o) => overrideApplies(o, facts));

@@ -59,6 +59,7 @@ function compileRule(name: string, reportName: string, rule: JsonObject): Compil
     validate,
     otherType,
     failureAction: validate ? parseFailureAction(validate['failureAction']) : undefined,
+    failureActionOverrides: validate ? parseOverrides(validate['failureActionOverrides']) : [],
     problem,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The Pod Security Standards controls (https://kubernetes.io/docs/concepts/security/pod-security-standards/),
- * encoded here for the `validate.podSecurity` subrule. Each check reports the sites that violate it: a pod-level
- * field, or a container (possibly excusable by the pod-level field, for "pod or container must set" controls).
+ * encoded here for the `validate.podSecurity` subrule. Each check reports its violations as field errors (pod-level
+ * fields, or container fields naming the container), which is the granularity Kyverno's exclusions work at.
  */
 import { asArray, asString, isObject, type JsonObject } from './types.js';
 
@@ -15,14 +15,13 @@ export interface ContainerRef {
   readonly image: string;
 }
 
+/** One field error, as the Pod Security Admission library reports it with field errors enabled. */
 export interface Site {
   /** Absent for pod-level fields. */
   readonly container?: ContainerRef;
-  /** A container site that a pod-level setting could also satisfy ("pod or container must set …"). */
-  readonly podAlternative?: boolean;
-  /** The restricted field, in the Pod Security Standards notation (`spec.containers[*].securityContext.privileged`). */
+  /** The field with indices written `[*]` (`spec.containers[*].securityContext.privileged`). */
   readonly field: string;
-  /** The offending values at that field. */
+  /** The offending values (empty when a required field is missing). */
   readonly values: readonly unknown[];
   readonly detail: string;
 }
@@ -108,13 +107,17 @@ function hostPathVolumes(_m: JsonObject, spec: JsonObject): Site[] {
     .map((v) => ({ field: 'spec.volumes[*].hostPath', values: [obj(v)['hostPath']], detail: `volume "${asString(obj(v)['name']) ?? ''}" uses hostPath` }));
 }
 
-const hostPorts = (_m: JsonObject, spec: JsonObject): Site[] =>
-  containerFlag(
-    spec,
-    'ports[*].hostPort',
-    (c) => asArray(c['ports']).map((p) => obj(p)['hostPort']).filter((p) => p !== undefined && p !== null && p !== 0),
-    (r, v) => `container "${r.name}" uses hostPort ${v.join(', ')}`,
-  );
+function hostPorts(_m: JsonObject, spec: JsonObject): Site[] {
+  const sites: Site[] = [];
+  for (const { ref, c } of containersOf(spec)) {
+    for (const port of asArray(c['ports'])) {
+      const hostPort = obj(port)['hostPort'];
+      if (hostPort === undefined || hostPort === null || hostPort === 0) continue;
+      sites.push({ container: ref, field: field(ref, 'ports[*].hostPort'), values: [hostPort], detail: `container "${ref.name}" uses hostPort ${String(hostPort)}` });
+    }
+  }
+  return sites;
+}
 
 function appArmor(meta: JsonObject, spec: JsonObject): Site[] {
   const sites: Site[] = [];
@@ -122,7 +125,7 @@ function appArmor(meta: JsonObject, spec: JsonObject): Site[] {
     if (!k.startsWith('container.apparmor.security.beta.kubernetes.io/')) continue;
     const value = String(v ?? '');
     if (value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
-    sites.push({ field: 'metadata.annotations', values: [value], detail: `annotation ${k}="${value}"` });
+    sites.push({ field: `metadata.annotations[${k}]`, values: [value], detail: `annotation ${k}="${value}"` });
   }
   const podProfile = podSc(spec)['appArmorProfile'];
   if (isObject(podProfile) && !SECCOMP_OK.has(String(podProfile['type']))) {
@@ -144,20 +147,20 @@ function appArmor(meta: JsonObject, spec: JsonObject): Site[] {
 
 function seLinux(_m: JsonObject, spec: JsonObject, version: Version): Site[] {
   const types = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', ...(atLeast(version, 1, 31) ? ['container_engine_t'] : [])]);
-  const bad = (opts: unknown): unknown[] => {
+  const check = (opts: unknown, prefix: string, who: string, container?: ContainerRef): Site[] => {
     if (!isObject(opts)) return [];
-    const out: unknown[] = [];
-    if (!types.has(String(opts['type'] ?? ''))) out.push(opts['type']);
-    if (String(opts['user'] ?? '') !== '') out.push(opts['user']);
-    if (String(opts['role'] ?? '') !== '') out.push(opts['role']);
+    const out: Site[] = [];
+    const type = String(opts['type'] ?? '');
+    if (!types.has(type)) out.push({ ...(container ? { container } : {}), field: `${prefix}.type`, values: [type], detail: `${who} set forbidden securityContext.seLinuxOptions: type "${type}"` });
+    for (const key of ['user', 'role'] as const) {
+      const value = String(opts[key] ?? '');
+      if (value !== '') out.push({ ...(container ? { container } : {}), field: `${prefix}.${key}`, values: [value], detail: `${who} set forbidden securityContext.seLinuxOptions: ${key} may not be set` });
+    }
     return out;
   };
-  const sites: Site[] = [];
-  const podBad = bad(podSc(spec)['seLinuxOptions']);
-  if (podBad.length > 0) sites.push({ field: 'spec.securityContext.seLinuxOptions', values: podBad, detail: 'pod set forbidden securityContext.seLinuxOptions' });
   return [
-    ...sites,
-    ...containerFlag(spec, 'securityContext.seLinuxOptions', (c) => bad(sc(c)['seLinuxOptions']), (r) => `container "${r.name}" set forbidden securityContext.seLinuxOptions`),
+    ...check(podSc(spec)['seLinuxOptions'], 'spec.securityContext.seLinuxOptions', 'pod'),
+    ...containersOf(spec).flatMap(({ ref, c }) => check(sc(c)['seLinuxOptions'], field(ref, 'securityContext.seLinuxOptions'), `container "${ref.name}"`, ref)),
   ];
 }
 
@@ -176,7 +179,7 @@ function seccompBaseline(meta: JsonObject, spec: JsonObject, version: Version): 
   if (!atLeast(version, 1, 19)) {
     return Object.entries(obj(meta['annotations']))
       .filter(([k, v]) => (k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.seccomp.security.alpha.kubernetes.io/')) && v === 'unconfined')
-      .map(([k]) => ({ field: 'metadata.annotations', values: ['unconfined'], detail: `annotation ${k}="unconfined"` }));
+      .map(([k]) => ({ field: `metadata.annotations[${k}]`, values: ['unconfined'], detail: `annotation ${k}="unconfined"` }));
   }
   const sites: Site[] = [];
   if (obj(podSc(spec)['seccompProfile'])['type'] === 'Unconfined') {
@@ -198,7 +201,7 @@ function sysctls(_m: JsonObject, spec: JsonObject, version: Version): Site[] {
   const bad = asArray(podSc(spec)['sysctls'])
     .map((s) => obj(s)['name'])
     .filter((n) => !allowed.has(String(n)));
-  return bad.length === 0 ? [] : [{ field: 'spec.securityContext.sysctls[*].name', values: bad, detail: bad.map(String).join(', ') }];
+  return bad.map((name) => ({ field: 'spec.securityContext.sysctls[*].name', values: [name], detail: String(name) }));
 }
 
 function hostProbes(_m: JsonObject, spec: JsonObject): Site[] {
@@ -220,8 +223,10 @@ function restrictedVolumes(_m: JsonObject, spec: JsonObject): Site[] {
   const sites: Site[] = [];
   for (const v of asArray(spec['volumes'])) {
     const volume = obj(v);
-    const types = Object.keys(volume).filter((k) => k !== 'name' && volume[k] !== null && volume[k] !== undefined && !RESTRICTED_VOLUMES.has(k));
-    if (types.length > 0) sites.push({ field: 'spec.volumes[*]', values: types, detail: `volume "${asString(volume['name']) ?? ''}" uses restricted volume type "${types.join('", "')}"` });
+    for (const type of Object.keys(volume)) {
+      if (type === 'name' || volume[type] === null || volume[type] === undefined || RESTRICTED_VOLUMES.has(type)) continue;
+      sites.push({ field: `spec.volumes[*].${type}`, values: [], detail: `volume "${asString(volume['name']) ?? ''}" uses restricted volume type "${type}"` });
+    }
   }
   return sites;
 }
@@ -232,7 +237,7 @@ const allowPrivilegeEscalation = (_m: JsonObject, spec: JsonObject, version: Ver
     : containerFlag(
         spec,
         'securityContext.allowPrivilegeEscalation',
-        (c) => (sc(c)['allowPrivilegeEscalation'] === false ? undefined : [sc(c)['allowPrivilegeEscalation'] ?? null]),
+        (c) => (sc(c)['allowPrivilegeEscalation'] === false ? undefined : sc(c)['allowPrivilegeEscalation'] === true ? [true] : ['']),
         (r) => `container "${r.name}" must set securityContext.allowPrivilegeEscalation=false`,
       );
 
@@ -245,7 +250,7 @@ function runAsNonRoot(_m: JsonObject, spec: JsonObject): Site[] {
     if (value === false) {
       sites.push({ container: ref, field: field(ref, 'securityContext.runAsNonRoot'), values: [false], detail: `container "${ref.name}" must not set securityContext.runAsNonRoot=false` });
     } else if (value !== true && podValue !== true) {
-      sites.push({ container: ref, podAlternative: true, field: field(ref, 'securityContext.runAsNonRoot'), values: [value ?? null], detail: `pod or container "${ref.name}" must set securityContext.runAsNonRoot=true` });
+      sites.push({ container: ref, field: field(ref, 'securityContext.runAsNonRoot'), values: [], detail: `pod or container "${ref.name}" must set securityContext.runAsNonRoot=true` });
     }
   }
   return sites;
@@ -274,7 +279,7 @@ function seccompRestricted(_m: JsonObject, spec: JsonObject, version: Version): 
         sites.push({ container: ref, field: field(ref, 'securityContext.seccompProfile.type'), values: [type], detail: `container "${ref.name}" must not set securityContext.seccompProfile.type to "${String(type)}"` });
       }
     } else if (!podOk) {
-      sites.push({ container: ref, podAlternative: true, field: field(ref, 'securityContext.seccompProfile.type'), values: [null], detail: `pod or container "${ref.name}" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` });
+      sites.push({ container: ref, field: field(ref, 'securityContext.seccompProfile.type'), values: [], detail: `pod or container "${ref.name}" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` });
     }
   }
   return sites;
@@ -287,7 +292,7 @@ function capabilitiesRestricted(_m: JsonObject, spec: JsonObject, version: Versi
     const caps = obj(sc(c)['capabilities']);
     const drop = asArray(caps['drop']);
     if (!drop.includes('ALL')) {
-      sites.push({ container: ref, field: field(ref, 'securityContext.capabilities.drop'), values: drop, detail: `container "${ref.name}" must set securityContext.capabilities.drop=["ALL"]` });
+      sites.push({ container: ref, field: field(ref, 'securityContext.capabilities.drop'), values: [], detail: `container "${ref.name}" must set securityContext.capabilities.drop=["ALL"]` });
     }
     const added = asArray(caps['add']).filter((cap) => cap !== 'NET_BIND_SERVICE');
     if (added.length > 0) {

@@ -54,6 +54,8 @@ export interface CompiledRule {
   readonly validate: JsonObject | undefined;
   readonly otherType: string | undefined;
   readonly failureAction: FailureAction | undefined;
+  /** `validate.failureActionOverrides`: per-namespace actions of this rule. */
+  readonly failureActionOverrides: readonly FailureActionOverride[];
   /** A load-time problem with this rule, reported as `error` whenever the rule matches. */
   readonly problem: string | undefined;
 }

@@ -1,0 +1,42 @@
+import type { DiagnosticCode } from './codes.js';
+
+/**
+ * One minimal example per diagnostic code: the policy text and where the diagnostic points.
+ * test/check/diagnostics.test.ts checks each example yields exactly its code there, and
+ * `npm run generate` renders docs/diagnostics/<code>.md from them, so docs and behaviour cannot drift.
+ * Codes raised outside policy text (files, backends) carry `origin` instead of text.
+ */
+export interface DiagnosticExample {
+  readonly text?: string;
+  readonly at?: string;
+  readonly origin?: string;
+}
+
+export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
+  SP0001: { text: 'policy p {\n  title "t" ;\n}\n', at: '2:13' },
+  SP0002: { text: 'policy p {\n  rule r {\n    forbid spec.hostNetwork ==\n  }\n}\n', at: '3:30' },
+  SP0003: { text: 'policy p {\n  title "unclosed\n}\n', at: '2:9' },
+  SP0004: { origin: 'a file argument or `import` that cannot be read (missing, a directory, no permission)' },
+  SP0005: { origin: 'a policy file whose bytes are not valid UTF-8' },
+  SP0006: { origin: 'a.secpol imports b.secpol, which imports a.secpol' },
+  SP0007: { origin: 'a policy file larger than 16 MiB' },
+  SP1001: { text: 'policy p {\n  applies to pods\n  rule a {\n    forbid spec.hostPID = true\n  }\n  rule a {\n    forbid spec.hostIPC = true\n  }\n}\n', at: '6:8' },
+  SP1002: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has securityContext.runAsNonroot = true\n  }\n}\n', at: '4:49' },
+  SP1003: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has securityContext.runAsUser >= "1000"\n  }\n}\n', at: '4:59' },
+  SP1004: { text: 'policy p {\n  severity urgent\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n  }\n}\n', at: '2:12' },
+  SP1005: { text: 'policy p {\n  applies to pods\n  rule r {\n    message "no assertion"\n  }\n}\n', at: '3:8' },
+  SP1006: { text: 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n  }\n  exception old {\n    namespaces "legacy"\n    reason "migration"\n    expires 2020-01-31\n  }\n}\n', at: '9:13' },
+  SP1007: { text: 'policy p {\n  applies to pods\n  rule a {\n    require spec.hostPID = true\n  }\n  rule b {\n    forbid spec.hostPID = true\n  }\n}\n', at: '6:3' },
+  SP1008: { text: 'policy p {\n  applies to pods\n  in namespaces "apps"\n  except namespaces "apps"\n  rule r {\n    forbid spec.hostPID = true\n  }\n}\n', at: '3:17' },
+  SP1009: { text: 'policy p {\n  applies to "rbac.authorization.k8s.io/v1" Role\n  rule r {\n    forbid any container has image = "x"\n  }\n}\n', at: '4:16' },
+  SP1010: { text: 'policy p {\n  applies to pods\n  rule no-host-pid {\n    forbid spec.hostPID = true\n  }\n  exception e {\n    namespaces "legacy"\n    rules no-host-pdi\n    reason "r"\n  }\n}\n', at: '8:11' },
+  SP1011: { text: 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n  }\n  exception e {\n    namespaces "legacy"\n  }\n}\n', at: '6:13' },
+  SP1012: { text: 'policy p {\n  title "a"\n  title "b"\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n  }\n}\n', at: '3:3' },
+  SP1013: { text: 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n  }\n  exception e {\n    namespaces "legacy"\n    reason "migration"\n    expires 2026-06-10\n  }\n}\n', at: '9:13' },
+  SP1014: { text: 'network n {\n  namespace "shop"\n  workload api in namespace "shop" with labels app = "api"\n  default deny ingress in namespaces "shop"\n  allow from pods where app = "web" to workload api on tcp 8080\n}\n', at: '5:14' },
+  SP1015: { text: 'network n {\n  default deny egress in namespaces "shop"\n}\n', at: '2:3' },
+  SP1016: { text: 'network n {\n  namespace "shop"\n  default deny egress in namespaces "shop"\n  allow dns in namespaces "shop"\n  allow from pods where app = "api" to cidr "10.0.0.0/8" except "192.168.0.0/16" on tcp 443\n}\n', at: '5:65' },
+  SP1017: { text: 'network n {\n  namespace "shop"\n  allow from pods where app = "api" to pods where app = "db" on tcp 5432\n}\n', at: '3:3' },
+  SP2001: { origin: 'a backend asked to compile a construct its engine cannot express (see the capability matrix, docs/capabilities.md)' },
+  SP2002: { origin: 'an emitted object that fails its JSON Schema (a secpol bug)' },
+};
