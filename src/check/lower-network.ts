@@ -97,13 +97,15 @@ export function lowerNetwork(r: Reporter, n: NetworkAst): NetworkSet {
     if (from && to && ports.every((p): p is PortRule => p !== undefined)) flows.push({ from, to, ports, span: item.span });
   }
   const defaultDeny = [...denies.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, d]) => ({ namespace, ...d }));
+  const key = (x: unknown) => JSON.stringify(x, (k, v: unknown) => (k === 'span' ? undefined : v));
   return {
     name: n.name.text,
     span: n.span,
-    workloads,
+    // Canonical order, so declaration order never changes the IR or the output.
+    workloads: workloads.sort((a, b) => (a.name < b.name ? -1 : 1)),
     defaultDeny,
     dns: dns.sort((a, b) => (a.namespace < b.namespace ? -1 : 1)),
-    flows,
+    flows: flows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
     ...(title !== undefined ? { title } : {}),
     ...(description !== undefined ? { description } : {}),
   };

@@ -364,9 +364,10 @@ export function lowerPolicy(r: Reporter, p: PolicyAst, opts: CheckOptions): Poli
     severity,
     mode,
     scope: { ...scope, subjects },
-    rules,
+    // Canonical order, so declaration order never changes the IR or the output (issue 7, determinism).
+    rules: [...rules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     podSecurity: podSecurity.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode)),
-    exceptions,
+    exceptions: [...exceptions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     omissions,
     ...(text['title'] !== undefined ? { title: text['title'] } : {}),
     ...(text['description'] !== undefined ? { description: text['description'] } : {}),

@@ -1,8 +1,10 @@
 /**
  * The `validate.podSecurity` subrule (https://kyverno.io/docs/writing-policies/validate/#pod-security):
  * applies a Pod Security Standards level at a version to the pod (or the pod template of a controller),
- * minus `exclude[]` entries: `controlName` alone exempts the control's pod-level fields, with `images[]` its
- * fields in containers running a matching image, and `restrictedField` + `values` only those values there.
+ * minus `exclude[]` entries. As in Kyverno, an exclusion is evaluated on a stand-in pod — the pod with a single
+ * bare container for `controlName` alone, only the containers whose image matches for `images[]` — and each
+ * field error it raises (limited to `restrictedField` and to bad values within `values`) cancels one
+ * matching field error of the real pod (same field; same container for image exclusions).
  */
 import { asArray, asString, isObject, type JsonObject, stringList } from './types.js';
 import { anyWildcardMatch } from './wildcard.js';
@@ -56,17 +58,19 @@ function parseExclusions(raw: readonly unknown[]): Exclusion[] {
   }));
 }
 
-function exempts(exclusion: Exclusion, checkId: string, site: Site): boolean {
-  if (!exclusion.checkIds.includes(checkId)) return false;
-  if (exclusion.images.length > 0) {
-    if (!site.container || !anyWildcardMatch(exclusion.images, site.container.image)) return false;
-  } else if (site.container && !site.podAlternative) return false;
-  if (exclusion.restrictedField !== undefined) {
-    if (exclusion.restrictedField.replace(/\[\d+\]/g, '[*]') !== site.field) return false;
-    const allowed = exclusion.values;
-    if (allowed !== undefined && !site.values.every((v) => allowed.includes(goSprint(v)))) return false;
+/** The pod an exclusion is evaluated on: the pod with one bare container, or only the containers whose image matches. */
+function exclusionPod(exclusion: Exclusion, meta: JsonObject, spec: JsonObject): { meta: JsonObject; spec: JsonObject } {
+  if (exclusion.images.length === 0) {
+    const { initContainers: _i, ephemeralContainers: _e, ...podLevel } = spec;
+    return { meta, spec: { ...podLevel, containers: [{ name: 'fake' }] } };
   }
-  return true;
+  const matching = (group: string): JsonObject[] =>
+    asArray(spec[group]).filter((c): c is JsonObject => isObject(c) && anyWildcardMatch(exclusion.images, asString(c['image']) ?? ''));
+  return { meta: {}, spec: { containers: matching('containers'), initContainers: matching('initContainers'), ephemeralContainers: matching('ephemeralContainers') } };
+}
+
+function badValues(site: Site): string[] {
+  return site.values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== '' && v !== null && v !== undefined).map(goSprint);
 }
 
 /**
@@ -88,22 +92,37 @@ export function evaluatePodSecurity(ruleName: string, podSecurity: unknown, reso
   if (version === undefined) return { status: 'error', message: 'failed to parse pod security api version' };
   const pod = podOf(resource);
   if (pod === undefined) return { status: 'error', message: 'Error while getting new resource: Could not find correct resource type' };
-  const exclusions = parseExclusions([...asArray(ps['exclude']), ...extraExclusions]);
-  const failures: string[] = [];
-  if (levelText !== 'privileged') {
-    const level: Level = levelText;
-    for (const check of CHECKS) {
-      if (level === 'baseline' && check.level !== 'baseline') continue;
-      const details = new Set<string>();
+  const versionText = version === LATEST ? 'latest' : `v${version[0]}.${version[1]}`;
+  if (levelText === 'privileged') return { status: 'pass', message: `Validation rule '${ruleName}' passed.` };
+  const level: Level = levelText;
+  const checks = CHECKS.filter((c) => level === 'restricted' || c.level === 'baseline');
+  const violations = new Map<string, Site[]>();
+  for (const check of checks) {
+    const sites = versionsToRun(check.since, version).flatMap((at) => check.sites(pod.meta, pod.spec, at));
+    const unique = sites.filter((site, i) => sites.findIndex((o) => o.field === site.field && o.detail === site.detail) === i);
+    if (unique.length > 0) violations.set(check.id, unique);
+  }
+  for (const exclusion of parseExclusions([...asArray(ps['exclude']), ...extraExclusions])) {
+    const target = exclusionPod(exclusion, pod.meta, pod.spec);
+    const containerLevel = exclusion.images.length > 0;
+    for (const check of checks) {
+      const remaining = violations.get(check.id);
+      if (!exclusion.checkIds.includes(check.id) || remaining === undefined) continue;
       for (const at of versionsToRun(check.since, version)) {
-        for (const site of check.sites(pod.meta, pod.spec, at)) {
-          if (!exclusions.some((e) => exempts(e, check.id, site))) details.add(site.detail);
+        for (const excused of check.sites(target.meta, target.spec, at)) {
+          if (exclusion.restrictedField !== undefined && exclusion.restrictedField.replace(/\d+/g, '*') !== excused.field) continue;
+          const allowed = exclusion.values;
+          if (allowed !== undefined && !badValues(excused).every((v) => anyWildcardMatch(allowed, v))) continue;
+          const i = remaining.findIndex((site) => site.field === excused.field && (!containerLevel || !excused.container || site.container?.name === excused.container.name));
+          if (i !== -1) remaining.splice(i, 1);
         }
       }
-      if (details.size > 0) failures.push(`({Allowed:false ForbiddenReason:${check.reason} ForbiddenDetail:${[...details].join(', ')}})`);
+      if (remaining.length === 0) violations.delete(check.id);
     }
   }
-  const versionText = version === LATEST ? 'latest' : `v${version[0]}.${version[1]}`;
-  if (failures.length === 0) return { status: 'pass', message: `Validation rule '${ruleName}' passed.` };
-  return { status: 'fail', message: `Validation rule '${ruleName}' failed. It violates PodSecurity "${levelText}:${versionText}": ${failures.join('\n')}` };
+  if (violations.size === 0) return { status: 'pass', message: `Validation rule '${ruleName}' passed.` };
+  const reasons = checks
+    .filter((c) => violations.has(c.id))
+    .map((c) => `({Allowed:false ForbiddenReason:${c.reason} ForbiddenDetail:${(violations.get(c.id) ?? []).map((s) => s.detail).join(', ')}})`);
+  return { status: 'fail', message: `Validation rule '${ruleName}' failed. It violates PodSecurity "${levelText}:${versionText}": ${reasons.join('\n')}` };
 }
