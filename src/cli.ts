@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { commandHelp, parseCommandArgs, UsageError, type Command } from './cli/args.js';
-import { checkCommand } from './cli/commands/check.js';
-import { compileCommand } from './cli/commands/compile.js';
-import { fmtCommand } from './cli/commands/fmt.js';
 import { exitCodes, processIo, type Io } from './cli/output.js';
 
-function commands(io: Io): Command[] {
-  return [checkCommand(io), fmtCommand(io), compileCommand(io)];
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  /** Commands load on demand: `secpol --version` or `check` never load the backends, engines or fast-check. */
+  readonly load: (io: Io) => Promise<Command>;
 }
+
+const commandTable: readonly CommandEntry[] = [
+  { name: 'check', summary: 'Parse and check policy files; report every problem with file:line:column.', load: async (io) => (await import('./cli/commands/check.js')).checkCommand(io) },
+  { name: 'fmt', summary: 'Print policy files in the canonical layout (--check, --write).', load: async (io) => (await import('./cli/commands/fmt.js')).fmtCommand(io) },
+  { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
+  { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics.', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
+];
 
 /** package.json sits one level above src/ when run from source, two above dist/src/ when built. */
 function version(): string {
@@ -22,7 +29,7 @@ function version(): string {
   return 'unknown';
 }
 
-function mainHelp(all: readonly Command[]): string {
+function mainHelp(all: readonly CommandEntry[]): string {
   const width = Math.max(...all.map((c) => c.name.length));
   return [
     'secpol: one policy file, compiled to every Kubernetes admission and network engine, verified equivalent.',
@@ -40,22 +47,23 @@ function mainHelp(all: readonly Command[]): string {
 
 /** The CLI: parses argv, runs one command, returns the exit code. Never throws for user mistakes. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
-  const all = commands(io);
+  const all = commandTable;
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? all.find((c) => c.name === rest[0]) : undefined;
-    io.stdout(target ? commandHelp(target) : mainHelp(all));
+    const entry = name === 'help' ? all.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(entry ? commandHelp(await entry.load(io)) : mainHelp(all));
     return name === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
     io.stdout(`secpol ${version()}\n`);
     return exitCodes.ok;
   }
-  const command = all.find((c) => c.name === name);
-  if (!command) {
+  const entry = all.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`secpol: unknown command ${JSON.stringify(name)}\n\n${mainHelp(all)}`);
     return exitCodes.usage;
   }
+  const command = await entry.load(io);
   try {
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values['help']) {

@@ -1,4 +1,5 @@
-import { walkPredicate, type Exception, type MessageTemplate, type Policy, type Rule, type Scope } from '../ir/index.js';
+import { walkPredicate, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope } from '../ir/index.js';
+import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
 import { selectorMatches } from './selector.js';
@@ -19,7 +20,7 @@ export interface PolicyVerdict {
   readonly policy: string;
   readonly mode: Policy['mode'];
   readonly rules: readonly RuleVerdict[];
-  /** True when the policy's mode is enforce and a rule failed. */
+  /** True when the policy's mode is enforce and a rule failed, or an enforce-mode pod-security line failed. */
   readonly denied: boolean;
 }
 
@@ -92,7 +93,40 @@ function formatValue(v: unknown): string {
 
 export function evaluatePolicy(policy: Policy, req: AdmissionRequest): PolicyVerdict {
   const rules = policy.rules.map((r) => evaluateRule(policy, r, req));
-  return { policy: policy.name, mode: policy.mode, rules, denied: policy.mode === 'enforce' && rules.some((r) => r.outcome === 'fail') };
+  const podSecurity = evaluatePodSecurityRules(policy, req);
+  const denied = (policy.mode === 'enforce' && rules.some((r) => r.outcome === 'fail')) || podSecurity.some((v) => v.rule === podSecurityRuleName('enforce') && v.outcome === 'fail');
+  return { policy: policy.name, mode: policy.mode, rules: [...rules, ...podSecurity], denied };
+}
+
+function podSecurityRuleName(mode: PodSecurity['mode']): string {
+  return `pod-security-${mode}`;
+}
+
+function imageMatches(globs: readonly string[], container: unknown): boolean {
+  const image = valueAt(container, ['image']);
+  return typeof image === 'string' && globs.some((g) => globMatch(g, image));
+}
+
+/**
+ * One verdict per `pod-security` line, named `pod-security-<mode>` (semantics §4), on the pod or pod view in scope.
+ * Exceptions apply when they name controls or no rules. One with controls exempts those controls (all of them when
+ * it names none); with images, only for containers whose image matches; with neither, it skips the object.
+ */
+export function evaluatePodSecurityRules(policy: Policy, req: AdmissionRequest): RuleVerdict[] {
+  const id = identityOf(req);
+  return policy.podSecurity.map((ps) => {
+    const base = { policy: policy.name, rule: podSecurityRuleName(ps.mode) };
+    const target = viewFor([{ kind: 'pods', span: ps.span }], id, req.object);
+    if (!target || !inScope(policy.scope, id, req)) return { ...base, outcome: 'skip', skipped: 'not-in-scope' };
+    const applicable = policy.exceptions.filter((e) => (e.controls.length > 0 || appliesTo(e, base.rule)) && exceptionMatchesObject(e, id));
+    if (applicable.some(exemptsWholeObject)) return { ...base, outcome: 'skip', skipped: 'exempt' };
+    const exempt = (control: PssControl, container?: unknown) =>
+      applicable.some((e) => (e.controls.length === 0 || e.controls.includes(control)) && (e.images.length === 0 || (container !== undefined && imageMatches(e.images, container))));
+    const result = evaluatePodSecurity(target.view, ps.level, ps.version, exempt);
+    if (result.allowed) return { ...base, outcome: 'pass' };
+    const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
+    return { ...base, outcome: 'fail', message: `violates PodSecurity "${ps.level}:${version}": ${result.failedChecks.join(', ')}` };
+  });
 }
 
 /** True when the rule reads containers (exceptions by image only make sense for such rules). */

@@ -1,0 +1,4 @@
+export { runVerify, type BackendExclusion, type VerifyReport } from './run.js';
+export { renderDisagreement, type Disagreement, type PolicyReport, type VerifyOptions } from './verify.js';
+export type { NetworkDisagreement } from './network.js';
+export { requestArbitrary, type GeneratedRequest } from './generate.js';

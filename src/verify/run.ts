@@ -1,0 +1,63 @@
+import { compileTo } from '../compile.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import type { Policy, PolicySet } from '../ir/index.js';
+import type { EmittedFile } from '../backends/backend.js';
+import type { TargetId } from '../backends/registry.js';
+import type { EngineAdapter } from './adapter.js';
+import { engineAdapters } from './adapters/index.js';
+import { verifyNetworks, type NetworkDisagreement } from './network.js';
+import { verifyPolicies, type PolicyReport, type VerifyOptions } from './verify.js';
+
+export interface BackendExclusion {
+  readonly policy: string;
+  readonly backend: TargetId;
+  readonly reason: string;
+}
+
+export interface VerifyReport {
+  readonly policies: readonly PolicyReport[];
+  readonly excluded: readonly BackendExclusion[];
+  readonly network?: { readonly cases: number; readonly disagreement?: NetworkDisagreement };
+  readonly ok: boolean;
+}
+
+const admissionTargets: readonly TargetId[] = ['kyverno', 'gatekeeper', 'psa'];
+
+/**
+ * Compiles each policy for each admission backend on its own (so one backend's SP2001 on one policy only
+ * excludes that pair, and says why), then compares every engine with the IR on generated requests.
+ */
+export async function runVerify(set: PolicySet, options: VerifyOptions, targets: readonly TargetId[] = [...admissionTargets, 'netpol']): Promise<VerifyReport> {
+  const reports: PolicyReport[] = [];
+  const excluded: BackendExclusion[] = [];
+  for (const policy of set.policies) {
+    const adapters: EngineAdapter[] = [];
+    for (const target of targets.filter((t) => admissionTargets.includes(t))) {
+      if (policy.omissions.some((o) => o.backends.includes(target))) continue;
+      if (target === 'psa' && policy.podSecurity.length === 0) continue;
+      const out = await compileTo({ policies: [policy], networks: [] }, [target]);
+      if (!out.value || hasErrors(out.diagnostics)) {
+        excluded.push({ policy: policy.name, backend: target, reason: firstError(out.diagnostics) });
+        continue;
+      }
+      const make = engineAdapters[target];
+      if (make) adapters.push(make(out.value));
+    }
+    reports.push(...verifyPolicies({ policies: [policy], networks: [] }, adapters, options));
+  }
+  let network: VerifyReport['network'];
+  if (set.networks.length && targets.includes('netpol')) {
+    const out = await compileTo({ policies: [], networks: set.networks }, ['netpol']);
+    if (out.value && !hasErrors(out.diagnostics)) network = verifyNetworks(set.networks, out.value, options);
+    else excluded.push({ policy: set.networks.map((n) => n.name).join(', '), backend: 'netpol', reason: firstError(out.diagnostics) });
+  }
+  const ok = reports.every((r) => !r.disagreement) && !network?.disagreement;
+  return { policies: reports, excluded, ...(network ? { network } : {}), ok };
+}
+
+function firstError(diagnostics: readonly Diagnostic[]): string {
+  const d = diagnostics.find((x) => x.severity === 'error');
+  return d ? `${d.code} ${d.message}` : 'no output';
+}
+
+export type { EmittedFile, Policy };
