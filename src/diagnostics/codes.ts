@@ -10,6 +10,8 @@ export const diagnosticCodes = {
   SP0004: { severity: 'error', title: 'unreadable file', message: 'cannot read {path}: {reason}', hint: 'check the path and that it is a readable file' },
   SP0005: { severity: 'error', title: 'invalid UTF-8', message: 'the file is not valid UTF-8 text', hint: 'save the file as UTF-8' },
   SP0006: { severity: 'error', title: 'import cycle', message: 'import cycle: {cycle}', hint: 'move the shared part into a file that both import' },
+  SP0008: { severity: 'error', title: 'malformed YAML', message: 'malformed YAML: {reason}', hint: 'fix the YAML syntax; `secpol` reads YAML 1.2' },
+  SP0009: { severity: 'error', title: 'invalid test suite', message: '{detail}', hint: '{hint}' },
   SP0007: { severity: 'error', title: 'input too large', message: '{what} exceeds the limit of {limit}', hint: 'split the input into smaller files' },
 
   SP1001: { severity: 'error', title: 'duplicate name', message: '{what} "{name}" is defined twice', hint: 'rename one of them; names must be unique {where}' },

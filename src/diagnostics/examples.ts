@@ -19,6 +19,8 @@ export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
   SP0004: { origin: 'a file argument or `import` that cannot be read (missing, a directory, no permission)' },
   SP0005: { origin: 'a policy file whose bytes are not valid UTF-8' },
   SP0006: { origin: 'a.secpol imports b.secpol, which imports a.secpol' },
+  SP0008: { origin: 'a suite.yaml, sample or manifest that is not valid YAML (reported at the line and column of the error)' },
+  SP0009: { origin: 'a suite.yaml case with an unknown field, a missing sample, or an expectation other than allow/deny' },
   SP0007: { origin: 'a policy file larger than 16 MiB' },
   SP1001: { text: 'policy p {\n  applies to pods\n  rule a {\n    forbid spec.hostPID = true\n  }\n  rule a {\n    forbid spec.hostIPC = true\n  }\n}\n', at: '6:8' },
   SP1002: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has securityContext.runAsNonroot = true\n  }\n}\n', at: '4:49' },

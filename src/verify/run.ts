@@ -31,19 +31,9 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
   const reports: PolicyReport[] = [];
   const excluded: BackendExclusion[] = [];
   for (const policy of set.policies) {
-    const adapters: EngineAdapter[] = [];
-    for (const target of targets.filter((t) => admissionTargets.includes(t))) {
-      if (policy.omissions.some((o) => o.backends.includes(target))) continue;
-      if (target === 'psa' && policy.podSecurity.length === 0) continue;
-      const out = await compileTo({ policies: [policy], networks: [] }, [target]);
-      if (!out.value || hasErrors(out.diagnostics)) {
-        excluded.push({ policy: policy.name, backend: target, reason: firstError(out.diagnostics) });
-        continue;
-      }
-      const make = engineAdapters[target];
-      if (make) adapters.push(make(out.value));
-    }
-    reports.push(...verifyPolicies({ policies: [policy], networks: [] }, adapters, options));
+    const built = await adaptersFor(policy, targets);
+    excluded.push(...built.excluded);
+    reports.push(...verifyPolicies({ policies: [policy], networks: [] }, built.adapters, options));
   }
   let network: VerifyReport['network'];
   if (set.networks.length && targets.includes('netpol')) {
@@ -55,7 +45,25 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
   return { policies: reports, excluded, ...(network ? { network } : {}), ok };
 }
 
-function firstError(diagnostics: readonly Diagnostic[]): string {
+/** Compiles one policy for each admission backend and wraps each backend's engine around the artifacts. */
+export async function adaptersFor(policy: Policy, targets: readonly TargetId[] = admissionTargets): Promise<{ adapters: EngineAdapter[]; excluded: BackendExclusion[] }> {
+  const adapters: EngineAdapter[] = [];
+  const excluded: BackendExclusion[] = [];
+  for (const target of targets.filter((t) => admissionTargets.includes(t))) {
+    if (policy.omissions.some((o) => o.backends.includes(target))) continue;
+    if (target === 'psa' && policy.podSecurity.length === 0) continue;
+    const out = await compileTo({ policies: [policy], networks: [] }, [target]);
+    if (!out.value || hasErrors(out.diagnostics)) {
+      excluded.push({ policy: policy.name, backend: target, reason: firstError(out.diagnostics) });
+      continue;
+    }
+    const make = engineAdapters[target];
+    if (make) adapters.push(make(out.value));
+  }
+  return { adapters, excluded };
+}
+
+export function firstError(diagnostics: readonly Diagnostic[]): string {
   const d = diagnostics.find((x) => x.severity === 'error');
   return d ? `${d.code} ${d.message}` : 'no output';
 }

@@ -41,7 +41,7 @@ function omitted(policy: Policy, rule: string, backend: string): boolean {
 }
 
 /** Which engines must have an opinion on a rule: PSA only speaks for pod-security rules. */
-function covers(adapter: EngineAdapter, policy: Policy, rule: string): boolean {
+export function covers(adapter: EngineAdapter, policy: Policy, rule: string): boolean {
   if (omitted(policy, rule, adapter.backend)) return false;
   if (adapter.backend === 'psa') return rule.startsWith('pod-security-');
   return true;

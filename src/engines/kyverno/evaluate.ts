@@ -1,7 +1,8 @@
 /**
  * Runs loaded policies against one resource, as Kyverno's validation engine does for an admission request:
  * per rule, match/exclude, PolicyExceptions, preconditions, then the validate body. Rules that do not match
- * produce no result (as in Kyverno); every other rule produces one `pass | fail | skip | error` result.
+ * produce no result (as in Kyverno), nor do pattern rules on DELETE requests (Kyverno skips them silently);
+ * every other rule produces one `pass | fail | skip | error` result.
  */
 import { evaluateConditions } from './conditions.js';
 import { findException } from './exceptions.js';
@@ -122,7 +123,7 @@ function checkPatternsOnUpdate(info: RuleInfo, rule: CompiledRule, validate: Jso
   return outcome.status === 'pass' ? outcome : { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
 }
 
-function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request): Outcome {
+function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request): Outcome | undefined {
   const info: RuleInfo = { name: rule.name, message: asString(validate['message']) ?? '' };
   const exception = findException(req.ctx.exceptions ?? [], policy, rule.name, req.facts, req.vars);
   const podSecurity = validate['podSecurity'];
@@ -133,7 +134,7 @@ function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonOb
   if (pre) return pre;
   if (validate['deny'] !== undefined && validate['deny'] !== null) return checkDeny(info, validate['deny'], req.vars);
   if (validate['pattern'] !== undefined || validate['anyPattern'] !== undefined) {
-    if (req.facts.operation === 'DELETE') return { status: 'skip', message: 'skipping validation on deleted resource' };
+    if (req.facts.operation === 'DELETE') return undefined;
     return checkPatternsOnUpdate(info, rule, validate, req, checkPatterns(info, validate, req.resource, req.vars));
   }
   if (Array.isArray(validate['foreach'])) return checkForeach(info, validate['foreach'], req.resource, req.vars);
@@ -174,7 +175,7 @@ export function evaluateResource(policies: readonly KyvernoPolicy[], resource: u
         message: outcome.message,
         failureAction: failureActionOf(policy, rule, facts),
       });
-      if (policy.applyOne) break;
+      if (policy.applyOne && (outcome.status === 'pass' || outcome.status === 'fail')) break;
     }
   }
   return results;

@@ -59,7 +59,7 @@ const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', '
 const SYSCTLS_1_27 = [...SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
 const SYSCTLS_1_29 = [...SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
 const SYSCTLS_1_32 = [...SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 const SECCOMP_OK = new Set(['RuntimeDefault', 'Localhost']);
 
 function hostProcess(_m: JsonObject, spec: JsonObject): Site[] {
@@ -223,10 +223,10 @@ function restrictedVolumes(_m: JsonObject, spec: JsonObject): Site[] {
   const sites: Site[] = [];
   for (const v of asArray(spec['volumes'])) {
     const volume = obj(v);
-    for (const type of Object.keys(volume)) {
-      if (type === 'name' || volume[type] === null || volume[type] === undefined || RESTRICTED_VOLUMES.has(type)) continue;
-      sites.push({ field: `spec.volumes[*].${type}`, values: [], detail: `volume "${asString(volume['name']) ?? ''}" uses restricted volume type "${type}"` });
-    }
+    const types = Object.keys(volume).filter((k) => k !== 'name' && volume[k] !== null && volume[k] !== undefined);
+    if (types.some((t) => RESTRICTED_VOLUMES.has(t))) continue;
+    const type = types[0] ?? 'unknown';
+    sites.push({ field: `spec.volumes[*].${type}`, values: [], detail: `volume "${asString(volume['name']) ?? ''}" uses restricted volume type "${type}"` });
   }
   return sites;
 }

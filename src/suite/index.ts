@@ -1,0 +1,3 @@
+export { loadSuite, type AdmissionCase, type ConnectionCase, type Suite } from './load.js';
+export { runSuite, type CaseResult, type JudgeResult, type SuiteResult } from './run.js';
+export { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';

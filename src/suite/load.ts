@@ -1,0 +1,120 @@
+import { posix } from 'node:path';
+import { diagnostic, pathDiagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
+import type { Operation } from '../ir/index.js';
+import type { ReadFile } from '../load.js';
+import { SourceFile, type Span } from '../source/index.js';
+import { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
+
+/** One admission case of a suite.yaml (docs/policies.md). */
+export interface AdmissionCase {
+  readonly name: string;
+  readonly span: Span;
+  readonly object: unknown;
+  readonly expect: 'allow' | 'deny';
+  readonly rules: readonly string[];
+  readonly namespace?: string;
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  readonly operation: Operation;
+}
+
+/** One connection case of a network suite. */
+export interface ConnectionCase {
+  readonly name: string;
+  readonly span: Span;
+  readonly from: string;
+  readonly to: string;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly port: number;
+  readonly expect: 'allow' | 'deny';
+}
+
+export interface Suite {
+  readonly path: string;
+  readonly admission: readonly AdmissionCase[];
+  readonly connections: readonly ConnectionCase[];
+  /** For network suites: the documents of samples/cluster.yaml. */
+  readonly cluster: readonly unknown[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[]): YamlDocument[] | undefined {
+  const r = read(path);
+  if ('error' in r) {
+    diagnostics.push(pathDiagnostic('SP0004', path, { path, reason: r.error }));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(r.bytes);
+  } catch {
+    diagnostics.push(pathDiagnostic('SP0005', path));
+    return undefined;
+  }
+  const parsed = parseYamlFile(new SourceFile(path, text));
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.diagnostics.length ? undefined : parsed.documents;
+}
+
+const admissionKeys = new Set(['sample', 'expect', 'rules', 'namespace', 'namespaceLabels', 'operation']);
+const connectionKeys = new Set(['from', 'to', 'protocol', 'port', 'expect']);
+
+/** Loads suite.yaml and its samples, reporting every problem at its position. */
+export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
+  const diagnostics: Diagnostic[] = [];
+  const docs = readYaml(path, read, diagnostics);
+  const doc = docs?.[0];
+  if (!doc) return { diagnostics };
+  const bad = (at: Span, detail: string, hint: string) => diagnostics.push(diagnostic('SP0009', at, { detail, hint }));
+  const cases = (doc.value as { cases?: unknown }).cases;
+  if (!Array.isArray(cases)) {
+    bad(spanAt(doc, []), 'a suite needs a `cases:` list', 'see docs/policies.md for the suite format');
+    return { diagnostics };
+  }
+  const admission: AdmissionCase[] = [];
+  const connections: ConnectionCase[] = [];
+  let cluster: unknown[] = [];
+  cases.forEach((c: unknown, i) => {
+    const at = spanAt(doc, ['cases', i]);
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return bad(at, `case ${i + 1} is not a mapping`, 'each case is `- sample: …` or `- from: …`');
+    const o = c as Record<string, unknown>;
+    const network = 'from' in o;
+    for (const key of Object.keys(o)) {
+      if (!(network ? connectionKeys : admissionKeys).has(key)) bad(spanAt(doc, ['cases', i, key]), `unknown field "${key}" in case ${i + 1}`, `a ${network ? 'connection' : 'sample'} case has ${[...(network ? connectionKeys : admissionKeys)].join(', ')}`);
+    }
+    if (o['expect'] !== 'allow' && o['expect'] !== 'deny') return bad(spanAt(doc, ['cases', i, 'expect']), `case ${i + 1}: expect must be allow or deny`, 'write `expect: allow` or `expect: deny`');
+    const expect = o['expect'];
+    if (network) {
+      const protocol = String(o['protocol'] ?? 'TCP').toUpperCase();
+      const port = o['port'];
+      if (typeof port !== 'number' || !['TCP', 'UDP', 'SCTP'].includes(protocol)) return bad(at, `case ${i + 1}: a connection needs a numeric port and protocol TCP, UDP or SCTP`, 'e.g. `- { from: shop/web, to: shop/api, protocol: TCP, port: 8080, expect: allow }`');
+      connections.push({ name: `${String(o['from'])} -> ${String(o['to'])} ${protocol}/${port}`, span: at, from: String(o['from']), to: String(o['to']), protocol: protocol as ConnectionCase['protocol'], port, expect });
+      return;
+    }
+    const sample = o['sample'];
+    if (typeof sample !== 'string') return bad(at, `case ${i + 1} has no sample`, 'add `sample: samples/<file>.yaml`');
+    const samplePath = posix.join(posix.dirname(path), sample);
+    const sampleDocs = readYaml(samplePath, read, diagnostics);
+    if (!sampleDocs) return;
+    const first = sampleDocs[0];
+    if (!first) return bad(spanAt(doc, ['cases', i, 'sample']), `sample ${sample} is empty`, 'a sample holds one Kubernetes object');
+    const rules = Array.isArray(o['rules']) ? o['rules'].map(String) : [];
+    const labels = o['namespaceLabels'];
+    const op = String(o['operation'] ?? 'CREATE').toUpperCase();
+    admission.push({
+      name: sample,
+      span: at,
+      object: first.value,
+      expect,
+      rules,
+      namespaceLabels: typeof labels === 'object' && labels !== null ? (labels as Record<string, string>) : {},
+      operation: (['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(op) ? op : 'CREATE') as Operation,
+      ...(typeof o['namespace'] === 'string' ? { namespace: o['namespace'] } : {}),
+    });
+  });
+  if (connections.length) {
+    const clusterPath = posix.join(posix.dirname(path), 'samples', 'cluster.yaml');
+    cluster = (readYaml(clusterPath, read, diagnostics) ?? []).map((d) => d.value);
+  }
+  return { value: { path, admission, connections, cluster }, diagnostics };
+}

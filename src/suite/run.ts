@@ -1,0 +1,99 @@
+import { compileTo } from '../compile.js';
+import { hasErrors } from '../diagnostics/index.js';
+import { connectionAllowed, evaluatePolicy } from '../eval/index.js';
+import type { PolicySet } from '../ir/index.js';
+import { isAllowed, loadCluster } from '../engines/netpol/index.js';
+import { adaptersFor, covers, firstError, type EngineAdapter } from '../verify/index.js';
+import { documentsOf } from '../verify/adapter.js';
+import { netClusterOf } from './cluster.js';
+import type { Suite } from './load.js';
+
+/** One judge's answer on one case: the rules it found violated (admission) or its allow/deny (network). */
+export interface JudgeResult {
+  readonly judge: string;
+  readonly ok: boolean;
+  readonly got: string;
+}
+
+export interface CaseResult {
+  readonly name: string;
+  readonly expect: 'allow' | 'deny';
+  readonly judges: readonly JudgeResult[];
+  readonly ok: boolean;
+}
+
+export interface SuiteResult {
+  readonly suite: string;
+  readonly cases: readonly CaseResult[];
+  readonly notes: readonly string[];
+  readonly ok: boolean;
+}
+
+function judge(name: string, violated: readonly string[], expect: 'allow' | 'deny', rules: readonly string[]): JudgeResult {
+  const ok = expect === 'allow' ? violated.length === 0 : violated.length > 0 && rules.every((r) => violated.includes(r));
+  return { judge: name, ok, got: violated.length ? `deny [${violated.join(', ')}]` : 'allow' };
+}
+
+/** Runs a suite through the IR semantics and every backend engine that compiles the policies. */
+export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResult> {
+  const notes: string[] = [];
+  const cases: CaseResult[] = [];
+  const perPolicy = await Promise.all(set.policies.map(async (p) => ({ policy: p, built: await adaptersFor(p) })));
+  for (const { built } of perPolicy) for (const x of built.excluded) notes.push(`${x.policy}: not run on ${x.backend}: ${x.reason}`);
+  for (const c of suite.admission) {
+    const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels };
+    const irViolated: string[] = [];
+    const engineViolated = new Map<string, string[]>();
+    for (const { policy, built } of perPolicy) {
+      const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}) });
+      for (const r of verdict.rules) if (r.outcome === 'fail') irViolated.push(r.rule);
+      for (const adapter of built.adapters) {
+        const list = engineViolated.get(adapter.backend) ?? [];
+        engineViolated.set(adapter.backend, list);
+        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) } });
+        for (const r of verdict.rules) {
+          if (!coversRule(adapter, policy, r.rule)) continue;
+          if (verdicts.get(`${policy.name}/${r.rule}`)?.violated) list.push(r.rule);
+        }
+      }
+    }
+    const judges = [judge('ir', irViolated, c.expect, c.rules), ...[...engineViolated.entries()].map(([name, v]) => judge(name, v, c.expect, c.rules))];
+    cases.push({ name: c.name, expect: c.expect, judges, ok: judges.every((j) => j.ok) });
+  }
+  if (suite.connections.length) await runConnections(set, suite, cases, notes);
+  return { suite: suite.path, cases, notes, ok: cases.every((c) => c.ok) };
+}
+
+function coversRule(adapter: EngineAdapter, policy: PolicySet['policies'][number], rule: string): boolean {
+  return covers(adapter, policy, rule);
+}
+
+function namespaceOf(object: unknown): string {
+  const ns = (object as { metadata?: { namespace?: unknown } }).metadata?.namespace;
+  return typeof ns === 'string' ? ns : 'default';
+}
+
+async function runConnections(set: PolicySet, suite: Suite, cases: CaseResult[], notes: string[]): Promise<void> {
+  const irCluster = netClusterOf(suite.cluster);
+  const out = await compileTo({ policies: [], networks: set.networks }, ['netpol']);
+  const compiled = out.value && !hasErrors(out.diagnostics);
+  if (!compiled) notes.push(`network: not run on netpol: ${firstError(out.diagnostics)}`);
+  const engineCluster = compiled ? loadCluster([...suite.cluster, ...documentsOf(out.value ?? [], 'netpol')]) : undefined;
+  if (engineCluster?.errors.length) notes.push(`network: cluster load problems: ${engineCluster.errors.join('; ')}`);
+  const endpoint = (s: string) => (s.includes('/') ? { pod: s } : { ip: s });
+  for (const c of suite.connections) {
+    const conn = { from: endpoint(c.from), to: endpoint(c.to), protocol: c.protocol, port: c.port };
+    const judges: JudgeResult[] = [];
+    const answer = (name: string, decide: () => boolean) => {
+      try {
+        const allowed = decide();
+        judges.push({ judge: name, ok: allowed === (c.expect === 'allow'), got: allowed ? 'allow' : 'deny' });
+      } catch (e) {
+        judges.push({ judge: name, ok: false, got: `error: ${(e as Error).message}` });
+      }
+    };
+    answer('ir', () => connectionAllowed(set.networks, irCluster, conn).allowed);
+    if (engineCluster) answer('netpol', () => isAllowed(engineCluster.cluster, conn).allowed);
+    cases.push({ name: c.name, expect: c.expect, judges, ok: judges.every((j) => j.ok) });
+  }
+}
