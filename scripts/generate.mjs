@@ -1,8 +1,12 @@
-// Writes the files generated from the grammar (run after `npm run build`): see grammar/generate.ts.
-import { writeFileSync } from 'node:fs';
-import { generatedGrammarFiles } from '../dist/grammar/generate.js';
+// Writes every file derived from code (run after the build): see src/docs/generated.ts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generatedFiles } from '../dist/src/docs/generated.js';
 
-for (const [path, text] of Object.entries(generatedGrammarFiles())) {
-  writeFileSync(new URL(`../${path}`, import.meta.url), text);
+for (const [path, text] of Object.entries(generatedFiles())) {
+  const target = fileURLToPath(new URL(`../${path}`, import.meta.url));
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, text);
   console.log(`wrote ${path}`);
 }

@@ -73,7 +73,7 @@ export interface KyvernoPolicy {
   readonly namespace: string | undefined;
   readonly validationFailureAction: FailureAction;
   readonly failureActionOverrides: readonly FailureActionOverride[];
-  /** `spec.applyRules: One` stops after the first rule that produced a result. */
+  /** `spec.applyRules: One` stops after the first rule that passes or fails. */
   readonly applyOne: boolean;
   readonly rules: readonly CompiledRule[];
 }

@@ -82,7 +82,8 @@ export function substituteString(value: string, ctx: VarContext, at?: string): u
       if (ctx.deleteRequest) expression = expression.replaceAll('request.object', 'request.oldObject');
       const resolved = queryVariable(ctx, expression);
       if (original === variableText) return resolved;
-      current = current.replace(prefix + variableText, prefix + textOf(resolved));
+      const spliced = prefix + textOf(resolved);
+      current = current.replace(prefix + variableText, () => spliced);
     }
     if (round === 63) throw new VariableError(`variable substitution did not terminate for ${JSON.stringify(value)}`);
   }
@@ -153,7 +154,7 @@ function resolveReferenceString(root: unknown, text: string, path: readonly stri
     else if (op !== '' && (typeof value === 'string' || typeof value === 'number')) {
       replacement = op + (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : goFormatFloat(value)) : value);
     } else throw new VariableError(`NotResolvedReferenceErr,reference ${reference} not resolved at path /${path.join('/')}`);
-    out = out.replace(reference, replacement);
+    out = out.replace(reference, () => replacement);
   }
   return out.replace(ESCAPED_REFERENCE_RE, (v) => v.slice(1));
 }

@@ -1,6 +1,7 @@
 /** Laws of the Kyverno engine that follow from the documented semantics. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { evaluateResource, loadKyvernoDocuments } from '../../../src/engines/kyverno/index.js';
 import { pod, policyWith, statusOf } from './harness.js';
 
 /** Whether `key <op> value` holds, via a deny rule (fail = holds). */
@@ -70,6 +71,34 @@ describe('pattern laws', () => {
         expect(statusOf(policy, pod({}, { labels: { app: value } }))).toBe('pass');
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('robustness', () => {
+  const json = fc.jsonValue({ maxDepth: 4 });
+  const kyvernoish = fc.record({
+    match: fc.oneof(json, fc.constant({ any: [{ resources: { kinds: ['Pod'] } }] })),
+    exclude: fc.option(json, { nil: undefined }),
+    preconditions: fc.option(json, { nil: undefined }),
+    validate: fc.oneof(
+      json,
+      fc.record({ pattern: json }),
+      fc.record({ anyPattern: json }),
+      fc.record({ deny: json }),
+      fc.record({ foreach: json }),
+      fc.record({ podSecurity: json }),
+    ),
+  });
+
+  it('loading and evaluating arbitrary shapes never throws', () => {
+    fc.assert(
+      fc.property(fc.array(kyvernoish, { maxLength: 3 }), fc.oneof(json, fc.record({ kind: fc.constant('Pod'), spec: json, metadata: json })), (rules, resource) => {
+        const doc = { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec: { rules: rules.map((r, i) => ({ name: `r${i}`, ...r })) } };
+        const loaded = loadKyvernoDocuments([doc]);
+        evaluateResource(loaded.policies, resource, { operation: 'UPDATE', oldObject: resource });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,0 +1,7 @@
+import { generatedGrammarFiles } from '../../grammar/generate.js';
+import { diagnosticPages } from './diagnostic-pages.js';
+
+/** Every file derived from code: `npm run generate` writes them, test/generated.test.ts checks they are current. */
+export function generatedFiles(): Record<string, string> {
+  return { ...generatedGrammarFiles(), ...diagnosticPages() };
+}
