@@ -3,7 +3,7 @@ import {
   type Cluster,
   type ClusterPod,
   type NetworkPolicy,
-} from '../../../src/engines/netpol/index.js';
+} from '../src/engines/netpol/index.js';
 
 /** A deterministic cluster of 20 namespaces × 50 pods and 200 policies of every peer and port shape. */
 export function bigCluster(): Cluster {
