@@ -1,0 +1,31 @@
+import { evaluateResource, loadKyvernoDocuments } from '../../engines/kyverno/index.js';
+import type { EmittedFile } from '../../backends/backend.js';
+import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
+
+/**
+ * Kyverno's verdicts on the emitted ClusterPolicies (and PolicyExceptions), by the offline engine.
+ * A rule result `fail` is a violation; so is `error` (Kyverno blocks an Enforce request whose rule errors),
+ * which keeps a backend from hiding a broken expression behind an error.
+ */
+export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
+  const loaded = loadKyvernoDocuments(documentsOf(files, 'kyverno'));
+  if (loaded.errors.length) throw new Error(`the emitted Kyverno documents do not load: ${loaded.errors.join('; ')}`);
+  return {
+    backend: 'kyverno',
+    evaluate(request) {
+      const results = evaluateResource(loaded.policies, request.object, {
+        operation: request.operation,
+        namespaceLabels: request.namespaceLabels,
+        exceptions: loaded.exceptions,
+      });
+      const out = new Map<string, EngineVerdict>();
+      for (const r of results) {
+        const key = `${r.policy}/${r.rule}`;
+        const violated = r.status === 'fail' || r.status === 'error';
+        const prev = out.get(key);
+        if (!prev || (violated && !prev.violated)) out.set(key, { violated, message: `${r.status}: ${r.message}` });
+      }
+      return out;
+    },
+  };
+}
