@@ -14,6 +14,8 @@ export interface RuleVerdict {
   /** Why a rule was skipped. */
   readonly skipped?: 'not-in-scope' | 'exempt' | 'when-false';
   readonly message?: string;
+  /** For pod-security verdicts: the Pod Security controls that failed. */
+  readonly controls?: readonly string[];
 }
 
 export interface PolicyVerdict {
@@ -125,7 +127,7 @@ export function evaluatePodSecurityRules(policy: Policy, req: AdmissionRequest):
     const result = evaluatePodSecurity(target.view, ps.level, ps.version, exempt);
     if (result.allowed) return { ...base, outcome: 'pass' };
     const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
-    return { ...base, outcome: 'fail', message: `violates PodSecurity "${ps.level}:${version}": ${result.failedChecks.join(', ')}` };
+    return { ...base, outcome: 'fail', message: `violates PodSecurity "${ps.level}:${version}": ${result.failedChecks.join(', ')}`, controls: result.failedControls };
   });
 }
 

@@ -12,6 +12,8 @@ export interface AdmissionCase {
   readonly object: unknown;
   readonly expect: 'allow' | 'deny';
   readonly rules: readonly string[];
+  /** Pod Security controls that must fail (checked against the reference semantics). */
+  readonly controls: readonly string[];
   readonly namespace?: string;
   readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly operation: Operation;
@@ -56,7 +58,7 @@ function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[]): Yaml
   return parsed.diagnostics.length ? undefined : parsed.documents;
 }
 
-const admissionKeys = new Set(['sample', 'expect', 'rules', 'namespace', 'namespaceLabels', 'operation']);
+const admissionKeys = new Set(['sample', 'expect', 'rules', 'controls', 'namespace', 'namespaceLabels', 'operation']);
 const connectionKeys = new Set(['from', 'to', 'protocol', 'port', 'expect']);
 
 /** Loads suite.yaml and its samples, reporting every problem at its position. */
@@ -66,7 +68,9 @@ export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
   const doc = docs?.[0];
   if (!doc) return { diagnostics };
   const bad = (at: Span, detail: string, hint: string) => diagnostics.push(diagnostic('SP0009', at, { detail, hint }));
-  const cases = (doc.value as { cases?: unknown }).cases;
+  const top = doc.value as { cases?: unknown; cluster?: unknown };
+  for (const key of Object.keys(top)) if (key !== 'cases' && key !== 'cluster') bad(spanAt(doc, [key]), `unknown top-level field "${key}"`, 'a suite has `cases:` and, for network suites, `cluster:`');
+  const cases = top.cases;
   if (!Array.isArray(cases)) {
     bad(spanAt(doc, []), 'a suite needs a `cases:` list', 'see docs/policies.md for the suite format');
     return { diagnostics };
@@ -107,13 +111,14 @@ export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
       object: first.value,
       expect,
       rules,
+      controls: Array.isArray(o['controls']) ? o['controls'].map(String) : [],
       namespaceLabels: typeof labels === 'object' && labels !== null ? (labels as Record<string, string>) : {},
       operation: (['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(op) ? op : 'CREATE') as Operation,
       ...(typeof o['namespace'] === 'string' ? { namespace: o['namespace'] } : {}),
     });
   });
   if (connections.length) {
-    const clusterPath = posix.join(posix.dirname(path), 'samples', 'cluster.yaml');
+    const clusterPath = posix.join(posix.dirname(path), typeof top.cluster === 'string' ? top.cluster : 'samples/cluster.yaml');
     cluster = (readYaml(clusterPath, read, diagnostics) ?? []).map((d) => d.value);
   }
   return { value: { path, admission, connections, cluster }, diagnostics };

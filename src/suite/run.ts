@@ -29,9 +29,24 @@ export interface SuiteResult {
   readonly ok: boolean;
 }
 
-function judge(name: string, violated: readonly string[], expect: 'allow' | 'deny', rules: readonly string[]): JudgeResult {
-  const ok = expect === 'allow' ? violated.length === 0 : violated.length > 0 && rules.every((r) => violated.includes(r));
-  return { judge: name, ok, got: violated.length ? `deny [${violated.join(', ')}]` : 'allow' };
+/**
+ * A case's expectation is the admission decision (deny when a violated rule enforces: a rule of an enforce-mode
+ * policy, or an `enforce pod-security` line), and the rules it lists must be among those violated.
+ */
+function judge(name: string, violated: readonly string[], enforcing: ReadonlySet<string>, expect: 'allow' | 'deny', rules: readonly string[]): JudgeResult {
+  const denied = violated.some((r) => enforcing.has(r));
+  const ok = denied === (expect === 'deny') && rules.every((r) => violated.includes(r));
+  const got = `${denied ? 'deny' : 'allow'}${violated.length ? ` [violated: ${violated.join(', ')}]` : ''}`;
+  return { judge: name, ok, got };
+}
+
+function enforcingRules(set: PolicySet): Set<string> {
+  const out = new Set<string>();
+  for (const p of set.policies) {
+    if (p.mode === 'enforce') p.rules.forEach((r) => out.add(r.name));
+    if (p.podSecurity.some((ps) => ps.mode === 'enforce')) out.add('pod-security-enforce');
+  }
+  return out;
 }
 
 /** Runs a suite through the IR semantics and every backend engine that compiles the policies. */
@@ -40,13 +55,18 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
   const cases: CaseResult[] = [];
   const perPolicy = await Promise.all(set.policies.map(async (p) => ({ policy: p, built: await adaptersFor(p) })));
   for (const { built } of perPolicy) for (const x of built.excluded) notes.push(`${x.policy}: not run on ${x.backend}: ${x.reason}`);
+  const enforcing = enforcingRules(set);
   for (const c of suite.admission) {
     const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels };
     const irViolated: string[] = [];
+    const irControls = new Set<string>();
     const engineViolated = new Map<string, string[]>();
     for (const { policy, built } of perPolicy) {
       const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}) });
-      for (const r of verdict.rules) if (r.outcome === 'fail') irViolated.push(r.rule);
+      for (const r of verdict.rules) if (r.outcome === 'fail') {
+        irViolated.push(r.rule);
+        r.controls?.forEach((x) => irControls.add(x));
+      }
       for (const adapter of built.adapters) {
         const list = engineViolated.get(adapter.backend) ?? [];
         engineViolated.set(adapter.backend, list);
@@ -57,7 +77,10 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
         }
       }
     }
-    const judges = [judge('ir', irViolated, c.expect, c.rules), ...[...engineViolated.entries()].map(([name, v]) => judge(name, v, c.expect, c.rules))];
+    const irJudge = judge('ir', irViolated, enforcing, c.expect, c.rules);
+    const missingControls = c.controls.filter((x) => !irControls.has(x));
+    const irResult = missingControls.length ? { ...irJudge, ok: false, got: `${irJudge.got}; controls not failing: ${missingControls.join(', ')}` } : irJudge;
+    const judges = [irResult, ...[...engineViolated.entries()].map(([name, v]) => judge(name, v, enforcing, c.expect, c.rules))];
     cases.push({ name: c.name, expect: c.expect, judges, ok: judges.every((j) => j.ok) });
   }
   if (suite.connections.length) await runConnections(set, suite, cases, notes);
