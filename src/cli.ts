@@ -14,6 +14,7 @@ const commandTable: readonly CommandEntry[] = [
   { name: 'fmt', summary: 'Print policy files in the canonical layout (--check, --write).', load: async (io) => (await import('./cli/commands/fmt.js')).fmtCommand(io) },
   { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
   { name: 'test', summary: 'Run the sample suites beside policies through the semantics and every backend engine.', load: async (io) => (await import('./cli/commands/test.js')).testCommand(io) },
+  { name: 'eval', summary: 'Run one offline engine (kyverno, psa, netpol) on any artifacts and print per-rule verdicts.', load: async (io) => (await import('./cli/commands/eval.js')).evalCommand(io) },
   { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics.', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
 ];
 
