@@ -1,0 +1,138 @@
+// `npm run bench`: performance figures, each the median of several runs, as ratios to baselines measured in the
+// same run (the `node -e 0` floor for the CLI). Writes a table to stdout and JSON to bench/results/latest.json.
+// Not part of `npm test`: performance is measured here, never by a timed test.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (p) => import(join(root, 'dist', p));
+const { frontEnd, compileTo } = await dist('src/compile.js');
+const { evaluatePolicy, connectionAllowed } = await dist('src/eval/index.js');
+const { runVerify } = await dist('src/verify/index.js');
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (fn) => {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+};
+const timeAsync = async (fn) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+const rows = [];
+const record = (name, value, unit, target, ok) => rows.push({ name, value: Number(value.toFixed(2)), unit, target, ok });
+
+const work = mkdtempSync(join(tmpdir(), 'secpol-bench-'));
+const today = '2026-11-23';
+const readFile = (p) => {
+  try {
+    return { bytes: new Uint8Array(execFileSync('cat', [p])) };
+  } catch (e) {
+    return { error: String(e) };
+  }
+};
+
+/** A policy file with n rules of the library's shapes (fields, quantifiers, effective values, globs). */
+function generatedPolicy(n) {
+  const shapes = [
+    (i) => `forbid any container has securityContext.privileged = true and metadata.labels["k${i}"] exists`,
+    (i) => `require every container has effective runAsUser >= ${1000 + i}`,
+    (i) => `require every container has image matches "registry${i}.example.com/*"`,
+    (i) => `forbid any volume has hostPath.path matches "/var/${i}/*"`,
+    (i) => `require every container has resources.limits.memory <= ${i + 1}Gi`,
+  ];
+  const rules = Array.from({ length: n }, (_, i) => `  rule r${i} {\n    ${shapes[i % shapes.length](i)}\n  }\n`).join('\n');
+  return `policy generated {\n  applies to pods\n  except namespaces "kube-system"\n\n${rules}}\n`;
+}
+
+// 1. CLI cold start against the node floor.
+const nodeFloor = median(Array.from({ length: runs }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
+const cli = join(root, 'bin', 'secpol.js');
+const version = median(Array.from({ length: runs }, () => time(() => spawnSync(process.execPath, [cli, '--version']))));
+const file100 = join(work, 'p100.secpol');
+writeFileSync(file100, generatedPolicy(100));
+const compile100 = median(Array.from({ length: runs }, () => time(() => spawnSync(process.execPath, [cli, 'compile', file100, '--target', 'all', '--today', today, '--out', join(work, 'out')]))));
+record('node -e 0 (floor)', nodeFloor, 'ms', '', true);
+record('secpol --version', version, 'ms', `≤ 2x floor + 150 ms (${(2 * nodeFloor + 150).toFixed(0)})`, version <= 2 * nodeFloor + 150);
+record('secpol compile 100 rules, all targets', compile100, 'ms', `≤ 2x floor + 150 ms (${(2 * nodeFloor + 150).toFixed(0)})`, compile100 <= 2 * nodeFloor + 150);
+
+// 2. Compile throughput in-process: 10 .. 10,000 rules to every target.
+let previous;
+for (const n of [10, 100, 1000, 10000]) {
+  const path = join(work, `p${n}.secpol`);
+  writeFileSync(path, generatedPolicy(n));
+  const ms = median(await Promise.all(Array.from({ length: n >= 10000 ? 1 : 3 }, async () => timeAsync(async () => {
+    const front = frontEnd([path], readFile, { today });
+    await compileTo(front.value.set, ['kyverno', 'gatekeeper', 'psa', 'netpol']);
+  }))));
+  const perRule = ms / n;
+  record(`compile ${n} rules (ms per rule)`, perRule, 'ms/rule', n === 10000 ? `total < 5000 ms (${ms.toFixed(0)})` : previous ? `growth ${(perRule / previous).toFixed(2)}x per rule` : '', n === 10000 ? ms < 5000 : true);
+  previous = perRule;
+}
+
+// 3. Engine throughput on 10,000 pods against PSS restricted.
+const pssFile = join(work, 'pss.secpol');
+writeFileSync(pssFile, 'policy pss {\n  in namespaces "apps"\n  enforce pod-security restricted version latest\n}\n');
+const pss = frontEnd([pssFile], readFile, { today }).value.set;
+const pods = Array.from({ length: 10000 }, (_, i) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `p${i}`, namespace: 'apps' },
+  spec: {
+    securityContext: i % 3 ? { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } : {},
+    containers: [{ name: 'c', image: 'nginx', securityContext: { allowPrivilegeEscalation: i % 5 === 0, capabilities: { drop: ['ALL'] }, privileged: i % 97 === 0 } }],
+    ...(i % 7 === 0 ? { hostNetwork: true } : {}),
+  },
+}));
+const perSecond = (ms) => (pods.length / ms) * 1000;
+const irMs = time(() => pods.forEach((pod) => evaluatePolicy(pss.policies[0], { object: pod, operation: 'CREATE', namespace: 'apps', namespaceLabels: {} })));
+record('IR evaluator (pods/s)', perSecond(irMs), '/s', '≥ 5000', perSecond(irMs) >= 5000);
+const adapters = await dist('src/verify/adapters/index.js');
+for (const target of ['kyverno', 'gatekeeper', 'psa']) {
+  const out = await compileTo(pss, [target]).catch(() => undefined);
+  const make = adapters.engineAdapters[target];
+  if (!out?.value || !make) {
+    record(`${target} engine (pods/s)`, 0, '/s', 'not available', false);
+    continue;
+  }
+  const adapter = make(out.value);
+  const ms = time(() => pods.forEach((pod) => adapter.evaluate({ object: pod, operation: 'CREATE', namespace: 'apps', namespaceLabels: {} })));
+  record(`${target} engine (pods/s)`, perSecond(ms), '/s', '≥ 5000', perSecond(ms) >= 5000);
+}
+
+// NetworkPolicy engine: 1,000 pods, 200 policies.
+const { loadCluster, isAllowed } = await dist('src/engines/netpol/index.js');
+const docs = [];
+for (let n = 0; n < 20; n++) {
+  docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns${n}`, labels: { team: `t${n % 5}` } } });
+  for (let p = 0; p < 50; p++) docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod${p}`, namespace: `ns${n}`, labels: { app: `app${p % 10}` } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] }, status: { podIP: `10.${n}.${p >> 4}.${(p & 15) + 1}` } });
+  for (let k = 0; k < 10; k++) docs.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${k}`, namespace: `ns${n}` }, spec: { podSelector: k ? { matchLabels: { app: `app${k}` } } : {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: `t${k % 5}` } }, podSelector: { matchLabels: { app: `app${(k + 1) % 10}` } } }], ports: [{ port: 'http' }] }], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 443 }] }] } });
+}
+const cluster = loadCluster(docs).cluster;
+const connections = Array.from({ length: 50000 }, (_, i) => ({ from: { pod: `ns${i % 20}/pod${i % 50}` }, to: { pod: `ns${(i * 7) % 20}/pod${(i * 13) % 50}` }, protocol: 'TCP', port: i % 2 ? 8080 : 443 }));
+const netMs = time(() => connections.forEach((c) => isAllowed(cluster, c)));
+record('netpol engine (connections/s, 1,000 pods x 200 policies)', (connections.length / netMs) * 1000, '/s', '', true);
+
+// 4. verify throughput over the policy library.
+const library = frontEnd([join(root, 'policies')].flatMap((d) => execFileSync('find', [d, '-name', 'policy.secpol']).toString().trim().split('\n')), readFile, { today });
+if (library.value) {
+  let cases = 0;
+  const ms = await timeAsync(async () => {
+    const report = await runVerify(library.value.set, { runs: 200, seed: 1 });
+    cases = report.policies.reduce((a, p) => a + p.cases, 0) + (report.network?.cases ?? 0);
+  });
+  record('secpol verify (cases/s, policy library)', (cases / ms) * 1000, '/s', '≥ 2000', (cases / ms) * 1000 >= 2000);
+}
+
+const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), runs };
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}; median of ${runs} runs`);
+for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'MISS'} ${r.name.padEnd(width)}  ${String(r.value).padStart(12)} ${r.unit.padEnd(8)} ${r.target}`);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
