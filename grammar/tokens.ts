@@ -128,6 +128,11 @@ export const Equals = createToken({ name: 'Equals', pattern: /=/ });
 
 /** "…" with \" \\ \n \t \uXXXX escapes; a raw line break ends it (reported as SP0003 by the lexer stage). */
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+/**
+ * A string that runs to the end of the line without its closing quote. It stands in for a string so the parser
+ * goes on without a cascade of follow-on errors; the parse stage reports it once (SP0003).
+ */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLiteral] });
 /** YYYY-MM-DD, for exception expiry. */
 export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}(?![0-9A-Za-z])/ });
 /** v1.N, a Kubernetes minor version for pod-security. */
@@ -146,6 +151,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
   StringLiteral,
+  UnterminatedString,
   DateLiteral,
   VersionLiteral,
   RangeLiteral,

@@ -1,5 +1,5 @@
 import { sortDiagnostics, type Staged } from '../diagnostics/index.js';
-import type { Policy, PolicySet } from '../ir/index.js';
+import type { NetworkSet, Policy, PolicySet } from '../ir/index.js';
 import type { FileAst } from '../syntax/index.js';
 import { lowerNetwork } from './lower-network.js';
 import { lowerPolicy } from './lower-policy.js';
@@ -14,7 +14,7 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
   const r = new Reporter();
   checkDuplicateNames(r, files);
   const policies: Policy[] = [];
-  const networks = [];
+  const networks: NetworkSet[] = [];
   for (const file of files) {
     for (const decl of file.decls) {
       if (decl.kind === 'policy') {
@@ -23,13 +23,10 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
           checkContradictoryRules(r, policy);
           policies.push(policy);
         }
-      } else {
-        const net = lowerNetwork(r, decl);
-        checkNetworkReachability(r, net);
-        networks.push(net);
-      }
+      } else networks.push(lowerNetwork(r, decl));
     }
   }
+  for (const net of networks) checkNetworkReachability(r, net, networks);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const value: PolicySet = { policies: policies.sort(byName), networks: networks.sort(byName) };
   return { value, diagnostics: sortDiagnostics(r.diagnostics) };

@@ -69,7 +69,8 @@ function lowerKindTarget(r: Reporter, t: KindTargetAst): Subject[] {
     if (!findKnownKind(group, version, k.text) && builtinGroups.has(group)) {
       const known = builtinKindsOf(group);
       const near = closestName(k.text, known);
-      r.report('SP1010', k.span, { what: `kind in ${apiVersion}`, name: k.text, hint: near[0] ? `did you mean "${near[0]}"?` : `known kinds: ${known.join(', ')}` });
+      const served = known.includes(k.text) ? `${k.text} is served as ${group ? `${group}/` : ''}v1` : undefined;
+      r.report('SP1010', k.span, { what: `kind in ${apiVersion}`, name: k.text, hint: served ?? (near[0] ? `did you mean "${near[0]}"?` : `known kinds: ${known.join(', ')}`) });
       continue;
     }
     out.push({ kind: 'resource', group, version, resourceKind: k.text, span: k.span });
@@ -188,7 +189,7 @@ function lowerRule(r: Reporter, rule: RuleAst, policySubjects: readonly Subject[
     const related = assertions.slice(1).map((a) => ({ span: a.span, note: 'another assertion' }));
     r.report('SP1005', rule.name.span, { name: rule.name.text, problem: assertions.length === 0 ? 'has no `require` or `forbid`' : 'has more than one `require`/`forbid`' }, related);
   }
-  for (const w of whens.slice(1)) once.take('when', whens[0]!.span) || r.report('SP1012', w.span, { setting: 'when', owner: `rule "${rule.name.text}"` });
+  for (const w of whens) once.take('when', w.span);
   const settings: Partial<Record<TextSettingAst['key'], string>> = {};
   let messageAst: StringAst | undefined;
   const omissions: Omission[] = [];

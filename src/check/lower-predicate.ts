@@ -63,7 +63,7 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
 }
 
 function misplaced(r: Reporter, span: Span, what: string, where: string): undefined {
-  r.report('SP1009', span, { detail: `${what} can only be used ${where}`, hint: `move it into a rule that applies to ${where.replace(/^(in|on) /, '')}` });
+  r.report('SP1009', span, { detail: `${what} can only be used ${where}`, hint: `use it ${where}, or give the rule its own \`applies to\`` });
   return undefined;
 }
 
@@ -122,7 +122,8 @@ function resolveIn(r: Reporter, path: PathAst, scope: PredicateScope): FieldSche
     if (!res.ok) {
       const seg = path.segments[res.failedAt];
       const suggestion = res.suggestions[0];
-      const hint = suggestion ? `did you mean "${suggestion}"?` : `see the fields of ${res.owner} in the Kubernetes API reference`;
+      const where = res.owner ? `${owner} ${res.owner}` : owner;
+      const hint = suggestion ? `did you mean "${suggestion}"?` : `see the fields of ${where} in the Kubernetes API reference`;
       r.report('SP1002', seg?.span ?? path.span, { field: seg?.name ?? names.join('.'), owner: res.owner || owner, hint });
       return undefined;
     }
@@ -204,7 +205,7 @@ function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Tes
         return values && { op: t.op === 'in' ? 'in' : 'not-in', values };
       }
       if (type !== 'string-list' && type !== 'any') return mismatch(`\`${t.op}\` needs a list of strings, but ${field} is ${describeType(type)}`, type === 'object-list' ? 'quantify over the list with `any item in …`' : 'use `in [...]` for a single value');
-      const values = checkScalars(r, t.values, 'string', field);
+      const values = checkScalars(r, t.values, type === 'any' ? 'any' : 'string', field);
       const op = ({ 'contains only': 'contains-only', 'contains none of': 'contains-none', 'contains any of': 'contains-any' } as const)[t.op];
       return values && { op, values };
     }
@@ -212,7 +213,7 @@ function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Tes
       if (type !== 'string-list' && type !== 'any') {
         return mismatch(`\`contains\` tests membership in a list of strings, but ${field} is ${describeType(type)}`, type === 'string' ? `for a substring write ${field} matches "*${t.value.kind === 'string' ? t.value.value : ''}*"` : 'quantify over lists of objects with `any item in …`');
       }
-      const value = checkScalar(r, t.value, 'string', field);
+      const value = checkScalar(r, t.value, type === 'any' ? 'any' : 'string', field);
       return value === undefined ? undefined : { op: 'contains', value };
     }
     case 'match': {

@@ -60,6 +60,10 @@ function lexDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: rea
     else out.push(diagnostic('SP0001', spanOf(file, e.offset, e.offset + Math.max(1, Math.min(e.length, 1))), { char: JSON.stringify(char) }));
   }
   for (const t of tokens) {
+    if (t.tokenType.name === 'UnterminatedString') {
+      out.push(diagnostic('SP0003', spanOf(file, t.startOffset, t.startOffset + 1)));
+      continue;
+    }
     if (t.tokenType.name !== 'StringLiteral') continue;
     try {
       JSON.parse(t.image);

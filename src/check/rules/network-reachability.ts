@@ -16,6 +16,8 @@ function selects(selector: LabelSelector, labels: Readonly<Record<string, string
 
 function matchesDeclared(peer: Peer, workloads: readonly Workload[]): boolean {
   if (peer.kind !== 'pods' || peer.namespace.kind !== 'name') return true;
+  // A whole namespace (`namespace "x"`) names no workload, so there is nothing to check.
+  if (Object.keys(peer.pods.matchLabels).length === 0 && peer.pods.matchExpressions.length === 0) return true;
   const ns = peer.namespace.name;
   return workloads.some((w) => w.namespace === ns && selects(peer.pods, w.labels));
 }
@@ -23,12 +25,18 @@ function matchesDeclared(peer: Peer, workloads: readonly Workload[]): boolean {
 /**
  * Checks of a network block against its own declarations (docs/network.md):
  * SP1014 a selector or named port that no declared workload matches (only when workloads are declared),
- * SP1015 egress default-deny without DNS, SP1017 an allow that no default deny makes necessary.
+ * SP1015 egress default-deny without DNS, SP1017 an allow that no default deny (in any block compiled with it) makes necessary.
  */
-export function checkNetworkReachability(r: Reporter, net: NetworkSet): void {
-  const denied = new Map(net.defaultDeny.map((d) => [d.namespace, d]));
+export function checkNetworkReachability(r: Reporter, net: NetworkSet, all: readonly NetworkSet[]): void {
+  // Default denies and DNS allows combine across every network block compiled together (semantics §5).
+  const denied = new Map<string, { ingress: boolean; egress: boolean }>();
+  for (const d of all.flatMap((n) => n.defaultDeny)) {
+    const e = denied.get(d.namespace) ?? { ingress: false, egress: false };
+    denied.set(d.namespace, { ingress: e.ingress || d.ingress, egress: e.egress || d.egress });
+  }
+  const dns = all.flatMap((n) => n.dns);
   for (const d of net.defaultDeny) {
-    if (d.egress && !net.dns.some((x) => x.namespace === d.namespace)) {
+    if (d.egress && !dns.some((x) => x.namespace === d.namespace)) {
       r.report('SP1015', d.span, { detail: `namespace "${d.namespace}" denies all egress but has no \`allow dns\`` });
     }
   }
