@@ -87,7 +87,7 @@ export function connectionAllowed(sets: readonly NetworkSet[], cluster: NetClust
 
   let egress: SideVerdict = { isolated: false, allowed: true, by: ['not isolated'] };
   if (from.kind === 'pod' && denied(from.pod.namespace, 'egress')) {
-    const by = flows.filter((f) => peerMatches(cluster, f.from, from) && peerMatches(cluster, f.to, to) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
+    const by = flows.filter((f) => f.from.kind === 'pods' && peerMatches(cluster, f.from, from) && peerMatches(cluster, f.to, to) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
     const dns =
       sets.some((s) => s.dns.some((d) => d.namespace === from.pod.namespace)) &&
       to.kind === 'pod' &&
@@ -100,7 +100,7 @@ export function connectionAllowed(sets: readonly NetworkSet[], cluster: NetClust
   }
   let ingress: SideVerdict = { isolated: false, allowed: true, by: ['not isolated'] };
   if (to.kind === 'pod' && denied(to.pod.namespace, 'ingress')) {
-    const by = flows.filter((f) => peerMatches(cluster, f.to, to) && peerMatches(cluster, f.from, from) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
+    const by = flows.filter((f) => f.to.kind === 'pods' && peerMatches(cluster, f.to, to) && peerMatches(cluster, f.from, from) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
     ingress = { isolated: true, allowed: by.length > 0, by };
   }
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };

@@ -1,0 +1,1 @@
+export { netpolBackend } from './emit.js';

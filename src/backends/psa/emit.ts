@@ -1,0 +1,89 @@
+import YAML from 'yaml';
+import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
+import type { PolicySet } from '../../ir/index.js';
+import type { Backend, EmittedFile } from '../backend.js';
+import { compileTemplate } from '../common/render.js';
+import { schemaValidator, validateObject } from '../common/schema.js';
+import { targetFile, targetJson } from '../common/targets.js';
+import { planPolicy, type PsaPlan } from './plan.js';
+import { buildView, type PsaFileView } from './view.js';
+
+const render = compileTemplate<PsaFileView>(targetFile('psa', 'namespace.yaml.hbs'));
+const validateNamespace = schemaValidator('psa/namespace', targetJson<object>('psa', 'namespace.schema.json'));
+
+/**
+ * A namespace has one level per PSA mode, and two files applying the same Namespace would overwrite each
+ * other's labels: each namespace may be labelled by one policy only.
+ */
+function conflicts(plans: readonly PsaPlan[]): Diagnostic[] {
+  const owner = new Map<string, PsaPlan>();
+  const out: Diagnostic[] = [];
+  for (const plan of plans) {
+    for (const ns of plan.namespaces) {
+      const first = owner.get(ns);
+      if (!first) {
+        owner.set(ns, plan);
+        continue;
+      }
+      const span = plan.policy.podSecurity[0]?.span ?? plan.policy.span;
+      const firstSpan = first.policy.podSecurity[0]?.span ?? first.policy.span;
+      out.push(
+        diagnostic(
+          'SP2001',
+          span,
+          {
+            backend: 'psa',
+            what: `namespace "${ns}" labelled by two policies, "${first.policy.name}" and "${plan.policy.name}" (a namespace has one Pod Security level per mode)`,
+            hint: 'put the pod-security lines for this namespace in one policy',
+          },
+          [{ span: firstSpan, note: `policy "${first.policy.name}" labels it too` }],
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function emitPlan(plan: PsaPlan): { file: EmittedFile; diagnostics: Diagnostic[] } {
+  const view = buildView(plan);
+  const content = render(view);
+  const docs = YAML.parseAllDocuments(content)
+    .map((d) => d.toJSON() as unknown)
+    .filter((d) => d !== null && d !== undefined);
+  if (docs.length !== view.namespaces.length) throw new Error(`invariant: psa template produced ${docs.length} objects for ${view.namespaces.length}`);
+  const diagnostics = view.namespaces.flatMap((ns, i) => validateObject(validateNamespace, docs[i], 'Namespace', ns.name, ns.span));
+  return {
+    file: {
+      path: `psa/${plan.policy.name}.yaml`,
+      content,
+      objects: view.namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', name: ns.name })),
+    },
+    diagnostics,
+  };
+}
+
+/**
+ * IR -> one `psa/<policy>.yaml` per policy with pod-security lines: a Namespace object per namespace in the
+ * policy's scope, carrying the `pod-security.kubernetes.io/<mode>[-version]` labels. Policies omitted from
+ * psa are skipped; network blocks are the netpol backend's.
+ */
+export const psaBackend: Backend = {
+  id: 'psa',
+  emit(set: PolicySet): Staged<readonly EmittedFile[]> {
+    const diagnostics: Diagnostic[] = [];
+    const plans: PsaPlan[] = [];
+    for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const planned = planPolicy(policy);
+      diagnostics.push(...planned.diagnostics);
+      if (planned.plan) plans.push(planned.plan);
+    }
+    diagnostics.push(...conflicts(plans));
+    const files: EmittedFile[] = [];
+    for (const plan of plans) {
+      const out = emitPlan(plan);
+      files.push(out.file);
+      diagnostics.push(...out.diagnostics);
+    }
+    return { value: files, diagnostics };
+  },
+};

@@ -1,0 +1,2 @@
+export { psaBackend } from './emit.js';
+export { newestPssMinor } from './plan.js';
