@@ -44,7 +44,8 @@ const globCache = new Map<string, RegExp>();
 export function globMatch(pattern: string, value: string): boolean {
   let re = globCache.get(pattern);
   if (!re) {
-    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    // Escape only what is special in a regex: with the `u` flag, needless escapes such as \- are syntax errors.
+    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
     re = new RegExp(`^${body}$`, 'su');
     globCache.set(pattern, re);
   }

@@ -73,7 +73,7 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
         const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) } });
         for (const r of verdict.rules) {
           if (!coversRule(adapter, policy, r.rule)) continue;
-          if (verdicts.get(`${policy.name}/${r.rule}`)?.violated) list.push(r.rule);
+          if ((verdicts.get(`${policy.name}/${r.rule}`) ?? verdicts.get(`${policy.name}/*`))?.violated) list.push(r.rule);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { regexExamples } from './regex-example.js';
 import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type Test } from '../ir/index.js';
 
 /**
@@ -36,9 +37,11 @@ function nearGlob(pattern: string): string[] {
   return out;
 }
 
+/** Strings that match the regex, and near misses (a character changed or dropped at each end). */
 function nearRegex(pattern: string): string[] {
-  const literal = pattern.replace(/\\(.)/g, '$1').replace(/[\^$]/g, '').replace(/\[([^\]])[^\]]*\]\{?\d*\}?/g, '$1').replace(/[()*+?{}|]/g, '');
-  return [literal, `x${literal}`, `${literal}x`, ''];
+  const hits = regexExamples(pattern);
+  const misses = hits.flatMap((h) => [h.slice(1), h.slice(0, -1), `nginx:1.25${h}`, `${h}x`]);
+  return [...hits, ...misses, ''];
 }
 
 function neighbours(test: Test): unknown[] {
@@ -135,8 +138,41 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
   }
 }
 
+/**
+ * The fields the Pod Security Standards read, with allowed and forbidden values at their boundaries
+ * (https://kubernetes.io/docs/concepts/security/pod-security-standards/), for `pod-security` policies.
+ */
+function seedPodSecurity(pool: ConstantPool): void {
+  const sc = (f: string[], values: unknown[]) => {
+    pool.add('container', ['securityContext', ...f], values);
+    pool.add('object', ['spec', 'securityContext', ...f], values);
+  };
+  pool.add('container', ['securityContext', 'privileged'], [true, false]);
+  pool.add('container', ['securityContext', 'allowPrivilegeEscalation'], [true, false]);
+  pool.add('container', ['securityContext', 'capabilities', 'drop'], [['ALL'], ['NET_RAW'], []]);
+  pool.add('container', ['securityContext', 'capabilities', 'add'], [['NET_BIND_SERVICE'], ['SYS_ADMIN'], ['CHOWN'], []]);
+  pool.add('container', ['securityContext', 'procMount'], ['Default', 'Unmasked']);
+  pool.add('container', ['ports'], [[{ containerPort: 80, hostPort: 8080 }], [{ containerPort: 80, hostPort: 0 }]]);
+  sc(['runAsNonRoot'], [true, false]);
+  sc(['runAsUser'], [0, 1000]);
+  sc(['seccompProfile', 'type'], ['RuntimeDefault', 'Localhost', 'Unconfined']);
+  sc(['appArmorProfile', 'type'], ['RuntimeDefault', 'Unconfined']);
+  sc(['seLinuxOptions', 'type'], ['container_t', 'spc_t']);
+  sc(['windowsOptions', 'hostProcess'], [true, false]);
+  pool.add('object', ['spec', 'hostNetwork'], [true, false]);
+  pool.add('object', ['spec', 'hostPID'], [true]);
+  pool.add('object', ['spec', 'hostIPC'], [true]);
+  pool.add('object', ['spec', 'hostUsers'], [false, true]);
+  pool.add('object', ['spec', 'os', 'name'], ['windows', 'linux']);
+  pool.add('object', ['spec', 'securityContext', 'sysctls'], [[{ name: 'kernel.shm_rmid_forced', value: '0' }], [{ name: 'kernel.msgmax', value: '1' }]]);
+  pool.add('volume', ['hostPath'], [{ path: '/var/run' }]);
+  pool.add('volume', ['nfs'], [{ server: 'nfs', path: '/' }]);
+}
+
+/** The candidate values for a policy: its rules' constants and neighbours, plus the PSS fields for pod-security. */
 export function policyConstants(policy: Policy): ConstantPool {
   const pool = new ConstantPool();
+  if (policy.podSecurity.length) seedPodSecurity(pool);
   for (const rule of policy.rules) {
     collectConstants(rule.predicate, 'object', pool);
     if (rule.when) collectConstants(rule.when, 'object', pool);

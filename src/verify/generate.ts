@@ -25,22 +25,49 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   });
 }
 
+/** b over a, recursively for plain objects (lists and scalars from b replace a's). */
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = clone(a);
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+    out[k] = isObj(prev) && isObj(v) ? deepMerge(prev, v) : clone(v);
+  }
+  return out;
+}
+
 function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-/** Each pooled path is left out most of the time, or set to one of its candidates. */
-function pooled(pool: ConstantPool, site: Site): fc.Arbitrary<[readonly string[], unknown][]> {
-  const entries = pool.at(site);
-  if (entries.length === 0) return fc.constant([]);
-  return fc.tuple(
-    ...entries.map((e) =>
-      fc.option(fc.oneof(fc.constantFrom(...e.values.map(clone)), fc.constant(null)), { nil: undefined, freq: 2 }).map((v): [readonly string[], unknown] | undefined => (v === undefined ? undefined : [e.path, v])),
-    ),
-  ).map((pairs) => pairs.filter((p): p is [readonly string[], unknown] => p !== undefined));
+type Pair = [readonly string[], unknown];
+
+/**
+ * One pooled path: left out, set to the policy's own literal (the first candidate, weighted up), to a
+ * neighbour, or to an explicit null. Discriminator fields named `type` are never null: the API server
+ * requires them, so such objects never reach admission.
+ */
+function pooledEntry(e: { path: readonly string[]; values: readonly unknown[] }): fc.Arbitrary<Pair | undefined> {
+  const [literal, ...others] = e.values;
+  const choices: fc.WeightedArbitrary<unknown>[] = [{ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constant(literal).map(clone) }];
+  if (others.length) choices.push({ weight: 3, arbitrary: fc.constantFrom(...others).map(clone) });
+  if (e.path[e.path.length - 1] !== 'type') choices.push({ weight: 1, arbitrary: fc.constant(null) });
+  return fc.oneof(...choices).map((v): Pair | undefined => (v === undefined ? undefined : [e.path, v]));
 }
 
-function build(base: Record<string, unknown>, pairs: readonly [readonly string[], unknown][]): Record<string, unknown> {
+/**
+ * The pooled paths of a site. Small pools draw every path; large ones (pod security) perturb only a few,
+ * so that an object can still satisfy every check at once.
+ */
+function pooled(pool: ConstantPool, site: Site): fc.Arbitrary<Pair[]> {
+  const entries = pool.at(site);
+  if (entries.length === 0) return fc.constant([]);
+  const draw = (es: readonly typeof entries[number][]) => (es.length ? fc.tuple(...es.map(pooledEntry)).map((ps) => ps.filter((p): p is Pair => p !== undefined)) : fc.constant([] as Pair[]));
+  if (entries.length <= 6) return draw(entries);
+  return fc.subarray(entries, { maxLength: 3 }).chain(draw);
+}
+
+function build(base: Record<string, unknown>, pairs: readonly (readonly [readonly string[], unknown])[]): Record<string, unknown> {
   const out = clone(base);
   // Shorter paths first, so a specific field is written after (inside) a generic parent value.
   for (const [path, value] of [...pairs].sort((a, b) => a[0].length - b[0].length)) setPath(out, path, clone(value));
@@ -71,35 +98,55 @@ function imageCandidates(policy: Policy, pool: ConstantPool): string[] {
 }
 
 function element(pool: ConstantPool, site: Site, base: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
-  return fc.tuple(base, pooled(pool, site)).map(([b, pairs]) => build(b, pairs));
+  return fc.tuple(base, pooled(pool, site)).map(([b, pairs]) => {
+    if (site !== 'volume') return build(b, pairs);
+    // A volume has exactly one source (the API server rejects more): a pooled source replaces the base one.
+    const source = pairs.find(([path]) => path[0] !== 'name')?.[0][0];
+    const kept = source ? { name: b['name'] } : b;
+    return build(kept, source ? pairs.filter(([path]) => path[0] === source || path[0] === 'name') : pairs);
+  });
 }
 
-/** Containers carry their ports and env (the port/env domains are read through containers). */
-function containerArb(policy: Policy, pool: ConstantPool, index: number): fc.Arbitrary<Record<string, unknown>> {
-  const base = fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ name: `c${index}`, image }));
+/**
+ * Containers carry their ports and env (the port/env domains are read through containers). A container
+ * usually repeats the pod's shared draw, so `every container has …` is satisfied as often as violated.
+ */
+function containerArb(policy: Policy, pool: ConstantPool, index: number, shared: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+  const own = element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image })));
+  const body = fc.oneof({ weight: 3, arbitrary: fc.constant(shared) }, { weight: 2, arbitrary: own });
   const ports = fc.option(fc.array(element(pool, 'port', fc.constantFrom({ containerPort: 8080 }, { containerPort: 80, name: 'http' })), { maxLength: 2 }), { nil: undefined });
   const env = fc.option(fc.array(element(pool, 'env', fc.constantFrom({ name: 'MODE', value: 'prod' }, { name: 'TOKEN' })), { maxLength: 2 }), { nil: undefined });
-  return fc.tuple(element(pool, 'container', base), ports, env).map(([c, p, e]) => ({ ...c, ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) }));
+  return fc.tuple(body, ports, env).map(([c, p, e]) => ({ name: `c${index}`, ...clone(c), ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) }));
 }
 
-function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number) {
-  return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i)))));
+function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number, shared: Record<string, unknown>) {
+  return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i, shared)))));
 }
 
-function podSpecArb(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ spec: Record<string, unknown>; objectPairs: [readonly string[], unknown][] }> {
+/** A pod that passes the restricted Pod Security Standard: the base that pod-security policies perturb. */
+const compliantPodSecurity = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+const compliantContainerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
+function podSpecArb(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ spec: Record<string, unknown>; objectPairs: Pair[] }> {
   const volumes = fc.option(fc.array(element(pool, 'volume', fc.constantFrom({ name: 'data', emptyDir: {} }, { name: 'host', hostPath: { path: '/var' } }, { name: 'cfg', configMap: { name: 'cfg' } })), { maxLength: 2 }), { nil: undefined });
+  const compliant = policy.podSecurity.length > 0 ? fc.boolean() : fc.constant(false);
   return fc
-    .record({
-      containers: containers(policy, pool, 1, 3, 0),
-      initContainers: fc.option(containers(policy, pool, 0, 2, 10), { nil: undefined }),
-      ephemeralContainers: fc.option(containers(policy, pool, 0, 1, 20), { nil: undefined }),
-      volumes,
-      objectPairs: pooled(pool, 'object'),
-    })
-    .map(({ containers: cs, initContainers, ephemeralContainers, volumes: vs, objectPairs }) => ({
-      spec: { containers: cs, ...(initContainers ? { initContainers } : {}), ...(ephemeralContainers ? { ephemeralContainers } : {}), ...(vs ? { volumes: vs } : {}) },
-      objectPairs,
-    }));
+    .record({ compliant, shared: element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image }))) })
+    .chain(({ compliant: base, shared }) => {
+      const sharedBody = base ? deepMerge({ securityContext: compliantContainerSecurity }, shared) : shared;
+      return fc
+        .record({
+          containers: containers(policy, pool, 1, 3, 0, sharedBody),
+          initContainers: fc.option(containers(policy, pool, 0, 2, 10, sharedBody), { nil: undefined }),
+          ephemeralContainers: fc.option(containers(policy, pool, 0, 1, 20, sharedBody), { nil: undefined }),
+          volumes,
+          objectPairs: pooled(pool, 'object'),
+        })
+        .map(({ containers: cs, initContainers, ephemeralContainers, volumes: vs, objectPairs }) => ({
+          spec: { ...(base ? { securityContext: clone(compliantPodSecurity) } : {}), containers: cs, ...(initContainers ? { initContainers } : {}), ...(ephemeralContainers ? { ephemeralContainers } : {}), ...(vs ? { volumes: vs } : {}) },
+          objectPairs,
+        }));
+    });
 }
 
 function nameCandidates(policy: Policy): string[] {

@@ -29,6 +29,8 @@ export interface Disagreement {
 export interface PolicyReport {
   readonly policy: string;
   readonly cases: number;
+  /** How often the reference semantics failed, passed or skipped each rule: both sides must be exercised. */
+  readonly outcomes: Readonly<Record<string, { fail: number; pass: number; skip: number }>>;
   /** Backends compared, with how many (rule, case) pairs each decided. */
   readonly compared: Readonly<Record<string, number>>;
   readonly disagreement?: Disagreement;
@@ -48,7 +50,7 @@ export function covers(adapter: EngineAdapter, policy: Policy, rule: string): bo
 }
 
 /** Compares one request; returns the first disagreement, counting decided pairs per backend. */
-export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[], request: GeneratedRequest, counts: Record<string, number>): Disagreement | undefined {
+export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[], request: GeneratedRequest, counts: Record<string, number>, outcomes?: Record<string, { fail: number; pass: number; skip: number }>): Disagreement | undefined {
   const ir = evaluatePolicy(policy, {
     object: request.object,
     operation: request.operation,
@@ -57,13 +59,17 @@ export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[
   });
   const opinions = adapters.map((a) => ({ adapter: a, verdicts: a.evaluate(request) }));
   for (const verdict of ir.rules) {
+    if (outcomes) {
+      const o = (outcomes[verdict.rule] ??= { fail: 0, pass: 0, skip: 0 });
+      o[verdict.outcome]++;
+    }
     const key = `${policy.name}/${verdict.rule}`;
     const irViolated = verdict.outcome === 'fail';
     const engines: EngineOpinion[] = [];
     let split = false;
     for (const { adapter, verdicts } of opinions) {
       if (!covers(adapter, policy, verdict.rule)) continue;
-      const v: EngineVerdict | undefined = verdicts.get(key);
+      const v: EngineVerdict | undefined = verdicts.get(key) ?? verdicts.get(`${policy.name}/*`);
       // PSA has no opinion on objects it does not admit (controllers under enforce, unlabelled namespaces).
       if (adapter.backend === 'psa' && v === undefined) continue;
       const violated = v?.violated ?? false;
@@ -83,18 +89,19 @@ export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[
 export function verifyPolicies(set: PolicySet, adapters: readonly EngineAdapter[], options: VerifyOptions): PolicyReport[] {
   return set.policies.map((policy) => {
     const counts: Record<string, number> = {};
+    const outcomes: Record<string, { fail: number; pass: number; skip: number }> = {};
     let cases = 0;
     const result = fc.check(
       fc.property(requestArbitrary(policy), (request) => {
         cases++;
-        return compareRequest(policy, adapters, request, counts) === undefined;
+        return compareRequest(policy, adapters, request, counts, outcomes) === undefined;
       }),
       { seed: options.seed, numRuns: options.runs },
     );
     const example = result.counterexample?.[0];
     const disagreement = result.failed && example ? compareRequest(policy, adapters, example, {}) : undefined;
     if (result.failed && !disagreement && result.errorInstance) throw result.errorInstance;
-    return { policy: policy.name, cases, compared: counts, ...(disagreement ? { disagreement } : {}) };
+    return { policy: policy.name, cases, outcomes, compared: counts, ...(disagreement ? { disagreement } : {}) };
   });
 }
 

@@ -34,11 +34,12 @@ export function parseModule(text: string, file = 'policy.rego'): RegoModule {
   return new Parser(tokenize(text, file), file).module();
 }
 
-/** Parses a query term such as `data.k8sallowedrepos.violation` or `count(data.x.deny)`. */
-export function parseQueryTerm(text: string, file = 'query'): Term {
-  const p = new Parser(tokenize(text, file), file);
-  const term = p.queryTerm();
-  return term;
+/**
+ * Parses a query: one term such as `data.k8sallowedrepos.violation` or `count(data.x.deny)`, optionally
+ * followed by `with` modifiers.
+ */
+export function parseQuery(text: string, file = 'query'): Literal {
+  return new Parser(tokenize(text, file), file).query();
 }
 
 class Parser {
@@ -128,10 +129,11 @@ class Parser {
     return { file: this.file, packagePath, packageLoc: pkgTok.loc, imports, rules };
   }
 
-  queryTerm(): Term {
-    const term = this.termIn(false);
+  query(): Literal {
+    const lit = this.literal();
+    if (lit.negated || lit.expr.kind !== 'term') this.fail('a query is a term, optionally with with modifiers', this.toks[0]);
     if (this.tok.kind !== 'eof') this.unexpected('end of query');
-    return term;
+    return lit;
   }
 
   /** `a.b["c"].d`: identifiers separated by dots, or bracketed strings. */
@@ -197,6 +199,7 @@ class Parser {
     let args: Term[] | undefined;
     let key: Term | undefined;
     let value: Term | undefined;
+    let usesContains = false;
     if (this.isOp('(') && !this.tok.nl) {
       this.advance();
       args = this.termList(')');
@@ -210,9 +213,10 @@ class Parser {
       this.advance();
       key = this.termIn(false);
       kind = 'partialSet';
+      usesContains = true;
     }
     if ((this.isOp('=') || this.isOp(':=')) && !this.tok.nl) {
-      if (kind === 'partialSet' && this.isWordBefore('contains')) this.fail('a contains rule has no value');
+      if (usesContains) this.fail('a contains rule has no value');
       this.advance();
       value = this.termIn(false);
       if (kind === 'partialSet') kind = 'partialObject';
@@ -258,15 +262,6 @@ class Parser {
       };
       return rule;
     });
-  }
-
-  private isWordBefore(word: string): boolean {
-    for (let i = this.pos - 1; i >= 0; i--) {
-      const t = this.toks[i]!;
-      if (t.kind === 'ident' && t.text === word) return true;
-      if (t.nl) return false;
-    }
-    return false;
   }
 
   /** `[if] { body }`, `if expr`, or nothing (a rule without body). */
@@ -553,6 +548,9 @@ class Parser {
           this.advance();
           return { kind: 'set', items: [], loc: t.loc };
         }
+        break;
+      case 'contains':
+        // In v0 modules `contains` is the builtin; as a keyword it only appears in rule heads.
         break;
       default:
         if (RESERVED.has(t.text)) this.unexpected('term', t);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseModule } from '../../../src/engines/rego/index.js';
 import { compact, dsl } from '../../helpers/dsl.js';
 import { projectRoot } from '../../helpers/corpora.js';
+import { constructs, isNetworkConstruct, type ConstructId } from '../../../src/backends/capabilities.js';
 import { compile, emit } from './harness.js';
 
 const schema = (name: string) => JSON.parse(readFileSync(join(projectRoot, 'targets', 'gatekeeper', name), 'utf8')) as object;
@@ -221,5 +222,17 @@ describe('omissions and SP2001', () => {
       }`);
     expect(out.files).toEqual([]);
     expect(out.diagnostics.map(compact)).toEqual([{ code: 'SP2001', at: '1:1' }]);
+  });
+});
+
+describe('the capability matrix', () => {
+  it('compiles every admission construct exactly, with valid objects and Rego that parses', () => {
+    for (const [id, source] of Object.entries(constructs)) {
+      if (isNetworkConstruct(id as ConstructId)) continue;
+      const { template, constraints, rego } = compile(source);
+      expect(validTemplate(template), id).toBe(true);
+      for (const c of constraints) expect(validConstraint(c), id).toBe(true);
+      expect(() => parseModule(rego), id).not.toThrow();
+    }
   });
 });

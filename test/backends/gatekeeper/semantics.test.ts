@@ -92,7 +92,7 @@ describe('quantities', () => {
     expect(violated(docs, { object: limits('256Mi', '600m') })).toEqual(['cpu']);
   });
 
-  it('ignores what Kubernetes would not parse (units.parse would read "1K" and "1 Gi")', () => {
+  it('ignores what Kubernetes would not parse (units.parse would read "1K")', () => {
     expect(violated(docs, { object: limits('1K') })).toEqual([]);
     expect(violated(docs, { object: limits('1 Gi') })).toEqual([]);
     expect(violated(docs, { object: limits('256Mi', '1K') })).toEqual(['cpu']);
@@ -289,5 +289,40 @@ describe('messages', () => {
   it('default to naming the rule, under the constraint of its mode', () => {
     const docs = rules('  rule r {\n    forbid spec.hostPID = true\n  }');
     expect(run(docs, { object: pod({ hostPID: true }) }).get('r')).toEqual({ violated: true, messages: ['rule r is violated'], actions: ['deny'] });
+  });
+});
+
+describe('pod-security (semantics §4)', () => {
+  const docs = compile(dsl`
+    policy pss {
+      applies to pods
+      enforce pod-security restricted version v1.30
+      exception vendor {
+        images "ghcr.io/vendor/*"
+        controls privileged, run-as-non-root
+        reason "vendor agent"
+      }
+      exception edge {
+        namespaces "edge"
+        controls host-namespaces
+        reason "edge proxies"
+      }
+    }`);
+  const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+  const good = (image = 'registry.example.com/app:1', sc: Record<string, unknown> = restricted) => ({ name: 'app', image, securityContext: sc });
+
+  it('allows a restricted pod and controller, and names the failed checks', () => {
+    expect(violated(docs, { object: pod({ containers: [good()] }) })).toEqual([]);
+    expect(violated(docs, { object: deployment({ containers: [good()] }) })).toEqual([]);
+    const outcome = run(docs, { object: deployment({ hostNetwork: true, containers: [good(undefined, { ...restricted, privileged: true })] }) }).get('pod-security-enforce');
+    expect(outcome?.messages).toEqual(['violates PodSecurity restricted:v1.30: hostNamespaces, privileged']);
+  });
+
+  it('exempts controls for the pod, or only for the containers whose image matches', () => {
+    expect(violated(docs, { object: pod({ hostNetwork: true, containers: [good()] }, { namespace: 'edge' }) })).toEqual([]);
+    expect(violated(docs, { object: pod({ hostNetwork: true, containers: [good()] }, { namespace: 'apps' }) })).toEqual(['pod-security-enforce']);
+    const vendor = good('ghcr.io/vendor/agent:2', { ...restricted, privileged: true, runAsNonRoot: false });
+    expect(violated(docs, { object: pod({ containers: [good(), vendor] }) })).toEqual([]);
+    expect(violated(docs, { object: pod({ containers: [{ ...vendor, image: 'registry.example.com/agent:2' }] }) })).toEqual(['pod-security-enforce']);
   });
 });

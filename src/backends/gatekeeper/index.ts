@@ -1,0 +1,1 @@
+export { gatekeeperBackend } from './emit.js';

@@ -1,0 +1,324 @@
+import { podControllers } from '../../ir/index.js';
+import { RegoNames } from './names.js';
+import { regoLiteral, regoPath } from './rego-text.js';
+
+/**
+ * The fixed Rego helpers a module may use, and the bookkeeping of one module under construction: a module
+ * prints only the helpers its rules use (and their dependencies), so the Rego has no dead code.
+ */
+
+interface LibEntry {
+  readonly deps: readonly string[];
+  readonly text: string;
+}
+
+const podTemplatePaths = (): string => {
+  const byApiVersion = new Map<string, string[]>();
+  for (const c of [...podControllers].sort((a, b) => (a.kind < b.kind ? -1 : 1))) {
+    const apiVersion = `${c.group}/${c.version}`;
+    (byApiVersion.get(apiVersion) ?? byApiVersion.set(apiVersion, []).get(apiVersion)!).push(`\t\t${regoLiteral(c.kind)}: ${regoPath(c.template)},`);
+  }
+  const groups = [...byApiVersion.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([v, lines]) => `\t${regoLiteral(v)}: {\n${lines.join('\n')}\n\t},`);
+  return `# Where each pod controller keeps its pod template.\npod_template_paths := {\n${groups.join('\n')}\n}`;
+};
+
+/** The fixed helpers, in the order they are printed; placeholders (empty text) are defined per policy. */
+const library: Readonly<Record<string, LibEntry>> = {
+  pod_view: {
+    deps: ['pod_template_paths', 'value_at'],
+    text: `# The pod a rule reads (semantics §1): a Pod itself, or the pod template of a pod controller.
+pod_view := input.review.object if {
+	input.review.object.apiVersion == "v1"
+	input.review.object.kind == "Pod"
+}
+
+pod_view := {"metadata": value_at(template, ["metadata"]), "spec": value_at(template, ["spec"])} if {
+	path := pod_template_paths[input.review.object.apiVersion][input.review.object.kind]
+	template := value_at(input.review.object, path)
+}`,
+  },
+  pod_template_paths: { deps: [], text: podTemplatePaths() },
+  containers: {
+    deps: ['list_at', 'pod_view'],
+    text: `# Every container of the pod view: containers, then initContainers, then ephemeralContainers.
+containers := array.concat(
+	array.concat(list_at(pod_view, ["spec", "containers"]), list_at(pod_view, ["spec", "initContainers"])),
+	list_at(pod_view, ["spec", "ephemeralContainers"]),
+)`,
+  },
+  in_scope: { deps: [], text: '' },
+  object_namespace: {
+    deps: ['value_at'],
+    text: `# The object's namespace: its metadata.namespace, else the request's; undefined for a cluster-scoped object.
+object_namespace := ns if {
+	ns := value_at(input.review.object, ["metadata", "namespace"])
+	is_string(ns)
+	ns != ""
+} else := ns if {
+	ns := input.review.namespace
+	is_string(ns)
+	ns != ""
+}`,
+  },
+  object_labels: {
+    deps: ['value_at'],
+    text: `# The object's own labels (a controller's, not its template's) with string values.
+object_labels := {key: value | some key, value in value_at(input.review.object, ["metadata", "labels"]); is_string(value)}`,
+  },
+  is_workload: {
+    deps: ['object_namespace', 'value_at'],
+    text: `# The object is the named workload, or a Pod in its namespace named after it ("<name>-…").
+is_workload(kind, namespace, name) if {
+	object_namespace == namespace
+	input.review.object.kind == kind
+	value_at(input.review.object, ["metadata", "name"]) == name
+}
+
+is_workload(_, namespace, name) if {
+	object_namespace == namespace
+	input.review.object.kind == "Pod"
+	startswith(value_at(input.review.object, ["metadata", "name"]), concat("", [name, "-"]))
+}`,
+  },
+  value_at: {
+    deps: [],
+    text: `# The value at path, or null when a step is absent or not an object: secpol's "missing" (semantics §3).
+value_at(x, path) := object.get(x, path, null) if {
+	is_object(x)
+} else := null`,
+  },
+  list_at: {
+    deps: ['value_at'],
+    text: `# The list at path; a missing or non-list value contributes no elements.
+list_at(x, path) := list if {
+	list := value_at(x, path)
+	is_array(list)
+} else := []`,
+  },
+  number: {
+    deps: [],
+    text: `# A JSON number; undefined for anything else (no coercion: "1" is not 1).
+number(x) := x if is_number(x)`,
+  },
+  quantity: {
+    deps: ['quantity_factors'],
+    text: `# A Kubernetes quantity in base units (512Mi = 536870912, 500m = 0.5): a JSON number, or a string in
+# quantity syntax; undefined for anything else. Written out: units.parse is not Kubernetes' syntax (it takes "1K", "1ki").
+quantity(x) := x if is_number(x)
+
+quantity(x) := to_number(concat("", [m[1], m[2]])) * quantity_factors[m[3]] if {
+	is_string(x)
+	m := regex.find_all_string_submatch_n(\`^(?:\\+|(-))?([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|)$\`, x, 1)[0]
+}
+
+quantity(x) := to_number(concat("", [m[1], m[2], "e", m[3]])) * 1 if {
+	is_string(x)
+	m := regex.find_all_string_submatch_n(\`^(?:\\+|(-))?([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)[eE]([+-]?[0-9]+)$\`, x, 1)[0]
+}`,
+  },
+  quantity_factors: {
+    deps: [],
+    text: `quantity_factors := {
+	"": 1, "m": 0.001, "k": 1000, "M": 1000000, "G": 1000000000, "T": 1000000000000,
+	"P": 1000000000000000, "E": 1000000000000000000,
+	"Ki": 1024, "Mi": 1048576, "Gi": 1073741824, "Ti": 1099511627776,
+	"Pi": 1125899906842624, "Ei": 1152921504606846976,
+}`,
+  },
+  differs: {
+    deps: [],
+    text: `# != v: present and not equal.
+differs(x, v) if {
+	x != null
+	x != v
+}`,
+  },
+  not_in: {
+    deps: [],
+    text: `# not in [..]: present and equal to none of the values.
+not_in(x, values) if {
+	x != null
+	not x in values
+}`,
+  },
+  is_empty: {
+    deps: [],
+    text: `# is empty: missing, "", [] or {}.
+is_empty(x) if x in [null, "", [], {}]`,
+  },
+  matches_glob: {
+    deps: [],
+    text: `# matches "glob": a string matching the whole glob; null delimiters, so * also matches "/", ":" and ".".
+matches_glob(x, pattern) if {
+	is_string(x)
+	glob.match(pattern, null, x)
+}`,
+  },
+  not_matches_glob: {
+    deps: [],
+    text: `not_matches_glob(x, pattern) if {
+	is_string(x)
+	not glob.match(pattern, null, x)
+}`,
+  },
+  matches_any_glob: {
+    deps: ['matches_glob'],
+    text: `matches_any_glob(x, patterns) if {
+	some pattern in patterns
+	matches_glob(x, pattern)
+}`,
+  },
+  matches_regex: {
+    deps: [],
+    text: `# matches regex "re": a string in which the RE2 regex finds a match (unanchored).
+matches_regex(x, pattern) if {
+	is_string(x)
+	regex.match(pattern, x)
+}`,
+  },
+  not_matches_regex: {
+    deps: [],
+    text: `not_matches_regex(x, pattern) if {
+	is_string(x)
+	not regex.match(pattern, x)
+}`,
+  },
+  list_contains: {
+    deps: [],
+    text: `# contains v: a list with an element equal to v.
+list_contains(list, v) if {
+	is_array(list)
+	v in list
+}`,
+  },
+  contains_only: {
+    deps: [],
+    text: `# contains only [..]: every element is one of the values (a missing list qualifies).
+contains_only(list, _) if list == null
+
+contains_only(list, values) if {
+	is_array(list)
+	every element in list {
+		element in values
+	}
+}`,
+  },
+  contains_none: {
+    deps: [],
+    text: `# contains none of [..]: no element is one of the values (a missing list qualifies).
+contains_none(list, _) if list == null
+
+contains_none(list, values) if {
+	is_array(list)
+	every element in list {
+		not element in values
+	}
+}`,
+  },
+  contains_any: {
+    deps: [],
+    text: `# contains any of [..]: some element is one of the values.
+contains_any(list, values) if {
+	is_array(list)
+	some element in list
+	element in values
+}`,
+  },
+  pod_annotations: {
+    deps: ['pod_view', 'value_at'],
+    text: `# The pod view's annotations; none when missing or not an object.
+pod_annotations := annotations if {
+	annotations := value_at(pod_view, ["metadata", "annotations"])
+	is_object(annotations)
+} else := {}`,
+  },
+  pss_apparmor_annotation_ok: {
+    deps: [],
+    text: `# A legacy AppArmor annotation value the baseline level allows.
+pss_apparmor_annotation_ok(value) if value in ["", "runtime/default"]
+
+pss_apparmor_annotation_ok(value) if {
+	is_string(value)
+	startswith(value, "localhost/")
+}`,
+  },
+  pss_seccomp_annotation_ok: {
+    deps: [],
+    text: `# A legacy seccomp annotation value the baseline level allows.
+pss_seccomp_annotation_ok(value) if value in ["runtime/default", "docker/default"]
+
+pss_seccomp_annotation_ok(value) if {
+	is_string(value)
+	startswith(value, "localhost/")
+}`,
+  },
+  pss_pod_exempt: { deps: [], text: '' },
+  pss_container_exempt: { deps: [], text: '' },
+  pss_containers: { deps: [], text: '' },
+  pss_annotation_counts: { deps: [], text: '' },
+  message_value: {
+    deps: [],
+    text: `# A field's value as message text.
+message_value(x) := "<missing>" if {
+	x == null
+} else := x if {
+	is_string(x)
+} else := json.marshal(x)`,
+  },
+};
+
+export type LibName = keyof typeof library;
+const libraryOrder = Object.keys(library);
+
+/**
+ * One Rego module under construction: identifiers, the fixed helpers it uses, and the helpers generated
+ * for its rules (printed in creation order). Pure bookkeeping; printing happens in module.ts.
+ */
+export class RegoModule {
+  readonly names: RegoNames;
+  private readonly used = new Set<string>();
+  private readonly generated: string[] = [];
+  private readonly generatedByKey = new Map<string, string>();
+  private readonly custom = new Map<string, string>();
+
+  constructor() {
+    // Fixed helpers, the entry point, and the local variables the fixed helpers and rule bodies use.
+    this.names = new RegoNames([...libraryOrder, 'violation', 'msg', 'failures', 'template', 'path', 'ns', 'key', 'value', 'list', 'element', 'pattern', 'patterns', 'values', 'x', 'v', 'm', 'c', 'annotations', 'field', 'capability', 'volume', 'port', 'handler', 'host', 'source', 'settings', 'o', 's', 'named', 'control', 'image']);
+  }
+
+  /** Marks a fixed helper (and what it calls) as used; returns its name for splicing. */
+  use(name: LibName): string {
+    if (this.used.has(name)) return name;
+    this.used.add(name);
+    for (const d of library[name]?.deps ?? []) this.use(d as LibName);
+    return name;
+  }
+
+  /** A fixed helper whose text depends on the policy (e.g. `in_scope`), printed in library order. */
+  define(name: LibName, text: string, deps: readonly LibName[] = []): string {
+    this.custom.set(name, text);
+    for (const d of deps) this.use(d);
+    return this.use(name);
+  }
+
+  /** Adds generated helper text once per key; returns the name `make` allocated the first time. */
+  once(key: string, make: () => { name: string; text: string }): string {
+    const known = this.generatedByKey.get(key);
+    if (known !== undefined) return known;
+    const { name, text } = make();
+    this.generatedByKey.set(key, name);
+    this.generated.push(text);
+    return name;
+  }
+
+  /** Adds a generated helper definition. */
+  add(text: string): void {
+    this.generated.push(text);
+  }
+
+  /** Generated helpers first, then the fixed ones in library order. */
+  helpers(): string[] {
+    const fixed = libraryOrder.filter((n) => this.used.has(n)).map((n) => this.custom.get(n) ?? library[n]!.text);
+    return [...this.generated, ...fixed];
+  }
+}

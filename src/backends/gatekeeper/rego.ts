@@ -1,0 +1,244 @@
+import { assertNever, type Domain, type DomainKind, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+import type { RegoModule } from './library.js';
+import { indent, regoLiteral, regoPath, regoTerm, ruleText } from './rego-text.js';
+
+/**
+ * IR predicate → Rego, exactly per docs/language/semantics.md §3. A predicate compiles to a list of body
+ * literals that all hold iff it holds; a single literal that binds nothing is "pure" and may be negated
+ * with `not`. Disjunctions, negated multi-literal bodies and `no` quantifiers become named helpers.
+ *
+ * Missing values are `null` (`value_at`), and every test is a literal over that value that is false (never
+ * undefined-then-negated) on a missing or mistyped value, so `require` cannot pass by accident.
+ */
+
+/** Where a predicate is evaluated: a Rego term for the current element, and the pod view's name for `effective`. */
+export interface RegoScope {
+  /** `pod_view`, a global subject view, or a local variable bound by a quantifier. */
+  readonly term: string;
+  /** True for the subject view itself (a global rule); helpers at this scope take no argument. */
+  readonly isRoot: boolean;
+}
+
+/** A compiled predicate: body literals, and whether it is a single literal that binds no variable. */
+export interface Compiled {
+  readonly literals: readonly string[];
+  readonly pure: boolean;
+}
+
+const elementNames: Record<DomainKind, string> = { container: 'c', volume: 'vol', port: 'port', env: 'env', 'rbac-rule': 'rbac_rule', subject: 'subject', item: 'item' };
+
+/** The standard container domain at pod scope: containers, initContainers, ephemeralContainers. */
+const containerChains = [['spec', 'containers'], ['spec', 'initContainers'], ['spec', 'ephemeralContainers']];
+
+/** Compiles the predicates of one secpol rule; helpers are named after the rule. */
+export class RuleCompiler {
+  private readonly counters = new Map<string, number>();
+
+  constructor(
+    private readonly module: RegoModule,
+    /** The rule's name, for helper names. */
+    private readonly ruleName: string,
+    /** The global rule holding the object the rule sees (`pod_view` for pods). */
+    readonly root: string,
+    /** Wraps a container domain (image exceptions); identity when none apply. */
+    private readonly keepContainers: (domain: string) => string = (d) => d,
+  ) {}
+
+  get rootScope(): RegoScope {
+    return { term: this.root, isRoot: true };
+  }
+
+  /** A fresh local variable name within this rule (`c`, `c2`, …). */
+  fresh(base: string): string {
+    const n = (this.counters.get(base) ?? 0) + 1;
+    this.counters.set(base, n);
+    return n === 1 ? base : `${base}${n}`;
+  }
+
+  compile(p: Predicate, scope: RegoScope): Compiled {
+    switch (p.kind) {
+      case 'and': {
+        const parts = p.operands.map((o) => this.compile(o, scope));
+        const literals = parts.flatMap((x) => x.literals);
+        return { literals, pure: literals.length === 1 && parts.every((x) => x.pure) };
+      }
+      case 'or':
+        return { literals: [this.helper(scope, p.operands.map((o) => this.compile(o, scope).literals))], pure: true };
+      case 'not': {
+        const inner = this.single(p.operand, scope);
+        // `not not L` is not Rego; for a pure literal it is L itself.
+        return { literals: [inner.startsWith('not ') ? inner.slice(4) : `not ${inner}`], pure: true };
+      }
+      case 'quantified': {
+        const element = this.fresh(elementNames[p.domain.kind]);
+        const domain = this.domain(p.domain, scope);
+        const body = this.compile(p.body, { term: element, isRoot: false });
+        switch (p.quantifier) {
+          case 'any':
+            return { literals: [`some ${element} in ${domain}`, ...body.literals], pure: false };
+          case 'every':
+            return { literals: [`every ${element} in ${domain} {\n${body.literals.map((l) => indent(l)).join('\n')}\n}`], pure: false };
+          case 'no':
+            return { literals: [`not ${this.helper(scope, [[`some ${element} in ${domain}`, ...body.literals]])}`], pure: true };
+          default:
+            return assertNever(p.quantifier, 'quantifier');
+        }
+      }
+      case 'test':
+        return { literals: [this.test(p, scope)], pure: true };
+      default:
+        return assertNever(p, 'predicate');
+    }
+  }
+
+  /** One literal that holds iff p holds and binds nothing (a helper call when p needs several literals). */
+  single(p: Predicate, scope: RegoScope): string {
+    const c = this.compile(p, scope);
+    return c.pure && c.literals.length === 1 ? c.literals[0]! : this.helper(scope, [c.literals]);
+  }
+
+  /** A helper with one body per alternative; returns the call. At the root it is a 0-ary rule. */
+  helper(scope: RegoScope, bodies: readonly (readonly string[])[]): string {
+    const name = this.module.names.allocate(this.ruleName, String(this.nextHelper()));
+    const head = scope.isRoot ? name : `${name}(${scope.term})`;
+    this.module.add(bodies.map((b) => ruleText(head, b)).join('\n\n'));
+    return head;
+  }
+
+  private helpers = 0;
+  private nextHelper(): number {
+    return ++this.helpers;
+  }
+
+  /** The elements of a domain as a Rego array expression (semantics §3: concatenated chains of lists). */
+  domain(d: Domain, scope: RegoScope): string {
+    const expr = this.chains(d.chains, scope);
+    return d.kind === 'container' ? this.keepContainers(expr) : expr;
+  }
+
+  private chains(chains: readonly (readonly (readonly string[])[])[], scope: RegoScope): string {
+    if (scope.term === 'pod_view' && sameChains(chains, containerChains.map((c) => [c]))) return this.module.use('containers');
+    if (chains.length === 1) return this.chain(chains[0]!, scope.term);
+    const tails = chains.map((c) => JSON.stringify(c.slice(1)));
+    if (chains.every((c) => c.length > 1) && tails.every((t) => t === tails[0])) {
+      // Same hops after the first (ports of every container): iterate the heads, then follow the tail.
+      const heads = this.chains(chains.map((c) => [c[0]!]), scope);
+      return this.follow(heads, chains[0]!.slice(1));
+    }
+    return chains.map((c) => this.chain(c, scope.term)).reduce((a, b) => `array.concat(${a}, ${b})`);
+  }
+
+  private chain(hops: readonly (readonly string[])[], from: string): string {
+    const first = `${this.module.use('list_at')}(${from}, ${regoPath(hops[0] ?? [])})`;
+    return this.follow(first, hops.slice(1));
+  }
+
+  /** `[x | some a in list; some x in list_at(a, hop)]` for each further hop. */
+  private follow(list: string, hops: readonly (readonly string[])[]): string {
+    let expr = list;
+    for (const hop of hops) {
+      const outer = this.fresh('parent');
+      const inner = this.fresh('element');
+      expr = `[${inner} | some ${outer} in ${expr}; some ${inner} in ${this.module.use('list_at')}(${outer}, ${regoPath(hop)})]`;
+    }
+    return expr;
+  }
+
+  /** The value a reference reads, `null` when missing. */
+  value(ref: ValueRef, scope: RegoScope): string {
+    switch (ref.kind) {
+      case 'field':
+        return ref.path.length === 0 ? scope.term : `${this.module.use('value_at')}(${scope.term}, ${regoPath(ref.path)})`;
+      case 'effective':
+        return `${this.effective(ref)}(${scope.term})`;
+      default:
+        return assertNever(ref, 'value reference');
+    }
+  }
+
+  /** `effective X` (semantics §3): the container's setting when present, else the pod's. */
+  private effective(ref: Extract<ValueRef, { kind: 'effective' }>): string {
+    return this.module.once(`effective:${ref.field}:${this.root}:${JSON.stringify([ref.containerPath, ref.podPath])}`, () => {
+      const snake = ref.field.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      const name = this.module.names.allocate('effective', snake, ...(this.root === 'pod_view' ? [] : ['in', this.root]));
+      const valueAt = this.module.use('value_at');
+      const text = `# effective ${ref.field}: the container's ${ref.containerPath.join('.')} when set, else the pod's ${ref.podPath.join('.')}.
+${name}(c) := v if {
+	v := ${valueAt}(c, ${regoPath(ref.containerPath)})
+	v != null
+} else := ${valueAt}(${this.root}, ${regoPath(ref.podPath)})`;
+      return { name, text };
+    });
+  }
+
+  /** One field test as a single pure literal (semantics §3's table). */
+  test(t: FieldTest, scope: RegoScope): string {
+    const x = this.value(t.subject, scope);
+    const test = t.test;
+    const use = (n: Parameters<RegoModule['use']>[0]) => this.module.use(n);
+    switch (test.op) {
+      case 'eq':
+        return `${x} == ${scalar(test.value)}`;
+      case 'ne':
+        return `${use('differs')}(${x}, ${scalar(test.value)})`;
+      case 'in':
+        return `${x} in ${scalars(test.values)}`;
+      case 'not-in':
+        return `${use('not_in')}(${x}, ${scalars(test.values)})`;
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[test.op];
+        const n = t.subject.type === 'quantity' || test.quantity ? use('quantity') : use('number');
+        return `${n}(${x}) ${op} ${regoTerm(test.value)}`;
+      }
+      case 'exists':
+        return `${x} != null`;
+      case 'absent':
+        return `${x} == null`;
+      case 'empty':
+        return `${use('is_empty')}(${x})`;
+      case 'not-empty':
+        return `not ${use('is_empty')}(${x})`;
+      case 'glob':
+        return `${use('matches_glob')}(${x}, ${regoLiteral(globPattern(test.pattern))})`;
+      case 'not-glob':
+        return `${use('not_matches_glob')}(${x}, ${regoLiteral(globPattern(test.pattern))})`;
+      case 'regex':
+        return `${use('matches_regex')}(${x}, ${regoLiteral(test.pattern)})`;
+      case 'not-regex':
+        return `${use('not_matches_regex')}(${x}, ${regoLiteral(test.pattern)})`;
+      case 'contains':
+        return `${use('list_contains')}(${x}, ${scalar(test.value)})`;
+      case 'contains-only':
+        return `${use('contains_only')}(${x}, ${scalars(test.values)})`;
+      case 'contains-none':
+        return `${use('contains_none')}(${x}, ${scalars(test.values)})`;
+      case 'contains-any':
+        return `${use('contains_any')}(${x}, ${scalars(test.values)})`;
+      default:
+        return assertNever(test, 'test');
+    }
+  }
+}
+
+function scalar(v: Scalar): string {
+  return typeof v === 'string' ? regoLiteral(v) : regoTerm(v);
+}
+
+function scalars(vs: readonly Scalar[]): string {
+  return `[${vs.map(scalar).join(', ')}]`;
+}
+
+function sameChains(a: readonly (readonly (readonly string[])[])[], b: readonly (readonly (readonly string[])[])[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A secpol glob as an OPA glob (gobwas/glob syntax): `*` and `?` stay wildcards, and the characters that
+ * syntax gives a meaning secpol does not (`[ ] { } \`) are escaped so they match literally.
+ */
+export function globPattern(pattern: string): string {
+  return pattern.replace(/[[\]{}\\]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,87 @@
+import type { Exception, Policy, WorkloadRef } from '../../ir/index.js';
+import { formatLine } from '../../source/index.js';
+import { exclusionsOf, normalizeExclusions } from './pod-security.js';
+import type { Json } from './scope.js';
+
+/**
+ * secpol exceptions (semantics §1.5, §4) in Kyverno terms:
+ * - no images, no controls: the object skips the rule → a PolicyException naming the rule (and its autogen
+ *   variants, which Kyverno requires) with a match on the exception's namespaces and workloads;
+ * - images: containers leave the rule's container quantifiers → compiled into the rule itself (predicate.ts);
+ * - controls: Pod Security controls are excluded → `podSecurity.exclude` on the rule when the exception has no
+ *   namespace/workload filter, else a PolicyException with `podSecurity` (the only way to scope an exclusion).
+ * https://kyverno.io/docs/exceptions/
+ */
+
+export const EXCEPTION_NAMESPACE = 'kyverno';
+
+/** Kyverno's autogen rule names (the engine and Kyverno truncate them to 63 characters). */
+export function ruleNamesWithAutogen(name: string, pods: boolean): string[] {
+  return pods ? [name, `autogen-${name}`.slice(0, 63), `autogen-cronjob-${name}`.slice(0, 63)] : [name];
+}
+
+/** Whether an exception filters objects (rather than applying to every object of the rule). */
+export function hasObjectFilter(e: Exception): boolean {
+  return e.namespaces.length > 0 || e.workloads.length > 0;
+}
+
+export function exemptsWholeObject(e: Exception): boolean {
+  return e.images.length === 0 && e.controls.length === 0;
+}
+
+export function appliesToRule(e: Exception, rule: string): boolean {
+  return e.rules.length === 0 || e.rules.includes(rule);
+}
+
+/** The workloads an exception can still match: with namespaces as well, only those in a listed namespace. */
+function effectiveWorkloads(e: Exception): WorkloadRef[] {
+  return e.workloads.filter((w) => e.namespaces.length === 0 || e.namespaces.includes(w.namespace));
+}
+
+/** The `match` of a PolicyException, or undefined when the filters can match nothing. */
+function exceptionMatch(e: Exception): Json | undefined {
+  if (e.workloads.length === 0) return { any: [{ resources: { namespaces: [...e.namespaces] } }] };
+  const workloads = effectiveWorkloads(e);
+  if (workloads.length === 0) return undefined;
+  const filters: Json[] = [];
+  for (const w of workloads) {
+    filters.push({ resources: { kinds: [w.kind], namespaces: [w.namespace], names: [w.name] } });
+    filters.push({ resources: { kinds: ['Pod'], namespaces: [w.namespace], names: [`${w.name}-*`] } });
+  }
+  return { any: filters };
+}
+
+export interface ExceptionDocument {
+  readonly comment: string;
+  readonly name: string;
+  readonly document: Json;
+}
+
+/**
+ * PolicyException documents of one policy. `targets` lists, per exception, the Kyverno rule names it exempts
+ * (already restricted to emitted rules); an exception with no emitted target yields a comment instead.
+ */
+export function policyExceptions(policy: Policy, targets: ReadonlyMap<Exception, readonly string[]>): { documents: ExceptionDocument[]; skipped: string[] } {
+  const documents: ExceptionDocument[] = [];
+  const skipped: string[] = [];
+  for (const e of policy.exceptions) {
+    const ruleNames = targets.get(e);
+    if (!ruleNames) continue;
+    const name = `${policy.name}-${e.name}`;
+    const match = exceptionMatch(e);
+    if (!match || ruleNames.length === 0) {
+      skipped.push(`exception ${e.name} is not emitted: ${match ? 'none of its rules is emitted for kyverno' : 'none of its workloads is in its namespaces, so it exempts nothing'}`);
+      continue;
+    }
+    const annotations: { [key: string]: Json } = { 'secpol.dev/reason': e.reason, 'secpol.dev/source': formatLine(e.span) };
+    if (e.expires) annotations['secpol.dev/expires'] = e.expires;
+    const spec: { [key: string]: Json } = { exceptions: [{ policyName: policy.name, ruleNames: [...ruleNames].sort() }], match };
+    if (!exemptsWholeObject(e)) spec['podSecurity'] = normalizeExclusions(exclusionsOf(e));
+    documents.push({
+      comment: `exception ${e.name} from ${formatLine(e.span)}: ${e.reason}`,
+      name,
+      document: { apiVersion: 'kyverno.io/v2', kind: 'PolicyException', metadata: { name, namespace: EXCEPTION_NAMESPACE, annotations }, spec },
+    });
+  }
+  return { documents, skipped };
+}

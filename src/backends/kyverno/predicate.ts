@@ -1,0 +1,280 @@
+import { assertNever, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test } from '../../ir/index.js';
+import type { Span } from '../../source/index.js';
+import { NULL, joinPath, listLiteral, literal, pathText, valueAt } from './jmespath.js';
+
+/**
+ * IR predicates as one boolean JMESPath expression over the admission request, per docs/language/semantics.md §3.
+ * Every atom yields a strict boolean (missing fields read as null through `valueAt`, types are checked before
+ * any function that would coerce), so `&&`, `||` and `!` are plain Boolean logic.
+ *
+ * Quantifiers are filter projections: `length(list | [?body]) > 0`. A filter cannot see outside its element, so
+ * the two things a container quantifier needs from the pod — the pod-level value behind `effective X`, and
+ * whether an image exception matches the object — are case-split outside it: for every assignment of those
+ * element-independent booleans, a guard on their actual values selects the copy compiled with that assignment.
+ */
+
+export const OBJECT = 'request.object';
+
+/** An exception with `images`: containers whose image matches a glob leave container quantifiers. */
+export interface ImageException {
+  readonly globs: readonly string[];
+  /** The exception's object filters (namespaces, workloads) as a boolean expression; undefined: always. */
+  readonly when?: string;
+}
+
+export interface PredicateEnv {
+  /** Rules over pods: root paths must lie under spec or metadata, the pod view autogen maps onto templates. */
+  readonly podView: boolean;
+  readonly imageExceptions: readonly ImageException[];
+  unsupported(span: Span, what: string, hint: string): void;
+}
+
+interface Scope {
+  /** `request.object` at the object, empty inside a quantifier (paths relative to the element). */
+  readonly base: string;
+  /** Assumed values of the pod-level `effective` tests, by atom key (inside a split container quantifier). */
+  readonly effective: ReadonlyMap<string, boolean>;
+}
+
+const ROOT: Scope = { base: OBJECT, effective: new Map() };
+
+/** The Kubernetes quantity syntax the IR accepts (src/ir/quantity.ts), so `divide()` never sees anything else. */
+const QUANTITY = `'^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$'`;
+
+/** At most 2^4 copies of one container quantifier. */
+const MAX_SPLIT = 4;
+
+const ZERO = '`0`';
+
+/** True when the text is one parenthesized group (quotes and literals skipped). */
+function wrapped(text: string): boolean {
+  if (!text.startsWith('(') || !text.endsWith(')')) return false;
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === "'" || ch === '`' || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0 && i < text.length - 1) return false;
+  }
+  return true;
+}
+
+export function paren(text: string): string {
+  return wrapped(text) ? text : `(${text})`;
+}
+
+export function not(text: string): string {
+  return `!${paren(text)}`;
+}
+
+function emptyTest(v: string): string {
+  return `(${v} == ${NULL} || ${v} == '' || ${v} == \`[]\` || (type(${v}) == 'object' && length(${v}) == ${ZERO}))`;
+}
+
+const comparators = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+
+/** One test on the value expression `v` (semantics §3: no coercion, missing is null). */
+export function testExpression(test: Test, v: string, quantityField: boolean): string {
+  const typed = (type: string, body: string): string => `(type(${v}) == '${type}' && ${body})`;
+  switch (test.op) {
+    case 'exists':
+      return `${v} != ${NULL}`;
+    case 'absent':
+      return `${v} == ${NULL}`;
+    case 'empty':
+      return emptyTest(v);
+    case 'not-empty':
+      return not(emptyTest(v));
+    case 'eq':
+      return `${v} == ${literal(test.value)}`;
+    case 'ne':
+      return `(${v} != ${NULL} && ${v} != ${literal(test.value)})`;
+    case 'in':
+      return `contains(${listLiteral(test.values)}, ${v})`;
+    case 'not-in':
+      return `(${v} != ${NULL} && !contains(${listLiteral(test.values)}, ${v}))`;
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge': {
+      const op = comparators[test.op];
+      const n = `\`${JSON.stringify(test.value)}\``;
+      const number = typed('number', `${v} ${op} ${n}`);
+      if (!quantityField && !test.quantity) return number;
+      return `(${number} || (type(${v}) == 'string' && regex_match(${QUANTITY}, ${v}) && divide(${v}, '1') ${op} ${n}))`;
+    }
+    case 'glob':
+      return typed('string', `pattern_match(${literal(test.pattern)}, ${v})`);
+    case 'not-glob':
+      return typed('string', `!pattern_match(${literal(test.pattern)}, ${v})`);
+    case 'regex':
+      return typed('string', `regex_match(${literal(test.pattern)}, ${v})`);
+    case 'not-regex':
+      return typed('string', `!regex_match(${literal(test.pattern)}, ${v})`);
+    case 'contains':
+      return typed('array', `contains(${v}, ${literal(test.value)})`);
+    case 'contains-only':
+      return `(${v} == ${NULL} || ${typed('array', `length(${v}[?contains(${listLiteral(test.values)}, @)]) == length(${v})`)})`;
+    case 'contains-none':
+      return `(${v} == ${NULL} || ${typed('array', `length(${v}[?contains(${listLiteral(test.values)}, @)]) == ${ZERO}`)})`;
+    case 'contains-any':
+      return typed('array', `length(${v}[?contains(${listLiteral(test.values)}, @)]) > ${ZERO}`);
+    default:
+      return assertNever(test, 'test');
+  }
+}
+
+/** Tests that are false on a missing value, so `present && test` is just `test`. */
+function falseOnNull(test: Test): boolean {
+  return !['absent', 'empty', 'contains-only', 'contains-none'].includes(test.op);
+}
+
+function checkRootPath(path: readonly string[], scope: Scope, env: PredicateEnv, span: Span): void {
+  if (scope.base !== OBJECT || !env.podView || path[0] === 'spec' || path[0] === 'metadata') return;
+  env.unsupported(span, `the pod field "${path.join('.')}" outside spec and metadata`, 'Kyverno autogen checks controllers on their pod template, which only has metadata and spec; test a field under spec or metadata');
+}
+
+function effectiveKey(t: FieldTest): string {
+  return JSON.stringify([t.subject.kind === 'effective' ? t.subject.field : '', t.test]);
+}
+
+function compileTest(t: FieldTest, scope: Scope, env: PredicateEnv): string {
+  const quantity = t.subject.type === 'quantity';
+  switch (t.subject.kind) {
+    case 'field':
+      checkRootPath(t.subject.path, scope, env, t.span);
+      return testExpression(t.test, valueAt(scope.base, t.subject.path), quantity);
+    case 'effective': {
+      const assumed = scope.effective.get(effectiveKey(t));
+      if (assumed === undefined) throw new Error('invariant: `effective` outside a container quantifier');
+      const c = valueAt(scope.base, t.subject.containerPath);
+      const test = testExpression(t.test, c, quantity);
+      // Semantics §3: the container's value when present, else the pod's (whose test result is `assumed`).
+      if (assumed) return `(${c} == ${NULL} || ${test})`;
+      return falseOnNull(t.test) ? test : `(${c} != ${NULL} && ${test})`;
+    }
+    default:
+      return assertNever(t.subject, 'value reference');
+  }
+}
+
+/**
+ * Concatenates the arrays among a list of values, keeping null elements (as `false`: every field of either is
+ * missing, and a projection would drop a null). A missing or non-list value contributes nothing (semantics §3).
+ */
+const ARRAYS = "[?type(@) == 'array'][].not_null(@, `false`)";
+
+/** The elements of a domain, concatenated in chain order. */
+function domainList(d: Domain, scope: Scope, env: PredicateEnv): string {
+  const heads = d.chains.map((chain) => {
+    const first = chain[0] ?? [];
+    checkRootPath(first, scope, env, d.span);
+    return joinPath(scope.base, first);
+  });
+  const tails = d.chains.map((chain) => chain.slice(1).map((hop) => ` | [*].${pathText(hop)} | ${ARRAYS}`).join(''));
+  if (tails.every((t) => t === tails[0])) return `[${heads.join(', ')}]${ARRAYS}${tails[0] ?? ''}`;
+  return `[${heads.map((h, i) => `([${h}]${ARRAYS}${tails[i] ?? ''})`).join(', ')}][]`;
+}
+
+function imageExempt(globs: readonly string[]): string {
+  const image = valueAt('', ['image']);
+  return `(type(${image}) == 'string' && ${paren(globs.map((g) => `pattern_match(${literal(g)}, ${image})`).join(' || '))})`;
+}
+
+export type QuantifierMode = { readonly kind: 'boolean' } | { readonly kind: 'witness'; readonly holds: boolean };
+
+function quantify(q: Quantified, list: string, body: string, mode: QuantifierMode): string {
+  if (mode.kind === 'witness') return `(${list} | [?${mode.holds ? body : not(body)}])[0]`;
+  switch (q.quantifier) {
+    case 'any':
+      return `(length(${list} | [?${body}]) > ${ZERO})`;
+    case 'every':
+      return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
+    case 'no':
+      return `(length(${list} | [?${body}]) == ${ZERO})`;
+    default:
+      return assertNever(q.quantifier, 'quantifier');
+  }
+}
+
+interface SplitVar {
+  readonly expression: string;
+  readonly effectiveKey?: string;
+  readonly exception?: ImageException;
+}
+
+function compileQuantified(q: Quantified, scope: Scope, env: PredicateEnv, mode: QuantifierMode): string {
+  const list = domainList(q.domain, scope, env);
+  const element: Scope = { base: '', effective: new Map() };
+  if (q.domain.kind !== 'container' || scope.base !== OBJECT) return quantify(q, list, compile(q.body, element, env), mode);
+
+  const vars: SplitVar[] = [];
+  for (const { node } of walkPredicate(q.body)) {
+    if (node.kind !== 'test' || node.subject.kind !== 'effective') continue;
+    const key = effectiveKey(node);
+    if (vars.some((v) => v.effectiveKey === key)) continue;
+    vars.push({ effectiveKey: key, expression: testExpression(node.test, valueAt(OBJECT, node.subject.podPath), node.subject.type === 'quantity') });
+  }
+  for (const e of env.imageExceptions) if (e.when !== undefined) vars.push({ expression: e.when, exception: e });
+  if (vars.length > MAX_SPLIT) {
+    env.unsupported(q.span, `a container quantifier that depends on ${vars.length} pod-level values (effective fields and image exceptions with namespace or workload filters; at most ${MAX_SPLIT})`, 'split the rule, or test fewer distinct effective settings in one quantifier');
+    return 'false';
+  }
+  const branches: { guard: string; body: string }[] = [];
+  for (let mask = 0; mask < 2 ** vars.length; mask++) {
+    const on = (i: number): boolean => (mask & (1 << i)) !== 0;
+    const effective = new Map<string, boolean>();
+    vars.forEach((v, i) => v.effectiveKey !== undefined && effective.set(v.effectiveKey, on(i)));
+    const globs = env.imageExceptions.filter((e) => e.when === undefined || vars.some((v, i) => v.exception === e && on(i))).flatMap((e) => e.globs);
+    const filtered = globs.length ? `${list} | [?${not(imageExempt(globs))}]` : list;
+    const body = quantify(q, filtered, compile(q.body, { ...element, effective }, env), mode);
+    const guard = vars.map((v, i) => (on(i) ? paren(v.expression) : not(v.expression))).join(' && ');
+    branches.push({ guard, body });
+  }
+  if (vars.length === 0) return branches[0]?.body ?? 'false';
+  return `(${branches.map((b) => `(${b.guard} && ${b.body})`).join(' || ')})`;
+}
+
+function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
+  switch (p.kind) {
+    case 'and':
+      return `(${p.operands.map((o) => compile(o, scope, env)).join(' && ')})`;
+    case 'or':
+      return `(${p.operands.map((o) => compile(o, scope, env)).join(' || ')})`;
+    case 'not':
+      return not(compile(p.operand, scope, env));
+    case 'quantified':
+      return compileQuantified(p, scope, env, { kind: 'boolean' });
+    case 'test':
+      return compileTest(p, scope, env);
+    default:
+      return assertNever(p, 'predicate');
+  }
+}
+
+/** The predicate as a boolean expression over `request.object`. */
+export function predicateExpression(p: Predicate, env: PredicateEnv): string {
+  return compile(p, ROOT, env);
+}
+
+/**
+ * The element a message talks about (as src/eval renders it): the first element of the top-level quantifier whose
+ * body evaluates to `holds`, else the object. Used only inside messages.
+ */
+export function witnessExpression(p: Predicate, holds: boolean, env: PredicateEnv): string {
+  if (p.kind !== 'quantified') return OBJECT;
+  return `(${compileQuantified(p, ROOT, env, { kind: 'witness', holds })} || ${OBJECT})`;
+}
+
+/**
+ * A message placeholder: the field of the element as text, or `<missing>`. Kyverno substitutes messages
+ * repeatedly (nested lookups), so a `{{` inside the object's own data is broken up before it is spliced in.
+ */
+export function placeholderExpression(element: string, path: readonly string[]): string {
+  return `replace_all(to_string(not_null(${valueAt(element, path)}, '<missing>')), ${literal('{{')}, ${literal('{ {')})`;
+}

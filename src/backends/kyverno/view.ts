@@ -1,0 +1,221 @@
+import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import type { Exception, Omission, Policy, PodSecurity, Rule, Subject } from '../../ir/index.js';
+import { formatLine, type Span } from '../../source/index.js';
+import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, ruleNamesWithAutogen, type ExceptionDocument } from './exceptions.js';
+import { kyvernoText, variable } from './jmespath.js';
+import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleName } from './pod-security.js';
+import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
+import { exceptionFilter, holds, isPodSubject, scopeBlocks, type Json } from './scope.js';
+
+/**
+ * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
+ * Targets Kyverno 1.17 (`kyverno.io/v1` ClusterPolicy with per-rule `validate.failureAction`, `kyverno.io/v2`
+ * PolicyException); see docs/backends/kyverno.md for how each construct compiles.
+ */
+
+export interface RuleView {
+  /** `from <file>:<line>`, written as a YAML comment above the rule. */
+  readonly source: string;
+  /** A one-element list, so the template renders it as a sequence item. */
+  readonly item: readonly Json[];
+}
+
+export interface ClusterPolicyView {
+  readonly metadata: Json;
+  readonly settings: Json;
+  readonly rules: readonly RuleView[];
+}
+
+export interface PolicyFileView {
+  readonly path: string;
+  readonly name: string;
+  readonly source: string;
+  /** Comment lines: omitted rules and the reasons. */
+  readonly notes: readonly string[];
+  /** Absent when nothing of the policy is emitted for Kyverno. */
+  readonly policy: ClusterPolicyView | null;
+}
+
+export interface ExceptionsFileView {
+  readonly path: string;
+  readonly source: string;
+  readonly notes: readonly string[];
+  readonly exceptions: readonly ExceptionDocument[];
+}
+
+export interface PolicyViews {
+  readonly policy: PolicyFileView;
+  readonly exceptions?: ExceptionsFileView;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const CONTROLLERS = 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet';
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function omittedFromKyverno(omissions: readonly Omission[]): Omission | undefined {
+  return omissions.find((o) => o.backends.includes('kyverno'));
+}
+
+function failureAction(mode: Policy['mode']): string {
+  return mode === 'enforce' ? 'Enforce' : 'Audit';
+}
+
+class Builder {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly policy: Policy) {}
+
+  unsupported(span: Span, what: string, hint: string): void {
+    this.diagnostics.push(diagnostic('SP2001', span, { backend: 'kyverno', what, hint }));
+  }
+
+  env(rule: Rule, pods: boolean): PredicateEnv {
+    const imageExceptions: ImageException[] = this.policy.exceptions
+      .filter((e) => e.images.length > 0 && appliesToRule(e, rule.name))
+      .map((e) => {
+        const when = exceptionFilter(e.namespaces, e.workloads, this.policy.scope.operations);
+        return when === undefined ? { globs: e.images } : { globs: e.images, when };
+      });
+    return { podView: pods, imageExceptions, unsupported: (span, what, hint) => this.unsupported(span, what, hint) };
+  }
+
+  message(rule: Rule, env: PredicateEnv): string {
+    const template = rule.message;
+    if (!template) return kyvernoText(`rule ${rule.name} is violated`);
+    const needsElement = template.parts.some((p) => p.kind === 'field');
+    // The element that makes the rule fail: one where the body holds for `forbid any`/`require no`, fails otherwise.
+    const decisive = (rule.effect === 'forbid') === (rule.predicate.kind === 'quantified' && rule.predicate.quantifier === 'any');
+    const element = needsElement ? witnessExpression(rule.predicate, decisive, env) : OBJECT;
+    return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path)))).join('');
+  }
+
+  rule(rule: Rule): Json | undefined {
+    const subjects: readonly Subject[] = rule.subjects ?? this.policy.scope.subjects;
+    const pods = isPodSubject(subjects);
+    if (pods && subjects.length > 1) {
+      this.unsupported(rule.span, `rule "${rule.name}" applying to pods and to other kinds at once`, 'Kyverno auto-generates controller rules only for rules that match Pods alone; split it into one rule for pods and one for the other kinds');
+      return undefined;
+    }
+    if (rule.name.length > 63) this.unsupported(rule.span, `the rule name "${rule.name}" (Kyverno rule names have at most 63 characters)`, 'shorten the rule name');
+    const env = this.env(rule, pods);
+    const blocks = scopeBlocks(this.policy.scope, subjects);
+    const predicate = predicateExpression(rule.predicate, env);
+    const violation = rule.effect === 'require' ? not(predicate) : predicate;
+    const preconditions = [...blocks.preconditions, ...(rule.when ? [predicateExpression(rule.when, env)] : [])];
+    const out: { [key: string]: Json } = { name: rule.name, match: blocks.match };
+    if (blocks.exclude) out['exclude'] = blocks.exclude;
+    if (preconditions.length) out['preconditions'] = { all: preconditions.map(holds) };
+    out['validate'] = {
+      failureAction: failureAction(this.policy.mode),
+      allowExistingViolations: false,
+      message: this.message(rule, env),
+      deny: { conditions: { all: [holds(violation)] } },
+    };
+    return out;
+  }
+
+  podSecurityRule(ps: PodSecurity): Json | undefined {
+    // secpol verify found this: Kyverno's podSecurity subrule runs every revision of each check up to a pinned
+    // version (and its own vendored revisions for latest), so it denies pods that Pod Security Admission allows
+    // (Windows pods from v1.25, legacy seccomp annotations from v1.19, sysctls allowed after v1.0). Only the
+    // privileged level, which checks nothing, is exact. docs/backends/kyverno.md has the details.
+    if (ps.level !== 'privileged') {
+      this.unsupported(
+        ps.span,
+        `pod-security ${ps.level} exactly (its podSecurity subrule evaluates every check revision up to the requested version, stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls)`,
+        'enforce Pod Security with the psa or gatekeeper target, and add `omit from kyverno because "…"` to the policy',
+      );
+      return undefined;
+    }
+    const version = kyvernoPssVersion(ps.version);
+    if (version === undefined) {
+      this.unsupported(ps.span, `Pod Security version v1.${typeof ps.version === 'object' ? ps.version.minor : ''} (Kyverno's podSecurity accepts v1.19 to v1.32 and latest)`, 'use version v1.19 or later, or latest');
+      return undefined;
+    }
+    const pods: Subject[] = [{ kind: 'pods', span: ps.span }];
+    const blocks = scopeBlocks(this.policy.scope, pods);
+    const exclude = normalizeExclusions(this.policy.exceptions.filter((e) => e.controls.length > 0 && !hasObjectFilter(e)).flatMap(exclusionsOf));
+    const podSecurity: { [key: string]: Json } = { level: ps.level, version };
+    if (exclude.length) podSecurity['exclude'] = exclude;
+    const out: { [key: string]: Json } = { name: podSecurityRuleName(ps), match: blocks.match };
+    if (blocks.exclude) out['exclude'] = blocks.exclude;
+    if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
+    out['validate'] = { failureAction: failureAction(ps.mode), allowExistingViolations: false, podSecurity };
+    return out;
+  }
+}
+
+function annotationsOf(policy: Policy, podRules: boolean): Json {
+  const out: { [key: string]: Json } = {};
+  if (podRules) out['pod-policies.kyverno.io/autogen-controllers'] = CONTROLLERS;
+  if (policy.category !== undefined) out['policies.kyverno.io/category'] = policy.category;
+  if (policy.description !== undefined) out['policies.kyverno.io/description'] = policy.description;
+  out['policies.kyverno.io/severity'] = policy.severity;
+  out['policies.kyverno.io/title'] = policy.title ?? policy.name;
+  out['secpol.dev/source'] = formatLine(policy.span);
+  return out;
+}
+
+/** Builds the view of one policy: its ClusterPolicy file and, when needed, its PolicyException file. */
+export function policyViews(policy: Policy): PolicyViews {
+  const b = new Builder(policy);
+  const source = formatLine(policy.span);
+  const path = `kyverno/${policy.name}.yaml`;
+  const policyOmission = omittedFromKyverno(policy.omissions);
+  if (policyOmission) {
+    return { policy: { path, name: policy.name, source, notes: [`policy ${policy.name} omitted from kyverno: ${policyOmission.reason}`], policy: null }, diagnostics: [] };
+  }
+  if (!K8S_NAME.test(policy.name) || policy.name.length > 63) {
+    b.unsupported(policy.span, `the policy name "${policy.name}" as a ClusterPolicy name`, 'Kubernetes object names are lowercase letters, digits, "-" and "." (at most 63 characters here)');
+  }
+  const notes: string[] = [];
+  const rules: RuleView[] = [];
+  const emitted = new Map<string, readonly string[]>();
+  const reserved = new Set(policy.podSecurity.map(podSecurityRuleName));
+  let podRules = false;
+  for (const rule of policy.rules) {
+    const omission = omittedFromKyverno(rule.omissions);
+    if (omission) {
+      notes.push(`rule ${rule.name} omitted from kyverno: ${omission.reason}`);
+      continue;
+    }
+    if (reserved.has(rule.name)) b.unsupported(rule.span, `a rule named "${rule.name}" next to a pod-security line (the Kyverno rule for that line has this name)`, 'rename the rule');
+    const json = b.rule(rule);
+    if (!json) continue;
+    rules.push({ source: `from ${formatLine(rule.span)}`, item: [json] });
+    const pods = isPodSubject(rule.subjects ?? policy.scope.subjects);
+    podRules ||= pods;
+    emitted.set(rule.name, ruleNamesWithAutogen(rule.name, pods));
+  }
+  const podSecurityNames: string[] = [];
+  for (const ps of policy.podSecurity) {
+    const json = b.podSecurityRule(ps);
+    if (!json) continue;
+    rules.push({ source: `from ${formatLine(ps.span)}`, item: [json] });
+    podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
+    podRules = true;
+  }
+
+  const targets = new Map<Exception, readonly string[]>();
+  for (const e of policy.exceptions) {
+    if (exemptsWholeObject(e)) targets.set(e, policy.rules.filter((r) => appliesToRule(e, r.name)).flatMap((r) => emitted.get(r.name) ?? []));
+    else if (e.controls.length > 0 && hasObjectFilter(e)) targets.set(e, podSecurityNames);
+    if (!K8S_NAME.test(`${policy.name}-${e.name}`) && targets.has(e)) {
+      b.unsupported(e.span, `the exception name "${e.name}" in a PolicyException name`, 'exception names become part of Kubernetes object names: use lowercase letters, digits and "-"');
+    }
+  }
+  const exceptions = policyExceptions(policy, targets);
+  const settings: { [key: string]: Json } = { background: policy.scope.operations.some((o) => o === 'CREATE' || o === 'UPDATE') };
+  if (policy.mode === 'warn' || policy.podSecurity.some((ps) => ps.mode === 'warn')) settings['emitWarning'] = true;
+  const view: PolicyFileView = {
+    path,
+    name: policy.name,
+    source,
+    notes: [...notes, ...(rules.length === 0 ? [`policy ${policy.name} has no rule to emit for kyverno`] : [])],
+    policy: rules.length ? { metadata: { name: policy.name, annotations: annotationsOf(policy, podRules) }, settings, rules } : null,
+  };
+  const exceptionsView: ExceptionsFileView | undefined =
+    exceptions.documents.length || exceptions.skipped.length
+      ? { path: `kyverno/${policy.name}-exceptions.yaml`, source, notes: exceptions.skipped, exceptions: exceptions.documents }
+      : undefined;
+  return { policy: view, ...(exceptionsView ? { exceptions: exceptionsView } : {}), diagnostics: b.diagnostics };
+}

@@ -1,0 +1,52 @@
+import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint, type Constraint, type Template } from '../../engines/gatekeeper/index.js';
+import type { EmittedFile } from '../../backends/backend.js';
+import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
+
+interface Pair {
+  readonly template: Template;
+  readonly constraint: Constraint;
+}
+
+/**
+ * Gatekeeper's verdicts on the emitted ConstraintTemplates and Constraints, by the offline Rego engine.
+ * A violation's `details.rule` and `details.policy` name the secpol rule. An evaluation error counts as a
+ * violation of every rule of the policy (`<policy>/*`), so a Rego runtime error can never read as a pass.
+ */
+export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter {
+  const docs = documentsOf(files, 'gatekeeper') as { kind?: string; metadata?: { annotations?: Record<string, string> } }[];
+  const templates = new Map<string, Template>();
+  for (const d of docs.filter((x) => x.kind === 'ConstraintTemplate')) {
+    const t = loadTemplate(d);
+    if (isGatekeeperError(t)) throw new Error(`an emitted ConstraintTemplate does not load: ${t.message}`);
+    templates.set(t.constraintKind, t);
+  }
+  const pairs: Pair[] = [];
+  for (const d of docs.filter((x) => x.kind !== 'ConstraintTemplate')) {
+    const c = parseConstraint(d);
+    if (isGatekeeperError(c)) throw new Error(`an emitted Constraint does not load: ${c.message}`);
+    const template = templates.get(c.kind);
+    if (!template) throw new Error(`no emitted ConstraintTemplate for Constraint kind ${c.kind}`);
+    pairs.push({ template, constraint: c });
+  }
+  const policyOf = new Map(docs.filter((x) => x.kind !== 'ConstraintTemplate').map((d, i) => [i, d.metadata?.annotations?.['secpol.dev/policy'] ?? '']));
+  return {
+    backend: 'gatekeeper',
+    evaluate(request) {
+      const out = new Map<string, EngineVerdict>();
+      const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
+      pairs.forEach(({ template, constraint }, i) => {
+        const result = evaluateConstraint({ template, constraint, object: request.object, operation: request.operation, ...(namespace ? { namespace } : {}) });
+        if (result.error) {
+          out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
+          return;
+        }
+        for (const v of result.violations) {
+          const details = v.details as { policy?: unknown; rule?: unknown } | null;
+          if (typeof details?.policy !== 'string' || typeof details.rule !== 'string') continue;
+          out.set(`${details.policy}/${details.rule}`, { violated: true, message: v.msg });
+        }
+      });
+      return out;
+    },
+  };
+}
