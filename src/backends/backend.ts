@@ -12,7 +12,16 @@ export interface EmittedFile {
 export interface EmitOptions {
   /** Also emit native test suites (kyverno-test.yaml, gator Suite) when the backend supports it. */
   readonly withTests?: boolean;
+  /**
+   * Approximations the user accepted explicitly (`--approximate NAME`); without one, a construct a backend
+   * cannot express exactly is SP2001. The output notes every approximation it used.
+   */
+  readonly approximate?: readonly Approximation[];
 }
+
+/** The approximations a backend may be allowed to make, each documented in docs/backends/. */
+export const approximations = ['kyverno-pod-security'] as const;
+export type Approximation = (typeof approximations)[number];
 
 /**
  * A backend is a pure function from the IR to files (R7): no fs, no logging, deterministic output.

@@ -61,6 +61,8 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
     const irViolated: string[] = [];
     const irControls = new Set<string>();
     const engineViolated = new Map<string, string[]>();
+    // An engine that decided none of the case's rules has no opinion (PSA enforces on Pods only).
+    const decided = new Set<string>();
     for (const { policy, built } of perPolicy) {
       const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}) });
       for (const r of verdict.rules) if (r.outcome === 'fail') {
@@ -73,14 +75,16 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
         const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) } });
         for (const r of verdict.rules) {
           if (!coversRule(adapter, policy, r.rule)) continue;
-          if ((verdicts.get(`${policy.name}/${r.rule}`) ?? verdicts.get(`${policy.name}/*`))?.violated) list.push(r.rule);
+          const v = verdicts.get(`${policy.name}/${r.rule}`) ?? verdicts.get(`${policy.name}/*`);
+          if (v || adapter.backend !== 'psa') decided.add(adapter.backend);
+          if (v?.violated) list.push(r.rule);
         }
       }
     }
     const irJudge = judge('ir', irViolated, enforcing, c.expect, c.rules);
     const missingControls = c.controls.filter((x) => !irControls.has(x));
     const irResult = missingControls.length ? { ...irJudge, ok: false, got: `${irJudge.got}; controls not failing: ${missingControls.join(', ')}` } : irJudge;
-    const judges = [irResult, ...[...engineViolated.entries()].map(([name, v]) => judge(name, v, enforcing, c.expect, c.rules))];
+    const judges = [irResult, ...[...engineViolated.entries()].filter(([name]) => decided.has(name)).map(([name, v]) => judge(name, v, enforcing, c.expect, c.rules))];
     cases.push({ name: c.name, expect: c.expect, judges, ok: judges.every((j) => j.ok) });
   }
   if (suite.connections.length) await runConnections(set, suite, cases, notes);

@@ -94,6 +94,7 @@ function subjectKey(s: Subject): string {
 
 /** The global rule holding the object rules over these subjects see (semantics §1.1): `pod_view` for pods. */
 function subjectView(module: RegoModule, subjects: readonly Subject[]): string {
+  if (subjects.length === 0) throw new Error('invariant: a rule with no subjects (the checker requires `applies to`)');
   if (subjects.length === 1 && subjects[0]!.kind === 'pods') return module.use('pod_view');
   const name = module.names.allocate('object_view');
   const clauses: string[] = [];
@@ -192,7 +193,8 @@ function ruleViolation(module: RegoModule, plan: ModulePlan, rule: Rule, root: s
       const exempt = module.names.allocate(rule.name, 'image_exempt');
       const image = `${module.use('value_at')}(c, ["image"])`;
       const bodies = byImage.map((e) => ruleText(`${exempt}(c)`, [names.of(e), `${module.use('matches_any_glob')}(${image}, ${regoTerm(e.images.map(globPattern))})`]));
-      const text = `# The containers rule ${commentText(rule.name)} checks: exceptions ${commentText(byImage.map((e) => e.name).join(', '))} leave out matching images.
+      const which = byImage.length === 1 ? `exception ${commentText(byImage[0]!.name)} leaves` : `exceptions ${commentText(byImage.map((e) => e.name).join(', '))} leave`;
+      const text = `# The containers rule ${commentText(rule.name)} checks: ${which} out matching images.
 ${kept}(list) := [c | some c in list; not ${exempt}(c)]
 
 ${bodies.join('\n\n')}`;

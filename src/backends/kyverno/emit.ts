@@ -1,7 +1,7 @@
 import YAML from 'yaml';
 import { diagnostic, hasErrors, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { Policy, PolicySet } from '../../ir/index.js';
-import type { EmittedFile } from '../backend.js';
+import type { EmitOptions, EmittedFile } from '../backend.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import { targetFile, targetJson } from '../common/targets.js';
@@ -41,8 +41,8 @@ function checkText(text: string, policy: Policy): { objects: EmittedObject[]; di
   return { objects, diagnostics };
 }
 
-function emitPolicy(policy: Policy): Staged<EmittedFile[]> {
-  const views = policyViews(policy);
+function emitPolicy(policy: Policy, options: EmitOptions): Staged<EmittedFile[]> {
+  const views = policyViews(policy, options);
   if (hasErrors(views.diagnostics)) return { diagnostics: views.diagnostics };
   const rendered = [{ path: views.policy.path, content: renderPolicy(views.policy) }];
   if (views.exceptions) rendered.push({ path: views.exceptions.path, content: renderExceptions(views.exceptions) });
@@ -60,11 +60,11 @@ function emitPolicy(policy: Policy): Staged<EmittedFile[]> {
  * Every policy as one ClusterPolicy file (plus a PolicyException file when it has exceptions to emit). A policy
  * with an SP2001/SP2002 error contributes diagnostics and no files, so nothing partial is ever emitted.
  */
-export function emit(set: PolicySet): Staged<readonly EmittedFile[]> {
+export function emit(set: PolicySet, options: EmitOptions = {}): Staged<readonly EmittedFile[]> {
   const files: EmittedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const policy of set.policies) {
-    const out = emitPolicy(policy);
+    const out = emitPolicy(policy, options);
     diagnostics.push(...out.diagnostics);
     files.push(...(out.value ?? []));
   }

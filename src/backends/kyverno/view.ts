@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import type { Exception, Omission, Policy, PodSecurity, Rule, Subject } from '../../ir/index.js';
+import type { EmitOptions } from '../backend.js';
 import { formatLine, type Span } from '../../source/index.js';
 import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, ruleNamesWithAutogen, type ExceptionDocument } from './exceptions.js';
 import { kyvernoText, variable } from './jmespath.js';
@@ -62,7 +63,13 @@ function failureAction(mode: Policy['mode']): string {
 
 class Builder {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(readonly policy: Policy) {}
+  constructor(
+    readonly policy: Policy,
+    /** The user accepted `--approximate kyverno-pod-security`: emit validate.podSecurity and say so in a note. */
+    private readonly approximatePodSecurity = false,
+  ) {}
+
+  readonly approximationNotes: string[] = [];
 
   unsupported(span: Span, what: string, hint: string): void {
     this.diagnostics.push(diagnostic('SP2001', span, { backend: 'kyverno', what, hint }));
@@ -118,11 +125,13 @@ class Builder {
     // version (and its own vendored revisions for latest), so it denies pods that Pod Security Admission allows
     // (Windows pods from v1.25, legacy seccomp annotations from v1.19, sysctls allowed after v1.0). Only the
     // privileged level, which checks nothing, is exact. docs/backends/kyverno.md has the details.
-    if (ps.level !== 'privileged') {
+    if (ps.level !== 'privileged' && this.approximatePodSecurity) {
+      this.approximationNotes.push(`approximation accepted with --approximate kyverno-pod-security: rule ${podSecurityRuleName(ps)} uses Kyverno's podSecurity subrule, which is stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls`);
+    } else if (ps.level !== 'privileged') {
       this.unsupported(
         ps.span,
         `pod-security ${ps.level} exactly (its podSecurity subrule evaluates every check revision up to the requested version, stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls)`,
-        'enforce Pod Security with the psa or gatekeeper target, and add `omit from kyverno because "…"` to the policy',
+        'enforce Pod Security with the psa or gatekeeper target and add `omit from kyverno because "…"`, or accept the difference with --approximate kyverno-pod-security',
       );
       return undefined;
     }
@@ -156,8 +165,8 @@ function annotationsOf(policy: Policy, podRules: boolean): Json {
 }
 
 /** Builds the view of one policy: its ClusterPolicy file and, when needed, its PolicyException file. */
-export function policyViews(policy: Policy): PolicyViews {
-  const b = new Builder(policy);
+export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyViews {
+  const b = new Builder(policy, options.approximate?.includes('kyverno-pod-security') ?? false);
   const source = formatLine(policy.span);
   const path = `kyverno/${policy.name}.yaml`;
   const policyOmission = omittedFromKyverno(policy.omissions);
@@ -194,6 +203,7 @@ export function policyViews(policy: Policy): PolicyViews {
     podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
     podRules = true;
   }
+  notes.push(...b.approximationNotes);
 
   const targets = new Map<Exception, readonly string[]>();
   for (const e of policy.exceptions) {

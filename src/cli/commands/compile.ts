@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { compileTo, frontEnd } from '../../compile.js';
 import { hasErrors } from '../../diagnostics/index.js';
+import { approximations, type Approximation } from '../../backends/backend.js';
 import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
 import { UsageError, type Command } from '../args.js';
 import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
@@ -23,11 +24,12 @@ export function compileCommand(io: Io): Command {
     name: 'compile',
     summary: 'Compile policy files to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.',
     usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|netpol|all [--out DIR] [--with-tests]',
-    options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' } },
+    options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true } },
     help: [
       '--target T          kyverno, gatekeeper, psa, netpol or all (comma-separated for several)',
       '--out DIR           write one file per object set (DIR/<target>/<name>.yaml); default: a YAML stream on stdout',
       '--with-tests        also emit native test suites where the backend supports them',
+      '--approximate NAME  accept a documented approximation instead of SP2001 (kyverno-pod-security); the output notes it',
       '--today DATE        the date exceptions expire against (default: today, UTC)',
     ],
     async run(values, positionals) {
@@ -38,7 +40,11 @@ export function compileCommand(io: Io): Command {
         printDiagnostics(io, front.diagnostics, 'text');
         return exitCodeFor(front.diagnostics);
       }
-      const out = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true });
+      const approximate = (Array.isArray(values['approximate']) ? values['approximate'] : []).map((a) => {
+        if (!(approximations as readonly string[]).includes(a)) throw new UsageError(`unknown approximation ${JSON.stringify(a)}: use ${approximations.join(', ')}`);
+        return a as Approximation;
+      });
+      const out = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true, approximate });
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (!out.value || hasErrors(diagnostics)) return exitCodeFor(diagnostics);

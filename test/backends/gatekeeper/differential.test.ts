@@ -51,7 +51,7 @@ describe('gatekeeper agrees with the IR evaluator', () => {
     it(`on ${relative(projectRoot, path)}`, () => {
       const front = frontEnd([relative(projectRoot, path)], (p) => readPolicyFile(join(projectRoot, p)), { today: testToday });
       if (!front.value || front.value.set.policies.length === 0) return;
-      agree({ policies: front.value.set.policies, networks: [] }, 150);
+      agree({ policies: front.value.set.policies, networks: [] }, 200);
     });
   }
 
@@ -96,7 +96,7 @@ describe('gatekeeper agrees with the IR evaluator', () => {
           reason "vendor chart"
         }
       }`);
-    agree(set, 400);
+    agree(set, 500);
   });
 
   it('on pod-security lines with exceptions by namespace, workload and image', () => {
@@ -120,6 +120,6 @@ describe('gatekeeper agrees with the IR evaluator', () => {
           reason "vendor chart"
         }
       }`);
-    agree(set, 300);
+    agree(set, 400);
   });
 });

@@ -93,6 +93,13 @@ describe('ClusterPolicy structure', () => {
     expect(policy.spec.emitWarning).toBeUndefined();
   });
 
+  it('refuses pod-security without the explicit approximation (SP2001), and notes it when accepted', () => {
+    const plain = kyvernoBackend.emit(irOf(example));
+    expect(plain.diagnostics.map((d) => d.code)).toEqual(['SP2001']);
+    expect(plain.diagnostics[0]?.message).toMatch(/^kyverno cannot express pod-security restricted exactly/);
+    expect(files.map((f) => f.content).join('')).toContain('# approximation accepted with --approximate kyverno-pod-security');
+  });
+
   it('maps pod-security onto validate.podSecurity', () => {
     expect(policy.spec.rules[2].validate).toEqual({ failureAction: 'Enforce', allowExistingViolations: false, podSecurity: { level: 'restricted', version: 'v1.30' } });
   });
