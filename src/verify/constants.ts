@@ -25,8 +25,8 @@ export class ConstantPool {
     return [...this.entries.values()].filter((e) => e.site === site).sort((a, b) => (a.path.join('.') < b.path.join('.') ? -1 : 1));
   }
 
-  /** Paths of item domains (`item in path`), to generate lists there. */
-  readonly itemPaths: (readonly string[])[] = [];
+  /** Paths of item domains (`item in path`) and the site they are read at, to generate lists there. */
+  readonly itemPaths: { readonly site: Site; readonly path: readonly string[] }[] = [];
 }
 
 /** Strings that sit near a glob: a literal fill, an empty fill, a one-character miss. */
@@ -122,7 +122,7 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
       collectConstants(p.operand, site, pool);
       return;
     case 'quantified':
-      if (p.domain.kind === 'item') for (const chain of p.domain.chains) pool.itemPaths.push(chain[0] ?? []);
+      if (p.domain.kind === 'item') for (const chain of p.domain.chains) pool.itemPaths.push({ site, path: chain[0] ?? [] });
       collectConstants(p.body, siteOf(p.domain), pool);
       return;
     case 'test': {

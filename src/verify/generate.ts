@@ -116,11 +116,25 @@ function containerArb(policy: Policy, pool: ConstantPool, index: number, shared:
   const body = fc.oneof({ weight: 3, arbitrary: fc.constant(shared) }, { weight: 2, arbitrary: own });
   const ports = fc.option(fc.array(element(pool, 'port', fc.constantFrom({ containerPort: 8080 }, { containerPort: 80, name: 'http' })), { maxLength: 2 }), { nil: undefined });
   const env = fc.option(fc.array(element(pool, 'env', fc.constantFrom({ name: 'MODE', value: 'prod' }, { name: 'TOKEN' })), { maxLength: 2 }), { nil: undefined });
-  return fc.tuple(body, ports, env).map(([c, p, e]) => ({ name: `c${index}`, ...clone(c), ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) }));
+  const items = itemLists(pool, 'container');
+  return fc.tuple(body, ports, env, items).map(([c, p, e, lists]) => {
+    const out: Record<string, unknown> = { name: `c${index}`, ...clone(c), ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) };
+    for (const [path, list] of lists) setPath(out, path, list);
+    return out;
+  });
 }
 
 function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number, shared: Record<string, unknown>) {
   return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i, shared)))));
+}
+
+/** Lists for the `item in path` domains read at a site, each element drawn from the item pool. */
+function itemLists(pool: ConstantPool, site: Site): fc.Arbitrary<[readonly string[], unknown[]][]> {
+  const paths = pool.itemPaths.filter((x) => x.site === site);
+  if (paths.length === 0) return fc.constant([]);
+  return fc
+    .tuple(...paths.map((x) => fc.option(fc.array(element(pool, 'item', fc.constant({})), { maxLength: 3 }), { nil: undefined }).map((list) => [x.path, list] as const)))
+    .map((pairs) => pairs.filter((p): p is readonly [readonly string[], Record<string, unknown>[]] => p[1] !== undefined).map(([path, list]): [readonly string[], unknown[]] => [path, list]));
 }
 
 /** A pod that passes the restricted Pod Security Standard: the base that pod-security policies perturb. */
@@ -168,9 +182,11 @@ function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object:
       name: fc.constantFrom(...nameCandidates(policy)),
       labels: labelCandidates([policy.scope.objectSelector]),
       pod: podSpecArb(policy, pool),
+      items: itemLists(pool, 'object'),
     })
-    .map(({ kind, name, labels, pod }) => {
+    .map(({ kind, name, labels, pod, items }) => {
       const podObject = build({ metadata: { labels: { ...labels } }, spec: pod.spec }, pod.objectPairs);
+      for (const [path, list] of items) setPath(podObject, path, list);
       if (kind === 'Pod') {
         const metadata = { ...(podObject['metadata'] as Record<string, unknown>), name };
         return { object: { apiVersion: 'v1', kind: 'Pod', ...podObject, metadata }, namespaced: true };
@@ -192,16 +208,13 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       pairs: pooled(pool, 'object'),
       rules: list('rbac-rule', { apiGroups: [''], resources: ['pods'], verbs: ['get'] }),
       subjects: list('subject', { kind: 'User', name: 'alice' }),
-      items: fc.tuple(...pool.itemPaths.map(() => list('item', {}))),
+      items: itemLists(pool, 'object'),
     })
     .map(({ name, labels, pairs, rules, subjects, items }) => {
       const object = build({ apiVersion, kind: subject.resourceKind, metadata: { name, labels } }, pairs);
       if (rules) object['rules'] = rules;
       if (subjects) object['subjects'] = subjects;
-      pool.itemPaths.forEach((path, i) => {
-        const v = items[i];
-        if (v) setPath(object, path, v);
-      });
+      for (const [path, v] of items) setPath(object, path, v);
       return { object, namespaced: !clusterScoped.has(subject.resourceKind) };
     });
 }
