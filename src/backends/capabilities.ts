@@ -4,7 +4,9 @@
  * checks the declaration (unsupported = SP2001, otherwise clean output), and docs/capabilities.md is
  * generated from these tables, so the matrix cannot drift from the code.
  */
-export type Support = { readonly level: 'exact' } | { readonly level: 'approximate' | 'unsupported'; readonly note: string };
+export type Support =
+  | { readonly level: 'exact' | 'not-applicable' }
+  | { readonly level: 'approximate' | 'unsupported'; readonly note: string };
 
 const pod = (body: string, scope = '') => `policy p {\n  applies to pods\n${scope}  rule r {\n    ${body}\n  }\n}\n`;
 
@@ -50,4 +52,14 @@ export type CapabilityTable = Readonly<Record<ConstructId, Support>>;
 /** Network constructs are the NetworkPolicy backend's only concern; admission backends ignore network blocks. */
 export function isNetworkConstruct(id: ConstructId): boolean {
   return id.startsWith('network:');
+}
+
+/** Builds a table: every admission construct `exact` unless listed, network constructs not applicable (or the reverse). */
+export function capabilityTable(kind: 'admission' | 'network', overrides: Partial<Record<ConstructId, Support>>): CapabilityTable {
+  const table = {} as Record<ConstructId, Support>;
+  for (const id of Object.keys(constructs) as ConstructId[]) {
+    const applies = (kind === 'network') === isNetworkConstruct(id);
+    table[id] = overrides[id] ?? { level: applies ? 'exact' : 'not-applicable' };
+  }
+  return table;
 }

@@ -1,7 +1,8 @@
 import { generatedGrammarFiles } from '../../grammar/generate.js';
+import { capabilityMatrix } from './capability-matrix.js';
 import { diagnosticPages } from './diagnostic-pages.js';
 
 /** Every file derived from code: `npm run generate` writes them, test/generated.test.ts checks they are current. */
 export function generatedFiles(): Record<string, string> {
-  return { ...generatedGrammarFiles(), ...diagnosticPages() };
+  return { ...generatedGrammarFiles(), ...diagnosticPages(), 'docs/capabilities.md': capabilityMatrix() };
 }

@@ -1,1 +1,2 @@
 export { gatekeeperBackend } from './emit.js';
+export { gatekeeperCapabilities } from './capabilities.js';

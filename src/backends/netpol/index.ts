@@ -1,1 +1,2 @@
 export { netpolBackend } from './emit.js';
+export { netpolCapabilities } from './capabilities.js';

@@ -1,2 +1,3 @@
 export { psaBackend } from './emit.js';
 export { newestPssMinor } from './plan.js';
+export { psaCapabilities } from './capabilities.js';

@@ -62,15 +62,21 @@ function globalOf(re: RegExp): RegExp {
   return new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
 }
 
+/** Escapes a literal outside a character class (under the `u` flag, needless escapes such as \- are errors). */
 function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Escapes a literal inside a character class, where `-`, `^`, `[`, `]` and `\` are special. */
+function escapeClass(s: string): string {
+  return s.replace(/[\]\[\\^-]/g, '\\$&');
 }
 
 /**
  * gobwas/glob syntax: `*` (no delimiter), `**` (anything), `?`, `[abc]`, `[!abc]`, `[a-z]`, `{a,b}`, `\x`.
  */
 export function globToRegex(pattern: string, delimiters: readonly string[]): RegExp {
-  const notDelim = delimiters.length ? `[^${delimiters.map(escapeRe).join('')}]` : '[\\s\\S]';
+  const notDelim = delimiters.length ? `[^${delimiters.map(escapeClass).join('')}]` : '[\\s\\S]';
   let out = '';
   let depth = 0;
   for (let i = 0; i < pattern.length; i++) {

@@ -1,0 +1,4 @@
+import { capabilityTable } from '../capabilities.js';
+
+/** What the NetworkPolicy backend expresses exactly (checked by test/backends/capabilities.test.ts). */
+export const netpolCapabilities = capabilityTable('network', {});
