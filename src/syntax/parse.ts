@@ -76,9 +76,34 @@ function lexDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: rea
   return out;
 }
 
+/**
+ * How deeply predicates may nest (parentheses, `not`, quantifiers). The parser and the later stages recurse on
+ * nesting, so an adversarial file could otherwise exhaust the stack; no real policy comes near this.
+ */
+export const maxNesting = 64;
+
+function nestingDiagnostics(file: SourceFile, tokens: readonly IToken[]): Diagnostic[] {
+  let depth = 0;
+  let chain = 0;
+  for (const t of tokens) {
+    const name = t.tokenType.name;
+    if (name === 'LParen') depth++;
+    else if (name === 'RParen') depth = Math.max(0, depth - 1);
+    // `not not …` and `any … has any … has …` nest without parentheses; a rule's items reset the chain.
+    if (name === 'KwNot' || name === 'KwHas') chain++;
+    else if (name === 'KwRequire' || name === 'KwForbid' || name === 'KwWhen' || name === 'RBrace') chain = 0;
+    if (depth > maxNesting || chain > maxNesting) {
+      return [diagnostic('SP0007', spanOf(file, t.startOffset, (t.endOffset ?? t.startOffset) + 1), { what: 'the nesting of this condition', limit: `${maxNesting} levels` })];
+    }
+  }
+  return [];
+}
+
 /** Lex, parse and build the AST. A file with any syntax error yields every syntax diagnostic and no AST. */
 export function parseSource(file: SourceFile): Staged<FileAst> {
   const lexed = secpolLexer.tokenize(file.text);
+  const tooDeep = nestingDiagnostics(file, lexed.tokens);
+  if (tooDeep.length) return { diagnostics: tooDeep };
   // Merge adjacent lexer errors (Chevrotain reports one per skipped run) into one diagnostic each.
   const lexErrors = lexed.errors.map((e) => ({ offset: e.offset, length: e.length }));
   const diagnostics = lexDiagnostics(file, lexed.tokens, lexErrors);
