@@ -7,14 +7,12 @@ import {
   RepetitionMandatory,
   RepetitionMandatoryWithSeparator,
   RepetitionWithSeparator,
-  Rule,
   Terminal,
-  type IProduction,
-  type TokenType,
-} from 'chevrotain';
+} from './chevrotain.js';
+import type { IProduction, Rule as GastRule, TokenType } from 'chevrotain';
 
 /** Renders the parser's grammar (Chevrotain GAST) as EBNF: `x*` many, `x+` at least one, `x?` option. */
-export function grammarToEbnf(rules: readonly Rule[]): string {
+export function grammarToEbnf(rules: readonly GastRule[]): string {
   const header = '(* The secpol grammar, generated from grammar/parser.ts by `npm run generate`; do not edit. *)\n';
   return header + rules.map((r) => `${r.name} ::= ${sequence(r.definition)} ;\n`).join('');
 }
@@ -51,7 +49,7 @@ function item(p: IProduction): string {
     const body = sequence(p.definition);
     return `${body} ( ${terminalText(p.separator)} ${body} )*`;
   }
-  if (p instanceof Alternation) return `( ${p.definition.map((alt) => sequence((alt as Alternative).definition)).join(" | ")} )`;
+  if (p instanceof Alternation) return `( ${p.definition.map((alt) => sequence((alt as InstanceType<typeof Alternative>).definition)).join(" | ")} )`;
   if (p instanceof Alternative) return sequence(p.definition);
   return '?';
 }

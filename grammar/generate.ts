@@ -1,4 +1,4 @@
-import { createSyntaxDiagramsCode, generateCstDts } from 'chevrotain';
+import { createSyntaxDiagramsCode, generateCstDts } from './chevrotain.js';
 import { secpolParser } from './parser.js';
 import { grammarToEbnf } from './ebnf.js';
 

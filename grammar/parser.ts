@@ -1,4 +1,5 @@
-import { CstParser, type CstNode } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as T from './tokens.js';
 
 /**

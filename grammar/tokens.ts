@@ -1,4 +1,5 @@
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /**
  * Tokens of the secpol language. Keywords are matched only as whole words (`longer_alt: Identifier`),
