@@ -1,3 +1,3 @@
-export { parseSource } from './parse.js';
+export { parseSource, maxNesting } from './parse.js';
 export { printFile } from './print.js';
-export type * from './ast.js';
+export type { AllowFlowAst, AndAst, AppliesAst, AssertionAst, CommentAst, CompareOp, ComparisonAst, DomainAst, ExceptionAst, ExceptionItemAst, FileAst, ImportAst, KindTargetAst, LabelOp, LabelTestAst, LabelsAst, ListOp, Located, NameAst, NamedPortAst, NamespacesAst, NetworkAst, NetworkItemAst, NotAst, OmitAst, OperationsAst, OrAst, PathAst, PathSegmentAst, PeerAst, PeerNamespaceAst, PodSecurityAst, PolicyAst, PolicyItemAst, PortSpecAst, PredicateAst, QuantifiedAst, Quantifier, RuleAst, RuleItemAst, StateOp, StringAst, TestAst, TextSettingAst, ValueAst, WordSettingAst, WorkloadDeclAst, WorkloadRefAst } from './ast.js';
