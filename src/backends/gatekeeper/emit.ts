@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
+import { omittedPolicyFile } from '../common/omission.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import { targetFile, targetJson } from '../common/targets.js';
@@ -65,7 +66,11 @@ export const gatekeeperBackend: Backend = {
     const files: EmittedFile[] = [];
     const owners = new Map<string, Policy>();
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (omittedFromGatekeeper(policy) !== undefined) continue;
+      const omission = omittedFromGatekeeper(policy);
+      if (omission !== undefined) {
+        files.push(omittedPolicyFile('gatekeeper', policy, omission));
+        continue;
+      }
       const names = templateNamesOf(policy.name);
       if ('problem' in names) {
         diagnostics.push(sp2001(policy.span, names.problem, 'rename the policy (letters and digits, at most 57 of them), or `omit from gatekeeper because "…"`'));

@@ -5,7 +5,8 @@ import type { Backend, EmittedFile } from '../backend.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import { targetFile, targetJson } from '../common/targets.js';
-import { planPolicy, type PsaPlan } from './plan.js';
+import { omittedPolicyFile } from '../common/omission.js';
+import { omittedFromPsa, planPolicy, type PsaPlan } from './plan.js';
 import { buildView, type PsaFileView } from './view.js';
 
 const render = compileTemplate<PsaFileView>(targetFile('psa', 'namespace.yaml.hbs'));
@@ -72,13 +73,23 @@ export const psaBackend: Backend = {
   emit(set: PolicySet): Staged<readonly EmittedFile[]> {
     const diagnostics: Diagnostic[] = [];
     const plans: PsaPlan[] = [];
+    const omittedFiles: EmittedFile[] = [];
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const omission = omittedFromPsa(policy.omissions);
+      if (omission) {
+        omittedFiles.push(omittedPolicyFile('psa', policy, omission.reason));
+        continue;
+      }
       const planned = planPolicy(policy);
       diagnostics.push(...planned.diagnostics);
       if (planned.plan) plans.push(planned.plan);
+      else if (!planned.diagnostics.length) {
+        const reasons = policy.rules.map((r) => `rule ${r.name}: ${omittedFromPsa(r.omissions)?.reason ?? ''}`).join('; ');
+        omittedFiles.push(omittedPolicyFile('psa', policy, `every rule is omitted (${reasons})`));
+      }
     }
     diagnostics.push(...conflicts(plans));
-    const files: EmittedFile[] = [];
+    const files: EmittedFile[] = [...omittedFiles];
     for (const plan of plans) {
       const out = emitPlan(plan);
       files.push(out.file);

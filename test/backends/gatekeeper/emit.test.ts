@@ -181,7 +181,7 @@ describe('omissions and SP2001', () => {
     expect(rego).not.toContain('"rule": "b"');
   });
 
-  it('emits nothing for a policy omitted from gatekeeper', () => {
+  it('emits only a note for a policy omitted from gatekeeper', () => {
     const out = emit(dsl`
       policy p {
         applies to pods
@@ -190,7 +190,9 @@ describe('omissions and SP2001', () => {
           forbid spec.hostPID = true
         }
       }`);
-    expect(out).toEqual({ files: [], diagnostics: [] });
+    expect(out.diagnostics).toEqual([]);
+    expect(out.files.map((f) => f.objects.length)).toEqual([0]);
+    expect(out.files[0]?.content).toContain('# policy p is omitted from gatekeeper: kyverno only');
   });
 
   it('reports SP2001 when two policy names make the same Constraint kind', () => {

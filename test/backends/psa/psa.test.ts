@@ -100,7 +100,7 @@ describe('psa backend: emitted objects', () => {
     expect(files[0]?.content).toContain('# rule "no-host-pid" is omitted from psa: baseline already covers it');
   });
 
-  it('skips a policy omitted from psa, and one whose only rules are omitted', () => {
+  it('states in the output that a policy, or every rule of one, is omitted from psa (no objects)', () => {
     const { files, diagnostics } = emit(dsl`
       policy omitted {
         in namespaces "apps"
@@ -115,7 +115,9 @@ describe('psa backend: emitted objects', () => {
         }
       }`);
     expect(diagnostics).toEqual([]);
-    expect(files).toEqual([]);
+    expect(files.map((f) => [f.path, f.objects.length])).toEqual([['psa/omitted.yaml', 0], ['psa/rules-only.yaml', 0]]);
+    expect(files[0]?.content).toContain('# policy omitted is omitted from psa: enforced by kyverno');
+    expect(files[1]?.content).toContain('every rule is omitted (rule r: kyverno)');
   });
 
   it('ignores network blocks', () => {
