@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/corpora.js';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'secpol-cli-'));
@@ -72,5 +73,21 @@ describe('secpol (front end commands)', () => {
     expect((await runCli('fmt', '--write', dir)).code).toBe(0);
     expect(readFileSync(join(dir, 'ugly.secpol'), 'utf8')).toBe('policy p {\n  applies to pods\n\n  rule r {\n    forbid spec.hostPID = true\n  }\n}\n');
     expect((await runCli('fmt', '--check', dir)).code).toBe(0);
+  });
+});
+
+describe('secpol eval', () => {
+  it('runs the Gatekeeper and Kyverno engines on compiled artifacts, exit 1 on a violation', async () => {
+    const dir = workspace({});
+    const privileged = join(projectRoot, 'policies/workload/privileged');
+    expect((await runCli('compile', join(privileged, 'policy.secpol'), '--target', 'kyverno,gatekeeper', '--out', dir, '--today', '2026-11-23')).code).toBe(0);
+    for (const [engine, file] of [['gatekeeper', 'gatekeeper/privileged.yaml'], ['kyverno', 'kyverno/privileged.yaml']] as const) {
+      const denied = await runCli('eval', '--engine', engine, '--policy', join(dir, file), '--resource', join(privileged, 'samples/deny-privileged.yaml'), '--format', 'json');
+      expect(denied.code, `${engine}: ${denied.stderr}`).toBe(1);
+      const verdicts = (JSON.parse(denied.stdout) as { verdicts: { verdict: string; resource: { line: number } }[] }).verdicts;
+      expect(verdicts.map((v) => v.verdict)).toContain('fail');
+      const allowed = await runCli('eval', '--engine', engine, '--policy', join(dir, file), '--resource', join(privileged, 'samples/allow-deployment.yaml'));
+      expect(allowed.code, `${engine}: ${allowed.stdout}`).toBe(0);
+    }
   });
 });

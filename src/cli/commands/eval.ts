@@ -1,3 +1,4 @@
+import { evaluateConstraint, isGatekeeperError, loadTemplate, type Template } from '../../engines/gatekeeper/index.js';
 import { evaluateResource, loadKyvernoDocuments } from '../../engines/kyverno/index.js';
 import { connectivityMatrix, loadCluster, renderMatrix, type Probe } from '../../engines/netpol/index.js';
 import { admit, policyFromNamespaceLabels } from '../../engines/psa/index.js';
@@ -53,24 +54,25 @@ export function evalCommand(io: Io): Command {
   return {
     name: 'eval',
     summary: 'Run one offline engine on any artifacts (secpol output or hand-written) and print per-rule verdicts.',
-    usage: 'secpol eval --engine kyverno|psa|netpol --policy FILE... --resource FILE... [--namespace-labels k=v,...] [--format text|json]',
+    usage: 'secpol eval --engine kyverno|gatekeeper|psa|netpol --policy FILE... --resource FILE... [--namespace-labels k=v,...] [--format text|json]',
     options: { engine: { type: 'string' }, policy: { type: 'string', multiple: true }, resource: { type: 'string', multiple: true }, format: { type: 'string' }, operation: { type: 'string' }, 'namespace-labels': { type: 'string' } },
     help: [
-      '--engine E          kyverno (ClusterPolicy/Policy/PolicyException), psa (labelled Namespaces), netpol (NetworkPolicies)',
+      '--engine E          kyverno (ClusterPolicy/Policy/PolicyException), gatekeeper (ConstraintTemplates + Constraints), psa (labelled Namespaces), netpol (NetworkPolicies)',
       '--policy FILE       artifacts to evaluate (repeatable)',
       '--resource FILE     resources (repeatable); for netpol: Namespaces and Pods, and the output is the connectivity matrix',
       '--operation OP      CREATE (default), UPDATE, DELETE',
       '--namespace-labels  labels of the resources\' namespace, k=v,k2=v2 (for namespace selectors)',
       '--format text|json  report format',
     ],
-    async run(values) {
-      const engine = oneOf(values['engine'], ['kyverno', 'psa', 'netpol'] as const, '--engine', 'kyverno');
+    async run(values, positionals) {
+      const engine = oneOf(values['engine'], ['kyverno', 'gatekeeper', 'psa', 'netpol'] as const, '--engine', 'kyverno');
       if (values['engine'] === undefined) throw new UsageError('--engine is required');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const operation = oneOf(values['operation'], ['CREATE', 'UPDATE', 'DELETE'] as const, '--operation', 'CREATE');
       const diagnostics: Diagnostic[] = [];
       const policies = loadDocuments(many(values['policy']), diagnostics);
-      const resources = loadDocuments(many(values['resource']), diagnostics);
+      // Extra positional files are resources too, so `--resource samples/*.yaml` works with a shell glob.
+      const resources = loadDocuments([...many(values['resource']), ...positionals], diagnostics);
       const namespaceLabels = Object.fromEntries(
         String(values['namespace-labels'] ?? '')
           .split(',')
@@ -94,6 +96,29 @@ export function evalCommand(io: Io): Command {
         for (const r of resources) {
           for (const x of evaluateResource(loaded.policies, r.value, { operation, namespaceLabels, exceptions: loaded.exceptions })) {
             verdicts.push({ resource: identity(r), policy: x.policy, rule: x.rule, verdict: x.status, message: x.message });
+          }
+        }
+      } else if (engine === 'gatekeeper') {
+        const templates = new Map<string, Template>();
+        const constraints: { doc: YamlDocument; kind: string; name: string }[] = [];
+        for (const d of policies) {
+          const o = d.value as { kind?: unknown; metadata?: { name?: unknown } };
+          if (o.kind === 'ConstraintTemplate') {
+            const t = loadTemplate(d.value);
+            if (isGatekeeperError(t)) io.stderr(`warning: ${d.file.path}: ${t.message}\n`);
+            else templates.set(t.constraintKind, t);
+          } else constraints.push({ doc: d, kind: String(o.kind ?? ''), name: String(o.metadata?.name ?? '') });
+        }
+        for (const r of resources) {
+          const id = identity(r);
+          const namespace = id.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: id.namespace, labels: { ...namespaceLabels, 'kubernetes.io/metadata.name': id.namespace } } } : undefined;
+          for (const c of constraints) {
+            const template = templates.get(c.kind);
+            if (!template) continue;
+            const result = evaluateConstraint({ template, constraint: c.doc.value, object: r.value, operation, ...(namespace ? { namespace } : {}) });
+            const verdict = result.error ? 'error' : !result.matched ? 'skip' : result.violations.length ? 'fail' : 'pass';
+            const message = result.error?.message ?? result.violations.map((v) => v.msg).join('; ');
+            verdicts.push({ resource: id, policy: `${c.kind}/${c.name}`, rule: result.enforcementAction, verdict, message });
           }
         }
       } else {
