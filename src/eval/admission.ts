@@ -1,4 +1,4 @@
-import { walkPredicate, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope } from '../ir/index.js';
+import { type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope } from '../ir/index.js';
 import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
@@ -129,9 +129,4 @@ export function evaluatePodSecurityRules(policy: Policy, req: AdmissionRequest):
     const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
     return { ...base, outcome: 'fail', message: `violates PodSecurity "${ps.level}:${version}": ${result.failedChecks.join(', ')}`, controls: result.failedControls };
   });
-}
-
-/** True when the rule reads containers (exceptions by image only make sense for such rules). */
-export function ruleReadsContainers(rule: Rule): boolean {
-  return [...walkPredicate(rule.predicate)].some(({ node }) => node.kind === 'quantified' && node.domain.kind === 'container');
 }
