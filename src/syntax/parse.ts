@@ -51,6 +51,12 @@ function expectedText(tokenName: string): string {
   return punctuation[tokenName] ?? tokenName;
 }
 
+function tooManyErrors(file: SourceFile, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const kept = [...diagnostics].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)).slice(0, maxSyntaxErrors);
+  const last = kept[kept.length - 1]?.span ?? spanOf(file, 0, 0);
+  return [...kept, diagnostic('SP0007', last, { what: 'the number of syntax errors', limit: `${maxSyntaxErrors} (is this a policy file?)` })];
+}
+
 /** Lexing rejects stray characters, line breaks inside strings and escapes JSON does not define. */
 function lexDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: readonly { offset: number; length: number }[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -82,13 +88,16 @@ function lexDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: rea
  */
 export const maxNesting = 64;
 
+/** After this many syntax errors a file is garbage, not a policy: report these and stop (bounded time and memory). */
+export const maxSyntaxErrors = 100;
+
 function nestingDiagnostics(file: SourceFile, tokens: readonly IToken[]): Diagnostic[] {
   let depth = 0;
   let chain = 0;
   for (const t of tokens) {
     const name = t.tokenType.name;
-    if (name === 'LParen') depth++;
-    else if (name === 'RParen') depth = Math.max(0, depth - 1);
+    if (name === 'LParen' || name === 'LBrace' || name === 'LBracket') depth++;
+    else if (name === 'RParen' || name === 'RBrace' || name === 'RBracket') depth = Math.max(0, depth - 1);
     // `not not …` and `any … has any … has …` nest without parentheses; a rule's items reset the chain.
     if (name === 'KwNot' || name === 'KwHas') chain++;
     else if (name === 'KwRequire' || name === 'KwForbid' || name === 'KwWhen' || name === 'RBrace') chain = 0;
@@ -102,14 +111,16 @@ function nestingDiagnostics(file: SourceFile, tokens: readonly IToken[]): Diagno
 /** Lex, parse and build the AST. A file with any syntax error yields every syntax diagnostic and no AST. */
 export function parseSource(file: SourceFile): Staged<FileAst> {
   const lexed = secpolLexer.tokenize(file.text);
-  const tooDeep = nestingDiagnostics(file, lexed.tokens);
-  if (tooDeep.length) return { diagnostics: tooDeep };
-  // Merge adjacent lexer errors (Chevrotain reports one per skipped run) into one diagnostic each.
   const lexErrors = lexed.errors.map((e) => ({ offset: e.offset, length: e.length }));
   const diagnostics = lexDiagnostics(file, lexed.tokens, lexErrors);
+  if (diagnostics.length > maxSyntaxErrors) return { diagnostics: tooManyErrors(file, diagnostics) };
+  const tooDeep = nestingDiagnostics(file, lexed.tokens);
+  if (tooDeep.length) return { diagnostics: [...diagnostics, ...tooDeep] };
   secpolParser.input = lexed.tokens;
   const cst = secpolParser.file() as FileCstNode;
-  diagnostics.push(...secpolParser.errors.map((e) => syntaxDiagnostic(file, e)));
+  // A loop, not push(...errors): a garbage file can produce more errors than a call may take arguments.
+  for (const e of secpolParser.errors.slice(0, maxSyntaxErrors + 1)) diagnostics.push(syntaxDiagnostic(file, e));
+  if (diagnostics.length > maxSyntaxErrors) return { diagnostics: tooManyErrors(file, diagnostics) };
   if (diagnostics.length > 0) return { diagnostics };
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
   return { value: toAst(file, cst, comments), diagnostics };

@@ -62,3 +62,15 @@ describe('determinism', () => {
     expect(outputs[0]?.length).toBeGreaterThan(1000);
   });
 });
+
+describe('garbage input', () => {
+  it('stops after 100 syntax errors with SP0007, instead of reporting (and spending time on) every one', () => {
+    const diagnostics = rawDiagnosticsOf('policy p { ! }\n'.repeat(5000));
+    expect(diagnostics.length).toBe(101);
+    expect(diagnostics[100]?.code).toBe('SP0007');
+  });
+
+  it('deep braces are capped like parentheses', () => {
+    expect(rawDiagnosticsOf(`policy p ${'{'.repeat(5000)}`).map((d) => d.code)).toContain('SP0007');
+  });
+});
