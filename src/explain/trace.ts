@@ -1,0 +1,176 @@
+import { assertNever, type Domain, type Predicate, type Test, type ValueRef } from '../ir/index.js';
+import { applyTest, resolveValue, type EvalScope } from '../eval/predicate.js';
+import { valueAt, type Json } from '../eval/values.js';
+
+/** One field test that decided a predicate: where it looked, what it found, what it asked, what it got. */
+export interface TracedTest {
+  /** The full JSON path in the object as written (e.g. `spec.template.spec.containers[1].securityContext.privileged`). */
+  readonly path: string;
+  readonly value: Json | '<missing>';
+  /** The test in DSL form, e.g. `= true`, `>= 1000`, `in ["a", "b"]`. */
+  readonly test: string;
+  readonly result: boolean;
+}
+
+/** The quantifier element that decided a quantified predicate (the first holding or failing one). */
+export interface DecidingElement {
+  readonly quantifier: 'any' | 'every' | 'no';
+  readonly domain: Domain['kind'];
+  readonly path: string;
+  /** The element's `name`, when it has one (containers, volumes, ports, env). */
+  readonly name?: string;
+}
+
+/** Why a predicate came out as it did: the deciding tests and elements, outermost first. */
+export interface Trace {
+  readonly result: boolean;
+  readonly tests: readonly TracedTest[];
+  readonly elements: readonly DecidingElement[];
+  /** Quantifiers decided by an empty domain (e.g. `every container` over no containers). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The evaluation scope plus where it sits in the object: `path` is the JSON path of `value`, `podPath` of the
+ * pod view (for `effective` fields). Mirrors EvalScope in src/eval/predicate.ts.
+ */
+export interface TraceScope extends EvalScope {
+  readonly path: readonly (string | number)[];
+  readonly podPath: readonly (string | number)[];
+}
+
+/** `a.b[0]["x.y"]` from path segments. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out || '.';
+}
+
+function lit(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** A test as the DSL writes it. */
+export function formatTest(t: Test): string {
+  switch (t.op) {
+    case 'eq':
+      return `= ${lit(t.value)}`;
+    case 'ne':
+      return `!= ${lit(t.value)}`;
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge':
+      return `${{ lt: '<', le: '<=', gt: '>', ge: '>=' }[t.op]} ${t.quantity?.text ?? t.value}`;
+    case 'in':
+    case 'not-in':
+      return `${t.op === 'in' ? 'in' : 'not in'} [${t.values.map(lit).join(', ')}]`;
+    case 'exists':
+    case 'absent':
+    case 'empty':
+    case 'not-empty':
+      return t.op === 'not-empty' ? 'not empty' : t.op;
+    case 'glob':
+    case 'not-glob':
+      return `${t.op === 'glob' ? 'matches' : 'not matches'} ${lit(t.pattern)}`;
+    case 'regex':
+    case 'not-regex':
+      return `${t.op === 'regex' ? 'matches regex' : 'not matches regex'} ${lit(t.pattern)}`;
+    case 'contains':
+      return `contains ${lit(t.value)}`;
+    case 'contains-only':
+    case 'contains-none':
+    case 'contains-any':
+      return `${t.op.replace('-', ' ')} [${t.values.map(lit).join(', ')}]`;
+    default:
+      return assertNever(t, 'test');
+  }
+}
+
+function refPath(ref: ValueRef, scope: TraceScope): (string | number)[] {
+  switch (ref.kind) {
+    case 'field':
+      return [...scope.path, ...ref.path];
+    case 'effective':
+      return valueAt(scope.value, ref.containerPath) !== undefined ? [...scope.path, ...ref.containerPath] : [...scope.podPath, ...ref.podPath];
+    default:
+      return assertNever(ref, 'value reference');
+  }
+}
+
+/** domainElements of src/eval/predicate.ts, keeping each element's path. */
+function elementsWithPaths(d: Domain, scope: TraceScope): { value: unknown; path: (string | number)[] }[] {
+  const out: { value: unknown; path: (string | number)[] }[] = [];
+  for (const chain of d.chains) {
+    let current: { value: unknown; path: (string | number)[] }[] = [{ value: scope.value, path: [...scope.path] }];
+    for (const hop of chain) {
+      const next: typeof current = [];
+      for (const c of current) {
+        const list = valueAt(c.value, hop);
+        if (Array.isArray(list)) list.forEach((x, i) => next.push({ value: x, path: [...c.path, ...hop, i] }));
+      }
+      current = next;
+    }
+    out.push(...current);
+  }
+  if (d.kind === 'container' && scope.keepContainer) return out.filter((e) => scope.keepContainer?.(e.value));
+  return out;
+}
+
+const empty = (result: boolean): Trace => ({ result, tests: [], elements: [], notes: [] });
+
+function merge(result: boolean, traces: readonly Trace[], extra: Partial<Trace> = {}): Trace {
+  return {
+    result,
+    elements: [...(extra.elements ?? []), ...traces.flatMap((t) => t.elements)],
+    tests: traces.flatMap((t) => t.tests),
+    notes: [...(extra.notes ?? []), ...traces.flatMap((t) => t.notes)],
+  };
+}
+
+/**
+ * evalPredicate with a record of what decided it. Results are identical to evalPredicate by construction
+ * (the same tests on the same values); the trace keeps only deciding operands: for a true `and` all of them,
+ * for a false one the first false; for `any` the first holding element, or every element when none holds.
+ */
+export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
+  switch (p.kind) {
+    case 'and':
+    case 'or': {
+      const traces = p.operands.map((o) => tracePredicate(o, scope));
+      const decisive = p.kind === 'and' ? false : true;
+      const hit = traces.find((t) => t.result === decisive);
+      return hit ? merge(decisive, [hit]) : merge(!decisive, traces);
+    }
+    case 'not': {
+      const t = tracePredicate(p.operand, scope);
+      return { ...t, result: !t.result };
+    }
+    case 'quantified': {
+      const elements = elementsWithPaths(p.domain, scope);
+      const traces = elements.map((e) => ({ e, t: tracePredicate(p.body, { ...scope, value: e.value, path: e.path }) }));
+      // any: decided by a holding element; every: by a failing one; no: by a holding one.
+      const decisive = p.quantifier !== 'every';
+      const hit = traces.find((x) => x.t.result === decisive);
+      const result = p.quantifier === 'any' ? hit !== undefined : hit === undefined;
+      const described = (x: { e: { value: unknown; path: (string | number)[] } }): DecidingElement => {
+        const name = valueAt(x.e.value, ['name']);
+        return { quantifier: p.quantifier, domain: p.domain.kind, path: formatPath(x.e.path), ...(typeof name === 'string' ? { name } : {}) };
+      };
+      if (hit) return merge(result, [hit.t], { elements: [described(hit)] });
+      if (traces.length === 0) return { ...empty(result), notes: [`no ${p.domain.kind} to check: \`${p.quantifier} ${p.domain.kind}\` is ${result} on an empty list`] };
+      return merge(result, traces.map((x) => x.t));
+    }
+    case 'test': {
+      const value = resolveValue(p.subject, scope);
+      const result = applyTest(p.test, value, p.subject.type === 'quantity');
+      return { result, tests: [{ path: formatPath(refPath(p.subject, scope)), value: value === undefined ? '<missing>' : value, test: formatTest(p.test), result }], elements: [], notes: [] };
+    }
+    default:
+      return assertNever(p, 'predicate');
+  }
+}
