@@ -48,6 +48,10 @@ export function compileCommand(io: Io): Command {
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (!out.value || hasErrors(diagnostics)) return exitCodeFor(diagnostics);
+      // Network blocks are NetworkPolicy material and policies are admission material: say what a target skipped.
+      const set = front.value.set;
+      if (set.networks.length && !targets.includes('netpol')) io.stderr(`note: ${set.networks.length} network block(s) not compiled: use --target netpol (or all)\n`);
+      if (set.policies.length && targets.every((t) => t === 'netpol')) io.stderr(`note: ${set.policies.length} admission policy(ies) not compiled: use --target kyverno, gatekeeper, psa (or all)\n`);
       const outDir = values['out'];
       if (typeof outDir === 'string') {
         for (const f of out.value) writeFileAtomic(join(outDir, f.path), f.content);
