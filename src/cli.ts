@@ -15,6 +15,7 @@ const commandTable: readonly CommandEntry[] = [
   { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
   { name: 'test', summary: 'Run the sample suites beside policies through the semantics and every backend engine.', load: async (io) => (await import('./cli/commands/test.js')).testCommand(io) },
   { name: 'eval', summary: 'Run one offline engine (kyverno, psa, netpol) on any artifacts and print per-rule verdicts.', load: async (io) => (await import('./cli/commands/eval.js')).evalCommand(io) },
+  { name: 'audit', summary: 'Evaluate Kubernetes manifests against policies; findings as text, JSON, SARIF, JUnit, markdown or GitHub annotations.', load: async (io) => (await import('./cli/commands/audit.js')).auditCommand(io) },
   { name: 'explain', summary: 'For one resource: each rule\'s verdict in every engine, the deciding field and value, the DSL line.', load: async (io) => (await import('./cli/commands/explain.js')).explainCommand(io) },
   { name: 'diff', summary: 'Semantic diff of two policy versions: rule changes, resources whose verdict changes, artifact diffs.', load: async (io) => (await import('./cli/commands/diff.js')).diffCommand(io) },
   { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics.', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },

@@ -28,7 +28,7 @@ describe('secpol (front end commands)', () => {
   });
 
   it('every command has --help', async () => {
-    for (const cmd of ['check', 'fmt', 'compile', 'test', 'verify', 'eval', 'explain', 'diff']) {
+    for (const cmd of ['check', 'fmt', 'compile', 'test', 'verify', 'eval', 'audit', 'explain', 'diff']) {
       const r = await runCli(cmd, '--help');
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: secpol ${cmd}`);

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Severity } from '../../ir/index.js';
 import type { AuditReport, Finding } from '../run.js';
 
@@ -13,10 +14,14 @@ const severityLevel: Record<Severity, Level> = { critical: 'error', high: 'error
 /** GitHub code scanning ranks security alerts by `properties["security-severity"]`, a CVSS-like score as a string. */
 const securitySeverity: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
-/** A manifest path as a SARIF relative URI (forward slashes, percent-encoded), relative to `root` (the repository checkout). */
+/**
+ * A manifest path as a SARIF URI: relative to `root` (the repository checkout, which code scanning resolves against
+ * %SRCROOT%) with forward slashes and percent-encoding; an absolute file: URI for a file outside `root`.
+ */
 export function artifactUri(file: string, root: string): string {
   if (file === '-' || file === '<stdin>') return 'stdin';
-  const rel = isAbsolute(file) ? relative(root, file) : file;
+  const rel = relative(root, resolve(root, file));
+  if (rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(resolve(root, file)).href;
   return rel
     .split(sep)
     .join('/')
