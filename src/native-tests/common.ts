@@ -42,11 +42,6 @@ export function caseName(file: string): string {
   return file.replace(/^samples\//, '').replace(/\.ya?ml$/, '').replace(/\//g, '-');
 }
 
-/** The suite's namespace for a case: the explicit one, else the object's, else `default` for namespaced objects. */
-export function namespaceFor(c: NativeCase): string {
-  return c.namespace;
-}
-
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

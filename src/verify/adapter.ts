@@ -20,7 +20,8 @@ export interface EngineAdapter {
 /** Every YAML document of the backend's emitted files, in file order. */
 export function documentsOf(files: readonly EmittedFile[], backend: string): unknown[] {
   return files
-    .filter((f) => f.path.startsWith(`${backend}/`))
+    // Native test suites (`--with-tests`, under <backend>/tests/) hold samples, not policies.
+    .filter((f) => f.path.startsWith(`${backend}/`) && !f.path.startsWith(`${backend}/tests/`))
     .flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as unknown))
     .filter((d) => d !== null && d !== undefined);
 }

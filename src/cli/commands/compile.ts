@@ -3,6 +3,7 @@ import { compileTo, frontEnd } from '../../compile.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import { approximations, type Approximation } from '../../backends/backend.js';
 import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
+import { withNativeTests } from '../../native-tests/index.js';
 import { UsageError, type Command } from '../args.js';
 import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
@@ -35,7 +36,8 @@ export function compileCommand(io: Io): Command {
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       const targets = parseTargets(values['target']);
-      const front = frontEnd(expandPolicyPaths(positionals), readPolicyFile, { today: todayOption(values['today']) });
+      const paths = expandPolicyPaths(positionals);
+      const front = frontEnd(paths, readPolicyFile, { today: todayOption(values['today']) });
       if (!front.value || hasErrors(front.diagnostics)) {
         printDiagnostics(io, front.diagnostics, 'text');
         return exitCodeFor(front.diagnostics);
@@ -44,7 +46,10 @@ export function compileCommand(io: Io): Command {
         if (!(approximations as readonly string[]).includes(a)) throw new UsageError(`unknown approximation ${JSON.stringify(a)}: use ${approximations.join(', ')}`);
         return a as Approximation;
       });
-      const out = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true, approximate });
+      const compiled = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true, approximate });
+      // --with-tests: native suites (kyverno test, gator verify) built from each policy's samples (docs/native-tests.md).
+      const suites = values['with-tests'] === true && compiled.value ? withNativeTests(paths, front.value.set, compiled.value, readPolicyFile) : undefined;
+      const out = suites ? { value: suites.value, diagnostics: [...compiled.diagnostics, ...suites.diagnostics] } : compiled;
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (!out.value || hasErrors(diagnostics)) return exitCodeFor(diagnostics);
