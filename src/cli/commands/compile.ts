@@ -3,7 +3,6 @@ import { compileTo, frontEnd } from '../../compile.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import { approximations, type Approximation } from '../../backends/backend.js';
 import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
-import { withNativeTests } from '../../native-tests/index.js';
 import { UsageError, type Command } from '../args.js';
 import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
@@ -48,7 +47,8 @@ export function compileCommand(io: Io): Command {
       });
       const compiled = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true, approximate });
       // --with-tests: native suites (kyverno test, gator verify) built from each policy's samples (docs/native-tests.md).
-      const suites = values['with-tests'] === true && compiled.value ? withNativeTests(paths, front.value.set, compiled.value, readPolicyFile) : undefined;
+      // Loaded on demand: the native-tests stage brings the engines, which a plain compile never needs.
+      const suites = values['with-tests'] === true && compiled.value ? (await import('../../native-tests/index.js')).withNativeTests(paths, front.value.set, compiled.value, readPolicyFile) : undefined;
       const out = suites ? { value: suites.value, diagnostics: [...compiled.diagnostics, ...suites.diagnostics] } : compiled;
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
