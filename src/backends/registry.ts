@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 
 /** The compile targets, in the order `--target all` emits them. */
-export const targetIds = ['kyverno', 'gatekeeper', 'psa', 'netpol'] as const;
+export const targetIds = ['kyverno', 'gatekeeper', 'psa', 'vap', 'netpol'] as const;
 export type TargetId = (typeof targetIds)[number];
 
 /** Backends load on demand, so `secpol check` or `--version` never pay for the templates and schemas. */
@@ -9,6 +9,7 @@ const loaders: Record<TargetId, () => Promise<Backend>> = {
   kyverno: async () => (await import('./kyverno/index.js')).kyvernoBackend,
   gatekeeper: async () => (await import('./gatekeeper/index.js')).gatekeeperBackend,
   psa: async () => (await import('./psa/index.js')).psaBackend,
+  vap: async () => (await import('./vap/index.js')).vapBackend,
   netpol: async () => (await import('./netpol/index.js')).netpolBackend,
 };
 

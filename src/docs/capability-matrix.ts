@@ -3,11 +3,13 @@ import { gatekeeperCapabilities } from '../backends/gatekeeper/index.js';
 import { kyvernoCapabilities } from '../backends/kyverno/index.js';
 import { netpolCapabilities } from '../backends/netpol/index.js';
 import { psaCapabilities } from '../backends/psa/index.js';
+import { vapCapabilities } from '../backends/vap/index.js';
 
 export const capabilityTables: Readonly<Record<string, CapabilityTable>> = {
   kyverno: kyvernoCapabilities,
   gatekeeper: gatekeeperCapabilities,
   psa: psaCapabilities,
+  vap: vapCapabilities,
   netpol: netpolCapabilities,
 };
 

@@ -8,6 +8,7 @@ import { readPolicyFile } from '../../src/cli/io.js';
 import { compileTo, frontEnd } from '../../src/compile.js';
 import { loadKyvernoDocuments } from '../../src/engines/kyverno/index.js';
 import { parseModule } from '../../src/engines/rego/index.js';
+import { loadVapDocuments } from '../../src/engines/vap/index.js';
 import type { BackendId, Policy } from '../../src/ir/index.js';
 import { SourceFile } from '../../src/source/index.js';
 import { parseYamlFile } from '../../src/suite/index.js';
@@ -41,6 +42,10 @@ function rulesIn(target: TargetId, files: readonly EmittedFile[]): Set<string> {
         for (const m of t.rego.matchAll(/"rule": ("(?:[^"\\]|\\.)*")/g)) out.add(JSON.parse(m[1] ?? '""') as string);
       }
     }
+  }
+  if (target === 'vap') {
+    // Each validation is named in the policy's secpol.dev/rules annotation; the engine loader reads it back.
+    for (const p of loadVapDocuments(docs).policies) for (const r of JSON.parse(p.annotations['secpol.dev/rules'] ?? '[]') as string[]) out.add(r);
   }
   if (target === 'psa') {
     for (const d of docs as { metadata?: { labels?: Record<string, string> } }[]) {

@@ -23,10 +23,10 @@ export function compileCommand(io: Io): Command {
   return {
     name: 'compile',
     summary: 'Compile policy files to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.',
-    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|netpol|all [--out DIR] [--with-tests]',
+    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests]',
     options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true } },
     help: [
-      '--target T          kyverno, gatekeeper, psa, netpol or all (comma-separated for several)',
+      '--target T          kyverno, gatekeeper, psa, vap, netpol or all (comma-separated for several)',
       '--out DIR           write one file per object set (DIR/<target>/<name>.yaml); default: a YAML stream on stdout',
       '--with-tests        also emit native test suites where the backend supports them',
       '--approximate NAME  accept a documented approximation instead of SP2001 (kyverno-pod-security); the output notes it',

@@ -1,0 +1,282 @@
+import { assertNever, type Domain, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+
+/**
+ * IR predicate → CEL (Kubernetes ValidatingAdmissionPolicy dialect), exactly per docs/language/semantics.md §3.
+ *
+ * The one rule: no sub-expression may raise an error on any object shape, because a VAP expression error under
+ * failurePolicy Fail denies the request. Every field read is behind a `has()` chain whose steps are checked to be
+ * objects first, and every comparison behind a `type(x) == …` test (no coercion: `"0"` is not `0`).
+ * Every string from the policy enters CEL only through `celString`.
+ */
+
+/** A CEL string literal: ASCII only, everything else escaped (`\u`/`\U` by code point), so it is safe in any YAML style. */
+export function celString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (cp >= 0x20 && cp < 0x7f) out += ch;
+    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** A CEL double literal for a finite JS number (`5` → `5.0`, `1e+21` stays: CEL accepts signed exponents). */
+export function celDouble(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`invariant: non-finite number ${n}`);
+  const s = String(n);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+const reserved = new Set(['as', 'break', 'const', 'continue', 'else', 'false', 'for', 'function', 'if', 'import', 'in', 'let', 'loop', 'package', 'namespace', 'null', 'return', 'true', 'var', 'void', 'while']);
+
+function isIdent(key: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !reserved.has(key);
+}
+
+/** `t.key`, or `t["key"]` for a key that is not a CEL identifier. */
+export function select(term: string, key: string): string {
+  return isIdent(key) ? `${term}.${key}` : `${term}[${celString(key)}]`;
+}
+
+/**
+ * True when `term` is an object (map or Kubernetes object type), written as "none of the JSON scalar or list
+ * types" so it holds for the typed objects of a real API server as well as for plain maps.
+ */
+export function isObject(term: string): string {
+  return `!(type(${term}) in [null_type, bool, int, uint, double, string, bytes, list])`;
+}
+
+/** The guard under which `term.path` can be read without error (the value itself may still be null). */
+/** Terms that always hold an object (the admitted object and the pod view), so their own type is not tested. */
+const knownObjects = new Set(['variables.subject', 'variables.podView', 'variables.podSpec']);
+
+export function hasPath(term: string, path: readonly string[]): string {
+  const parts: string[] = [];
+  let cur = term;
+  for (const key of path) {
+    if (!knownObjects.has(cur)) parts.push(isObject(cur));
+    parts.push(isIdent(key) ? `has(${cur}.${key})` : `${celString(key)} in ${cur}`);
+    cur = select(cur, key);
+  }
+  return parts.length ? parts.join(' && ') : 'true';
+}
+
+export function valueOf(term: string, path: readonly string[]): string {
+  return path.reduce((t, k) => select(t, k), term);
+}
+
+/** A value reference: `guard` makes `value` safe to read; a missing value is an unreadable or null one. */
+interface Ref {
+  readonly guard: string;
+  readonly value: string;
+}
+
+const isNumber = (x: string) => `(type(${x}) == int || type(${x}) == uint || type(${x}) == double)`;
+
+/** `x` JSON-equals the scalar, without coercion. */
+function equals(x: string, v: Scalar): string {
+  if (typeof v === 'string') return `(type(${x}) == string && ${x} == ${celString(v)})`;
+  if (typeof v === 'boolean') return `(type(${x}) == bool && ${x} == ${v})`;
+  return `(${isNumber(x)} && double(${x}) == ${celDouble(v)})`;
+}
+
+/** `x` equals one of the scalars, grouped by type so each group is one homogeneous `in` list. */
+function oneOf(x: string, vs: readonly Scalar[]): string {
+  const strings = vs.filter((v): v is string => typeof v === 'string');
+  const bools = vs.filter((v): v is boolean => typeof v === 'boolean');
+  const numbers = vs.filter((v): v is number => typeof v === 'number');
+  const parts: string[] = [];
+  if (strings.length) parts.push(`(type(${x}) == string && ${x} in [${strings.map(celString).join(', ')}])`);
+  if (bools.length) parts.push(`(type(${x}) == bool && ${x} in [${bools.join(', ')}])`);
+  if (numbers.length) parts.push(`(${isNumber(x)} && double(${x}) in [${numbers.map(celDouble).join(', ')}])`);
+  return parts.length ? `(${parts.join(' || ')})` : 'false';
+}
+
+/** A secpol glob as an anchored RE2 regex: `*` any sequence (newlines too), `?` one character, the rest literal. */
+export function globRegex(glob: string): string {
+  const body = [...glob].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'))).join('');
+  return `^${body}$`;
+}
+
+const containerChains = JSON.stringify([[['spec', 'containers']], [['spec', 'initContainers']], [['spec', 'ephemeralContainers']]]);
+
+export interface CelScope {
+  /** The current element (or the subject view at the root). */
+  readonly term: string;
+  /** The pod view, for `effective` settings. */
+  readonly pod: string;
+  readonly isRoot: boolean;
+}
+
+/** Compiles the predicates of one rule; `keepContainer(c)` filters container domains (image exceptions). */
+export class CelCompiler {
+  private counter = 0;
+
+  constructor(
+    /** A CEL condition on element `c` that keeps a container, or undefined to keep all. */
+    private readonly keepContainer: ((element: string) => string) | undefined,
+    /** The variable holding the three container lists at the root, when the root is a pod view. */
+    private readonly rootContainers: string | undefined,
+  ) {}
+
+  private fresh(base: string): string {
+    this.counter++;
+    return `${base}${this.counter}`;
+  }
+
+  compile(p: Predicate, scope: CelScope): string {
+    switch (p.kind) {
+      case 'and':
+        return `(${p.operands.map((o) => this.compile(o, scope)).join(' && ')})`;
+      case 'or':
+        return `(${p.operands.map((o) => this.compile(o, scope)).join(' || ')})`;
+      case 'not':
+        return `!${this.compile(p.operand, scope)}`;
+      case 'quantified':
+        return this.quantified(p.quantifier, p.domain, (e) => this.compile(p.body, { term: e, pod: scope.pod, isRoot: false }), scope);
+      case 'test':
+        return this.test(p, scope);
+      default:
+        return assertNever(p, 'predicate');
+    }
+  }
+
+  /** any/every/no over the union of the domain's chains: each chain is a nest of `exists`/`all` over its hops. */
+  private quantified(q: 'any' | 'every' | 'no', d: Domain, body: (element: string) => string, scope: CelScope): string {
+    const base = { container: 'c', volume: 'vol', port: 'port', env: 'env', 'rbac-rule': 'rule', subject: 'subj', item: 'item' }[d.kind];
+    const filter = d.kind === 'container' ? this.keepContainer : undefined;
+    const lists: { list: string; element: string; wrap: (inner: string, macro: 'exists' | 'all') => string }[] = [];
+    if (scope.isRoot && this.rootContainers && JSON.stringify(d.chains) === containerChains) {
+      lists.push({ list: this.rootContainers, element: this.fresh(base), wrap: (x) => x });
+    }
+    const chains = lists.length ? [] : d.chains;
+    const perChain = chains.map((hops) => (macro: 'exists' | 'all') => this.nest(scope.term, hops, base, filter, body, macro));
+    const direct = lists.map(({ list, element }) => (macro: 'exists' | 'all') => `${this.filtered(list, element, filter)}.${macro}(${element}, ${body(element)})`);
+    const all = [...direct, ...perChain];
+    if (all.length === 0) return q === 'any' ? 'false' : 'true';
+    const some = all.map((f) => f('exists'));
+    switch (q) {
+      case 'any':
+        return `(${some.join(' || ')})`;
+      case 'no':
+        return `!(${some.join(' || ')})`;
+      case 'every':
+        return `(${all.map((f) => f('all')).join(' && ')})`;
+      default:
+        return assertNever(q, 'quantifier');
+    }
+  }
+
+  /** The domain's elements as one flat CEL list, or undefined when a chain has several hops (CEL has no flatten). */
+  domainList(d: Domain, scope: CelScope): string | undefined {
+    const filter = d.kind === 'container' ? this.keepContainer : undefined;
+    const element = this.fresh('m');
+    if (scope.isRoot && this.rootContainers && JSON.stringify(d.chains) === containerChains) return this.filtered(this.rootContainers, element, filter);
+    if (d.chains.some((c) => c.length !== 1)) return undefined;
+    if (d.chains.length === 0) return '[]';
+    return this.filtered(d.chains.map((c) => this.listAt(scope.term, c[0]!)).join(' + '), element, filter);
+  }
+
+  private filtered(list: string, element: string, filter: ((e: string) => string) | undefined): string {
+    return filter ? `${list}.filter(${element}, ${filter(element)})` : list;
+  }
+
+  /** The list at `path` from `term`, or [] when a step is missing or it is not a list. */
+  private listAt(term: string, path: readonly string[]): string {
+    const v = valueOf(term, path);
+    return `((${hasPath(term, path)} && type(${v}) == list) ? ${v} : [])`;
+  }
+
+  private nest(term: string, hops: readonly (readonly string[])[], base: string, filter: ((e: string) => string) | undefined, body: (e: string) => string, macro: 'exists' | 'all'): string {
+    const [first, ...rest] = hops;
+    if (!first) return body(term);
+    const last = rest.length === 0;
+    const element = last ? this.fresh(base) : this.fresh('p');
+    const list = this.listAt(term, first);
+    return `${last ? this.filtered(list, element, filter) : list}.${macro}(${element}, ${this.nest(element, rest, base, filter, body, macro)})`;
+  }
+
+  private ref(r: ValueRef, scope: CelScope): Ref {
+    switch (r.kind) {
+      case 'field':
+        return { guard: hasPath(scope.term, r.path), value: valueOf(scope.term, r.path) };
+      case 'effective': {
+        const c = valueOf(scope.term, r.containerPath);
+        const p = valueOf(scope.pod, r.podPath);
+        const cSet = `(${hasPath(scope.term, r.containerPath)} && type(${c}) != null_type)`;
+        const pSet = `(${hasPath(scope.pod, r.podPath)} && type(${p}) != null_type)`;
+        return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})` };
+      }
+      default:
+        return assertNever(r, 'value reference');
+    }
+  }
+
+  private test(t: FieldTest, scope: CelScope): string {
+    const { guard, value: x } = this.ref(t.subject, scope);
+    const present = `(${guard} && type(${x}) != null_type)`;
+    const test = t.test;
+    const within = (cond: string) => `(${guard} && ${cond})`;
+    switch (test.op) {
+      case 'eq':
+        return within(equals(x, test.value));
+      case 'ne':
+        return within(`type(${x}) != null_type && !${equals(x, test.value)}`);
+      case 'in':
+        return within(oneOf(x, test.values));
+      case 'not-in':
+        return within(`type(${x}) != null_type && !${oneOf(x, test.values)}`);
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[test.op];
+        const numeric = `(${isNumber(x)} && double(${x}) ${op} ${celDouble(test.value)})`;
+        if (t.subject.type !== 'quantity' && !test.quantity) return within(numeric);
+        const text = test.quantity?.text ?? String(test.value);
+        return within(`(${numeric} || (type(${x}) == string && isQuantity(${x}) && quantity(${x}).compareTo(quantity(${celString(text)})) ${op} 0))`);
+      }
+      case 'exists':
+        return present;
+      case 'absent':
+        return `!${present}`;
+      case 'empty':
+        return this.empty(present, x);
+      case 'not-empty':
+        return `!${this.empty(present, x)}`;
+      case 'glob':
+        return within(`type(${x}) == string && ${x}.matches(${celString(globRegex(test.pattern))})`);
+      case 'not-glob':
+        return within(`type(${x}) == string && !${x}.matches(${celString(globRegex(test.pattern))})`);
+      case 'regex':
+        return within(`type(${x}) == string && ${x}.matches(${celString(test.pattern)})`);
+      case 'not-regex':
+        return within(`type(${x}) == string && !${x}.matches(${celString(test.pattern)})`);
+      case 'contains': {
+        const e = this.fresh('e');
+        return within(`type(${x}) == list && ${x}.exists(${e}, ${equals(e, test.value)})`);
+      }
+      case 'contains-any': {
+        const e = this.fresh('e');
+        return within(`type(${x}) == list && ${x}.exists(${e}, ${oneOf(e, test.values)})`);
+      }
+      case 'contains-only': {
+        const e = this.fresh('e');
+        return `(!${present} || (type(${x}) == list && ${x}.all(${e}, ${oneOf(e, test.values)})))`;
+      }
+      case 'contains-none': {
+        const e = this.fresh('e');
+        return `(!${present} || (type(${x}) == list && !${x}.exists(${e}, ${oneOf(e, test.values)})))`;
+      }
+      default:
+        return assertNever(test, 'test');
+    }
+  }
+
+  /** Missing, "", [] or {} (a typed Kubernetes object is never empty-as-map: see docs/backends/vap.md). */
+  private empty(present: string, x: string): string {
+    return `(!${present} || (type(${x}) == string && ${x} == "") || ((type(${x}) == list || type(${x}) == map) && size(${x}) == 0))`;
+  }
+}

@@ -1,0 +1,80 @@
+import YAML from 'yaml';
+import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
+import type { Policy, PolicySet, Rule } from '../../ir/index.js';
+import type { Backend, EmittedFile } from '../backend.js';
+import { omittedPolicyFile } from '../common/omission.js';
+import { commentText, compileTemplate } from '../common/render.js';
+import { schemaValidator, validateObject } from '../common/schema.js';
+import { targetFile, targetJson } from '../common/targets.js';
+import { buildView, type VapFileView } from './view.js';
+
+const renderFile = compileTemplate<VapFileView>(targetFile('vap', 'file.yaml.hbs'));
+const validatePolicy = schemaValidator('vap/policy', targetJson<object>('vap', 'validatingadmissionpolicy.schema.json'));
+const validateBinding = schemaValidator('vap/binding', targetJson<object>('vap', 'validatingadmissionpolicybinding.schema.json'));
+
+function sp2001(span: Policy['span'], what: string, hint: string): Diagnostic {
+  return diagnostic('SP2001', span, { backend: 'vap', what, hint });
+}
+
+function omittedFromVap(node: Policy | Rule): string | undefined {
+  return node.omissions.find((o) => o.backends.includes('vap'))?.reason;
+}
+
+/** A DNS-1123 subdomain (the names of both objects). */
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function check(view: VapFileView, content: string, policy: Policy): Diagnostic[] {
+  const parsed = YAML.parseAllDocuments(content);
+  if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('invariant: the vap template produced malformed YAML');
+  const docs = parsed.map((d) => d.toJSON() as unknown);
+  if (JSON.stringify(docs) !== JSON.stringify([view.policy, view.binding])) throw new Error('invariant: the vap objects did not survive YAML rendering');
+  const name = (view.policy as { metadata: { name: string } }).metadata.name;
+  return [...validateObject(validatePolicy, docs[0], 'ValidatingAdmissionPolicy', name, policy.span), ...validateObject(validateBinding, docs[1], 'ValidatingAdmissionPolicyBinding', name, policy.span)];
+}
+
+/**
+ * IR → one `vap/<policy>.yaml` per policy: a ValidatingAdmissionPolicy (one CEL validation per rule) and its
+ * binding. `pod-security` lines are SP2001; network blocks are netpol's. Policies omitted from vap get a
+ * comment-only file; policies left with no rule produce none.
+ */
+export const vapBackend: Backend = {
+  id: 'vap',
+  emit(set: PolicySet): Staged<readonly EmittedFile[]> {
+    const diagnostics: Diagnostic[] = [];
+    const files: EmittedFile[] = [];
+    for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const omission = omittedFromVap(policy);
+      if (omission !== undefined) {
+        files.push(omittedPolicyFile('vap', policy, omission));
+        continue;
+      }
+      const pss = policy.podSecurity.filter((p) => p.level !== 'privileged');
+      if (pss.length) {
+        for (const p of pss) diagnostics.push(sp2001(p.span, '`pod-security` (the Pod Security Standards are not compiled to CEL)', 'use the psa or kyverno backend for pod-security, or `omit from vap because "…"`'));
+        continue;
+      }
+      if (!dnsSubdomain.test(policy.name)) {
+        diagnostics.push(sp2001(policy.span, `policy name "${policy.name}" as an object name (a lower-case DNS subdomain)`, 'rename the policy, or `omit from vap because "…"`'));
+        continue;
+      }
+      const omitted = policy.rules.flatMap((rule) => {
+        const reason = omittedFromVap(rule);
+        return reason === undefined ? [] : [{ rule, reason }];
+      });
+      const rules = policy.rules.filter((r) => !omitted.some((o) => o.rule === r));
+      if (rules.length === 0) continue;
+      const view = buildView({ policy, name: policy.name, rules, omitted });
+      const content = renderFile({ ...view, header: view.header.map(commentText) });
+      diagnostics.push(...check(view, content, policy));
+      files.push({
+        path: `vap/${policy.name}.yaml`,
+        content,
+        objects: [
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', name: policy.name },
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', name: policy.name },
+        ],
+      });
+    }
+    return { value: files, diagnostics };
+  },
+};

@@ -1,0 +1,3 @@
+export { vapBackend } from './emit.js';
+export { vapCapabilities } from './capabilities.js';
+export { celString } from './cel.js';

@@ -1,0 +1,86 @@
+import { Environment } from '@marcbachmann/cel-js';
+
+/**
+ * The CEL environment of the offline ValidatingAdmissionPolicy engine: @marcbachmann/cel-js with the variables
+ * Kubernetes declares for a VAP (object, oldObject, request, params, namespaceObject, variables, all dyn) and
+ * the Kubernetes extension functions secpol's output uses, shimmed here:
+ *
+ *   isQuantity(string) bool                 Kubernetes quantity syntax (see parseQuantity)
+ *   quantity(string) Quantity               errors on text that is not a quantity, like Kubernetes
+ *   Quantity.compareTo(Quantity) int        -1, 0 or 1; compared as float64 values (Kubernetes compares the exact
+ *                                           decimal; the two differ only beyond 2^53 or below 1e-15 relative)
+ *   Quantity.isGreaterThan / isLessThan(Quantity) bool, Quantity.asApproximateFloat() double
+ *
+ * Known differences from the Kubernetes CEL runtime (docs/backends/vap.md): cel-js's `matches` uses a JavaScript
+ * RegExp without the `u` flag (UTF-16 code units rather than RE2's code points; RE2-only syntax is rejected), and
+ * cel-js has no cost estimator, so no per-expression cost is reported.
+ */
+export class Quantity {
+  constructor(
+    readonly text: string,
+    readonly value: number,
+  ) {}
+}
+
+const suffixes: Readonly<Record<string, number>> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+const quantityPattern = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+/** k8s.io/apimachinery resource.ParseQuantity's grammar: a signed decimal and an optional binary, decimal or exponent suffix. */
+export function parseQuantity(text: string): number | undefined {
+  const m = quantityPattern.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const suffix = m[2] ?? '';
+  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  const f = suffixes[suffix];
+  return f === undefined ? undefined : n * f;
+}
+
+function quantityOf(text: string): Quantity {
+  const v = parseQuantity(text);
+  if (v === undefined) throw new Error(`quantities must match the regular expression: ${JSON.stringify(text)}`);
+  return new Quantity(text, v);
+}
+
+const cmp = (a: Quantity, b: Quantity): bigint => (a.value < b.value ? -1n : a.value > b.value ? 1n : 0n);
+
+function createEnvironment(): Environment {
+  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false });
+  for (const name of ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables']) env.registerVariable(name, 'dyn');
+  env.registerType('Quantity', Quantity);
+  env.registerFunction('isQuantity(string): bool', (s: string) => parseQuantity(s) !== undefined);
+  env.registerFunction('quantity(string): Quantity', (s: string) => quantityOf(s));
+  env.registerFunction('Quantity.compareTo(Quantity): int', (a: Quantity, b: Quantity) => cmp(a, b));
+  env.registerFunction('Quantity.isGreaterThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) > 0n);
+  env.registerFunction('Quantity.isLessThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) < 0n);
+  env.registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value);
+  return env;
+}
+
+export const celEnvironment = createEnvironment();
+
+/** A parsed expression, evaluated against a context of the declared variables. */
+export type CompiledExpression = (context: Record<string, unknown>) => unknown;
+
+export function compileExpression(text: string): CompiledExpression {
+  const parsed = celEnvironment.parse(text);
+  return (context) => parsed(context);
+}
+
+/**
+ * A JSON value as Kubernetes hands it to CEL: integral numbers are CEL `int` (BigInt), other numbers `double`,
+ * objects maps, arrays lists. Copies, so the caller's object is never shared with the evaluator.
+ */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+import { compileExpression, type CompiledExpression } from './cel-env.js';
+import type { MatchConstraints } from './match.js';
+
+/** A loaded ValidatingAdmissionPolicy: its match, and every expression parsed once. */
+export interface LoadedPolicy {
+  readonly name: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  readonly matchConstraints: MatchConstraints;
+  readonly matchConditions: readonly { readonly name: string; readonly expression: CompiledExpression }[];
+  readonly variables: readonly { readonly name: string; readonly expression: CompiledExpression }[];
+  readonly validations: readonly {
+    readonly expression: CompiledExpression;
+    readonly source: string;
+    readonly message?: string;
+    readonly messageExpression?: CompiledExpression;
+  }[];
+}
+
+export interface LoadedBinding {
+  readonly name: string;
+  readonly policyName: string;
+  readonly validationActions: readonly string[];
+}
+
+export interface LoadedVap {
+  readonly policies: readonly LoadedPolicy[];
+  readonly bindings: readonly LoadedBinding[];
+  /** Documents or expressions that did not load (a Kubernetes API server would reject or flag them). */
+  readonly errors: readonly string[];
+}
+
+type Doc = { kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+
+/** Reads ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding documents; other kinds are ignored. */
+export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
+  const policies: LoadedPolicy[] = [];
+  const bindings: LoadedBinding[] = [];
+  const errors: string[] = [];
+  for (const raw of docs) {
+    const d = raw as Doc;
+    if (typeof d !== 'object' || d === null) continue;
+    const name = typeof d.metadata?.name === 'string' ? d.metadata.name : '';
+    const spec = (d.spec ?? {}) as Record<string, any>;
+    if (d.kind === 'ValidatingAdmissionPolicyBinding') {
+      if (typeof spec['policyName'] !== 'string') errors.push(`binding ${name}: spec.policyName is required`);
+      else bindings.push({ name, policyName: spec['policyName'], validationActions: Array.isArray(spec['validationActions']) ? spec['validationActions'] : [] });
+      continue;
+    }
+    if (d.kind !== 'ValidatingAdmissionPolicy') continue;
+    const compile = (what: string, text: unknown): CompiledExpression | undefined => {
+      if (typeof text !== 'string') {
+        errors.push(`policy ${name}: ${what} is not a string`);
+        return undefined;
+      }
+      try {
+        return compileExpression(text);
+      } catch (e) {
+        errors.push(`policy ${name}: ${what} does not compile: ${(e as Error).message.split('\n')[0]}`);
+        return undefined;
+      }
+    };
+    const named = (list: unknown, what: string) =>
+      (Array.isArray(list) ? list : []).flatMap((x: { name?: unknown; expression?: unknown }, i: number) => {
+        const expression = compile(`${what}[${i}]`, x.expression);
+        return expression ? [{ name: String(x.name), expression }] : [];
+      });
+    const validations = (Array.isArray(spec['validations']) ? spec['validations'] : []).flatMap((x: { expression?: unknown; message?: unknown; messageExpression?: unknown }, i: number) => {
+      const expression = compile(`validations[${i}].expression`, x.expression);
+      if (!expression) return [];
+      const messageExpression = x.messageExpression === undefined ? undefined : compile(`validations[${i}].messageExpression`, x.messageExpression);
+      return [{ expression, source: String(x.expression), ...(typeof x.message === 'string' ? { message: x.message } : {}), ...(messageExpression ? { messageExpression } : {}) }];
+    });
+    policies.push({
+      name,
+      annotations: d.metadata?.annotations ?? {},
+      failurePolicy: spec['failurePolicy'] === 'Ignore' ? 'Ignore' : 'Fail',
+      matchConstraints: (spec['matchConstraints'] ?? { resourceRules: [] }) as MatchConstraints,
+      matchConditions: named(spec['matchConditions'], 'matchConditions'),
+      variables: named(spec['variables'], 'variables'),
+      validations,
+    });
+  }
+  return { policies, bindings, errors };
+}
