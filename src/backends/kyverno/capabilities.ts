@@ -1,9 +1,13 @@
 import { capabilityTable } from '../capabilities.js';
 
-/** What the Kyverno backend expresses exactly (checked by test/backends/capabilities.test.ts). */
+/**
+ * What the Kyverno backend expresses exactly (checked by test/backends/capabilities.test.ts). pod-security compiles to
+ * explicit deny conditions (pss-rules.ts), exception controls included; `--approximate kyverno-pod-security` selects
+ * Kyverno's podSecurity subrule instead.
+ */
 export const kyvernoCapabilities = capabilityTable('admission', {
-  'pod-security': { level: 'unsupported', note: "Kyverno's podSecurity subrule runs every check revision up to the requested version, stricter than PSA (Windows pods, legacy seccomp annotations, newer sysctls); `--approximate kyverno-pod-security` accepts it" },
-  'exception: pod-security controls': { level: 'unsupported', note: 'follows pod-security' },
+  'pod-security': { level: 'exact' },
+  'exception: pod-security controls': { level: 'exact' },
   'exception: namespaces': { level: 'exact' },
   'exception: workloads': { level: 'exact' },
 });

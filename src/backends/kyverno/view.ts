@@ -6,6 +6,7 @@ import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, r
 import { kyvernoText, variable } from './jmespath.js';
 import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleName } from './pod-security.js';
 import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
+import { MAX_PSS_SPLIT, pssExceptions, pssMinor, pssViolation } from './pss-rules.js';
 import { exceptionFilter, holds, isPodSubject, scopeBlocks, type Json } from './scope.js';
 
 /**
@@ -120,20 +121,20 @@ class Builder {
     return out;
   }
 
+  /** Names of pod-security rules emitted as Kyverno's podSecurity subrule (their exceptions become PolicyExceptions). */
+  readonly subrulePodSecurity = new Set<string>();
+  /** Names of pod-security rules compiled as explicit deny conditions. */
+  readonly explicitPodSecurity = new Set<string>();
+
   podSecurityRule(ps: PodSecurity): Json | undefined {
     // secpol verify found this: Kyverno's podSecurity subrule runs every revision of each check up to a pinned
     // version (and its own vendored revisions for latest), so it denies pods that Pod Security Admission allows
-    // (Windows pods from v1.25, legacy seccomp annotations from v1.19, sysctls allowed after v1.0). Only the
-    // privileged level, which checks nothing, is exact. docs/backends/kyverno.md has the details.
-    if (ps.level !== 'privileged' && this.approximatePodSecurity) {
+    // (Windows pods from v1.25, legacy seccomp annotations from v1.19, sysctls allowed after v1.0). By default the
+    // checks are therefore compiled as explicit deny conditions (pss-rules.ts); the subrule is used for the
+    // privileged level (which checks nothing) and when the user accepts the approximation.
+    if (ps.level !== 'privileged' && !this.approximatePodSecurity) return this.explicitPodSecurityRule(ps);
+    if (ps.level !== 'privileged') {
       this.approximationNotes.push(`approximation accepted with --approximate kyverno-pod-security: rule ${podSecurityRuleName(ps)} uses Kyverno's podSecurity subrule, which is stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls`);
-    } else if (ps.level !== 'privileged') {
-      this.unsupported(
-        ps.span,
-        `pod-security ${ps.level} exactly (its podSecurity subrule evaluates every check revision up to the requested version, stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls)`,
-        'enforce Pod Security with the psa or gatekeeper target and add `omit from kyverno because "…"`, or accept the difference with --approximate kyverno-pod-security',
-      );
-      return undefined;
     }
     const version = kyvernoPssVersion(ps.version);
     if (version === undefined) {
@@ -149,6 +150,33 @@ class Builder {
     if (blocks.exclude) out['exclude'] = blocks.exclude;
     if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
     out['validate'] = { failureAction: failureAction(ps.mode), allowExistingViolations: false, podSecurity };
+    this.subrulePodSecurity.add(podSecurityRuleName(ps));
+    return out;
+  }
+
+  /** `pod-security` as one deny rule with every check of the level and version, exceptions compiled in (exact). */
+  explicitPodSecurityRule(ps: PodSecurity): Json | undefined {
+    const name = podSecurityRuleName(ps);
+    this.explicitPodSecurity.add(name);
+    const operations = this.policy.scope.operations;
+    const exceptions = pssExceptions(this.policy.exceptions, name, (e) => exceptionFilter(e.namespaces, e.workloads, operations));
+    const { violation, tooManySplits } = pssViolation(ps.level, ps.version, exceptions);
+    for (const control of tooManySplits) {
+      this.unsupported(ps.span, `exceptions with images and namespace or workload filters for the pod-security control ${control} (more than ${MAX_PSS_SPLIT})`, 'merge the exceptions or drop their filters');
+    }
+    if (tooManySplits.length) return undefined;
+    const pods: Subject[] = [{ kind: 'pods', span: ps.span }];
+    const blocks = scopeBlocks(this.policy.scope, pods);
+    const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
+    const out: { [key: string]: Json } = { name, match: blocks.match };
+    if (blocks.exclude) out['exclude'] = blocks.exclude;
+    if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
+    out['validate'] = {
+      failureAction: failureAction(ps.mode),
+      allowExistingViolations: false,
+      message: kyvernoText(`violates PodSecurity "${ps.level}:${version}"`),
+      deny: { conditions: { all: [holds(violation)] } },
+    };
     return out;
   }
 }
@@ -200,15 +228,19 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
     const json = b.podSecurityRule(ps);
     if (!json) continue;
     rules.push({ source: `from ${formatLine(ps.span)}`, item: [json] });
-    podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
+    if (b.subrulePodSecurity.has(podSecurityRuleName(ps))) podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
     podRules = true;
   }
   notes.push(...b.approximationNotes);
 
   const targets = new Map<Exception, readonly string[]>();
   for (const e of policy.exceptions) {
-    if (exemptsWholeObject(e)) targets.set(e, policy.rules.filter((r) => appliesToRule(e, r.name)).flatMap((r) => emitted.get(r.name) ?? []));
-    else if (e.controls.length > 0 && hasObjectFilter(e)) targets.set(e, podSecurityNames);
+    // Exceptions reaching a pod-security rule compiled explicitly are part of its conditions (pss-rules.ts).
+    const inlined = policy.podSecurity.some((ps) => b.explicitPodSecurity.has(podSecurityRuleName(ps)) && (e.controls.length > 0 || appliesToRule(e, podSecurityRuleName(ps))));
+    if (exemptsWholeObject(e)) {
+      const names = policy.rules.filter((r) => appliesToRule(e, r.name)).flatMap((r) => emitted.get(r.name) ?? []);
+      if (names.length > 0 || !inlined) targets.set(e, names);
+    } else if (e.controls.length > 0 && hasObjectFilter(e) && (podSecurityNames.length > 0 || !inlined)) targets.set(e, podSecurityNames);
     if (!K8S_NAME.test(`${policy.name}-${e.name}`) && targets.has(e)) {
       b.unsupported(e.span, `the exception name "${e.name}" in a PolicyException name`, 'exception names become part of Kubernetes object names: use lowercase letters, digits and "-"');
     }

@@ -93,10 +93,15 @@ describe('ClusterPolicy structure', () => {
     expect(policy.spec.emitWarning).toBeUndefined();
   });
 
-  it('refuses pod-security without the explicit approximation (SP2001), and notes it when accepted', () => {
+  it('compiles pod-security exactly as explicit deny conditions by default, and notes the approximation when accepted', () => {
     const plain = kyvernoBackend.emit(irOf(example));
-    expect(plain.diagnostics.map((d) => d.code)).toEqual(['SP2001']);
-    expect(plain.diagnostics[0]?.message).toMatch(/^kyverno cannot express pod-security restricted exactly/);
+    expect(plain.diagnostics).toEqual([]);
+    const rule = clusterPolicy(plain.value ?? []).spec.rules[2];
+    expect(rule.name).toBe('pod-security-enforce');
+    expect(rule.validate.podSecurity).toBeUndefined();
+    expect(rule.validate.message).toBe('violates PodSecurity "restricted:v1.30"');
+    expect(rule.validate.deny.conditions.all[0]).toMatchObject({ operator: 'Equals', value: true });
+    expect(plain.value?.map((f) => f.content).join('')).not.toContain('approximation accepted');
     expect(files.map((f) => f.content).join('')).toContain('# approximation accepted with --approximate kyverno-pod-security');
   });
 
@@ -249,14 +254,16 @@ describe('determinism', () => {
 describe('SP2001: what Kyverno cannot express', () => {
   const codes = (text: string) => kyvernoBackend.emit(irOf(text)).diagnostics.map(compact);
 
-  it('reports pod-security versions before v1.19', () => {
+  it('reports pod-security versions before v1.19 only with the podSecurity approximation', () => {
     const text = dsl`
       policy p {
         applies to pods
         enforce pod-security baseline version v1.18
       }`;
-    expect(codes(text)).toEqual([{ code: 'SP2001', at: '3:3' }]);
-    expect(kyvernoBackend.emit(irOf(text)).value).toEqual([]);
+    expect(codes(text)).toEqual([]);
+    const approximate = kyvernoBackend.emit(irOf(text), { approximate: ['kyverno-pod-security'] });
+    expect(approximate.diagnostics.map(compact)).toEqual([{ code: 'SP2001', at: '3:3' }]);
+    expect(approximate.value).toEqual([]);
   });
 
   it('maps newer versions onto the closest equivalent Kyverno version', () => {

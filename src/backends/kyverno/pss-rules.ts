@@ -1,0 +1,268 @@
+import type { Exception, PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
+import { NULL, listLiteral, literal, valueAt } from './jmespath.js';
+import { not, OBJECT, paren } from './predicate.js';
+
+/**
+ * `pod-security LEVEL version v1.N` as one explicit Kyverno deny rule: every Pod Security Standards check in force
+ * at that level and version (the newest rule version of each, restricted checks replacing baseline ones), written
+ * as a JMESPath boolean over the pod view, exactly as Pod Security Admission evaluates a pod. The check list
+ * mirrors src/eval/pod-security.ts and src/backends/gatekeeper/pss.ts (version table: shared/corpora/psa/README.md).
+ *
+ * Exceptions (semantics §4) are compiled in: a control exempted for the object skips its check; with images,
+ * containers whose image matches leave the check's container list (and legacy annotations naming them stop
+ * counting). An exception's namespace/workload filter reads the admitted object, which a filter projection cannot
+ * see, so a check is case-split on the filters of its image exceptions, as predicate.ts does for quantifiers.
+ */
+
+export const latestPssMinor = 37;
+
+/** At most 2^4 copies of one check. */
+export const MAX_PSS_SPLIT = 4;
+
+const ZERO = '`0`';
+const TRUE = '`true`';
+const FALSE = '`false`';
+
+/** What a check body needs: the containers it looks at, as a JMESPath list, and the exempted container names. */
+interface Ctx {
+  /** Every container not exempted for the check's control (nulls kept as `false`). */
+  readonly C: string;
+  /** Image globs exempting containers (empty: none), for legacy annotations naming a container. */
+  readonly globs: readonly string[];
+}
+
+type Body = (c: Ctx) => string;
+
+interface RuleVersion {
+  readonly since: number;
+  readonly violated: Body;
+}
+
+interface Check {
+  readonly id: string;
+  readonly control: PssControl;
+  readonly level: 'baseline' | 'restricted';
+  readonly replaces?: string;
+  readonly rules: readonly RuleVersion[];
+}
+
+const spec = (...path: string[]): string => valueAt(OBJECT, ['spec', ...path]);
+const podSc = (...path: string[]): string => spec('securityContext', ...path);
+const el = (...path: string[]): string => valueAt('', path);
+const sc = (...path: string[]): string => el('securityContext', ...path);
+const or = (parts: readonly string[]): string => (parts.length === 0 ? FALSE : parts.length === 1 ? (parts[0] ?? FALSE) : `(${parts.join(' || ')})`);
+const and = (parts: readonly string[]): string => (parts.length === 0 ? TRUE : parts.length === 1 ? (parts[0] ?? TRUE) : `(${parts.join(' && ')})`);
+
+/** Containers, initContainers and ephemeralContainers; a missing or non-list value contributes nothing. */
+const ALL_CONTAINERS = `[${['containers', 'initContainers', 'ephemeralContainers'].map((k) => `${OBJECT}.spec.${k}`).join(', ')}][?type(@) == 'array'][].not_null(@, ${FALSE})`;
+
+const anyContainer = (c: Ctx, body: string): string => `(length(${c.C} | [?${body}]) > ${ZERO})`;
+/** Unset (null) or one of the strings. */
+const allowedOrUnset = (v: string, allowed: readonly string[]): string => `(${v} == ${NULL} || contains(${listLiteral(allowed)}, ${v}))`;
+const nonEmpty = (v: string): string => `(${v} != ${NULL} && ${v} != '')`;
+/** Some element of the list at `v` is not one of the strings (null elements included, hence the counts). */
+const notOnly = (v: string, allowed: readonly string[]): string => `(type(${v}) == 'array' && length(${v}[?contains(${listLiteral(allowed)}, @)]) != length(${v}))`;
+
+const notWindows = `${spec('os', 'name')} != 'windows'`;
+const notUserNamespaced = `${spec('hostUsers')} != ${FALSE}`;
+const guarded = (guard: string, f: Body): Body => (c) => `(${guard} && ${f(c)})`;
+
+const annotations = valueAt(OBJECT, ['metadata', 'annotations']);
+
+/**
+ * Legacy annotations `<prefix><container name>` whose value is not allowed. An annotation naming an exempted
+ * container does not count: the exempted names (of the first container with each name, as the reference does)
+ * are merged into the annotations with an allowed value before the check.
+ */
+function annotationViolated(c: Ctx, prefix: string, ok: (v: string) => string, okValue: string): string {
+  let object = `(type(${annotations}) == 'object' && ${annotations} || object_from_lists(\`[]\`, \`[]\`))`;
+  if (c.globs.length) {
+    const named = `${ALL_CONTAINERS} | [?type(${el('name')}) == 'string']`;
+    const firstExempt = `object_from_lists(reverse(map(&name, ${named})), reverse(map(&${imageExempt(c.globs)}, ${named})))`;
+    const exemptNames = `items(${firstExempt}, 'k', 'v')[?v].k`;
+    object = `merge(${object}, object_from_lists(map(&join('', [${literal(prefix)}, @]), ${exemptNames}), map(&${literal(okValue)}, ${exemptNames})))`;
+  }
+  const v = el('v');
+  return `(length(items(${object}, 'k', 'v')[?starts_with(k, ${literal(prefix)}) && ${not(ok(v))}]) > ${ZERO})`;
+}
+
+const appArmorAnnotationOk = (v: string): string => `(${v} == '' || ${v} == 'runtime/default' || (type(${v}) == 'string' && starts_with(${v}, 'localhost/')))`;
+const seccompAnnotationOk = (v: string): string => `(${v} == 'runtime/default' || ${v} == 'docker/default' || (type(${v}) == 'string' && starts_with(${v}, 'localhost/')))`;
+
+const baselineCapabilities = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const seLinuxTypes = ['container_t', 'container_init_t', 'container_kvm_t'];
+const sysctls1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
+const sysctls1_27 = [...sysctls1_0, 'net.ipv4.ip_local_reserved_ports'];
+const sysctls1_29 = [...sysctls1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
+const sysctls1_32 = [...sysctls1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+const sysctls1_37 = [...sysctls1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
+const restrictedVolumeTypes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+const profileTypes = ['RuntimeDefault', 'Localhost'];
+
+const podAndContainers = (c: Ctx, path: readonly string[], allowed: readonly string[]): string =>
+  or([not(allowedOrUnset(podSc(...path), allowed)), anyContainer(c, not(allowedOrUnset(sc(...path), allowed)))]);
+
+const seLinux = (types: readonly string[]): Body => (c) => {
+  const bad = (o: (...p: string[]) => string) =>
+    and([`type(${o()}) == 'object'`, or([not(allowedOrUnset(o('type'), ['', ...types])), nonEmpty(o('user')), nonEmpty(o('role'))])]);
+  return or([bad((...p) => podSc('seLinuxOptions', ...p)), anyContainer(c, bad((...p) => sc('seLinuxOptions', ...p)))]);
+};
+
+const sysctls = (allowed: readonly string[]): Body => () => {
+  const list = podSc('sysctls');
+  return `(type(${list}) == 'array' && length(${list}[?contains(${listLiteral(allowed)}, ${el('name')})]) != length(${list}))`;
+};
+
+const hostPorts: Body = (c) => {
+  const ports = el('ports');
+  const h = el('hostPort');
+  return anyContainer(c, `(type(${ports}) == 'array' && length(${ports}[?${h} != ${NULL} && ${h} != ${ZERO}]) > ${ZERO})`);
+};
+
+const hostProbes: Body = (c) => {
+  const handlers = [['livenessProbe'], ['readinessProbe'], ['startupProbe'], ['lifecycle', 'postStart'], ['lifecycle', 'preStop']];
+  return anyContainer(c, or(handlers.flatMap((h) => [nonEmpty(el(...h, 'httpGet', 'host')), nonEmpty(el(...h, 'tcpSocket', 'host'))])));
+};
+
+const procMount: Body = (c) => anyContainer(c, `(${sc('procMount')} != ${NULL} && ${sc('procMount')} != 'Default')`);
+const privilegeEscalation: Body = (c) => anyContainer(c, `${sc('allowPrivilegeEscalation')} != ${FALSE}`);
+const addsOnly = (allowed: readonly string[]): string => not(notOnly(sc('capabilities', 'add'), allowed));
+const capabilitiesRestricted: Body = (c) => {
+  const drop = sc('capabilities', 'drop');
+  return anyContainer(c, or([not(`(type(${drop}) == 'array' && contains(${drop}, 'ALL'))`), not(addsOnly(['NET_BIND_SERVICE']))]));
+};
+const runAsNonRoot: Body = (c) => {
+  const pod = podSc('runAsNonRoot');
+  const own = sc('runAsNonRoot');
+  return or([
+    `${pod} == ${FALSE}`,
+    `(${pod} == ${TRUE} && ${anyContainer(c, `${own} == ${FALSE}`)})`,
+    `(${pod} != ${TRUE} && ${anyContainer(c, `(${own} == ${FALSE} || ${own} == ${NULL})`)})`,
+  ]);
+};
+const runAsUser: Body = (c) => or([`${podSc('runAsUser')} == ${ZERO}`, anyContainer(c, `${sc('runAsUser')} == ${ZERO}`)]);
+const seccompFields: Body = (c) => podAndContainers(c, ['seccompProfile', 'type'], profileTypes);
+const seccompRestricted: Body = (c) => or([seccompFields(c), `(${podSc('seccompProfile', 'type')} == ${NULL} && ${anyContainer(c, `${sc('seccompProfile', 'type')} == ${NULL}`)})`]);
+const restrictedVolumes: Body = () => {
+  const volumes = spec('volumes');
+  const entry = `${el('k')} != 'name' && ${el('v')} != ${NULL} && !contains(${listLiteral(restrictedVolumeTypes)}, ${el('k')})`;
+  return `(type(${volumes}) == 'array' && length(${volumes}[?type(@) == 'object' && length(items(@, 'k', 'v')[?${entry}]) > ${ZERO}]) > ${ZERO})`;
+};
+const hostPathVolumes: Body = () => {
+  const volumes = spec('volumes');
+  return `(type(${volumes}) == 'array' && length(${volumes}[?${el('hostPath')} != ${NULL}]) > ${ZERO})`;
+};
+
+/** The checks in upstream order; rule versions oldest first. */
+const checks: readonly Check[] = [
+  { id: 'windowsHostProcess', control: 'host-process', level: 'baseline', rules: [{ since: 0, violated: (c) => or([`${podSc('windowsOptions', 'hostProcess')} == ${TRUE}`, anyContainer(c, `${sc('windowsOptions', 'hostProcess')} == ${TRUE}`)]) }] },
+  { id: 'hostNamespaces', control: 'host-namespaces', level: 'baseline', rules: [{ since: 0, violated: () => or(['hostNetwork', 'hostPID', 'hostIPC'].map((k) => `${spec(k)} == ${TRUE}`)) }] },
+  { id: 'privileged', control: 'privileged', level: 'baseline', rules: [{ since: 0, violated: (c) => anyContainer(c, `${sc('privileged')} == ${TRUE}`) }] },
+  { id: 'capabilities_baseline', control: 'capabilities', level: 'baseline', rules: [{ since: 0, violated: (c) => anyContainer(c, notOnly(sc('capabilities', 'add'), baselineCapabilities)) }] },
+  { id: 'hostPathVolumes', control: 'host-path-volumes', level: 'baseline', rules: [{ since: 0, violated: hostPathVolumes }] },
+  { id: 'hostPorts', control: 'host-ports', level: 'baseline', rules: [{ since: 0, violated: hostPorts }] },
+  { id: 'hostProbesAndHostLifecycle', control: 'host-probes', level: 'baseline', rules: [{ since: 34, violated: hostProbes }] },
+  {
+    id: 'appArmorProfile', control: 'apparmor', level: 'baseline',
+    rules: [{ since: 0, violated: (c) => or([podAndContainers(c, ['appArmorProfile', 'type'], profileTypes), annotationViolated(c, 'container.apparmor.security.beta.kubernetes.io/', appArmorAnnotationOk, 'runtime/default')]) }],
+  },
+  { id: 'seLinuxOptions', control: 'selinux', level: 'baseline', rules: [{ since: 0, violated: seLinux(seLinuxTypes) }, { since: 31, violated: seLinux([...seLinuxTypes, 'container_engine_t']) }] },
+  { id: 'procMount', control: 'proc-mount', level: 'baseline', rules: [{ since: 0, violated: procMount }, { since: 35, violated: guarded(notUserNamespaced, procMount) }] },
+  {
+    id: 'seccompProfile_baseline', control: 'seccomp', level: 'baseline',
+    rules: [
+      {
+        since: 0,
+        violated: (c) => {
+          const pod = valueAt(OBJECT, ['metadata', 'annotations', 'seccomp.security.alpha.kubernetes.io/pod']);
+          return or([`(${pod} != ${NULL} && ${not(seccompAnnotationOk(pod))})`, annotationViolated(c, 'container.seccomp.security.alpha.kubernetes.io/', seccompAnnotationOk, 'runtime/default')]);
+        },
+      },
+      { since: 19, violated: seccompFields },
+    ],
+  },
+  { id: 'sysctls', control: 'sysctls', level: 'baseline', rules: [{ since: 0, violated: sysctls(sysctls1_0) }, { since: 27, violated: sysctls(sysctls1_27) }, { since: 29, violated: sysctls(sysctls1_29) }, { since: 32, violated: sysctls(sysctls1_32) }, { since: 37, violated: sysctls(sysctls1_37) }] },
+  { id: 'allowPrivilegeEscalation', control: 'privilege-escalation', level: 'restricted', rules: [{ since: 8, violated: privilegeEscalation }, { since: 25, violated: guarded(notWindows, privilegeEscalation) }] },
+  { id: 'capabilities_restricted', control: 'capabilities', level: 'restricted', replaces: 'capabilities_baseline', rules: [{ since: 22, violated: capabilitiesRestricted }, { since: 25, violated: guarded(notWindows, capabilitiesRestricted) }] },
+  { id: 'procMount_restricted', control: 'proc-mount', level: 'restricted', replaces: 'procMount', rules: [{ since: 35, violated: procMount }] },
+  { id: 'restrictedVolumes', control: 'volume-types', level: 'restricted', replaces: 'hostPathVolumes', rules: [{ since: 0, violated: restrictedVolumes }] },
+  { id: 'runAsNonRoot', control: 'run-as-non-root', level: 'restricted', rules: [{ since: 0, violated: runAsNonRoot }, { since: 35, violated: guarded(notUserNamespaced, runAsNonRoot) }] },
+  { id: 'runAsUser', control: 'run-as-user', level: 'restricted', rules: [{ since: 23, violated: runAsUser }, { since: 35, violated: guarded(notUserNamespaced, runAsUser) }] },
+  { id: 'seccompProfile_restricted', control: 'seccomp', level: 'restricted', replaces: 'seccompProfile_baseline', rules: [{ since: 19, violated: seccompRestricted }, { since: 25, violated: guarded(notWindows, seccompRestricted) }] },
+];
+
+export function pssMinor(version: PodSecurity['version']): number {
+  return version === 'latest' ? latestPssMinor : version.minor;
+}
+
+/** The checks in force at a level and version, each with its newest rule version (restricted replaces baseline). */
+export function activeChecks(level: PssLevel, minor: number): { readonly check: Check; readonly rule: RuleVersion }[] {
+  if (level === 'privileged') return [];
+  const active = checks
+    .filter((k) => k.level === 'baseline' || level === 'restricted')
+    .map((check) => ({ check, rule: [...check.rules].reverse().find((r) => r.since <= minor) }))
+    .filter((a): a is { check: Check; rule: RuleVersion } => a.rule !== undefined);
+  const replaced = new Set(active.flatMap((a) => (a.check.replaces ? [a.check.replaces] : [])));
+  return active.filter((a) => !replaced.has(a.check.id));
+}
+
+function imageExempt(globs: readonly string[]): string {
+  const image = el('image');
+  return `(type(${image}) == 'string' && ${paren(globs.map((g) => `pattern_match(${literal(g)}, ${image})`).join(' || '))})`;
+}
+
+/** An exception as it reaches the pod-security rule: its controls (empty: all), images and object filter. */
+export interface PssException {
+  readonly controls: readonly PssControl[];
+  readonly images: readonly string[];
+  /** Boolean over the admitted object; undefined: every object. */
+  readonly when?: string;
+}
+
+/** The exceptions that reach a pod-security rule (semantics §4): those naming controls, and those for the rule. */
+export function pssExceptions(exceptions: readonly Exception[], ruleName: string, filter: (e: Exception) => string | undefined): PssException[] {
+  return exceptions
+    .filter((e) => e.controls.length > 0 || e.rules.length === 0 || e.rules.includes(ruleName))
+    .map((e) => {
+      const when = filter(e);
+      return { controls: e.controls, images: e.images, ...(when !== undefined ? { when } : {}) };
+    });
+}
+
+export interface PssRuleResult {
+  /** The violation as one boolean JMESPath expression over `request.object` (the pod view, autogen-rewritten). */
+  readonly violation: string;
+  /** Controls whose checks need more case splits than allowed (reported by the caller). */
+  readonly tooManySplits: readonly PssControl[];
+}
+
+/** The violation expression of `pod-security LEVEL version V` with the exceptions compiled in. */
+export function pssViolation(level: PssLevel, version: PodSecurity['version'], exceptions: readonly PssException[]): PssRuleResult {
+  const minor = pssMinor(version);
+  const parts: string[] = [];
+  const tooManySplits: PssControl[] = [];
+  for (const { check, rule } of activeChecks(level, minor)) {
+    const relevant = exceptions.filter((e) => e.controls.length === 0 || e.controls.includes(check.control));
+    const whole = relevant.filter((e) => e.images.length === 0);
+    if (whole.some((e) => e.when === undefined)) continue;
+    const skip = whole.map((e) => e.when ?? TRUE);
+    const imageExceptions = relevant.filter((e) => e.images.length > 0);
+    const conditional = imageExceptions.filter((e) => e.when !== undefined);
+    if (conditional.length > MAX_PSS_SPLIT) {
+      tooManySplits.push(check.control);
+      continue;
+    }
+    const branches: string[] = [];
+    for (let mask = 0; mask < 2 ** conditional.length; mask++) {
+      const on = (i: number): boolean => (mask & (1 << i)) !== 0;
+      const globs = imageExceptions.filter((e) => e.when === undefined || conditional.some((x, i) => x === e && on(i))).flatMap((e) => e.images);
+      const C = globs.length ? `${ALL_CONTAINERS} | [?${not(imageExempt(globs))}]` : ALL_CONTAINERS;
+      const body = rule.violated({ C, globs });
+      const guard = conditional.map((e, i) => (on(i) ? paren(e.when ?? TRUE) : not(e.when ?? TRUE)));
+      branches.push(guard.length ? `(${guard.join(' && ')} && ${body})` : body);
+    }
+    const violated = or(branches);
+    parts.push(skip.length ? `(${not(or(skip))} && ${violated})` : violated);
+  }
+  return { violation: parts.length ? or(parts) : FALSE, tooManySplits };
+}
