@@ -1,6 +1,7 @@
 import type { PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
 import type { RegoModule } from './library.js';
 import { regoLiteral, regoPath, ruleText } from './rego-text.js';
+import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37 } from '../common/pss-standards.js';
 
 /**
  * `pod-security LEVEL version v1.N` as Rego: the Pod Security Standards checks at that level and version,
@@ -54,14 +55,6 @@ const notUserNamespaced = (c: Ctx) => `not ${c.at(pod, 'spec', 'hostUsers')} == 
 const list = (values: readonly (string | null)[]) => `[${values.map((v) => (v === null ? 'null' : regoLiteral(v))).join(', ')}]`;
 const guarded = (guard: (c: Ctx) => string, f: RuleVersion['bodies']): RuleVersion['bodies'] => (c) => f(c).map((b) => [guard(c), ...b]);
 
-const baselineCapabilities = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
-const seLinuxTypes = ['container_t', 'container_init_t', 'container_kvm_t'];
-const sysctls1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
-const sysctls1_27 = [...sysctls1_0, 'net.ipv4.ip_local_reserved_ports'];
-const sysctls1_29 = [...sysctls1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
-const sysctls1_32 = [...sysctls1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
-const sysctls1_37 = [...sysctls1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
-const restrictedVolumeTypes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
 const profileTypes = [null, 'RuntimeDefault', 'Localhost'];
 
 /** Pod and container settings that must be unset or allowed. */
