@@ -1,12 +1,12 @@
 import YAML from 'yaml';
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
-import type { Policy, PolicySet, Rule } from '../../ir/index.js';
+import type { Mode, Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
 import { commentText, compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import { targetFile, targetJson } from '../common/targets.js';
-import { buildView, type VapFileView } from './view.js';
+import { buildView, type VapFileView, type VapPlan } from './view.js';
 
 const renderFile = compileTemplate<VapFileView>(targetFile('vap', 'file.yaml.hbs'));
 const validatePolicy = schemaValidator('vap/policy', targetJson<object>('vap', 'validatingadmissionpolicy.schema.json'));
@@ -27,14 +27,26 @@ function check(view: VapFileView, content: string, policy: Policy): Diagnostic[]
   const parsed = YAML.parseAllDocuments(content);
   if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('invariant: the vap template produced malformed YAML');
   const docs = parsed.map((d) => d.toJSON() as unknown);
-  if (JSON.stringify(docs) !== JSON.stringify([view.policy, view.binding])) throw new Error('invariant: the vap objects did not survive YAML rendering');
-  const name = (view.policy as { metadata: { name: string } }).metadata.name;
-  return [...validateObject(validatePolicy, docs[0], 'ValidatingAdmissionPolicy', name, policy.span), ...validateObject(validateBinding, docs[1], 'ValidatingAdmissionPolicyBinding', name, policy.span)];
+  if (JSON.stringify(docs) !== JSON.stringify(view.objects)) throw new Error('invariant: the vap objects did not survive YAML rendering');
+  return docs.flatMap((doc, i) => {
+    const name = (doc as { metadata: { name: string } }).metadata.name;
+    return i % 2 === 0 ? validateObject(validatePolicy, doc, 'ValidatingAdmissionPolicy', name, policy.span) : validateObject(validateBinding, doc, 'ValidatingAdmissionPolicyBinding', name, policy.span);
+  });
+}
+
+const modes: readonly Mode[] = ['enforce', 'audit', 'warn'];
+
+/** One plan per mode that has something to check: the policy's own mode first (its rules), then the others. */
+function plansOf(policy: Policy, rules: readonly Rule[]): VapPlan[] {
+  const podSecurity = policy.podSecurity.filter((p) => p.level !== 'privileged');
+  return [policy.mode, ...modes.filter((m) => m !== policy.mode)]
+    .map((mode) => ({ policy, mode, name: mode === policy.mode ? policy.name : `${policy.name}.${mode}`, rules: mode === policy.mode ? rules : [], podSecurity: podSecurity.filter((p) => p.mode === mode) }))
+    .filter((p) => p.rules.length > 0 || p.podSecurity.length > 0);
 }
 
 /**
- * IR → one `vap/<policy>.yaml` per policy: a ValidatingAdmissionPolicy (one CEL validation per rule) and its
- * binding. `pod-security` lines are SP2001; network blocks are netpol's. Policies omitted from vap get a
+ * IR → one `vap/<policy>.yaml` per policy: a ValidatingAdmissionPolicy (one CEL validation per rule and per
+ * pod-security line) and its binding, and one more pair per further mode of its pod-security lines. Network blocks are netpol's. Policies omitted from vap get a
  * comment-only file; policies left with no rule produce none.
  */
 export const vapBackend: Backend = {
@@ -48,11 +60,6 @@ export const vapBackend: Backend = {
         files.push(omittedPolicyFile('vap', policy, omission));
         continue;
       }
-      const pss = policy.podSecurity.filter((p) => p.level !== 'privileged');
-      if (pss.length) {
-        for (const p of pss) diagnostics.push(sp2001(p.span, '`pod-security` (the Pod Security Standards are not compiled to CEL)', 'use the psa or kyverno backend for pod-security, or `omit from vap because "…"`'));
-        continue;
-      }
       if (!dnsSubdomain.test(policy.name)) {
         diagnostics.push(sp2001(policy.span, `policy name "${policy.name}" as an object name (a lower-case DNS subdomain)`, 'rename the policy, or `omit from vap because "…"`'));
         continue;
@@ -62,17 +69,18 @@ export const vapBackend: Backend = {
         return reason === undefined ? [] : [{ rule, reason }];
       });
       const rules = policy.rules.filter((r) => !omitted.some((o) => o.rule === r));
-      if (rules.length === 0) continue;
-      const view = buildView({ policy, name: policy.name, rules, omitted });
+      const plans = plansOf(policy, rules);
+      if (plans.length === 0) continue;
+      const view = buildView(policy, plans, omitted);
       const content = renderFile({ ...view, header: view.header.map(commentText) });
       diagnostics.push(...check(view, content, policy));
       files.push({
         path: `vap/${policy.name}.yaml`,
         content,
-        objects: [
-          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', name: policy.name },
-          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', name: policy.name },
-        ],
+        objects: plans.flatMap((p) => [
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', name: p.name },
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', name: p.name },
+        ]),
       });
     }
     return { value: files, diagnostics };

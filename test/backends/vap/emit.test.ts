@@ -92,15 +92,27 @@ describe('vap backend: emitted objects', () => {
 });
 
 describe('vap backend: SP2001 and omissions', () => {
-  it('reports pod-security as SP2001 at its line', () => {
+  it('compiles pod-security lines to one validation each, one policy/binding pair per mode', () => {
     const out = vapBackend.emit(irOf(dsl`
       policy pss {
         in namespaces "apps"
-        enforce pod-security restricted version v1.30
+        mode audit
+        enforce pod-security baseline version v1.30
+        warn pod-security restricted version v1.30
+        audit pod-security privileged
       }
     `));
-    expect(out.diagnostics.map(compact)).toEqual([{ code: 'SP2001', at: '3:3' }]);
-    expect(out.value).toEqual([]);
+    expect(out.diagnostics).toEqual([]);
+    const docs = YAML.parseAllDocuments(out.value![0]!.content).map((d) => d.toJSON() as { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> });
+    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual([
+      'ValidatingAdmissionPolicy pss.enforce',
+      'ValidatingAdmissionPolicyBinding pss.enforce',
+      'ValidatingAdmissionPolicy pss.warn',
+      'ValidatingAdmissionPolicyBinding pss.warn',
+    ]);
+    expect(docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding').map((d) => d.spec['validationActions'])).toEqual([['Deny'], ['Warn']]);
+    expect(docs.filter((d) => d.kind === 'ValidatingAdmissionPolicy').map((d) => d.metadata.annotations?.['secpol.dev/rules'])).toEqual(['["pod-security-enforce"]', '["pod-security-warn"]']);
+    expect(out.value![0]!.content).toContain('# audit pod-security privileged allows every pod: nothing to check.');
   });
 
   it('writes a comment-only file for an omitted policy and notes omitted rules', () => {
