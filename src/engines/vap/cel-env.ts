@@ -48,7 +48,7 @@ function quantityOf(text: string): Quantity {
 const cmp = (a: Quantity, b: Quantity): bigint => (a.value < b.value ? -1n : a.value > b.value ? 1n : 0n);
 
 function createEnvironment(): Environment {
-  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false });
+  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: true });
   for (const name of ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables']) env.registerVariable(name, 'dyn');
   env.registerType('Quantity', Quantity);
   env.registerFunction('isQuantity(string): bool', (s: string) => parseQuantity(s) !== undefined);
@@ -65,8 +65,17 @@ export const celEnvironment = createEnvironment();
 /** A parsed expression, evaluated against a context of the declared variables. */
 export type CompiledExpression = (context: Record<string, unknown>) => unknown;
 
-export function compileExpression(text: string): CompiledExpression {
+/**
+ * Parses and type-checks an expression as the API server does when a ValidatingAdmissionPolicy is written
+ * (a type error, such as a mixed-type list literal or `!` applied to a string, rejects the policy), and checks
+ * that its result type can be `expected` (dyn passes: it is checked when evaluated).
+ */
+export function compileExpression(text: string, expected?: 'bool' | 'string'): CompiledExpression {
   const parsed = celEnvironment.parse(text);
+  const checked = parsed.check();
+  if (!checked.valid) throw new Error(`type error: ${checked.error?.message.split('\n')[0] ?? 'invalid expression'}`);
+  const type = String(checked.type);
+  if (expected && type !== expected && type !== 'dyn') throw new Error(`type error: the expression is ${type}, ${expected} is required`);
   return (context) => parsed(context);
 }
 

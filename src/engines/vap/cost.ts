@@ -255,7 +255,11 @@ function literal(value: unknown): Estimate {
   if (typeof value === 'string') return { cost, type: STRING, size: fixed([...value].length) };
   if (value instanceof Uint8Array) return { cost, type: t('bytes'), size: fixed(value.length) };
   const kind: ScalarKind =
-    typeof value === 'bigint' ? 'int' : typeof value === 'number' ? 'double' : typeof value === 'boolean' ? 'bool' : value === null ? 'null' : 'uint';
+    typeof value === 'bigint' ? 'int'
+    : typeof value === 'number' ? 'double'
+    : typeof value === 'boolean' ? 'bool'
+    : value === null ? 'null'
+    : 'uint';
   return { cost, type: t(kind), size: fixed(1) };
 }
 
@@ -293,7 +297,7 @@ function fieldType(type: CelType, field: string): CelType {
 function index(containerNode: ASTNode, keyNode: ASTNode, ctx: Context): Estimate {
   const container = estimate(containerNode, ctx);
   const key = estimate(keyNode, ctx);
-  const type = container.type.kind === 'list' ? container.type.elem : container.type.kind === 'map' ? container.type.value : fieldType(container.type, '');
+  const type = container.type.kind === 'list' ? container.type.elem : container.type.kind === 'map' ? container.type.value : DYN;
   const cost = add(container.cost, key.cost, fixed(CALL_COST));
   return { cost, type, ...(container.elementSize ? { size: container.elementSize } : {}) };
 }
@@ -592,7 +596,10 @@ function loopCosts(macro: Macro, body: readonly Estimate[]): { fixedCost: Range;
     case 'all': return { fixedCost: fixed(1), perIteration: shortCircuit(2) };
     case 'exists': return { fixedCost: fixed(1), perIteration: shortCircuit(3) };
     case 'exists_one': return { fixedCost: fixed(2), perIteration: add(predicate, { min: 1, max: 2 }) };
-    case 'filter': return { fixedCost: fixed(LIST_CREATE_BASE_COST + 1), perIteration: add(predicate, union(appendTo(fixed(SELECT_AND_IDENT_COST)), fixed(1))) };
+    case 'filter': {
+      const keepOrSkip = union(appendTo(fixed(SELECT_AND_IDENT_COST)), fixed(SELECT_AND_IDENT_COST));
+      return { fixedCost: fixed(LIST_CREATE_BASE_COST + 1), perIteration: add(predicate, keepOrSkip) };
+    }
     case 'map': {
       const transform = body[body.length - 1]!.cost;
       const step = body.length === 2 ? add(predicate, union(appendTo(transform), fixed(1))) : appendTo(transform);
@@ -606,7 +613,8 @@ function bindIterationVariables(names: readonly string[], range: Estimate, ctx: 
   const scope = new Map(ctx.scope);
   if (names.length === 1) scope.set(names[0]!, iterationElement(range, 1));
   else {
-    scope.set(names[0]!, range.type.kind === 'list' ? { type: INT, size: fixed(1) } : { type: range.type.kind === 'map' ? range.type.key : DYN });
+    const key: Binding = range.type.kind === 'list' ? { type: INT, size: fixed(1) } : { type: range.type.kind === 'map' ? range.type.key : DYN };
+    scope.set(names[0]!, key);
     scope.set(names[1]!, iterationElement(range, 2));
   }
   return scope;

@@ -48,27 +48,27 @@ export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
       continue;
     }
     if (d.kind !== 'ValidatingAdmissionPolicy') continue;
-    const compile = (what: string, text: unknown): CompiledExpression | undefined => {
+    const compile = (what: string, text: unknown, expected?: 'bool' | 'string'): CompiledExpression | undefined => {
       if (typeof text !== 'string') {
         errors.push(`policy ${name}: ${what} is not a string`);
         return undefined;
       }
       try {
-        return compileExpression(text);
+        return compileExpression(text, expected);
       } catch (e) {
         errors.push(`policy ${name}: ${what} does not compile: ${(e as Error).message.split('\n')[0]}`);
         return undefined;
       }
     };
-    const named = (list: unknown, what: string) =>
+    const named = (list: unknown, what: string, expected?: 'bool') =>
       (Array.isArray(list) ? list : []).flatMap((x: { name?: unknown; expression?: unknown }, i: number) => {
-        const expression = compile(`${what}[${i}]`, x.expression);
+        const expression = compile(`${what}[${i}]`, x.expression, expected);
         return expression ? [{ name: String(x.name), expression }] : [];
       });
     const validations = (Array.isArray(spec['validations']) ? spec['validations'] : []).flatMap((x: { expression?: unknown; message?: unknown; messageExpression?: unknown }, i: number) => {
-      const expression = compile(`validations[${i}].expression`, x.expression);
+      const expression = compile(`validations[${i}].expression`, x.expression, 'bool');
       if (!expression) return [];
-      const messageExpression = x.messageExpression === undefined ? undefined : compile(`validations[${i}].messageExpression`, x.messageExpression);
+      const messageExpression = x.messageExpression === undefined ? undefined : compile(`validations[${i}].messageExpression`, x.messageExpression, 'string');
       return [{ expression, source: String(x.expression), ...(typeof x.message === 'string' ? { message: x.message } : {}), ...(messageExpression ? { messageExpression } : {}) }];
     });
     policies.push({
@@ -76,7 +76,7 @@ export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
       annotations: d.metadata?.annotations ?? {},
       failurePolicy: spec['failurePolicy'] === 'Ignore' ? 'Ignore' : 'Fail',
       matchConstraints: (spec['matchConstraints'] ?? { resourceRules: [] }) as MatchConstraints,
-      matchConditions: named(spec['matchConditions'], 'matchConditions'),
+      matchConditions: named(spec['matchConditions'], 'matchConditions', 'bool'),
       variables: named(spec['variables'], 'variables'),
       validations,
     });

@@ -23,6 +23,21 @@ describe('offline VAP engine', () => {
     expect(evaluateVap(loaded, { object: deployment(9), operation: 'CREATE', namespace: ns })).toMatchObject([{ allowed: false, message: 'too many: 9' }]);
   });
 
+  it('rejects expressions that do not type-check, as the API server does when the policy is written', () => {
+    const bad = [
+      ['!variables.ns in ["a"]', 'no such overload'],
+      ['[1, "a"].size() == 2', 'same type'],
+      ['"a" + 1 == "a1"', 'no such overload'],
+      ['1 + 2', 'int, bool is required'],
+    ] as const;
+    for (const [expression, error] of bad) {
+      const loaded = loadVapDocuments([vap('t', { validations: [{ expression }] }), binding('t')]);
+      expect(loaded.errors.join(';'), expression).toContain(error);
+    }
+    const message = loadVapDocuments([vap('m', { validations: [{ expression: 'true', messageExpression: '1' }] }), binding('m')]);
+    expect(message.errors.join(';')).toContain('string is required');
+  });
+
   it('counts an expression error as a denial under failurePolicy Fail, and ignores it under Ignore', () => {
     const docs = (failurePolicy: string) => [vap('e', { failurePolicy, validations: [{ expression: 'object.spec.missing == 1' }] }), binding('e')];
     expect(evaluateVap(loadVapDocuments(docs('Fail')), { object: deployment(1), operation: 'CREATE', namespace: ns })).toMatchObject([{ allowed: false, error: expect.any(String) }]);
