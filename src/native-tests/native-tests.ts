@@ -8,11 +8,13 @@ import { loadSuite, type AdmissionCase, type Suite } from '../suite/index.js';
 import { byText, sampleCopyPath, toYaml, type NativeCase, type SuiteFile } from './common.js';
 import { gatorSuiteFor } from './gator.js';
 import { kyvernoTestFor } from './kyverno.js';
+import { vapTestFor } from './vap.js';
 
 /**
- * The native suites of one policy file: for each of its policies with emitted Kyverno or Gatekeeper files,
- * `kyverno/tests/<policy>/` (kyverno-test.yaml, values.yaml, samples/) and `gatekeeper/tests/<policy>/`
- * (suite.yaml, template.yaml, constraint*.yaml, inventory/, samples/), every path relative inside the output
+ * The native suites of one policy file: for each of its policies with emitted Kyverno, ValidatingAdmissionPolicy
+ * or Gatekeeper files, `kyverno/tests/<policy>/` (kyverno-test.yaml, values.yaml, samples/), `vap/tests/<policy>/`
+ * (the same, run by `kyverno test` on the VAPs) and `gatekeeper/tests/<policy>/` (suite.yaml, template.yaml,
+ * constraint*.yaml, inventory/, samples/), every path relative inside the output
  * folder. A sample without kind or metadata.name is SP0009: both CLIs find resources by them.
  */
 export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: readonly EmittedFile[], suite: Suite): Staged<EmittedFile[]> {
@@ -47,6 +49,14 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
       kyvernoSets(usable).forEach((cases, i) => {
         const dir = i === 0 ? `kyverno/tests/${p.name}` : `kyverno/tests/${p.name}/set-${i + 1}`;
         const files = kyvernoTestFor(p.name, dir, { policy: policyFile, ...(exceptions ? { exceptions } : {}) }, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes });
+        if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...cases.map((c) => copyOf(dir, c)));
+      });
+    }
+    const vapFile = emitted.find((f) => f.path === `vap/${p.name}.yaml`);
+    if (vapFile) {
+      kyvernoSets(usable).forEach((cases, i) => {
+        const dir = i === 0 ? `vap/tests/${p.name}` : `vap/tests/${p.name}/set-${i + 1}`;
+        const files = vapTestFor(p.name, dir, vapFile, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes });
         if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...cases.map((c) => copyOf(dir, c)));
       });
     }

@@ -12,6 +12,7 @@ import { evaluateResource, loadKyvernoDocuments } from '../../src/engines/kyvern
 import type { PolicySet } from '../../src/ir/index.js';
 import type { ReadFile } from '../../src/load.js';
 import { withNativeTests } from '../../src/native-tests/index.js';
+import { evaluateVap, loadVapDocuments } from '../../src/engines/vap/index.js';
 import { loadSuite, type Suite } from '../../src/suite/index.js';
 import { corpusPath, hasCorpus, projectRoot } from '../helpers/corpora.js';
 
@@ -48,7 +49,7 @@ async function build(policyPath: string): Promise<Built | undefined> {
   const front = frontEnd([policyPath], read, { today });
   if (!front.value) return undefined;
   const emitted: EmittedFile[] = [];
-  for (const target of ['kyverno', 'gatekeeper'] as const) emitted.push(...((await compileTo(front.value.set, [target])).value ?? []));
+  for (const target of ['kyverno', 'gatekeeper', 'vap'] as const) emitted.push(...((await compileTo(front.value.set, [target])).value ?? []));
   const out = withNativeTests([policyPath], front.value.set, emitted, read);
   const suite = loadSuite(posix.join(posix.dirname(policyPath), 'suite.yaml'), read).value!;
   const native = (out.value ?? []).filter((f) => f.path.includes('/tests/'));
@@ -83,7 +84,7 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
 
   it('writes schema-valid kyverno-test.yaml that secpol\'s Kyverno engine passes, agreeing with suite.yaml', async () => {
     const b = (await built)!;
-    for (const test of b.native.filter((f) => f.path.endsWith('/kyverno-test.yaml'))) {
+    for (const test of b.native.filter((f) => f.path.startsWith('kyverno/tests/') && f.path.endsWith('/kyverno-test.yaml'))) {
       const dir = posix.dirname(test.path);
       const at = lookup([...b.emitted, ...b.native], dir);
       const t = YAML.parse(test.content) as { metadata: { name: string }; policies: string[]; exceptions?: string[]; resources: string[]; variables?: string; results: { policy: string; rule: string; kind: string; resources: string[]; result: string }[] };
@@ -154,6 +155,40 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
     }
   });
 
+  it('writes schema-valid VAP Tests (kyverno test on the ValidatingAdmissionPolicies) that the VAP engine passes, agreeing with suite.yaml', async () => {
+    const b = (await built)!;
+    for (const test of b.native.filter((f) => f.path.startsWith('vap/tests/') && f.path.endsWith('/kyverno-test.yaml'))) {
+      const dir = posix.dirname(test.path);
+      const at = lookup([...b.emitted, ...b.native], dir);
+      const t = YAML.parse(test.content) as { policies: string[]; resources: string[]; variables?: string; results: { policy: string; isValidatingAdmissionPolicy: boolean; kind: string; resources: string[]; result: string }[] };
+      expect(validKyvernoTest(t), JSON.stringify(validKyvernoTest.errors)).toBe(true);
+      const loaded = loadVapDocuments(t.policies.flatMap((p) => docs(at(p))));
+      expect(loaded.errors).toEqual([]);
+      const values = t.variables ? (YAML.parse(at(t.variables)) as { namespaceSelector: { name: string; labels: Record<string, string> }[] }) : { namespaceSelector: [] };
+      const resources = t.resources.flatMap((r) => docs(at(r)) as Obj[]);
+      const verdictOf = (o: Obj, vap: string) => {
+        const ns = values.namespaceSelector.find((n) => n.name === o.metadata.namespace);
+        const results = evaluateVap(loaded, { object: o, operation: 'CREATE', ...(ns ? { namespace: ns } : {}) }).filter((r) => r.policy === vap);
+        return results.length === 0 ? 'none' : results.every((r) => r.allowed) ? 'pass' : 'fail';
+      };
+      for (const r of t.results) {
+        expect(r.isValidatingAdmissionPolicy).toBe(true);
+        for (const name of r.resources) {
+          const o = resources.find((x) => x.kind === r.kind && x.metadata.name === name)!;
+          expect(verdictOf(o, r.policy), `${r.policy} on ${r.kind}/${name}`).toBe(r.result);
+        }
+      }
+      // suite.yaml: a sample denied by a rule of this policy fails the VAP holding that rule.
+      for (const c of b.suite.admission.filter((x) => x.expect === 'deny')) {
+        const o = c.object as Obj;
+        if (!t.resources.some((r) => posix.normalize(posix.join(posix.dirname(policyPath), c.name)).endsWith(r))) continue;
+        const failing = t.results.filter((r) => r.result === 'fail' && r.kind === o.kind && r.resources.includes(o.metadata.name)).map((r) => r.policy);
+        const owners = loaded.policies.filter((p) => (JSON.parse(p.annotations['secpol.dev/rules'] ?? '[]') as string[]).some((rule) => c.rules.includes(rule))).map((p) => p.name);
+        for (const owner of owners) expect(failing, `${c.name} fails ${owner}`).toContain(owner);
+      }
+    }
+  });
+
   it('lists every sample in the Kyverno Tests (once) and in every gator test', async () => {
     const b = (await built)!;
     const samples = b.suite.admission.map((c) => posix.basename(c.name)).sort();
@@ -166,6 +201,11 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
       const gator = b.native.find((f) => f.path === `gatekeeper/tests/${p.name}/suite.yaml`);
       if (gator) {
         for (const t of (YAML.parse(gator.content) as { tests: { cases: { object: string }[] }[] }).tests) expect(t.cases.map((c) => posix.basename(c.object)).sort(), p.name).toEqual(samples);
+      }
+      const vapTests = b.native.filter((f) => f.path.startsWith(`vap/tests/${p.name}/`) && f.path.endsWith('/kyverno-test.yaml'));
+      if (vapTests.length) {
+        const listed = vapTests.flatMap((f) => (YAML.parse(f.content) as { resources: string[] }).resources.map((r) => posix.basename(r)));
+        expect(listed.sort(), p.name).toEqual(samples);
       }
       expect(kyvernoTests.length + (gator ? 1 : 0), `${p.name} has a native suite`).toBeGreaterThan(0);
     }

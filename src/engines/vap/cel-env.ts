@@ -13,7 +13,7 @@ import { Environment } from '@marcbachmann/cel-js';
  *
  * Known differences from the Kubernetes CEL runtime (docs/backends/vap.md): cel-js's `matches` uses a JavaScript
  * RegExp without the `u` flag (UTF-16 code units rather than RE2's code points; RE2-only syntax is rejected), and
- * cel-js has no cost estimator, so no per-expression cost is reported.
+ * cel-js has no cost estimator: cost.ts is this engine's own, following cel-go's model (docs/engines/vap-cost.md).
  */
 export class Quantity {
   constructor(
@@ -62,8 +62,9 @@ function createEnvironment(): Environment {
 
 export const celEnvironment = createEnvironment();
 
-/** A parsed expression, evaluated against a context of the declared variables. */
-export type CompiledExpression = (context: Record<string, unknown>) => unknown;
+/** A parsed expression, evaluated against a context of the declared variables; `ast` for the cost estimator. */
+export type CompiledExpression = ((context: Record<string, unknown>) => unknown) & { readonly ast: ParsedAst };
+type ParsedAst = ReturnType<Environment['parse']>['ast'];
 
 /**
  * Parses and type-checks an expression as the API server does when a ValidatingAdmissionPolicy is written
@@ -76,7 +77,7 @@ export function compileExpression(text: string, expected?: 'bool' | 'string'): C
   if (!checked.valid) throw new Error(`type error: ${checked.error?.message.split('\n')[0] ?? 'invalid expression'}`);
   const type = String(checked.type);
   if (expected && type !== expected && type !== 'dyn') throw new Error(`type error: the expression is ${type}, ${expected} is required`);
-  return (context) => parsed(context);
+  return Object.assign((context: Record<string, unknown>) => parsed(context), { ast: parsed.ast });
 }
 
 /**

@@ -21,8 +21,10 @@ export interface VapResult {
   /** The binding's validationActions (union over the policy's bindings). */
   readonly actions: readonly string[];
   readonly error?: string;
-  /** An estimated CEL cost: always undefined, cel-js has no cost estimator (docs/backends/vap.md). */
+  /** The validation expression's estimated worst-case CEL cost (cost.ts; docs/engines/vap-cost.md); undefined for a match-condition failure. */
   readonly cost?: number;
+  /** The same with the variables it reads: its share of the policy's runtime cost budget. */
+  readonly totalCost?: number;
 }
 
 function str(v: unknown): string {
@@ -120,12 +122,12 @@ function evaluatePolicy(policy: LoadedPolicy, base: Record<string, unknown>, act
       value = val.expression(context);
     } catch (e) {
       const error = errorText(e);
-      return fail ? [{ policy: policy.name, validation: i, allowed: false, message: `expression error: ${error}`, actions, error }] : [];
+      return fail ? [{ policy: policy.name, validation: i, allowed: false, message: `expression error: ${error}`, actions, error, cost: val.cost, totalCost: val.totalCost }] : [];
     }
-    if (value === true) return [{ policy: policy.name, validation: i, allowed: true, message: '', actions }];
+    if (value === true) return [{ policy: policy.name, validation: i, allowed: true, message: '', actions, cost: val.cost, totalCost: val.totalCost }];
     if (value !== false) {
       const error = 'validation expression returned a non-boolean';
-      return fail ? [{ policy: policy.name, validation: i, allowed: false, message: error, actions, error }] : [];
+      return fail ? [{ policy: policy.name, validation: i, allowed: false, message: error, actions, error, cost: val.cost, totalCost: val.totalCost }] : [];
     }
     let message = val.message ?? `failed expression: ${val.source}`;
     if (val.messageExpression) {
@@ -136,6 +138,6 @@ function evaluatePolicy(policy: LoadedPolicy, base: Record<string, unknown>, act
         // Kubernetes falls back to `message` when messageExpression fails.
       }
     }
-    return [{ policy: policy.name, validation: i, allowed: false, message, actions }];
+    return [{ policy: policy.name, validation: i, allowed: false, message, actions, cost: val.cost, totalCost: val.totalCost }];
   });
 }

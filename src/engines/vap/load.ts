@@ -1,4 +1,5 @@
 import { compileExpression, type CompiledExpression } from './cel-env.js';
+import { estimateCelCost, KUBERNETES_REQUEST_SIZE_BOUNDS, type SizeBounds, type VariableInfo } from './cost.js';
 import type { MatchConstraints } from './match.js';
 
 /** A loaded ValidatingAdmissionPolicy: its match, and every expression parsed once. */
@@ -9,11 +10,17 @@ export interface LoadedPolicy {
   readonly matchConstraints: MatchConstraints;
   readonly matchConditions: readonly { readonly name: string; readonly expression: CompiledExpression }[];
   readonly variables: readonly { readonly name: string; readonly expression: CompiledExpression }[];
+  /** Each variable's estimated worst-case cost alone (limited to PER_CALL_LIMIT like any expression). */
+  readonly variableCosts: Readonly<Record<string, number>>;
   readonly validations: readonly {
     readonly expression: CompiledExpression;
     readonly source: string;
     readonly message?: string;
     readonly messageExpression?: CompiledExpression;
+    /** Estimated worst-case CEL cost of the expression alone (cost.ts), under the load's size bounds: Kubernetes limits it to PER_CALL_LIMIT. */
+    readonly cost: number;
+    /** The same plus the variables it reads (each its own program, charged once): what it takes from RUNTIME_CEL_COST_BUDGET. */
+    readonly totalCost: number;
   }[];
 }
 
@@ -32,8 +39,12 @@ export interface LoadedVap {
 
 type Doc = { kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 
-/** Reads ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding documents; other kinds are ignored. */
-export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
+/**
+ * Reads ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding documents; other kinds are ignored.
+ * `sizeBounds` bound the sizes of strings, lists and maps in the estimated costs (default: Kubernetes' own,
+ * whatever fits in one request).
+ */
+export function loadVapDocuments(docs: readonly unknown[], sizeBounds: SizeBounds = KUBERNETES_REQUEST_SIZE_BOUNDS): LoadedVap {
   const policies: LoadedPolicy[] = [];
   const bindings: LoadedBinding[] = [];
   const errors: string[] = [];
@@ -65,11 +76,14 @@ export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
         const expression = compile(`${what}[${i}]`, x.expression, expected);
         return expression ? [{ name: String(x.name), expression }] : [];
       });
+    const variables = named(spec['variables'], 'variables');
+    const costs = variableCosts(variables, sizeBounds);
     const validations = (Array.isArray(spec['validations']) ? spec['validations'] : []).flatMap((x: { expression?: unknown; message?: unknown; messageExpression?: unknown }, i: number) => {
       const expression = compile(`validations[${i}].expression`, x.expression, 'bool');
       if (!expression) return [];
       const messageExpression = x.messageExpression === undefined ? undefined : compile(`validations[${i}].messageExpression`, x.messageExpression, 'string');
-      return [{ expression, source: String(x.expression), ...(typeof x.message === 'string' ? { message: x.message } : {}), ...(messageExpression ? { messageExpression } : {}) }];
+      const report = estimateCelCost(expression.ast, { sizeBounds, variables: costs });
+      return [{ expression, source: String(x.expression), cost: report.max, totalCost: report.withVariables.max, ...(typeof x.message === 'string' ? { message: x.message } : {}), ...(messageExpression ? { messageExpression } : {}) }];
     });
     policies.push({
       name,
@@ -77,9 +91,23 @@ export function loadVapDocuments(docs: readonly unknown[]): LoadedVap {
       failurePolicy: spec['failurePolicy'] === 'Ignore' ? 'Ignore' : 'Fail',
       matchConstraints: (spec['matchConstraints'] ?? { resourceRules: [] }) as MatchConstraints,
       matchConditions: named(spec['matchConditions'], 'matchConditions', 'bool'),
-      variables: named(spec['variables'], 'variables'),
+      variables,
+      variableCosts: Object.fromEntries(variables.map((v) => [v.name, estimateCelCost(v.expression.ast, { sizeBounds, variables: costs }).max])),
       validations,
     });
   }
   return { policies, bindings, errors };
+}
+
+/**
+ * Each variable's estimated cost, in declaration order (a variable may read earlier ones): its own expression plus
+ * the variables it reads. A variable read through two others is counted twice, so the figure is an upper bound.
+ */
+function variableCosts(variables: readonly { readonly name: string; readonly expression: CompiledExpression }[], sizeBounds: SizeBounds): Record<string, VariableInfo> {
+  const out: Record<string, VariableInfo> = {};
+  for (const v of variables) {
+    const report = estimateCelCost(v.expression.ast, { sizeBounds, variables: out });
+    out[v.name] = { cost: report.withVariables, type: report.resultType, ...(report.resultSize ? { size: report.resultSize } : {}) };
+  }
+  return out;
 }
