@@ -7,8 +7,12 @@ import * as T from './tokens.js';
  * Each rule is commented with its production; docs/grammar.ebnf is generated from this parser.
  */
 export class SecpolParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full' });
+  /**
+   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion, …). They cost ~20 ms at every start, so
+   * the CLI's parser skips them and test/syntax/grammar-validation.test.ts builds one with them instead.
+   */
+  constructor(options: { readonly validate?: boolean } = {}) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', skipValidations: !options.validate });
     this.performSelfAnalysis();
   }
 

@@ -178,4 +178,6 @@ export const allTokens: TokenType[] = [
   Equals,
 ];
 
-export const secpolLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+/** The lexer options; validations (unreachable tokens, bad patterns) run in test/syntax/grammar-validation.test.ts, not at every start. */
+export const lexerOptions = { positionTracking: 'full', ensureOptimizations: false } as const;
+export const secpolLexer = new Lexer(allTokens, { ...lexerOptions, skipValidations: true });
