@@ -5,15 +5,16 @@ import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile, targetJson } from '../common/targets.js';
+import * as validators from './validators.generated.js';
+import { targetFile } from '../common/targets.js';
 import { templateNamesOf, type TemplateNames } from './names.js';
 import { buildView, type ConstraintTemplateView, type ConstraintView, type GatekeeperFileView, type PolicyPlan } from './view.js';
 
 const renderHeader = compileTemplate<{ readonly header: readonly string[] }>(targetFile('gatekeeper', 'file.yaml.hbs'));
 const renderTemplate = compileTemplate<ConstraintTemplateView>(targetFile('gatekeeper', 'constrainttemplate.yaml.hbs'));
 const renderConstraint = compileTemplate<ConstraintView>(targetFile('gatekeeper', 'constraint.yaml.hbs'));
-const validateTemplate = schemaValidator('gatekeeper/constrainttemplate', targetJson<object>('gatekeeper', 'constrainttemplate.schema.json'));
-const validateConstraint = schemaValidator('gatekeeper/constraint', targetJson<object>('gatekeeper', 'constraint.schema.json'));
+const validateTemplate = schemaValidator(validators.validateConstraintTemplate);
+const validateConstraint = schemaValidator(validators.validateConstraint);
 
 function sp2001(span: Policy['span'], what: string, hint: string, related: Diagnostic['related'] = []): Diagnostic {
   return diagnostic('SP2001', span, { backend: 'gatekeeper', what, hint }, related);

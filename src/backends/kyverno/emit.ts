@@ -4,14 +4,15 @@ import type { Policy, PolicySet } from '../../ir/index.js';
 import type { EmitOptions, EmittedFile } from '../backend.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile, targetJson } from '../common/targets.js';
+import * as generated from './validators.generated.js';
+import { targetFile } from '../common/targets.js';
 import { policyViews, type ExceptionsFileView, type PolicyFileView } from './view.js';
 
 const renderPolicy = compileTemplate<PolicyFileView>(targetFile('kyverno', 'cluster-policy.yaml.hbs'));
 const renderExceptions = compileTemplate<ExceptionsFileView>(targetFile('kyverno', 'policy-exceptions.yaml.hbs'));
 const validators = {
-  ClusterPolicy: schemaValidator('kyverno/clusterpolicy', targetJson<object>('kyverno', 'clusterpolicy.schema.json')),
-  PolicyException: schemaValidator('kyverno/policyexception', targetJson<object>('kyverno', 'policyexception.schema.json')),
+  ClusterPolicy: schemaValidator(generated.validateClusterPolicy),
+  PolicyException: schemaValidator(generated.validatePolicyException),
 } as const;
 
 type EmittedObject = EmittedFile['objects'][number];

@@ -4,12 +4,13 @@ import type { NetworkSet, PolicySet } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile, targetJson } from '../common/targets.js';
+import * as validators from './validators.generated.js';
+import { targetFile } from '../common/targets.js';
 import { isolationOf, type Isolation } from './plan.js';
 import { buildView, type NetpolFileView } from './view.js';
 
 const render = compileTemplate<NetpolFileView>(targetFile('netpol', 'networkpolicy.yaml.hbs'));
-const validateNetworkPolicy = schemaValidator('netpol/networkpolicy', targetJson<object>('netpol', 'networkpolicy.schema.json'));
+const validateNetworkPolicy = schemaValidator(validators.validateNetworkPolicy);
 
 function emitSet(set: NetworkSet, isolation: Isolation, diagnostics: Diagnostic[]): EmittedFile {
   const view = buildView(set, isolation, diagnostics);

@@ -4,13 +4,14 @@ import type { PolicySet } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile, targetJson } from '../common/targets.js';
+import * as validators from './validators.generated.js';
+import { targetFile } from '../common/targets.js';
 import { omittedPolicyFile } from '../common/omission.js';
 import { omittedFromPsa, planPolicy, type PsaPlan } from './plan.js';
 import { buildView, type PsaFileView } from './view.js';
 
 const render = compileTemplate<PsaFileView>(targetFile('psa', 'namespace.yaml.hbs'));
-const validateNamespace = schemaValidator('psa/namespace', targetJson<object>('psa', 'namespace.schema.json'));
+const validateNamespace = schemaValidator(validators.validateNamespace);
 
 /**
  * A namespace has one level per PSA mode, and two files applying the same Namespace would overwrite each

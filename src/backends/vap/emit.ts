@@ -5,12 +5,13 @@ import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
 import { commentText, compileTemplate } from '../common/render.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile, targetJson } from '../common/targets.js';
+import * as validators from './validators.generated.js';
+import { targetFile } from '../common/targets.js';
 import { buildView, type VapFileView, type VapPlan } from './view.js';
 
 const renderFile = compileTemplate<VapFileView>(targetFile('vap', 'file.yaml.hbs'));
-const validatePolicy = schemaValidator('vap/policy', targetJson<object>('vap', 'validatingadmissionpolicy.schema.json'));
-const validateBinding = schemaValidator('vap/binding', targetJson<object>('vap', 'validatingadmissionpolicybinding.schema.json'));
+const validatePolicy = schemaValidator(validators.validateValidatingAdmissionPolicy);
+const validateBinding = schemaValidator(validators.validateValidatingAdmissionPolicyBinding);
 
 function sp2001(span: Policy['span'], what: string, hint: string): Diagnostic {
   return diagnostic('SP2001', span, { backend: 'vap', what, hint });
