@@ -31,7 +31,7 @@ function render(view: GatekeeperFileView): string {
 
 /** Parses the emitted text back and checks every object against its schema (SP2002) and the template's invariants. */
 function check(view: GatekeeperFileView, content: string): Diagnostic[] {
-  const parsed = YAML.parseAllDocuments(content);
+  const parsed = YAML.parseAllDocuments(content, { version: '1.1' });
   if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('invariant: the gatekeeper templates produced malformed YAML');
   const docs = parsed.map((d) => d.toJSON() as unknown);
   if (docs.length !== 1 + view.constraints.length) throw new Error(`invariant: expected ${1 + view.constraints.length} documents, got ${docs.length}`);

@@ -15,7 +15,7 @@ const validateNetworkPolicy = schemaValidator(validators.validateNetworkPolicy);
 function emitSet(set: NetworkSet, isolation: Isolation, diagnostics: Diagnostic[]): EmittedFile {
   const view = buildView(set, isolation, diagnostics);
   const content = render(view);
-  const docs = YAML.parseAllDocuments(content)
+  const docs = YAML.parseAllDocuments(content, { version: '1.1' })
     .map((d) => d.toJSON() as unknown)
     .filter((d) => d !== null && d !== undefined);
   if (docs.length !== view.objects.length) throw new Error(`invariant: netpol template produced ${docs.length} objects for ${view.objects.length}`);

@@ -49,7 +49,7 @@ function conflicts(plans: readonly PsaPlan[]): Diagnostic[] {
 function emitPlan(plan: PsaPlan): { file: EmittedFile; diagnostics: Diagnostic[] } {
   const view = buildView(plan);
   const content = render(view);
-  const docs = YAML.parseAllDocuments(content)
+  const docs = YAML.parseAllDocuments(content, { version: '1.1' })
     .map((d) => d.toJSON() as unknown)
     .filter((d) => d !== null && d !== undefined);
   if (docs.length !== view.namespaces.length) throw new Error(`invariant: psa template produced ${docs.length} objects for ${view.namespaces.length}`);

@@ -25,7 +25,7 @@ function omittedFromVap(node: Policy | Rule): string | undefined {
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 function check(view: VapFileView, content: string, policy: Policy): Diagnostic[] {
-  const parsed = YAML.parseAllDocuments(content);
+  const parsed = YAML.parseAllDocuments(content, { version: '1.1' });
   if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('invariant: the vap template produced malformed YAML');
   const docs = parsed.map((d) => d.toJSON() as unknown);
   if (JSON.stringify(docs) !== JSON.stringify(view.objects)) throw new Error('invariant: the vap objects did not survive YAML rendering');
