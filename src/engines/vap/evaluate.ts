@@ -107,14 +107,26 @@ function evaluatePolicy(policy: LoadedPolicy, base: Record<string, unknown>, act
     }
   }
   if (conditionError !== undefined) return fail ? [{ policy: policy.name, validation: -1, allowed: false, message: conditionError, actions, error: conditionError }] : [];
+  // Variables are evaluated lazily, once, on first read, as Kubernetes does; one that fails makes every expression
+  // reading it fail (it is never evaluated when nothing reads it).
   const variables: Record<string, unknown> = {};
   const context = { ...base, variables };
   for (const v of policy.variables) {
-    try {
-      variables[v.name] = v.expression(context);
-    } catch {
-      // Left undefined: reading it is a "no such key" error in the expressions that use it.
-    }
+    let state: { value: unknown } | { error: unknown } | undefined;
+    Object.defineProperty(variables, v.name, {
+      enumerable: true,
+      get() {
+        if (!state) {
+          try {
+            state = { value: v.expression(context) };
+          } catch (error) {
+            state = { error };
+          }
+        }
+        if ('error' in state) throw state.error;
+        return state.value;
+      },
+    });
   }
   return policy.validations.flatMap((val, i): VapResult[] => {
     let value: unknown;

@@ -5,23 +5,7 @@ import { targetJson } from '../../../src/backends/common/targets.js';
 import { kyvernoBackend } from '../../../src/backends/kyverno/index.js';
 import { compact, dsl, irOf } from '../../helpers/dsl.js';
 import { clusterPolicy, documents, emitKyverno } from './harness.js';
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { readPolicyFile } from '../../../src/cli/io.js';
-import { frontEnd } from '../../../src/compile.js';
-import { projectRoot } from '../../helpers/corpora.js';
 
-function libraryPolicies(dir = join(projectRoot, 'policies')): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? libraryPolicies(join(dir, e.name)) : e.name === 'policy.secpol' ? [relative(projectRoot, join(dir, e.name))] : []))
-    .sort();
-}
-
-function libraryIr(path: string) {
-  const front = frontEnd([path], (p) => readPolicyFile(join(projectRoot, p)), { today: '2026-11-23' });
-  if (!front.value) throw new Error(`${path} does not check`);
-  return front.value.set;
-}
 
 const example = dsl`
   policy baseline-hardening {
@@ -350,28 +334,4 @@ describe('text output', () => {
       expect(file.content).not.toMatch(/^[^#]*[&*!]\w/m);
     }
   });
-});
-
-describe('kyverno backend: the emitted text is the validated objects', () => {
-  // The backend validates the objects it renders instead of parsing its own output back (emit.ts): check here,
-  // on every library policy, that the text reads back (as YAML 1.1, like Kubernetes, and 1.2) to schema-valid
-  // objects of exactly the kinds and names the file declares.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = {
-    ClusterPolicy: ajv.compile(targetJson<object>('kyverno', 'clusterpolicy.schema.json')),
-    PolicyException: ajv.compile(targetJson<object>('kyverno', 'policyexception.schema.json')),
-  };
-  for (const path of libraryPolicies()) {
-    it(path, async () => {
-      const set = libraryIr(path);
-      const out = kyvernoBackend.emit(set, {});
-      for (const file of out.value ?? []) {
-        const read = (version: '1.1' | '1.2') => YAML.parseAllDocuments(file.content, { version }).map((d) => { expect(d.errors).toEqual([]); return d.toJSON() as { apiVersion: string; kind: 'ClusterPolicy' | 'PolicyException'; metadata: { name: string } } | null; }).filter((d) => d !== null);
-        const docs = read('1.1');
-        expect(read('1.2')).toEqual(docs);
-        expect(docs.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, name: d.metadata.name }))).toEqual(file.objects);
-        for (const d of docs) expect(validate[d.kind](d), JSON.stringify(validate[d.kind].errors)).toBe(true);
-      }
-    });
-  }
 });
