@@ -1,7 +1,9 @@
 import type { PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
 import type { RegoModule } from './library.js';
 import { regoLiteral, regoPath, ruleText } from './rego-text.js';
-import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37 } from '../common/pss-standards.js';
+import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
+
+export { latestPssMinor, pssMinor } from '../common/pss-standards.js';
 
 /**
  * `pod-security LEVEL version v1.N` as Rego: the Pod Security Standards checks at that level and version,
@@ -9,9 +11,6 @@ import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, 
  * version table in shared/corpora/psa/README.md). Level and version are known when compiling, so only the checks
  * (and rule versions) in force are emitted.
  */
-
-/** Kubernetes v1.37 is the newest version the standards are defined for; `latest` means it. */
-export const latestPssMinor = 37;
 
 /** How exceptions with `controls` reach the checks; the identity when no exception names controls. */
 export interface PssExemptions {
@@ -41,13 +40,7 @@ interface RuleVersion {
   readonly bodies: (c: Ctx) => string[][];
 }
 
-interface Check {
-  readonly id: string;
-  readonly control: PssControl;
-  readonly level: 'baseline' | 'restricted';
-  readonly replaces?: string;
-  readonly rules: readonly RuleVersion[];
-}
+type Check = PssCheck<RuleVersion>;
 
 const pod = 'pod_view';
 const notWindows = (c: Ctx) => `not ${c.at(pod, 'spec', 'os', 'name')} == "windows"`;
@@ -153,10 +146,6 @@ const checks: readonly Check[] = [
   { id: 'runAsUser', control: 'run-as-user', level: 'restricted', rules: [{ since: 23, bodies: runAsUser }, { since: 35, bodies: guarded(notUserNamespaced, runAsUser) }] },
   { id: 'seccompProfile_restricted', control: 'seccomp', level: 'restricted', replaces: 'seccompProfile_baseline', rules: [{ since: 19, bodies: seccompRestricted }, { since: 25, bodies: guarded(notWindows, seccompRestricted) }] },
 ];
-
-export function pssMinor(version: PodSecurity['version']): number {
-  return version === 'latest' ? latestPssMinor : version.minor;
-}
 
 /** The checks in force at a level and version, each with its newest rule version (restricted replaces baseline). */
 function activeChecks(level: PssLevel, minor: number): { check: Check; rule: RuleVersion }[] {

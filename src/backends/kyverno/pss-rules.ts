@@ -1,7 +1,9 @@
 import type { Exception, PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
 import { NULL, listLiteral, literal, valueAt } from './jmespath.js';
 import { not, OBJECT, paren } from './predicate.js';
-import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37 } from '../common/pss-standards.js';
+import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
+
+export { latestPssMinor, pssMinor } from '../common/pss-standards.js';
 
 /**
  * `pod-security LEVEL version v1.N` as one explicit Kyverno deny rule: every Pod Security Standards check in force
@@ -14,8 +16,6 @@ import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, 
  * counting). An exception's namespace/workload filter reads the admitted object, which a filter projection cannot
  * see, so a check is case-split on the filters of its image exceptions, as predicate.ts does for quantifiers.
  */
-
-export const latestPssMinor = 37;
 
 /** At most 2^4 copies of one check. */
 export const MAX_PSS_SPLIT = 4;
@@ -39,13 +39,7 @@ interface RuleVersion {
   readonly violated: Body;
 }
 
-interface Check {
-  readonly id: string;
-  readonly control: PssControl;
-  readonly level: 'baseline' | 'restricted';
-  readonly replaces?: string;
-  readonly rules: readonly RuleVersion[];
-}
+type Check = PssCheck<RuleVersion>;
 
 const spec = (...path: string[]): string => valueAt(OBJECT, ['spec', ...path]);
 const podSc = (...path: string[]): string => spec('securityContext', ...path);
@@ -183,10 +177,6 @@ const checks: readonly Check[] = [
   { id: 'runAsUser', control: 'run-as-user', level: 'restricted', rules: [{ since: 23, violated: runAsUser }, { since: 35, violated: guarded(notUserNamespaced, runAsUser) }] },
   { id: 'seccompProfile_restricted', control: 'seccomp', level: 'restricted', replaces: 'seccompProfile_baseline', rules: [{ since: 19, violated: seccompRestricted }, { since: 25, violated: guarded(notWindows, seccompRestricted) }] },
 ];
-
-export function pssMinor(version: PodSecurity['version']): number {
-  return version === 'latest' ? latestPssMinor : version.minor;
-}
 
 /** The checks in force at a level and version, each with its newest rule version (restricted replaces baseline). */
 export function activeChecks(level: PssLevel, minor: number): { readonly check: Check; readonly rule: RuleVersion }[] {

@@ -1,6 +1,8 @@
 import type { Exception, PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
-import { baselineCapabilities, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37 } from '../common/pss-standards.js';
+import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
 import { celString, globRegex, hasPath, isObject, valueOf } from './cel.js';
+
+export { latestPssMinor, pssMinor } from '../common/pss-standards.js';
 
 /**
  * `pod-security LEVEL version v1.N` as CEL: every Pod Security Standards check in force at that level and version
@@ -17,13 +19,6 @@ import { celString, globRegex, hasPath, isObject, valueOf } from './cel.js';
  * leaves its containers out; with images, only the containers whose image matches leave; a legacy annotation
  * naming a container counts unless that container (or, naming none, the pod) is exempt.
  */
-
-/** Kubernetes v1.37 is the newest version the standards are defined for; `latest` means it. */
-export const latestPssMinor = 37;
-
-export function pssMinor(version: PodSecurity['version']): number {
-  return version === 'latest' ? latestPssMinor : version.minor;
-}
 
 /** What a check reads: the containers its control applies to and whether its pod-level fields count. */
 interface Ctx {
@@ -42,13 +37,7 @@ interface RuleVersion {
   readonly violated: Violated;
 }
 
-interface Check {
-  readonly id: string;
-  readonly control: PssControl;
-  readonly level: 'baseline' | 'restricted';
-  readonly replaces?: string;
-  readonly rules: readonly RuleVersion[];
-}
+type Check = PssCheck<RuleVersion>;
 
 const POD = 'variables.podView';
 const SPEC = 'variables.podSpec';
