@@ -1,5 +1,6 @@
 import type { Exception, Mode, Policy, PssControl, Rule, Subject } from '../../ir/index.js';
-import { pssFailures, pssMinor, type PssExemptions } from './pss.js';
+import { pssFailures, type PssExemptions } from './pss.js';
+import { pssMinor } from '../common/pss-standards.js';
 import { RuleCompiler, globPattern, type RegoScope } from './rego.js';
 import { RegoModule } from './library.js';
 import { comment as commentText, regoLiteral, regoPath, regoTerm, ruleText } from './rego-text.js';

@@ -3,8 +3,6 @@ import type { RegoModule } from './library.js';
 import { regoLiteral, regoPath, ruleText } from './rego-text.js';
 import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
 
-export { latestPssMinor, pssMinor } from '../common/pss-standards.js';
-
 /**
  * `pod-security LEVEL version v1.N` as Rego: the Pod Security Standards checks at that level and version,
  * as the Pod Security Admission library applies them (https://kubernetes.io/docs/concepts/security/pod-security-standards/,
@@ -147,15 +145,9 @@ const checks: readonly Check[] = [
   { id: 'seccompProfile_restricted', control: 'seccomp', level: 'restricted', replaces: 'seccompProfile_baseline', rules: [{ since: 19, bodies: seccompRestricted }, { since: 25, bodies: guarded(notWindows, seccompRestricted) }] },
 ];
 
-/** The checks in force at a level and version, each with its newest rule version (restricted replaces baseline). */
+/** The checks in force at a level and version (common/pss-standards.ts), with this backend's rule bodies. */
 function activeChecks(level: PssLevel, minor: number): { check: Check; rule: RuleVersion }[] {
-  if (level === 'privileged') return [];
-  const active = checks
-    .filter((k) => k.level === 'baseline' || level === 'restricted')
-    .map((check) => ({ check, rule: [...check.rules].reverse().find((r) => r.since <= minor) }))
-    .filter((a): a is { check: Check; rule: RuleVersion } => a.rule !== undefined);
-  const replaced = new Set(active.flatMap((a) => (a.check.replaces ? [a.check.replaces] : [])));
-  return active.filter((a) => !replaced.has(a.check.id));
+  return activePssChecks<RuleVersion, Check>(checks, level, minor);
 }
 
 /**

@@ -6,7 +6,8 @@ import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, r
 import { kyvernoText, variable } from './jmespath.js';
 import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleName } from './pod-security.js';
 import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
-import { MAX_PSS_SPLIT, pssExceptions, pssMinor, pssViolation } from './pss-rules.js';
+import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
+import { pssMinor } from '../common/pss-standards.js';
 import { exceptionFilter, holds, isPodSubject, scopeBlocks, type Json } from './scope.js';
 
 /**

@@ -1,7 +1,8 @@
 import { podControllers, type Exception, type LabelSelector, type Mode, type PodSecurity, type Policy, type Rule, type Subject } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import { CelCompiler, celString, globRegex, hasPath, isObject, select, valueOf } from './cel.js';
-import { podAnnotationsVariable, pssChecks, pssExemptions, pssMinor, readsAnnotations } from './pss.js';
+import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations } from './pss.js';
+import { pssMinor } from '../common/pss-standards.js';
 
 /**
  * The view model of one `vap/<policy>.yaml`: a ValidatingAdmissionPolicy and its binding, as plain objects

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { corpusPath, hasCorpus } from '../../helpers/corpora.js';
+import { hasCorpus, psaFixturePod, psaFixtures } from '../../helpers/corpora.js';
 import { dsl } from '../../helpers/dsl.js';
 import { compile, run, type GatekeeperDocs } from './harness.js';
 
@@ -9,19 +7,9 @@ import { compile, run, type GatekeeperDocs } from './harness.js';
  * `enforce pod-security LEVEL version v1.N` compiled to Gatekeeper, run by the offline engine on every
  * upstream Pod Security Admission fixture (shared/corpora/psa): allow means no violation, deny a violation.
  */
-interface Fixture {
-  readonly path: string;
-  readonly level: 'baseline' | 'restricted';
-  readonly minor: number;
-  readonly expect: 'allow' | 'deny';
-}
-
 describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures', () => {
   it('agree with the compiled pod-security Rego', () => {
-    const fixtures = readFileSync(corpusPath('psa', 'manifest.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Fixture);
+    const fixtures = psaFixtures();
     const templates = new Map<string, GatekeeperDocs>();
     const disagreements: string[] = [];
     for (const f of fixtures) {
@@ -34,7 +22,7 @@ describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures', () => {
           }`);
         templates.set(key, docs);
       }
-      const object = YAML.parse(readFileSync(corpusPath(f.path), 'utf8')) as Record<string, unknown>;
+      const object = psaFixturePod(f, 'fixtures');
       const outcome = run(docs, { object, namespace: 'fixtures' }).get('pod-security-enforce');
       const got = outcome ? 'deny' : 'allow';
       if (got !== f.expect) disagreements.push(`${f.path}: expected ${f.expect}, got ${got}${outcome ? ` (${outcome.messages.join('; ')})` : ''}`);

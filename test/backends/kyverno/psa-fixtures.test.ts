@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { kyvernoBackend } from '../../../src/backends/kyverno/index.js';
 import { evaluateResource, loadKyvernoDocuments } from '../../../src/engines/kyverno/index.js';
 import { kyvernoAdapter } from '../../../src/verify/adapters/kyverno.js';
 import { verifyPolicies, renderDisagreement } from '../../../src/verify/verify.js';
-import { corpusPath, hasCorpus } from '../../helpers/corpora.js';
+import { hasCorpus, psaFixturePod, psaFixtures } from '../../helpers/corpora.js';
 import { irOf } from '../../helpers/dsl.js';
 import { documents } from './harness.js';
 
@@ -13,14 +11,6 @@ import { documents } from './harness.js';
  * `pod-security` compiled as explicit Kyverno deny rules (src/backends/kyverno/pss-rules.ts), run through the offline
  * Kyverno engine on every upstream Pod Security Admission fixture: each must be allowed or denied as upstream expects.
  */
-
-interface Fixture {
-  readonly path: string;
-  readonly level: 'baseline' | 'restricted';
-  readonly version: string;
-  readonly expect: 'allow' | 'deny';
-  readonly fixture: string;
-}
 
 function emitExact(text: string) {
   const out = kyvernoBackend.emit(irOf(text), {});
@@ -30,7 +20,7 @@ function emitExact(text: string) {
 
 describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures through the emitted Kyverno rules', () => {
   it('agrees with upstream on every fixture', () => {
-    const fixtures = readFileSync(corpusPath('psa', 'manifest.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Fixture);
+    const fixtures = psaFixtures();
     const policies = new Map<string, ReturnType<typeof loadKyvernoDocuments>>();
     let agree = 0;
     const wrong: string[] = [];
@@ -43,8 +33,7 @@ describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures through the 
         if (loaded.errors.length) throw new Error(loaded.errors.join('; '));
         policies.set(key, loaded);
       }
-      const pod = YAML.parse(readFileSync(corpusPath(f.path), 'utf8')) as Record<string, unknown>;
-      const object = { ...pod, metadata: { name: 'fixture', namespace: 'default', ...((pod['metadata'] as object | undefined) ?? {}) } };
+      const object = psaFixturePod(f);
       const results = evaluateResource(loaded.policies, object, { operation: 'CREATE' });
       const statuses = results.filter((r) => r.rule === 'pod-security-enforce').map((r) => r.status);
       const denied = statuses.includes('fail');

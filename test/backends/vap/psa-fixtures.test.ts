@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateVap, loadVapDocuments, type LoadedVap } from '../../../src/engines/vap/index.js';
 import { renderDisagreement, verifyPolicies } from '../../../src/verify/verify.js';
-import { corpusPath, hasCorpus } from '../../helpers/corpora.js';
+import { hasCorpus, psaFixturePod, psaFixtures } from '../../helpers/corpora.js';
 import { irOf } from '../../helpers/dsl.js';
 import { documents } from '../kyverno/harness.js';
 import { emitVap, vapAdapter } from './adapter.js';
@@ -14,16 +12,9 @@ import { emitVap, vapAdapter } from './adapter.js';
  * any expression error (an error would deny under failurePolicy Fail and hide a wrong check).
  */
 
-interface Fixture {
-  readonly path: string;
-  readonly level: 'baseline' | 'restricted';
-  readonly version: string;
-  readonly expect: 'allow' | 'deny';
-}
-
 describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures through the emitted ValidatingAdmissionPolicy', () => {
   it('agrees with upstream on every fixture', () => {
-    const fixtures = readFileSync(corpusPath('psa', 'manifest.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Fixture);
+    const fixtures = psaFixtures();
     const policies = new Map<string, LoadedVap>();
     let agree = 0;
     const wrong: string[] = [];
@@ -35,8 +26,7 @@ describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures through the 
         if (loaded.errors.length) throw new Error(loaded.errors.join('; '));
         policies.set(key, loaded);
       }
-      const pod = YAML.parse(readFileSync(corpusPath(f.path), 'utf8')) as Record<string, unknown>;
-      const object = { ...pod, metadata: { name: 'fixture', namespace: 'default', ...((pod['metadata'] as object | undefined) ?? {}) } };
+      const object = psaFixturePod(f);
       const results = evaluateVap(loaded, { object, operation: 'CREATE', namespace: { name: 'default', labels: {} } });
       const errors = results.filter((r) => r.error !== undefined);
       if (results.length !== 1 || errors.length) wrong.push(`${f.path}: ${JSON.stringify(results.map((r) => [r.allowed, r.error ?? r.message]))}`);
