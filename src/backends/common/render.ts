@@ -12,16 +12,6 @@ import { yamlBlockText, yamlScalarText } from './yaml-emit.js';
  */
 const env = Handlebars.create();
 
-/** `{{yaml v}}`: a scalar, plain only when YAML 1.1 and 1.2 both read it back as the same string (yaml-emit.ts). */
-export function yamlScalar(value: unknown): string {
-  return yamlScalarText(value);
-}
-
-/** `{{yamlBlock v n}}`: a block mapping or sequence indented by n spaces (yaml-emit.ts). */
-export function yamlBlock(value: unknown, indent: number): string {
-  return yamlBlockText(value, indent);
-}
-
 export function regoString(value: string): string {
   return JSON.stringify(value);
 }
@@ -30,8 +20,9 @@ export function commentText(value: unknown): string {
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
-env.registerHelper('yaml', (v: unknown) => yamlScalar(v));
-env.registerHelper('yamlBlock', (v: unknown, indent: unknown) => yamlBlock(v, typeof indent === 'number' ? indent : 0));
+// YAML through yaml-emit.ts: a string is plain only when YAML 1.1 and 1.2 both read it back as that string.
+env.registerHelper('yaml', (v: unknown) => yamlScalarText(v));
+env.registerHelper('yamlBlock', (v: unknown, indent: unknown) => yamlBlockText(v, typeof indent === 'number' ? indent : 0));
 env.registerHelper('rego', (v: unknown) => regoString(String(v)));
 env.registerHelper('regoJson', (v: unknown) => JSON.stringify(v));
 env.registerHelper('comment', (v: unknown) => commentText(v));

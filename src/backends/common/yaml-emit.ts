@@ -37,6 +37,8 @@ export function yamlScalarText(value: unknown): string {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Written as a block on the following lines; empty collections are written inline (`{}`, `[]`). */
+const isNonEmptyCollection = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isMap(v) && Object.keys(v).length > 0);
 
 /** Lines of a value at `pad` indentation, the first without its indentation (it follows a key or `- `). */
 function lines(value: unknown, pad: string, out: string[], first: string): void {
@@ -47,7 +49,7 @@ function lines(value: unknown, pad: string, out: string[], first: string): void 
     }
     value.forEach((item, i) => {
       const lead = i === 0 ? first : pad;
-      if ((isMap(item) && Object.keys(item).length) || (Array.isArray(item) && item.length)) lines(item, `${pad}  `, out, `${lead}- `);
+      if (isNonEmptyCollection(item)) lines(item, `${pad}  `, out, `${lead}- `);
       else out.push(`${lead}- ${yamlScalarOrEmpty(item)}`);
     });
     return;
@@ -60,10 +62,7 @@ function lines(value: unknown, pad: string, out: string[], first: string): void 
     }
     entries.forEach(([k, v], i) => {
       const key = `${i === 0 ? first : pad}${yamlString(k)}:`;
-      if (isMap(v) && Object.keys(v).length) {
-        out.push(key);
-        lines(v, `${pad}  `, out, `${pad}  `);
-      } else if (Array.isArray(v) && v.length) {
+      if (isNonEmptyCollection(v)) {
         out.push(key);
         lines(v, `${pad}  `, out, `${pad}  `);
       } else out.push(`${key} ${yamlScalarOrEmpty(v)}`);

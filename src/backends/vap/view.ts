@@ -1,7 +1,7 @@
 import { podControllers, type Exception, type LabelSelector, type Mode, type PodSecurity, type Policy, type Rule, type Subject } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import { CelCompiler, celString, globRegex, hasPath, isObject, select, valueOf } from './cel.js';
-import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations } from './pss.js';
+import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations, type PssExemptions } from './pss.js';
 import { pssMinor } from '../common/pss-standards.js';
 
 /**
@@ -56,7 +56,7 @@ function stringField(path: readonly string[]): string {
 }
 
 /** The exception's namespace and workload filters (semantics §1.5) as a CEL condition. */
-export function exceptionMatch(e: Exception): string {
+function exceptionMatch(e: Exception): string {
   const parts: string[] = [];
   if (e.namespaces.length) parts.push(`${v('namespace')} in [${e.namespaces.map(celString).join(', ')}]`);
   if (e.workloads.length) {
@@ -95,14 +95,17 @@ export function buildView(policy: Policy, plans: readonly VapPlan[], omitted: re
 
 function buildPair(plan: VapPlan): { policy: object; binding: object } {
   const { policy, rules } = plan;
-  const podSecurity = plan.podSecurity.map((ps) => ({ ps, checks: pssChecks(ps.level, ps.version, pssExemptions(policy.exceptions, pssRuleName(ps), (e) => exceptionMatch(e))) }));
+  const podSecurity = plan.podSecurity.map((ps) => {
+    const exemptions = pssExemptions(policy.exceptions, pssRuleName(ps), exceptionMatch);
+    return { ps, exemptions, checks: pssChecks(ps.level, ps.version, exemptions) };
+  });
   const pssSubjects: Subject[] = podSecurity.length ? [{ kind: 'pods', span: podSecurity[0]!.ps.span }] : [];
   const usesPods = pssSubjects.length > 0 || rules.some((r) => (r.subjects ?? policy.scope.subjects).some((s) => s.kind === 'pods'));
   // Rules over other subjects than pods must not run on the pods that pod-security adds to the match.
   const mixed = rules.some((r) => r.subjects !== undefined) || (pssSubjects.length > 0 && !policy.scope.subjects.some((s) => s.kind === 'pods'));
   const subjects = [...rules.flatMap((r) => r.subjects ?? policy.scope.subjects), ...pssSubjects];
   const checkVariables = new PssVariables();
-  const pssValidations = podSecurity.map(({ ps, checks }) => pssValidationOf(policy, ps, checks.map((c) => ({ id: c.id, variable: checkVariables.of(c.id, c.violated) }))));
+  const pssValidations = podSecurity.map(({ ps, exemptions, checks }) => pssValidationOf(policy, ps, exemptions, checks.map((c) => ({ id: c.id, variable: checkVariables.of(c.id, c.violated) }))));
   const variables = [
     { name: 'subject', expression: 'request.operation == "DELETE" ? oldObject : object' },
     { name: 'apiVersion', expression: stringField(['apiVersion']) },
@@ -176,9 +179,8 @@ class PssVariables {
  * A pod-security line as one validation: the pod view fails none of the checks in force. The message names the
  * standard; messageExpression lists the failed check ids, sorted, as Pod Security Admission does.
  */
-function pssValidationOf(policy: Policy, ps: PodSecurity, checks: readonly { id: string; variable: string }[]): object {
+function pssValidationOf(policy: Policy, ps: PodSecurity, exemptions: PssExemptions, checks: readonly { id: string; variable: string }[]): object {
   const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
-  const exemptions = pssExemptions(policy.exceptions, pssRuleName(ps), (e) => exceptionMatch(e));
   const podsOnly = policy.scope.subjects.every((s) => s.kind === 'pods');
   const skips = [...(podsOnly ? [] : [`!${v('isPodSubject')}`]), ...exemptions.whole.map((w) => `(${w})`)];
   const failing = checks.map((c) => v(c.variable));

@@ -77,7 +77,7 @@ export function loadVapDocuments(docs: readonly unknown[], sizeBounds: SizeBound
         return expression ? [{ name: String(x.name), expression }] : [];
       });
     const variables = named(spec['variables'], 'variables');
-    const costs = variableCosts(variables, sizeBounds);
+    const { infos: costs, own: ownCosts } = variableCosts(variables, sizeBounds);
     const validations = (Array.isArray(spec['validations']) ? spec['validations'] : []).flatMap((x: { expression?: unknown; message?: unknown; messageExpression?: unknown }, i: number) => {
       const expression = compile(`validations[${i}].expression`, x.expression, 'bool');
       if (!expression) return [];
@@ -92,7 +92,7 @@ export function loadVapDocuments(docs: readonly unknown[], sizeBounds: SizeBound
       matchConstraints: (spec['matchConstraints'] ?? { resourceRules: [] }) as MatchConstraints,
       matchConditions: named(spec['matchConditions'], 'matchConditions', 'bool'),
       variables,
-      variableCosts: Object.fromEntries(variables.map((v) => [v.name, estimateCelCost(v.expression.ast, { sizeBounds, variables: costs }).max])),
+      variableCosts: ownCosts,
       validations,
     });
   }
@@ -100,14 +100,16 @@ export function loadVapDocuments(docs: readonly unknown[], sizeBounds: SizeBound
 }
 
 /**
- * Each variable's estimated cost, in declaration order (a variable may read earlier ones): its own expression plus
- * the variables it reads. A variable read through two others is counted twice, so the figure is an upper bound.
+ * Each variable's estimated cost, in declaration order (a variable may read earlier ones): `own` for its expression
+ * alone, `infos` with the variables it reads. A variable read through two others is counted twice, so the figure is an upper bound.
  */
-function variableCosts(variables: readonly { readonly name: string; readonly expression: CompiledExpression }[], sizeBounds: SizeBounds): Record<string, VariableInfo> {
-  const out: Record<string, VariableInfo> = {};
+function variableCosts(variables: readonly { readonly name: string; readonly expression: CompiledExpression }[], sizeBounds: SizeBounds): { infos: Record<string, VariableInfo>; own: Record<string, number> } {
+  const infos: Record<string, VariableInfo> = {};
+  const own: Record<string, number> = {};
   for (const v of variables) {
-    const report = estimateCelCost(v.expression.ast, { sizeBounds, variables: out });
-    out[v.name] = { cost: report.withVariables, type: report.resultType, ...(report.resultSize ? { size: report.resultSize } : {}) };
+    const report = estimateCelCost(v.expression.ast, { sizeBounds, variables: infos });
+    infos[v.name] = { cost: report.withVariables, type: report.resultType, ...(report.resultSize ? { size: report.resultSize } : {}) };
+    own[v.name] = report.max;
   }
-  return out;
+  return { infos, own };
 }
