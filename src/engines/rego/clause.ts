@@ -7,6 +7,7 @@ import { builtins } from './builtins/index.js';
 import type { Builtin } from './builtins/registry.js';
 import type { CallTarget, CIndex, CTerm, CWith, DataNode, RuleSet } from './compiled.js';
 import type { Loc, RegoCompileProblem } from './errors.js';
+import { splitNegation } from './negation.js';
 import { schedule, slotsIn, slotsInLit, termSafe, UnsafeVarError, type PLit } from './safety.js';
 import { ObjectValue, SetValue, type Value } from './values.js';
 
@@ -147,6 +148,8 @@ export class Scope {
 export class ClauseCompiler {
   nslots = 0;
   private readonly names: string[] = [];
+  /** Counter for the variables negation rewriting introduces (`$hN`: no user can write them). */
+  private hoisted = 0;
 
   constructor(private readonly env: ModuleEnv) {}
 
@@ -354,11 +357,34 @@ export class ClauseCompiler {
   }
 
   private literal(l: Literal, scope: Scope): PLit[] {
-    let lits = this.expr(l, scope);
-    if (l.negated) {
-      if (lits.length !== 1) throw new Problem('rego_compile_error', l.loc, 'cannot negate this expression');
-      lits = [{ k: 'not', inner: lits[0]!, loc: l.loc }];
-    }
+    if (l.negated) return this.negatedLiteral(l, scope);
+    return this.withModifiers(l, this.expr(l, scope), scope);
+  }
+
+  /**
+   * `not <expr>` as OPA evaluates it (see negation.ts): nested calls become ordinary expressions before it,
+   * references in call operands are evaluated just outside the negation, and every variable of the negated
+   * expression must be bound by other expressions (OPA's safety check gives negation no outputs).
+   */
+  private negatedLiteral(l: Literal, scope: Scope): PLit[] {
+    const parts = splitNegation(l.expr, {
+      isRef: (name) => this.isGlobalName(name, scope),
+      fresh: (loc) => ({ kind: 'var', name: `$h${this.hoisted++}`, loc }),
+    });
+    const before = parts.calls.flatMap((expr) => this.literal({ expr, negated: false, withs: l.withs, loc: l.loc }, scope));
+    const pre = parts.dynamics.flatMap((expr) => this.expr({ expr, negated: false, withs: [], loc: l.loc }, scope));
+    const inner = this.expr({ ...l, expr: parts.expr }, scope);
+    if (inner.length !== 1) throw new Problem('rego_compile_error', l.loc, 'cannot negate this expression');
+    return [...before, ...this.withModifiers(l, [{ k: 'not', pre, inner: inner[0]!, loc: l.loc }], scope)];
+  }
+
+  /** A bare name that denotes a reference (rule, import, `input`, `data`), not a local of `scope`. */
+  private isGlobalName(name: string, scope: Scope): boolean {
+    for (let s: Scope | undefined = scope; s; s = s.parent) if (s.vars.has(name)) return false;
+    return isGlobal(this.env, name);
+  }
+
+  private withModifiers(l: Literal, lits: PLit[], scope: Scope): PLit[] {
     if (l.withs.length > 0) {
       const mods = l.withs.map((w) => this.withModifier(w.target, w.value, scope, w.loc));
       if (lits.length !== 1) throw new Problem('rego_compile_error', l.loc, 'with cannot modify this expression');

@@ -53,7 +53,8 @@ export type CLiteral =
   | { readonly k: 'term'; readonly term: CTerm; readonly loc: Loc }
   /** `a = b` and `a := b`: `from` is evaluated, `to` is matched against it as a pattern. */
   | { readonly k: 'unify'; readonly from: CTerm; readonly to: CTerm; readonly loc: Loc }
-  | { readonly k: 'not'; readonly inner: CLiteral; readonly loc: Loc }
+  /** `pre` (OPA's moved-out references, negation.ts) runs outside the negation, just before it. */
+  | { readonly k: 'not'; readonly pre?: CBody; readonly inner: CLiteral; readonly loc: Loc }
   | { readonly k: 'someIn'; readonly key?: CTerm; readonly value: CTerm; readonly domain: CTerm; readonly loc: Loc }
   | {
       readonly k: 'every';

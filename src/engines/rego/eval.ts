@@ -94,9 +94,12 @@ export class Evaluator {
       case 'unify':
         return this.evalTerm(lit.from, f, (v) => this.unify(lit.to, v, f, k));
       case 'not': {
-        let found = false;
-        this.evalLit(lit.inner, f, () => (found = true));
-        return found ? false : k();
+        const negate = (): boolean => {
+          let found = false;
+          this.evalLit(lit.inner, f, () => (found = true));
+          return found ? false : k();
+        };
+        return lit.pre ? this.evalBody(lit.pre, 0, f, negate) : negate();
       }
       case 'someIn':
         return this.evalTerm(lit.domain, f, (d) =>

@@ -11,7 +11,8 @@ import type { Loc } from './errors.js';
 export type PLit =
   | { readonly k: 'term'; readonly term: CTerm; readonly loc: Loc }
   | { readonly k: 'eq'; readonly a: CTerm; readonly b: CTerm; readonly assign: boolean; readonly loc: Loc }
-  | { readonly k: 'not'; readonly inner: PLit; readonly loc: Loc }
+  /** `pre`: `$hN = ref` expressions OPA moves out of the negation; they run just before it (negation.ts). */
+  | { readonly k: 'not'; readonly pre: readonly PLit[]; readonly inner: PLit; readonly loc: Loc }
   | { readonly k: 'someIn'; readonly key?: CTerm; readonly value: CTerm; readonly domain: CTerm; readonly loc: Loc }
   | {
       readonly k: 'every';
@@ -164,6 +165,7 @@ export function slotsInLit(l: PLit, out: Set<number>): Set<number> {
       slotsIn(l.a, out);
       return slotsIn(l.b, out);
     case 'not':
+      for (const p of l.pre) slotsInLit(p, out);
       return slotsInLit(l.inner, out);
     case 'someIn':
       if (l.key) slotsIn(l.key, out);
@@ -209,10 +211,23 @@ function analyze(l: PLit, bound: Bound, shared: ReadonlySet<number>): Scheduled 
       return attempt(l.a, l.b) ?? attempt(l.b, l.a);
     }
     case 'not': {
-      const mine = slotsInLit(l.inner, new Set());
-      for (const s of mine) if (shared.has(s) && !bound.has(s)) return null;
-      const inner = analyze(l.inner, bound, shared);
-      return inner === null ? null : { lit: { k: 'not', inner: inner.lit, loc: l.loc }, binds: new Set() };
+      // OPA: a negated expression has no outputs, so every variable in it must be bound by the others.
+      // The moved-out `$hN = ref` parts bind only their `$hN`, which only the negation reads.
+      const moved = new Set<number>();
+      for (const p of l.pre) if (p.k === 'eq' && p.a.k === 'local') moved.add(p.a.slot);
+      for (const s of slotsInLit(l, new Set())) if (!bound.has(s) && !moved.has(s)) return null;
+      const pre: CLiteral[] = [];
+      let now: Set<number> = new Set(bound);
+      for (const p of l.pre) {
+        const r = analyze(p, now, shared);
+        if (r === null) return null;
+        pre.push(r.lit);
+        now = plus(now, r.binds);
+      }
+      const inner = analyze(l.inner, now, shared);
+      if (inner === null) return null;
+      const lit: CLiteral = pre.length > 0 ? { k: 'not', pre, inner: inner.lit, loc: l.loc } : { k: 'not', inner: inner.lit, loc: l.loc };
+      return { lit, binds: new Set() };
     }
     case 'someIn': {
       const db = termSafe(l.domain, bound);
@@ -246,8 +261,8 @@ function analyze(l: PLit, bound: Bound, shared: ReadonlySet<number>): Scheduled 
 }
 
 /** The first unbound slot `l` reads, for the unsafe-variable message. */
-function firstUnbound(l: PLit, bound: Bound): number | undefined {
-  for (const s of slotsInLit(l, new Set())) if (!bound.has(s)) return s;
+function firstUnbound(l: PLit, bound: Bound, names: SlotNames): number | undefined {
+  for (const s of slotsInLit(l, new Set())) if (!bound.has(s) && !names(s).startsWith('$h')) return s;
   return undefined;
 }
 
@@ -283,7 +298,7 @@ export function schedule(
     }
     if (picked < 0) {
       const first = remaining[0]!;
-      const slot = firstUnbound(first, bound);
+      const slot = firstUnbound(first, bound, names);
       throw new UnsafeVarError(slot === undefined ? '?' : names(slot), first.loc);
     }
     remaining.splice(picked, 1);
