@@ -17,7 +17,10 @@ export interface ReviewOptions {
   readonly object?: unknown;
   /** An AdmissionRequest (the `request` of an AdmissionReview). */
   readonly admissionRequest?: unknown;
-  /** Overrides the request's operation; a bare object defaults to CREATE. */
+  /**
+   * The request's operation. For a bare object: absent or empty means an audit review (operation ""), as
+   * Gatekeeper's audit and gator make; CREATE, UPDATE, DELETE or CONNECT an admission review.
+   */
   readonly operation?: string;
   readonly oldObject?: unknown;
   readonly userInfo?: unknown;
@@ -43,7 +46,32 @@ function fromRequest(req: JsonObject, opts: ReviewOptions): ReviewRequest | Gate
   return { review: out, matchObjects };
 }
 
-/** Builds the review from an object, an AdmissionReview or an AdmissionRequest. */
+/**
+ * The resource (plural, lower case) the API server would name for a kind: what `input.review.resource`
+ * carries in a webhook request. Kubernetes derives it from the REST mapping; this covers the regular plurals
+ * of the built-in kinds (`-y` -> `-ies`, `-s`/`-x`/`-ch`/`-sh` -> `-es`).
+ */
+function pluralOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k === '') return '';
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
+  return `${k}s`;
+}
+
+/**
+ * Builds the review from an object, an AdmissionReview or an AdmissionRequest.
+ *
+ * A bare object without `operation` is reviewed as Gatekeeper's audit and `gator test`/`gator verify` review
+ * existing objects: the JSON of an `admission/v1` AdmissionRequest holding only kind, name, namespace and
+ * object (gatekeeper `pkg/target` `unstructuredToAdmissionRequest`). Go's JSON encoding keeps the fields
+ * without `omitempty` and writes the empty RawExtensions as null, so `operation` is `""` (present, empty),
+ * `uid` is `""`, `resource` is all empty strings, `userInfo` is `{}`, and `oldObject` and `options` are null.
+ *
+ * With `operation`, it is reviewed as the admission webhook receives it: the same request with that operation,
+ * `resource` and `requestKind`/`requestResource` filled, `oldObject` (null on CREATE; the object itself on
+ * UPDATE unless one is given) and `dryRun: false`.
+ */
 export function buildReview(opts: ReviewOptions): ReviewRequest | GatekeeperError {
   if (opts.admissionRequest !== undefined) {
     if (!isObject(opts.admissionRequest)) return gkError('invalid_object', 'admissionRequest must be an object');
@@ -58,17 +86,43 @@ export function buildReview(opts: ReviewOptions): ReviewRequest | GatekeeperErro
   }
   const gvk = groupVersionKind(obj);
   if (gvk.version === '' || gvk.kind === '') return gkError('invalid_object', 'object has no apiVersion or kind');
+  const name = field(obj, 'metadata', 'name');
+  const namespace = field(obj, 'metadata', 'namespace');
+  const identity = {
+    ...(typeof name === 'string' && name !== '' ? { name } : {}),
+    ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
+  };
+  if (opts.operation === undefined || opts.operation === '') {
+    const review = {
+      uid: '',
+      kind: gvk,
+      resource: { group: '', version: '', resource: '' },
+      ...identity,
+      operation: '',
+      userInfo: opts.userInfo ?? {},
+      object: obj,
+      oldObject: null,
+      options: null,
+    };
+    return { review, matchObjects: [obj] };
+  }
+  const resource = { group: gvk.group, version: gvk.version, resource: pluralOf(gvk.kind) };
+  // DELETE: the API server sends the deleted object as oldObject and no object; Gatekeeper copies it into
+  // object (SetObjectOnDelete), so both are the object.
+  const old = opts.operation === 'DELETE' ? obj : opts.oldObject !== undefined ? opts.oldObject : opts.operation === 'UPDATE' ? obj : null;
   const review: Record<string, unknown> = {
     uid: '',
     kind: gvk,
-    operation: opts.operation ?? 'CREATE',
+    resource,
+    requestKind: gvk,
+    requestResource: resource,
+    ...identity,
+    operation: opts.operation,
     userInfo: opts.userInfo ?? {},
     object: obj,
+    oldObject: old,
+    dryRun: false,
+    options: null,
   };
-  const name = field(obj, 'metadata', 'name');
-  const namespace = field(obj, 'metadata', 'namespace');
-  if (typeof name === 'string' && name !== '') review.name = name;
-  if (typeof namespace === 'string' && namespace !== '') review.namespace = namespace;
-  if (opts.oldObject !== undefined) review.oldObject = opts.oldObject;
-  return { review, matchObjects: isObject(opts.oldObject) ? [obj, opts.oldObject] : [obj] };
+  return { review, matchObjects: isObject(old) && old !== obj ? [obj, old] : [obj] };
 }

@@ -138,14 +138,31 @@ violation[{"msg": "parameters", "details": input.parameters}] { true }
 `,
   );
 
-  it('a bare object becomes a CREATE request with kind, name and namespace', () => {
+  it('a bare object is reviewed as audit and gator review it: the AdmissionRequest JSON with operation ""', () => {
     const r = eval_({ template: ECHO, constraint: constraint('K8sEcho'), object: pod({ name: 'n', namespace: 'ns' }) });
     const review = r.violations.find((v) => v.msg === 'review')!.details as Record<string, unknown>;
-    expect(review.kind).toEqual({ group: '', version: 'v1', kind: 'Pod' });
-    expect(review.name).toBe('n');
-    expect(review.namespace).toBe('ns');
-    expect(review.operation).toBe('CREATE');
+    expect(review).toEqual({
+      uid: '',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: '', resource: '' },
+      name: 'n',
+      namespace: 'ns',
+      operation: '',
+      userInfo: {},
+      object: pod({ name: 'n', namespace: 'ns' }),
+      oldObject: null,
+      options: null,
+    });
     expect(r.violations.find((v) => v.msg === 'parameters')!.details).toEqual({});
+  });
+
+  it('a bare object with an operation is reviewed as the admission webhook receives it', () => {
+    const obj = pod({ name: 'n', namespace: 'ns' });
+    const review = (op: string) =>
+      eval_({ template: ECHO, constraint: constraint('K8sEcho'), object: obj, operation: op }).violations.find((v) => v.msg === 'review')!.details as Record<string, unknown>;
+    expect(review('CREATE')).toMatchObject({ operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, oldObject: null, dryRun: false });
+    expect(review('UPDATE')).toMatchObject({ operation: 'UPDATE', object: obj, oldObject: obj });
+    expect(review('DELETE')).toMatchObject({ operation: 'DELETE', object: obj, oldObject: obj });
   });
 
   it('an AdmissionReview is unwrapped; DELETE reviews the old object', () => {
