@@ -1,7 +1,7 @@
 import { evaluatePodSecurityRules, evaluateRule, type RuleVerdict } from '../eval/index.js';
 import type { Mode, Policy, PolicySet, Rule, Severity } from '../ir/index.js';
 import { formatLine } from '../source/index.js';
-import { adaptersFor, type EngineAdapter, type EngineVerdict } from '../verify/index.js';
+import { adapterLabel, adaptersFor, type EngineAdapter, type EngineVerdict } from '../verify/index.js';
 import type { LoadedManifests, Manifest } from './load-manifests.js';
 import { locateFinding } from './locate.js';
 
@@ -160,7 +160,10 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
     }
     const built = await adaptersFor(policy, [target]);
     for (const e of built.excluded) excluded.push({ policy: e.policy, reason: e.reason });
-    if (built.adapters.length) judged.push({ policy, slots, adapters: built.adapters });
+    // An audit judges existing objects: where a backend's engine has an audit review shape (Gatekeeper's
+    // audit reviews objects with operation ""), that is the one that speaks for it.
+    const auditing = built.adapters.filter((a) => adapterLabel(a) === `${a.backend}-audit`);
+    if (built.adapters.length) judged.push({ policy, slots, adapters: auditing.length ? auditing : built.adapters });
   }
 
   const namespaceLabels = new Map<string, Record<string, string>>();
@@ -183,7 +186,8 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
     for (const { policy, slots, adapters } of judged) {
       const reference = new Map<string, RuleVerdict>();
       for (const v of [...policy.rules.map((r) => evaluateRule(policy, r, request)), ...evaluatePodSecurityRules(policy, request)]) reference.set(v.rule, v);
-      const engine = adapters.length ? normalize(adapters[0]!.evaluate({ ...request, namespace, object: m.object as Record<string, unknown> })) : undefined;
+      const verdicts = adapters[0]?.evaluate({ ...request, namespace, object: m.object as Record<string, unknown> });
+      const engine = verdicts ? normalize(verdicts) : undefined;
       for (const slot of slots) {
         const ref0 = reference.get(slot.info.rule);
         let outcome: 'pass' | 'fail' | 'skip';

@@ -5,7 +5,7 @@ import { selectorMatches } from '../eval/selector.js';
 import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
 import { formatLine, type Span } from '../source/index.js';
-import { adaptersFor, covers, type EngineAdapter, type GeneratedRequest } from '../verify/index.js';
+import { adapterLabel, adaptersFor, covers, type EngineAdapter, type GeneratedRequest } from '../verify/index.js';
 import { tracePredicate, type Trace, type TraceScope } from './trace.js';
 
 export type Verdict = 'pass' | 'fail' | 'skip';
@@ -104,13 +104,14 @@ function engineVerdicts(policy: Policy, adapters: readonly EngineAdapter[], requ
   for (const adapter of adapters) {
     if (!covers(adapter, policy, rule)) continue;
     const verdicts = adapter.evaluate(request);
+    if (!verdicts) continue;
     const v = verdicts.get(`${policy.name}/${rule}`) ?? verdicts.get(`${policy.name}/*`);
     if (adapter.backend === 'psa' && v === undefined) {
       out.push({ backend: 'psa', verdict: 'no-opinion', message: 'PSA does not judge this object (namespace not labelled, or a controller under enforce)', agrees: true });
       continue;
     }
     const violated = v?.violated ?? false;
-    out.push({ backend: adapter.backend, verdict: violated ? 'fail' : 'pass', ...(v?.message ? { message: v.message } : {}), agrees: violated === irFailed });
+    out.push({ backend: adapterLabel(adapter), verdict: violated ? 'fail' : 'pass', ...(v?.message ? { message: v.message } : {}), agrees: violated === irFailed });
   }
   return out;
 }

@@ -68,7 +68,9 @@ export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly
       const namespace = namespaceObject(c);
       const inventoryFile = namespace ? `inventory/${c.namespace}-${labelsId(c)}.yaml` : undefined;
       if (namespace && inventoryFile) namespaceFiles.set(inventoryFile, { path: inventoryFile, content: toYaml(namespace, ['The namespace of suite.yaml cases, with their namespaceLabels.']) });
-      const result = evaluateConstraint({ template, constraint, object: c.object, operation: 'CREATE', ...(namespace ? { inventory: [namespace] } : {}) });
+      // No operation: gator reviews each object as Gatekeeper's audit does (operation ""), so the expectation
+      // comes from the same review shape the real gator will evaluate.
+      const result = evaluateConstraint({ template, constraint, object: c.object, ...(namespace ? { inventory: [namespace] } : {}) });
       if (result.error) {
         skipped.push({ case: `${constraint.name}/${caseName(c.file)}`, reason: result.error.message });
         continue;

@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/index.js';
 import { connectionAllowed, evaluatePolicy } from '../eval/index.js';
 import type { PolicySet } from '../ir/index.js';
 import { isAllowed, loadCluster } from '../engines/netpol/index.js';
-import { adaptersFor, covers, firstError, type EngineAdapter } from '../verify/index.js';
+import { adapterLabel, adaptersFor, covers, firstError, type EngineAdapter } from '../verify/index.js';
 import { documentsOf } from '../verify/adapter.js';
 import { netClusterOf } from './cluster.js';
 import type { Suite } from './load.js';
@@ -70,13 +70,15 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const list = engineViolated.get(adapter.backend) ?? [];
-        engineViolated.set(adapter.backend, list);
         const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) } });
+        if (!verdicts) continue;
+        const label = adapterLabel(adapter);
+        const list = engineViolated.get(label) ?? [];
+        engineViolated.set(label, list);
         for (const r of verdict.rules) {
           if (!coversRule(adapter, policy, r.rule)) continue;
           const v = verdicts.get(`${policy.name}/${r.rule}`) ?? verdicts.get(`${policy.name}/*`);
-          if (v || adapter.backend !== 'psa') decided.add(adapter.backend);
+          if (v || adapter.backend !== 'psa') decided.add(label);
           if (v?.violated) list.push(r.rule);
         }
       }

@@ -14,7 +14,15 @@ export interface EngineVerdict {
  */
 export interface EngineAdapter {
   readonly backend: string;
-  evaluate(request: GeneratedRequest): ReadonlyMap<string, EngineVerdict>;
+  /** The name in reports when one backend has several engines or review shapes (`gatekeeper-audit`); else `backend`. */
+  readonly label?: string;
+  /** `undefined`: this engine has no opinion on the request (e.g. an audit review of a DELETE). */
+  evaluate(request: GeneratedRequest): ReadonlyMap<string, EngineVerdict> | undefined;
+}
+
+/** The name an adapter's verdicts are reported under. */
+export function adapterLabel(adapter: EngineAdapter): string {
+  return adapter.label ?? adapter.backend;
 }
 
 /** Every YAML document of the backend's emitted files, in file order. */

@@ -58,7 +58,7 @@ export async function adaptersFor(policy: Policy, targets: readonly TargetId[] =
       continue;
     }
     const make = engineAdapters[target];
-    if (make) adapters.push(make(out.value));
+    if (make) adapters.push(...make(out.value));
   }
   return { adapters, excluded };
 }

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import type { EmittedFile } from '../backends/backend.js';
 import { evaluatePolicy } from '../eval/index.js';
 import type { BackendId, Policy, PolicySet } from '../ir/index.js';
-import type { EngineAdapter, EngineVerdict } from './adapter.js';
+import { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.js';
 import { requestArbitrary, type GeneratedRequest } from './generate.js';
 
 export interface VerifyOptions {
@@ -57,7 +57,10 @@ export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     namespaceLabels: request.namespaceLabels,
   });
-  const opinions = adapters.map((a) => ({ adapter: a, verdicts: a.evaluate(request) }));
+  const opinions = adapters.flatMap((a) => {
+    const verdicts = a.evaluate(request);
+    return verdicts ? [{ adapter: a, verdicts }] : [];
+  });
   for (const verdict of ir.rules) {
     if (outcomes) {
       const o = (outcomes[verdict.rule] ??= { fail: 0, pass: 0, skip: 0 });
@@ -73,8 +76,9 @@ export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[
       // PSA has no opinion on objects it does not admit (controllers under enforce, unlabelled namespaces).
       if (adapter.backend === 'psa' && v === undefined) continue;
       const violated = v?.violated ?? false;
-      counts[adapter.backend] = (counts[adapter.backend] ?? 0) + 1;
-      engines.push({ backend: adapter.backend, violated, ...(v?.message ? { message: v.message } : {}) });
+      const label = adapterLabel(adapter);
+      counts[label] = (counts[label] ?? 0) + 1;
+      engines.push({ backend: label, violated, ...(v?.message ? { message: v.message } : {}) });
       if (violated !== irViolated) split = true;
     }
     if (split) return { policy: policy.name, rule: verdict.rule, request, ir: { violated: irViolated, outcome: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) }, engines };

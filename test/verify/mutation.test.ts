@@ -28,7 +28,7 @@ function mutate(files: readonly EmittedFile[], from: RegExp, to: string): Emitte
   return out;
 }
 
-async function adapterFor(target: 'kyverno' | 'gatekeeper', mutation?: [RegExp, string]): Promise<EngineAdapter> {
+async function adaptersOf(target: 'kyverno' | 'gatekeeper', mutation?: [RegExp, string]): Promise<readonly EngineAdapter[]> {
   const out = await compileTo(set, [target]);
   expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
@@ -43,12 +43,12 @@ describe('verify catches a broken backend', () => {
 
   for (const target of ['kyverno', 'gatekeeper'] as const) {
     it(`${target}: the unmutated output verifies`, async () => {
-      const reports = verifyPolicies(set, [await adapterFor(target)], { runs: 300, seed: 5 });
+      const reports = verifyPolicies(set, await adaptersOf(target), { runs: 300, seed: 5 });
       expect(reports.map((r) => r.disagreement && renderDisagreement(r.disagreement))).toEqual([undefined]);
     });
 
     it(`${target}: an off-by-one bound is caught with a shrunk counterexample`, async () => {
-      const reports = verifyPolicies(set, [await adapterFor(target, mutations[target])], { runs: 1000, seed: 5 });
+      const reports = verifyPolicies(set, await adaptersOf(target, mutations[target]), { runs: 1000, seed: 5 });
       const d = reports[0]?.disagreement;
       expect(d, 'a counterexample').toBeDefined();
       expect(d?.rule).toBe('min-uid');

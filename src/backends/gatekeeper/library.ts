@@ -46,10 +46,20 @@ containers := array.concat(
 	list_at(pod_view, ["spec", "ephemeralContainers"]),
 )`,
   },
+  review_operation: {
+    deps: [],
+    text: `# The operation under review. Gatekeeper's audit and gator review existing objects with operation "": an
+# audit counts as a CREATE (semantics §1).
+review_operation := op if {
+	op := input.review.operation
+	op != ""
+} else := "CREATE"`,
+  },
   in_scope: { deps: [], text: '' },
   object_namespace: {
     deps: ['value_at'],
-    text: `# The object's namespace: its metadata.namespace, else the request's; undefined for a cluster-scoped object.
+    text: `# The object's namespace: its metadata.namespace, else the request's; null for a cluster-scoped object
+# (always defined, so that \`not object_namespace in [..]\` holds for it: OPA evaluates the operand outside the \`not\`).
 object_namespace := ns if {
 	ns := value_at(input.review.object, ["metadata", "namespace"])
 	is_string(ns)
@@ -58,12 +68,18 @@ object_namespace := ns if {
 	ns := input.review.namespace
 	is_string(ns)
 	ns != ""
-}`,
+} else := null`,
   },
   object_labels: {
     deps: ['value_at'],
     text: `# The object's own labels (a controller's, not its template's) with string values.
 object_labels := {key: value | some key, value in value_at(input.review.object, ["metadata", "labels"]); is_string(value)}`,
+  },
+  object_label: {
+    deps: ['object_labels'],
+    text: `# The object's label \`key\`, null when it has none: always defined, so \`not object_label(k) in [..]\`
+# holds for an absent label (OPA evaluates the operand outside the \`not\`).
+object_label(key) := object.get(object_labels, key, null)`,
   },
   is_workload: {
     deps: ['object_namespace', 'value_at'],

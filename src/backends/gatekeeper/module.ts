@@ -117,16 +117,15 @@ function scopeGuard(module: RegoModule, plan: ModulePlan): string | undefined {
   const literals: string[] = [];
   const notes: string[] = [];
   if (!allOperations.every((o) => scope.operations.includes(o as never))) {
-    literals.push(`object.get(input.review, "operation", "CREATE") in ${regoTerm(scope.operations)}`);
-    notes.push(`the operation is one of ${scope.operations.join(', ')} (audit reviews carry none and count as CREATE)`);
+    literals.push(`${module.use('review_operation')} in ${regoTerm(scope.operations)}`);
+    notes.push(`the operation is one of ${scope.operations.join(', ')} (an audit review counts as CREATE)`);
   }
   if (plan.excludedNamespacesInRego && scope.excludedNamespaces.length) {
     literals.push(`not ${module.use('object_namespace')} in ${regoTerm(scope.excludedNamespaces)}`);
     notes.push('the namespace is not excluded (a Namespace object has none)');
   }
   if (plan.labelsInRego && scope.objectSelector) {
-    const labels = module.use('object_labels');
-    const label = (k: string) => `${labels}[${regoLiteral(k)}]`;
+    const label = (k: string) => `${module.use('object_label')}(${regoLiteral(k)})`;
     for (const [k, v] of Object.entries(scope.objectSelector.matchLabels)) literals.push(`${label(k)} == ${regoLiteral(v)}`);
     for (const e of scope.objectSelector.matchExpressions) {
       if (e.operator === 'In') literals.push(`${label(e.key)} in ${regoTerm(e.values)}`);

@@ -171,6 +171,21 @@ ${name}(c) := v if {
     });
   }
 
+  /**
+   * `number_ge(x, n)` and its kin: the comparison as one call that is false (undefined as a whole) for a
+   * missing or mistyped x. Written \`number(x) >= n\` inline, a \`not\` around it would be undefined instead
+   * of true for such an x, because OPA evaluates the nested \`number(x)\` outside the negation.
+   */
+  private comparison(kind: 'number' | 'quantity', op: 'lt' | 'le' | 'gt' | 'ge'): string {
+    return this.module.once(`compare:${kind}:${op}`, () => {
+      const name = this.module.names.allocate(kind, op);
+      const symbol = { lt: '<', le: '<=', gt: '>', ge: '>=' }[op];
+      const what = kind === 'quantity' ? 'a quantity (number or quantity string)' : 'a JSON number';
+      const text = `# x ${symbol} n for ${what}; false for anything else.\n${name}(x, n) if ${this.module.use(kind)}(x) ${symbol} n`;
+      return { name, text };
+    });
+  }
+
   /** One field test as a single pure literal (semantics §3's table). */
   test(t: FieldTest, scope: RegoScope): string {
     const x = this.value(t.subject, scope);
@@ -189,9 +204,8 @@ ${name}(c) := v if {
       case 'le':
       case 'gt':
       case 'ge': {
-        const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[test.op];
-        const n = t.subject.type === 'quantity' || test.quantity ? use('quantity') : use('number');
-        return `${n}(${x}) ${op} ${regoTerm(test.value)}`;
+        const quantity = t.subject.type === 'quantity' || test.quantity;
+        return `${this.comparison(quantity ? 'quantity' : 'number', test.op)}(${x}, ${regoTerm(test.value)})`;
       }
       case 'exists':
         return `${x} != null`;

@@ -1,6 +1,7 @@
 import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint, type Constraint, type Template } from '../../engines/gatekeeper/index.js';
 import type { EmittedFile } from '../../backends/backend.js';
 import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
+import type { GeneratedRequest } from '../generate.js';
 
 interface Pair {
   readonly template: Template;
@@ -8,11 +9,12 @@ interface Pair {
 }
 
 /**
- * Gatekeeper's verdicts on the emitted ConstraintTemplates and Constraints, by the offline Rego engine.
+ * Gatekeeper's verdicts on the emitted ConstraintTemplates and Constraints, by the offline Rego engine, in both
+ * review shapes: the admission webhook's request, and the audit review of an existing object.
  * A violation's `details.rule` and `details.policy` name the secpol rule. An evaluation error counts as a
  * violation of every rule of the policy (`<policy>/*`), so a Rego runtime error can never read as a pass.
  */
-export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter {
+export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[] {
   const docs = documentsOf(files, 'gatekeeper') as { kind?: string; metadata?: { annotations?: Record<string, string> } }[];
   const templates = new Map<string, Template>();
   for (const d of docs.filter((x) => x.kind === 'ConstraintTemplate')) {
@@ -29,24 +31,27 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter 
     pairs.push({ template, constraint: c });
   }
   const policyOf = new Map(docs.filter((x) => x.kind !== 'ConstraintTemplate').map((d, i) => [i, d.metadata?.annotations?.['secpol.dev/policy'] ?? '']));
-  return {
-    backend: 'gatekeeper',
-    evaluate(request) {
-      const out = new Map<string, EngineVerdict>();
-      const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
-      pairs.forEach(({ template, constraint }, i) => {
-        const result = evaluateConstraint({ template, constraint, object: request.object, operation: request.operation, ...(namespace ? { namespace } : {}) });
-        if (result.error) {
-          out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
-          return;
-        }
-        for (const v of result.violations) {
-          const details = v.details as { policy?: unknown; rule?: unknown } | null;
-          if (typeof details?.policy !== 'string' || typeof details.rule !== 'string') continue;
-          out.set(`${details.policy}/${details.rule}`, { violated: true, message: v.msg });
-        }
-      });
-      return out;
-    },
+  const verdicts = (request: GeneratedRequest, operation: string | undefined): Map<string, EngineVerdict> => {
+    const out = new Map<string, EngineVerdict>();
+    const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
+    pairs.forEach(({ template, constraint }, i) => {
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...(operation ? { operation } : {}), ...(namespace ? { namespace } : {}) });
+      if (result.error) {
+        out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
+        return;
+      }
+      for (const v of result.violations) {
+        const details = v.details as { policy?: unknown; rule?: unknown } | null;
+        if (typeof details?.policy !== 'string' || typeof details.rule !== 'string') continue;
+        out.set(`${details.policy}/${details.rule}`, { violated: true, message: v.msg });
+      }
+    });
+    return out;
   };
+  return [
+    { backend: 'gatekeeper', evaluate: (request) => verdicts(request, request.operation) },
+    // Gatekeeper's audit (and gator) review existing objects with operation "": the semantics counts that as
+    // a CREATE, so the audit verdict is compared on CREATE requests only.
+    { backend: 'gatekeeper', label: 'gatekeeper-audit', evaluate: (request) => (request.operation === 'CREATE' ? verdicts(request, undefined) : undefined) },
+  ];
 }

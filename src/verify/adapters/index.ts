@@ -6,10 +6,10 @@ import { kyvernoAdapter } from './kyverno.js';
 import { psaAdapter } from './psa.js';
 import { vapAdapter } from './vap.js';
 
-/** The engine that judges each admission backend's artifacts. */
-export const engineAdapters: Partial<Record<TargetId, (files: readonly EmittedFile[]) => EngineAdapter>> = {
+/** The engines that judge each admission backend's artifacts (Gatekeeper: admission and audit reviews). */
+export const engineAdapters: Partial<Record<TargetId, (files: readonly EmittedFile[]) => readonly EngineAdapter[]>> = {
   gatekeeper: gatekeeperAdapter,
-  kyverno: kyvernoAdapter,
-  psa: psaAdapter,
-  vap: vapAdapter,
+  kyverno: (files) => [kyvernoAdapter(files)],
+  psa: (files) => [psaAdapter(files)],
+  vap: (files) => [vapAdapter(files)],
 };

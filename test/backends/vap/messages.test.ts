@@ -36,7 +36,7 @@ describe('vap messages', () => {
     fc.assert(
       fc.property(requestArbitrary(policy), (request) => {
         const ir = evaluatePolicy(policy, { object: request.object, operation: request.operation, ...(request.namespace !== undefined ? { namespace: request.namespace } : {}), namespaceLabels: request.namespaceLabels });
-        const engine = adapter.evaluate(request);
+        const engine = adapter.evaluate(request)!;
         for (const v of ir.rules) {
           if (v.outcome !== 'fail') continue;
           compared++;
