@@ -12,7 +12,7 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
  */
 export const corporaRoot = resolve(projectRoot, '..', 'shared', 'corpora');
 
-export function hasCorpus(name: 'psa' | 'kyverno' | 'gatekeeper'): boolean {
+export function hasCorpus(name: 'psa' | 'kyverno' | 'gatekeeper' | 'real-gatekeeper' | 'rego-probes'): boolean {
   return existsSync(join(corporaRoot, name));
 }
 
