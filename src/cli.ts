@@ -70,12 +70,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const command = await entry.load(io);
   try {
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const { values, positionals, after } = parseCommandArgs(command, rest);
     if (values['help']) {
       io.stdout(commandHelp(command));
       return exitCodes.ok;
     }
-    return await command.run(values, positionals);
+    return await command.run(values, positionals, after);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`secpol ${command.name}: ${e.message}\n\n${commandHelp(command)}`);

@@ -1,5 +1,5 @@
 import { SourceFile } from '../source/index.js';
-import { parseYamlFile, type YamlDocument } from '../suite/index.js';
+import { listItems, parseYamlFile, type YamlDocument } from '../suite/index.js';
 
 /** One manifest file's text, as read by the CLI (the audit stage itself never touches the file system). */
 export interface ManifestInput {
@@ -95,10 +95,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): LoadedManifests
           namespace: typeof ns === 'string' && ns !== '' ? ns : undefined,
         });
       };
-      const v = doc.value;
-      if (isRecord(v) && typeof v['kind'] === 'string' && v['kind'].endsWith('List') && Array.isArray(v['items'])) {
-        v['items'].forEach((item: unknown, i: number) => add(item, ['items', i]));
-      } else add(v, []);
+      for (const item of listItems(doc.value)) add(item.value, item.path);
     }
   }
   return { files: inputs.length, manifests, invalid };

@@ -9,17 +9,26 @@ export interface Command {
   readonly options: OptionSpec;
   /** Lines describing each option, for --help. */
   readonly help: readonly string[];
-  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>;
+  /** `after[option]`: the positionals that follow `--option` before the next option (`--policy a.yaml b.yaml`). */
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], after?: Readonly<Record<string, readonly string[]>>): Promise<number>;
 }
 
 export class UsageError extends Error {}
 
 export function parseCommandArgs(command: Command, argv: readonly string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
+  const after: Record<string, string[]> = {};
+  let last: string | undefined;
+  for (const t of parsed.tokens) {
+    if (t.kind === 'option') last = t.name;
+    else if (t.kind === 'positional' && last !== undefined) (after[last] ??= []).push(t.value);
+  }
+  return { values: parsed.values, positionals: parsed.positionals, after };
 }
 
 export function commandHelp(command: Command): string {

@@ -12,6 +12,7 @@ export const diagnosticCodes = {
   SP0006: { severity: 'error', title: 'import cycle', message: 'import cycle: {cycle}', hint: 'move the shared part into a file that both import' },
   SP0008: { severity: 'error', title: 'malformed YAML', message: 'malformed YAML: {reason}', hint: 'fix the YAML syntax; `secpol` reads YAML 1.2' },
   SP0009: { severity: 'error', title: 'invalid test suite', message: '{detail}', hint: '{hint}' },
+  SP0030: { severity: 'error', title: 'artifact does not load', message: '{detail}', hint: '{hint}' },
   SP0007: { severity: 'error', title: 'input too large', message: '{what} exceeds the limit of {limit}', hint: 'split the input into smaller files, or a deep condition into several rules' },
 
   SP1001: { severity: 'error', title: 'duplicate name', message: '{what} "{name}" is defined twice', hint: 'rename one of them; names must be unique {where}' },

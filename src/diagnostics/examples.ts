@@ -21,6 +21,7 @@ export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
   SP0006: { origin: 'a.secpol imports b.secpol, which imports a.secpol' },
   SP0008: { origin: 'a suite.yaml, sample or manifest that is not valid YAML (reported at the line and column of the error)' },
   SP0009: { origin: 'a suite.yaml case with an unknown field, a missing sample, or an expectation other than allow/deny' },
+  SP0030: { origin: '`secpol eval` given an engine artifact that its engine refuses: a ConstraintTemplate whose Rego does not compile, a Constraint without its template, no Constraint at all' },
   SP0007: { origin: 'a policy file larger than 16 MiB' },
   SP1001: { text: 'policy p {\n  applies to pods\n  rule a {\n    forbid spec.hostPID = true\n  }\n  rule a {\n    forbid spec.hostIPC = true\n  }\n}\n', at: '6:8' },
   SP1002: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has securityContext.runAsNonroot = true\n  }\n}\n', at: '4:49' },

@@ -90,4 +90,52 @@ describe('secpol eval', () => {
       expect(allowed.code, `${engine}: ${allowed.stdout}`).toBe(0);
     }
   });
+
+  describe('gatekeeper artifacts that check nothing are errors, never an empty pass', () => {
+    const privileged = join(projectRoot, 'policies/workload/privileged');
+    const split = async () => {
+      const dir = workspace({});
+      expect((await runCli('compile', join(privileged, 'policy.secpol'), '--target', 'gatekeeper', '--out', dir, '--today', '2026-11-23')).code).toBe(0);
+      const [template, ...constraints] = readFileSync(join(dir, 'gatekeeper/privileged.yaml'), 'utf8').split(/^---\n/m);
+      writeFileSync(join(dir, 'template.yaml'), template!);
+      writeFileSync(join(dir, 'constraint.yaml'), constraints.join('---\n'));
+      return dir;
+    };
+    const deny = join(privileged, 'samples/deny-privileged.yaml');
+
+    it('--policy takes several files (template and constraint), as its help says', async () => {
+      const dir = await split();
+      const r = await runCli('eval', '--engine', 'gatekeeper', '--policy', join(dir, 'template.yaml'), join(dir, 'constraint.yaml'), '--resource', deny);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/^FAIL +Pod\//m);
+    });
+
+    it('a template without constraint, a constraint without template, a template that does not compile', async () => {
+      const dir = await split();
+      const alone = await runCli('eval', '--engine', 'gatekeeper', '--policy', join(dir, 'template.yaml'), '--resource', deny);
+      expect(alone.code).not.toBe(0);
+      expect(alone.stdout).toBe('');
+      expect(alone.stderr).toMatch(/template\.yaml:\d+:\d+: error SP0030: no Constraint given/);
+      const orphan = await runCli('eval', '--engine', 'gatekeeper', '--policy', join(dir, 'constraint.yaml'), '--resource', deny);
+      expect(orphan.code).not.toBe(0);
+      expect(orphan.stderr).toMatch(/constraint\.yaml:\d+:\d+: error SP0030: no ConstraintTemplate given defines the Constraint kind/);
+      writeFileSync(join(dir, 'broken.yaml'), readFileSync(join(dir, 'template.yaml'), 'utf8').replace('violation contains', 'violation contains contains'));
+      const broken = await runCli('eval', '--engine', 'gatekeeper', '--policy', join(dir, 'broken.yaml'), join(dir, 'constraint.yaml'), '--resource', deny);
+      expect(broken.code).not.toBe(0);
+      expect(broken.stderr).toMatch(/broken\.yaml:\d+:\d+: error SP0030: this ConstraintTemplate does not load/);
+    });
+
+    it('reads the items of a typed list (kubectl get --raw) as their item kind', async () => {
+      const dir = await split();
+      const pod = (readFileSync(deny, 'utf8'));
+      const { parse } = await import('yaml');
+      const item = parse(pod) as Record<string, unknown>;
+      delete item['kind'];
+      delete item['apiVersion'];
+      writeFileSync(join(dir, 'pods.json'), JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [item] }));
+      const r = await runCli('eval', '--engine', 'gatekeeper', '--policy', join(dir, 'template.yaml'), join(dir, 'constraint.yaml'), '--resource', join(dir, 'pods.json'));
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/^FAIL +Pod\//m);
+    });
+  });
 });

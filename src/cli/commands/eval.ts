@@ -2,9 +2,9 @@ import { evaluateConstraint, isGatekeeperError, loadTemplate, type Template } fr
 import { evaluateResource, loadKyvernoDocuments } from '../../engines/kyverno/index.js';
 import { connectivityMatrix, loadCluster, renderMatrix, type Probe } from '../../engines/netpol/index.js';
 import { admit, policyFromNamespaceLabels } from '../../engines/psa/index.js';
-import { pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { diagnostic, pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { SourceFile } from '../../source/index.js';
-import { parseYamlFile, type YamlDocument } from '../../suite/index.js';
+import { listItems, parseYamlFile, spanAt, type YamlDocument } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
 import { describeFsError, readText } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
@@ -30,12 +30,8 @@ function loadDocuments(paths: readonly string[], diagnostics: Diagnostic[]): Yam
     }
     const parsed = parseYamlFile(new SourceFile(path, text));
     diagnostics.push(...parsed.diagnostics);
-    // Lists (kind: List / *List) hold their objects in items.
-    for (const d of parsed.documents) {
-      const v = d.value as { kind?: unknown; items?: unknown };
-      if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) docs.push(...v.items.map((value) => ({ ...d, value })));
-      else docs.push(d);
-    }
+    // Lists (kind: List / *List) hold their objects in items; a typed list's items are of its item kind.
+    for (const d of parsed.documents) for (const item of listItems(d.value)) docs.push({ ...d, value: item.value });
   }
   return docs;
 }
@@ -50,29 +46,68 @@ function many(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
 }
 
+/**
+ * The ConstraintTemplates and Constraints of `--policy`. Gatekeeper refuses a template whose Rego does not
+ * compile and a Constraint whose kind no template defines; evaluating without either would print nothing and
+ * pass, so each is an error (SP0030) pointing at its document.
+ */
+function loadGatekeeper(policies: readonly YamlDocument[]): { templates: Map<string, Template>; constraints: { doc: YamlDocument; kind: string; name: string }[]; diagnostics: Diagnostic[] } {
+  const templates = new Map<string, Template>();
+  const constraints: { doc: YamlDocument; kind: string; name: string }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const d of policies) {
+    const o = d.value as { kind?: unknown; apiVersion?: unknown; metadata?: { name?: unknown } };
+    if (o.kind === 'ConstraintTemplate') {
+      const t = loadTemplate(d.value);
+      if (isGatekeeperError(t)) {
+        const where = t.line !== undefined ? ` (${t.file ?? 'rego'}:${t.line}:${t.column ?? 1})` : '';
+        diagnostics.push(diagnostic('SP0030', spanAt(d, []), { detail: `this ConstraintTemplate does not load${where}: ${t.message}`, hint: 'fix the template; Gatekeeper refuses it too' }));
+      } else templates.set(t.constraintKind, t);
+    } else if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('constraints.gatekeeper.sh/')) {
+      constraints.push({ doc: d, kind: String(o.kind ?? ''), name: String(o.metadata?.name ?? '') });
+    } else {
+      diagnostics.push(diagnostic('SP0030', spanAt(d, ['kind']), { detail: `a ${String(o.kind ?? 'document without kind')} is not a Gatekeeper artifact`, hint: 'give ConstraintTemplates and Constraints (constraints.gatekeeper.sh/*) with --policy, and the objects to check with --resource' }));
+    }
+  }
+  for (const c of constraints) {
+    if (templates.has(c.kind)) continue;
+    diagnostics.push(diagnostic('SP0030', spanAt(c.doc, ['kind']), { detail: `no ConstraintTemplate given defines the Constraint kind ${c.kind}`, hint: 'add the template file to --policy' }));
+  }
+  if (constraints.length === 0 && policies[0]) {
+    diagnostics.push(diagnostic('SP0030', spanAt(policies[0], []), { detail: 'no Constraint given: a ConstraintTemplate alone checks nothing', hint: 'add the Constraint file to --policy' }));
+  }
+  return { templates, constraints, diagnostics };
+}
+
 export function evalCommand(io: Io): Command {
   return {
     name: 'eval',
     summary: 'Run one offline engine on any artifacts (secpol output or hand-written) and print per-rule verdicts.',
-    usage: 'secpol eval --engine kyverno|gatekeeper|psa|netpol --policy FILE... --resource FILE... [--namespace-labels k=v,...] [--format text|json]',
+    usage: 'secpol eval --engine kyverno|gatekeeper|psa|netpol --policy FILE... --resource FILE... [--operation OP] [--namespace-labels k=v,...] [--format text|json]',
     options: { engine: { type: 'string' }, policy: { type: 'string', multiple: true }, resource: { type: 'string', multiple: true }, format: { type: 'string' }, operation: { type: 'string' }, 'namespace-labels': { type: 'string' } },
     help: [
       '--engine E          kyverno (ClusterPolicy/Policy/PolicyException), gatekeeper (ConstraintTemplates + Constraints), psa (labelled Namespaces), netpol (NetworkPolicies)',
-      '--policy FILE       artifacts to evaluate (repeatable)',
-      '--resource FILE     resources (repeatable); for netpol: Namespaces and Pods, and the output is the connectivity matrix',
-      '--operation OP      CREATE (default), UPDATE, DELETE',
+      '--policy FILE...    artifacts to evaluate (several files, or the flag repeated)',
+      '--resource FILE...  resources (several files, or the flag repeated; files after the other flags are resources too);',
+      '                    for netpol: Namespaces and Pods, and the output is the connectivity matrix',
+      '--operation OP      CREATE, UPDATE or DELETE: an admission request. Default: kyverno, psa CREATE; gatekeeper',
+      '                    reviews each resource as its audit and gator do (operation "")',
       '--namespace-labels  labels of the resources\' namespace, k=v,k2=v2 (for namespace selectors)',
       '--format text|json  report format',
     ],
-    async run(values, positionals) {
+    async run(values, positionals, after = {}) {
       const engine = oneOf(values['engine'], ['kyverno', 'gatekeeper', 'psa', 'netpol'] as const, '--engine', 'kyverno');
       if (values['engine'] === undefined) throw new UsageError('--engine is required');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const operation = oneOf(values['operation'], ['CREATE', 'UPDATE', 'DELETE'] as const, '--operation', 'CREATE');
       const diagnostics: Diagnostic[] = [];
-      const policies = loadDocuments(many(values['policy']), diagnostics);
-      // Extra positional files are resources too, so `--resource samples/*.yaml` works with a shell glob.
-      const resources = loadDocuments([...many(values['resource']), ...positionals], diagnostics);
+      // `--policy a.yaml b.yaml` (a shell glob) names several policy files; other positionals are resources.
+      const policyFiles = [...many(values['policy']), ...(after['policy'] ?? [])];
+      const resourceFiles = [...many(values['resource']), ...positionals.filter((p) => !(after['policy'] ?? []).includes(p))];
+      if (policyFiles.length === 0) throw new UsageError('--policy is required: the artifacts to evaluate');
+      if (resourceFiles.length === 0) throw new UsageError('--resource is required: the objects to evaluate the artifacts on');
+      const policies = loadDocuments(policyFiles, diagnostics);
+      const resources = loadDocuments(resourceFiles, diagnostics);
       const namespaceLabels = Object.fromEntries(
         String(values['namespace-labels'] ?? '')
           .split(',')
@@ -93,29 +128,30 @@ export function evalCommand(io: Io): Command {
       if (engine === 'kyverno') {
         const loaded = loadKyvernoDocuments(policies.map((d) => d.value));
         for (const e of loaded.errors) io.stderr(`warning: ${e}\n`);
+        if (loaded.policies.length === 0) {
+          const none = diagnostic('SP0030', spanAt(policies[0]!, []), { detail: 'no Kyverno ClusterPolicy or Policy loads from --policy: nothing would be checked', hint: 'give the ClusterPolicy/Policy files with --policy (the warnings above say why a document did not load)' });
+          printDiagnostics(io, [none], 'text');
+          return exitCodeFor([none]);
+        }
         for (const r of resources) {
           for (const x of evaluateResource(loaded.policies, r.value, { operation, namespaceLabels, exceptions: loaded.exceptions })) {
             verdicts.push({ resource: identity(r), policy: x.policy, rule: x.rule, verdict: x.status, message: x.message });
           }
         }
       } else if (engine === 'gatekeeper') {
-        const templates = new Map<string, Template>();
-        const constraints: { doc: YamlDocument; kind: string; name: string }[] = [];
-        for (const d of policies) {
-          const o = d.value as { kind?: unknown; metadata?: { name?: unknown } };
-          if (o.kind === 'ConstraintTemplate') {
-            const t = loadTemplate(d.value);
-            if (isGatekeeperError(t)) io.stderr(`warning: ${d.file.path}: ${t.message}\n`);
-            else templates.set(t.constraintKind, t);
-          } else constraints.push({ doc: d, kind: String(o.kind ?? ''), name: String(o.metadata?.name ?? '') });
+        const loaded = loadGatekeeper(policies);
+        if (exitCodeFor(loaded.diagnostics)) {
+          printDiagnostics(io, loaded.diagnostics, 'text');
+          return exitCodeFor(loaded.diagnostics);
         }
+        // Without --operation, each resource is reviewed as Gatekeeper's audit and gator review existing objects.
+        const review = values['operation'] === undefined ? {} : { operation };
         for (const r of resources) {
           const id = identity(r);
           const namespace = id.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: id.namespace, labels: { ...namespaceLabels, 'kubernetes.io/metadata.name': id.namespace } } } : undefined;
-          for (const c of constraints) {
-            const template = templates.get(c.kind);
-            if (!template) continue;
-            const result = evaluateConstraint({ template, constraint: c.doc.value, object: r.value, operation, ...(namespace ? { namespace } : {}) });
+          for (const c of loaded.constraints) {
+            const template = loaded.templates.get(c.kind)!;
+            const result = evaluateConstraint({ template, constraint: c.doc.value, object: r.value, ...review, ...(namespace ? { namespace } : {}) });
             const verdict = result.error ? 'error' : !result.matched ? 'skip' : result.violations.length ? 'fail' : 'pass';
             const message = result.error?.message ?? result.violations.map((v) => v.msg).join('; ');
             verdicts.push({ resource: id, policy: `${c.kind}/${c.name}`, rule: result.enforcementAction, verdict, message });
