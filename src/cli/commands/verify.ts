@@ -4,6 +4,7 @@ import { renderDisagreement, runVerify } from '../../verify/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
 import { expandPolicyPaths, readPolicyFile } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
+import { realEngines } from './verify-real.js';
 import { todayOption } from './shared.js';
 
 function positiveInt(value: unknown, option: string, fallback: number): number {
@@ -17,11 +18,32 @@ export function verifyCommand(io: Io): Command {
   return {
     name: 'verify',
     summary: 'Prove on generated resources and connections that every backend engine agrees with the policy semantics.',
-    usage: 'secpol verify FILE|DIR... [--runs N] [--seed S] [--format text|json]',
-    options: { runs: { type: 'string' }, seed: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' } },
-    help: ['--runs N            generated cases per policy (default 1000)', '--seed S            the random seed (default 42): the same seed gives the same cases', '--format text|json  report format'],
+    usage: 'secpol verify FILE|DIR... [--runs N] [--seed S] [--format text|json] | --real [--gator PATH] [--kyverno PATH] [--opa PATH] [--keep DIR]',
+    options: {
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+      today: { type: 'string' },
+      real: { type: 'boolean' },
+      gator: { type: 'string' },
+      kyverno: { type: 'string' },
+      opa: { type: 'string' },
+      keep: { type: 'string' },
+    },
+    help: [
+      '--runs N            generated cases per policy (default 1000)',
+      '--seed S            the random seed (default 42): the same seed gives the same cases',
+      '--format text|json  report format',
+      '--today YYYY-MM-DD  the date exceptions expire against (default: today)',
+      '--real              instead, run the real engines on the output: gator verify and kyverno test on the native',
+      '                    suites, opa eval of the Gatekeeper Rego on every sample; each disagreement with the offline',
+      '                    engines is reported (exit 1); no real engine found is exit 2',
+      '--gator, --kyverno, --opa PATH   the real binaries (default: found on PATH)',
+      '--keep DIR          with --real: write the suites to DIR and keep them (default: a temporary folder)',
+    ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
+      if (values['real'] === true) return realEngines(io, positionals, values);
       const runs = positiveInt(values['runs'], '--runs', 1000);
       const seed = positiveInt(values['seed'], '--seed', 42);
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
