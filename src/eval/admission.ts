@@ -72,20 +72,29 @@ export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest):
   return { ...base, outcome: 'fail', message: renderMessage(rule, scope) };
 }
 
-/** The rule's message with `{path}` filled from the offending element of its outermost quantifier. */
+/**
+ * The rule's message with `{path}` filled from the offending element of its outermost quantifier (semantics §5):
+ * the first element that alone makes the rule fail — one whose body holds for `forbid any` and `require no`, one
+ * whose body fails for `require every`. When no single element decides (`require any`, `forbid every`,
+ * `forbid no` fail on all elements together) or the predicate is not a quantifier, the object itself.
+ */
 function renderMessage(rule: Rule, scope: EvalScope): string {
   const template: MessageTemplate | undefined = rule.message;
   if (!template) return `rule ${rule.name} is violated`;
   let element: unknown = scope.value;
   const top = rule.predicate;
-  if (top.kind === 'quantified') {
-    const elements = domainElements(top.domain, scope);
+  const decisive = top.kind === 'quantified' ? offendingBody(rule.effect, top.quantifier) : undefined;
+  if (top.kind === 'quantified' && decisive !== undefined) {
     const holds = (e: unknown) => evalPredicate(top.body, { ...scope, value: e });
-    // forbid any/every-with-require: the element that makes the rule fail.
-    const wantHolds = (rule.effect === 'forbid') === (top.quantifier === 'any');
-    element = elements.find((e) => holds(e) === wantHolds) ?? scope.value;
+    element = domainElements(top.domain, scope).find((e) => holds(e) === decisive) ?? scope.value;
   }
   return template.parts.map((p) => (p.kind === 'text' ? p.text : formatValue(valueAt(element, p.path)))).join('');
+}
+
+/** What the body is on an element that alone makes the rule fail; undefined when none alone can. */
+function offendingBody(effect: Rule['effect'], quantifier: 'any' | 'every' | 'no'): boolean | undefined {
+  if (effect === 'forbid') return quantifier === 'any' ? true : undefined;
+  return quantifier === 'every' ? false : quantifier === 'no' ? true : undefined;
 }
 
 function formatValue(v: unknown): string {

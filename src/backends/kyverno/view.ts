@@ -91,9 +91,11 @@ class Builder {
     const template = rule.message;
     if (!template) return kyvernoText(`rule ${rule.name} is violated`);
     const needsElement = template.parts.some((p) => p.kind === 'field');
-    // The element that makes the rule fail: one where the body holds for `forbid any`/`require no`, fails otherwise.
-    const decisive = (rule.effect === 'forbid') === (rule.predicate.kind === 'quantified' && rule.predicate.quantifier === 'any');
-    const element = needsElement ? witnessExpression(rule.predicate, decisive, env) : OBJECT;
+    // The element that alone makes the rule fail: one where the body holds for `forbid any` and `require no`,
+    // fails for `require every`; for the other quantifiers no single element decides, so the object.
+    const top = rule.predicate;
+    const decisive = top.kind !== 'quantified' ? undefined : rule.effect === 'forbid' ? (top.quantifier === 'any' ? true : undefined) : top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
+    const element = needsElement && decisive !== undefined ? witnessExpression(top, decisive, env) : OBJECT;
     return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path)))).join('');
   }
 

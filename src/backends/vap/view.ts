@@ -268,9 +268,12 @@ function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, 
   const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : fieldText(element, p.path)))].join(' + ');
   const top = rule.predicate;
   if (top.kind !== 'quantified') return render(scope.term);
+  // The element that alone makes the rule fail: body true for `forbid any`/`require no`, false for `require
+  // every`; no single element decides for the other quantifiers, so the object.
+  const wantHolds = rule.effect === 'forbid' ? (top.quantifier === 'any' ? true : undefined) : top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
+  if (wantHolds === undefined) return render(scope.term);
   const list = compiler.domainList(top.domain, scope);
   if (list === undefined) return undefined;
-  const wantHolds = (rule.effect === 'forbid') === (top.quantifier === 'any');
   const body = compiler.compile(top.body, { ...scope, term: 'm0', isRoot: false });
   return `(${list}.filter(m0, ${wantHolds ? body : `!${body}`}).map(m0, ${render('m0')}) + [${render(scope.term)}])[0]`;
 }
