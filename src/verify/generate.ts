@@ -225,12 +225,19 @@ export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest>
   const subjects = [...policy.scope.subjects, ...policy.rules.flatMap((r) => r.subjects ?? [])];
   const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool) : resourceRequest(policy, pool, s)));
   const object = objects.length ? fc.oneof(...objects) : podsRequest(policy, pool);
+  // Steered into the policy's scope first (three cases in four), so that rules are exercised rather than
+  // skipped; the rest crosses the scope's boundaries (other operations, excluded namespaces).
+  const s = policy.scope;
+  const namespaces = namespaceCandidates(policy);
+  const inScopeNamespaces = namespaces.filter((ns) => (s.namespaces.length === 0 || s.namespaces.includes(ns)) && !s.excludedNamespaces.includes(ns));
+  const steered = <T>(inScope: readonly T[], all: readonly T[]): fc.Arbitrary<T> =>
+    inScope.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...inScope) }, { weight: 1, arbitrary: fc.constantFrom(...all) }) : fc.constantFrom(...all);
   return fc
     .record({
       o: object,
-      namespace: fc.constantFrom(...namespaceCandidates(policy)),
+      namespace: steered(inScopeNamespaces, namespaces),
       namespaceLabels: labelCandidates([policy.scope.namespaceSelector]),
-      operation: fc.constantFrom<Operation>('CREATE', 'CREATE', 'UPDATE', 'DELETE'),
+      operation: steered<Operation>(s.operations, ['CREATE', 'UPDATE', 'DELETE']),
     })
     .map(({ o, namespace, namespaceLabels, operation }) => {
       const object = clone(o.object);

@@ -41,7 +41,7 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
     if (out.value && !hasErrors(out.diagnostics)) network = verifyNetworks(set.networks, out.value, options);
     else excluded.push({ policy: set.networks.map((n) => n.name).join(', '), backend: 'netpol', reason: firstError(out.diagnostics) });
   }
-  const ok = reports.every((r) => !r.disagreement) && !network?.disagreement;
+  const ok = reports.every((r) => !r.disagreement && r.unexercised.length === 0) && !network?.disagreement;
   return { policies: reports, excluded, ...(network ? { network } : {}), ok };
 }
 

@@ -33,7 +33,19 @@ export interface PolicyReport {
   readonly outcomes: Readonly<Record<string, { fail: number; pass: number; skip: number }>>;
   /** Backends compared, with how many (rule, case) pairs each decided. */
   readonly compared: Readonly<Record<string, number>>;
+  /** Per rule and engine, how often the engine reported a violation and no violation where the rule applied. */
+  readonly reach: Readonly<Record<string, Readonly<Record<string, Reach>>>>;
+  /**
+   * Rules the generated cases never both failed and passed in scope, and rules no engine decided: the proof
+   * says nothing about them, so verification fails (issue 15, item 9).
+   */
+  readonly unexercised: readonly { readonly rule: string; readonly reason: string }[];
   readonly disagreement?: Disagreement;
+}
+
+export interface Reach {
+  violated: number;
+  allowed: number;
 }
 
 function omitted(policy: Policy, rule: string, backend: string): boolean {
@@ -50,7 +62,14 @@ export function covers(adapter: EngineAdapter, policy: Policy, rule: string): bo
 }
 
 /** Compares one request; returns the first disagreement, counting decided pairs per backend. */
-export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[], request: GeneratedRequest, counts: Record<string, number>, outcomes?: Record<string, { fail: number; pass: number; skip: number }>): Disagreement | undefined {
+export function compareRequest(
+  policy: Policy,
+  adapters: readonly EngineAdapter[],
+  request: GeneratedRequest,
+  counts: Record<string, number>,
+  outcomes?: Record<string, { fail: number; pass: number; skip: number }>,
+  reach?: Record<string, Record<string, Reach>>,
+): Disagreement | undefined {
   const ir = evaluatePolicy(policy, {
     object: request.object,
     operation: request.operation,
@@ -78,6 +97,11 @@ export function compareRequest(policy: Policy, adapters: readonly EngineAdapter[
       const violated = v?.violated ?? false;
       const label = adapterLabel(adapter);
       counts[label] = (counts[label] ?? 0) + 1;
+      if (reach && verdict.outcome !== 'skip') {
+        const r = ((reach[verdict.rule] ??= {})[label] ??= { violated: 0, allowed: 0 });
+        if (violated) r.violated++;
+        else r.allowed++;
+      }
       engines.push({ backend: label, violated, ...(v?.message ? { message: v.message } : {}) });
       if (violated !== irViolated) split = true;
     }
@@ -94,19 +118,32 @@ export function verifyPolicies(set: PolicySet, adapters: readonly EngineAdapter[
   return set.policies.map((policy) => {
     const counts: Record<string, number> = {};
     const outcomes: Record<string, { fail: number; pass: number; skip: number }> = {};
+    const reach: Record<string, Record<string, Reach>> = {};
     let cases = 0;
     const result = fc.check(
       fc.property(requestArbitrary(policy), (request) => {
         cases++;
-        return compareRequest(policy, adapters, request, counts, outcomes) === undefined;
+        return compareRequest(policy, adapters, request, counts, outcomes, reach) === undefined;
       }),
       { seed: options.seed, numRuns: options.runs },
     );
     const example = result.counterexample?.[0];
     const disagreement = result.failed && example ? compareRequest(policy, adapters, example, {}) : undefined;
     if (result.failed && !disagreement && result.errorInstance) throw result.errorInstance;
-    return { policy: policy.name, cases, outcomes, compared: counts, ...(disagreement ? { disagreement } : {}) };
+    return { policy: policy.name, cases, outcomes, compared: counts, reach, unexercised: disagreement ? [] : unexercised(policy, adapters, outcomes, reach), ...(disagreement ? { disagreement } : {}) };
   });
+}
+
+/** Rules the run did not exercise both ways in scope, or that no engine decided. */
+function unexercised(policy: Policy, adapters: readonly EngineAdapter[], outcomes: Record<string, { fail: number; pass: number; skip: number }>, reach: Record<string, Record<string, Reach>>): { rule: string; reason: string }[] {
+  const out: { rule: string; reason: string }[] = [];
+  for (const [rule, o] of Object.entries(outcomes)) {
+    const engines = adapters.filter((a) => covers(a, policy, rule));
+    if (engines.length === 0) out.push({ rule, reason: 'no backend engine decides it (omitted or not expressible everywhere)' });
+    else if (o.fail === 0 || o.pass === 0) out.push({ rule, reason: `in scope it was never ${o.fail === 0 ? 'violated' : 'satisfied'} (${o.fail} violations, ${o.pass} passes, ${o.skip} out of scope)` });
+    else if (!Object.values(reach[rule] ?? {}).some((r) => r.violated + r.allowed > 0)) out.push({ rule, reason: 'no engine gave a verdict on it in scope' });
+  }
+  return out;
 }
 
 /** The counterexample as a reviewer wants it: the object as YAML, then each side's verdict. */

@@ -45,6 +45,7 @@ export function verifyCommand(io: Io): Command {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       if (values['real'] === true) return realEngines(io, positionals, values);
       const runs = positiveInt(values['runs'], '--runs', 1000);
+      if (runs === 0) throw new UsageError('--runs 0 would verify nothing: give at least 1 (default 1000)');
       const seed = positiveInt(values['seed'], '--seed', 42);
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const front = frontEnd(expandPolicyPaths(positionals), readPolicyFile, { today: todayOption(values['today']) });
@@ -59,7 +60,12 @@ export function verifyCommand(io: Io): Command {
       }
       for (const p of report.policies) {
         const compared = Object.entries(p.compared).map(([b, n]) => `${b} ${n}`).join(', ') || 'no backend engine';
-        io.stdout(`${p.disagreement ? 'FAIL' : 'ok  '} ${p.policy}: ${p.cases} cases (rule verdicts compared: ${compared})\n`);
+        io.stdout(`${p.disagreement || p.unexercised.length ? 'FAIL' : 'ok  '} ${p.policy}: ${p.cases} cases (rule verdicts compared: ${compared})\n`);
+        // Per rule, how often each engine saw it violated / not violated in scope: both sides must be exercised.
+        for (const [rule, byEngine] of Object.entries(p.reach)) {
+          io.stdout(`       ${rule}: ${Object.entries(byEngine).map(([e, r]) => `${e} ${r.violated}/${r.allowed}`).join(', ')} (violated/allowed)\n`);
+        }
+        for (const u of p.unexercised) io.stdout(`       ${u.rule}: NOT VERIFIED: ${u.reason}\n`);
         if (p.disagreement) io.stdout(`${renderDisagreement(p.disagreement)}\n`);
       }
       for (const x of report.excluded) io.stdout(`     ${x.policy}: not verified on ${x.backend}: ${x.reason}\n`);
@@ -68,7 +74,8 @@ export function verifyCommand(io: Io): Command {
         io.stdout(`${n.disagreement ? 'FAIL' : 'ok  '} network: ${n.cases} connections\n`);
         if (n.disagreement) io.stdout(`  ${JSON.stringify(n.disagreement.connection)}: intents say ${n.disagreement.ir ? 'allow' : 'deny'}, NetworkPolicies say ${n.disagreement.engine ? 'allow' : 'deny'}\n  ${n.disagreement.explanation}\n`);
       }
-      io.stdout(report.ok ? 'verified: every backend agrees\n' : 'verification FAILED: see the counterexample above\n');
+      const failure = report.policies.some((p) => p.disagreement) || report.network?.disagreement ? 'see the counterexample above' : 'some rules were not exercised both ways (above)';
+      io.stdout(report.ok ? 'verified: every backend agrees\n' : `verification FAILED: ${failure}\n`);
       return report.ok ? 0 : 1;
     },
   };
