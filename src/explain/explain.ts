@@ -193,6 +193,6 @@ export function renderExplanation(e: ResourceExplanation, location: string): str
     lines.push(`    engines: ${engines || 'none judge this rule'}${x.engines.length ? (x.agree ? ' (all agree)' : '') : ''}`);
   }
   for (const x of e.excluded) lines.push(`  note: ${x.policy} not checked on ${x.backend}: ${x.reason}`);
-  lines.push('', e.agree ? 'every engine agrees with the policy semantics' : 'ENGINES DISAGREE with the policy semantics: see above');
+  lines.push('', e.agree ? `${r.kind} ${r.name}: every engine agrees with the policy semantics` : `${r.kind} ${r.name}: ENGINES DISAGREE with the policy semantics: see above`);
   return `${lines.join('\n')}\n`;
 }

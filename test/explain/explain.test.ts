@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainCommand } from '../../src/cli/commands/explain.js';
+import { renderExplanation, type ResourceExplanation } from '../../src/explain/index.js';
 import { projectRoot } from '../helpers/corpora.js';
 
 async function explain(values: Record<string, string>, ...positionals: string[]) {
@@ -35,6 +36,15 @@ spec:
 `;
 
 describe('secpol explain', () => {
+  it('says per object whether the engines agree, and sums up several objects', async () => {
+    const r = await explain({ resource: resource(`${deployment('shop')}---\n${deployment('web')}`) }, privileged);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Deployment web: every engine agrees with the policy semantics');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('every engine agrees with the policy semantics on all 2 objects');
+    const disagreeing = { resource: { kind: 'Pod', name: 'p', namespace: null }, podView: false, rules: [], excluded: [], agree: false } as unknown as ResourceExplanation;
+    expect(renderExplanation(disagreeing, 'x.yaml:1')).toContain('Pod p: ENGINES DISAGREE with the policy semantics');
+  });
+
   it('names the deciding field in the object as written, the container, the rule line, and all engines agree', async () => {
     const r = await explain({ resource: resource(deployment('shop')) }, privileged);
     expect(r.stderr).toBe('');

@@ -65,7 +65,14 @@ export function explainCommand(io: Io): Command {
         results.push({ file: path, line, explanation });
       }
       if (format === 'json') io.stdout(`${JSON.stringify({ resources: results.map((r) => ({ file: r.file, line: r.line, ...r.explanation })) }, null, 2)}\n`);
-      else io.stdout(results.map((r) => renderExplanation(r.explanation, `${r.file}:${r.line}`)).join('\n'));
+      else {
+        io.stdout(results.map((r) => renderExplanation(r.explanation, `${r.file}:${r.line}`)).join('\n'));
+        // With several documents the last per-object line must not read as the verdict on all of them.
+        if (results.length > 1) {
+          const disagree = results.filter((r) => !r.explanation.agree);
+          io.stdout(disagree.length ? `\nENGINES DISAGREE on ${disagree.length} of ${results.length} objects: ${disagree.map((r) => `${r.file}:${r.line}`).join(', ')}\n` : `\nevery engine agrees with the policy semantics on all ${results.length} objects\n`);
+        }
+      }
       return results.every((r) => r.explanation.agree) ? 0 : 1;
     },
   };
