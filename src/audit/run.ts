@@ -100,7 +100,10 @@ function slotsOf(policy: Policy, target: AuditTarget): { slots: RuleSlot[]; omit
   const base = { policy: policy.name, severity: policy.severity };
   const slots: RuleSlot[] = [];
   const omitted: string[] = [];
-  if (target !== 'psa') {
+  if (target === 'psa' && policy.rules.length) {
+    // PSA judges Pod Security levels only: say which rules this target leaves unaudited (issue 15 item 12).
+    omitted.push(`rule${policy.rules.length > 1 ? 's' : ''} ${policy.rules.map((r) => r.name).join(', ')}: PSA audits only pod-security lines`);
+  } else if (target !== 'psa') {
     for (const rule of policy.rules) {
       if (target !== 'ir' && rule.omissions.some((o) => o.backends.includes(target))) {
         omitted.push(`rule ${rule.name} is omitted from ${target}`);

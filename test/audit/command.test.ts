@@ -18,6 +18,11 @@ describe('secpol audit: exit codes and streams', () => {
     expect(r.stdout).toMatch(/^1 finding \(1 enforce, 0 audit\/warn\) in 1 object from 1 file, judged by ir$/m);
   });
 
+  it('--target psa says which policies and rules PSA does not audit (it judges pod-security lines only)', async () => {
+    const r = await audit({ manifests: [join(dir, 'bad.yaml')], target: 'psa' }, [privileged]);
+    expect(r.stderr).toContain('note: privileged is not audited by psa: rule no-privileged: PSA audits only pod-security lines');
+  });
+
   it('exits 0 without findings', async () => {
     const r = await audit({ manifests: [join(dir, 'good.yaml')] }, [privileged]);
     expect(r).toEqual({ code: 0, stderr: '', stdout: '0 findings (0 enforce, 0 audit/warn) in 1 object from 1 file, judged by ir\n' });
