@@ -12,13 +12,13 @@ interface CommandEntry {
 const commandTable: readonly CommandEntry[] = [
   { name: 'check', summary: 'Parse and check policy files; report every problem with file:line:column.', load: async (io) => (await import('./cli/commands/check.js')).checkCommand(io) },
   { name: 'fmt', summary: 'Print policy files in the canonical layout (--check, --write).', load: async (io) => (await import('./cli/commands/fmt.js')).fmtCommand(io) },
-  { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
+  { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
   { name: 'test', summary: 'Run the sample suites beside policies through the semantics and every backend engine.', load: async (io) => (await import('./cli/commands/test.js')).testCommand(io) },
-  { name: 'eval', summary: 'Run one offline engine (kyverno, psa, netpol) on any artifacts and print per-rule verdicts.', load: async (io) => (await import('./cli/commands/eval.js')).evalCommand(io) },
+  { name: 'eval', summary: 'Run one offline engine (kyverno, gatekeeper, psa, netpol) on any artifacts and print per-rule verdicts.', load: async (io) => (await import('./cli/commands/eval.js')).evalCommand(io) },
   { name: 'audit', summary: 'Evaluate Kubernetes manifests against policies; findings as text, JSON, SARIF, JUnit, markdown or GitHub annotations.', load: async (io) => (await import('./cli/commands/audit.js')).auditCommand(io) },
   { name: 'explain', summary: 'For one resource: each rule\'s verdict in every engine, the deciding field and value, the DSL line.', load: async (io) => (await import('./cli/commands/explain.js')).explainCommand(io) },
   { name: 'diff', summary: 'Semantic diff of two policy versions: rule changes, resources whose verdict changes, artifact diffs.', load: async (io) => (await import('./cli/commands/diff.js')).diffCommand(io) },
-  { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics.', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
+  { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics (--real: the real engines).', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
 ];
 
 /** package.json sits one level above src/ when run from source, two above dist/src/ when built. */

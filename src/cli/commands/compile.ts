@@ -22,7 +22,7 @@ function parseTargets(value: unknown): TargetId[] {
 export function compileCommand(io: Io): Command {
   return {
     name: 'compile',
-    summary: 'Compile policy files to Kyverno, Gatekeeper, Pod Security Admission labels or NetworkPolicies.',
+    summary: 'Compile policy files to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Pod Security Admission labels or NetworkPolicies.',
     usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests]',
     options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true } },
     help: [
