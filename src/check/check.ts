@@ -4,7 +4,7 @@ import type { FileAst } from '../syntax/index.js';
 import { lowerNetwork } from './lower-network.js';
 import { lowerPolicy } from './lower-policy.js';
 import { Reporter, type CheckOptions } from './report.js';
-import { checkContradictoryRules, checkDuplicateNames, checkNetworkReachability } from './rules/index.js';
+import { checkContradictoryRules, checkDuplicateNames, checkLooseImageGlobs, checkNetworkReachability } from './rules/index.js';
 
 /**
  * Lowers parsed files (a root file and everything it imports) to the IR and runs every check.
@@ -21,6 +21,7 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
         const policy = lowerPolicy(r, decl, options);
         if (policy) {
           checkContradictoryRules(r, policy);
+          checkLooseImageGlobs(r, policy);
           policies.push(policy);
         }
       } else networks.push(lowerNetwork(r, decl));

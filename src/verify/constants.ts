@@ -29,11 +29,20 @@ export class ConstantPool {
   readonly itemPaths: { readonly site: Site; readonly path: readonly string[] }[] = [];
 }
 
-/** Strings that sit near a glob: a literal fill, an empty fill, a one-character miss. */
+/**
+ * Strings that sit near a glob: a literal fill, an empty fill, a one-character miss, and the look-alikes an
+ * attacker would register against an image allow-list (issue 22 item 4): the prefix before the first `*` with a
+ * suffix (`ghcr.io/org-evil/x` against `ghcr.io/org/*`), the registry as a subdomain of another
+ * (`ghcr.io.evil.io/org/x`) and the whole image under another registry (`evil.io/ghcr.io/org/x`).
+ */
 function nearGlob(pattern: string): string[] {
   const fill = (s: string) => pattern.replace(/\*/g, s).replace(/\?/g, 'x');
   const out = [fill(''), fill('abc'), fill('a/b:c')];
   if (pattern.length) out.push(`${fill('')}z`, fill('').slice(1));
+  const star = pattern.search(/[*?]/);
+  if (star > 0) out.push(`${pattern.slice(0, star).replace(/[/:@]$/, '')}-evil/x`);
+  const slash = pattern.indexOf('/');
+  if (slash > 0) out.push(`${fill('x').slice(0, slash)}.evil.io${fill('x').slice(slash)}`, `evil.io/${fill('x')}`);
   return out;
 }
 
