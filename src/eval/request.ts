@@ -35,6 +35,23 @@ export function identityOf(req: AdmissionRequest): ObjectIdentity {
 }
 
 /**
+ * The pod view's metadata (semantics §1): the template's labels, annotations and other fields, but the name and
+ * namespace of the controller as applied. The API server creates the pods in the controller's namespace and names
+ * them after it, whatever the template says, so a rule on `metadata.namespace` must not read the template's
+ * (issue 22 item 3: `forbid metadata.namespace = "default"` admitted a Deployment in default).
+ */
+function podViewMetadata(template: unknown, own: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = isObject(template) ? { ...template } : {};
+  delete out['name'];
+  delete out['namespace'];
+  for (const key of ['name', 'namespace']) {
+    const v = valueAt(own, [key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
  * The object a rule is evaluated on (semantics §1): the object itself, or for a pod controller under
  * `applies to pods` the pod view {metadata, spec} of its template. Undefined when no subject matches.
  */
@@ -45,7 +62,7 @@ export function viewFor(subjects: readonly Subject[], id: ObjectIdentity, object
       const controller = podControllers.find((c) => `${c.group}/${c.version}` === id.apiVersion && c.kind === id.kind);
       if (controller) {
         const template = valueAt(object, controller.template);
-        return { view: { metadata: valueAt(template, ['metadata']) ?? null, spec: valueAt(template, ['spec']) ?? null }, isPodView: true };
+        return { view: { metadata: podViewMetadata(valueAt(template, ['metadata']), valueAt(object, ['metadata'])), spec: valueAt(template, ['spec']) ?? null }, isPodView: true };
       }
     } else {
       const apiVersion = s.group ? `${s.group}/${s.version}` : s.version;

@@ -171,7 +171,8 @@ function nameCandidates(policy: Policy): string[] {
 function namespaceCandidates(policy: Policy): string[] {
   const s = policy.scope;
   const fromExceptions = policy.exceptions.flatMap((e) => [...e.namespaces, ...e.workloads.map((w) => w.namespace)]);
-  return [...new Set(['default', ...s.namespaces, ...s.excludedNamespaces, ...fromExceptions])].sort();
+  // 'tenant-a': a namespace no policy names, so that rules reading the namespace see one other than default.
+  return [...new Set(['default', 'tenant-a', ...s.namespaces, ...s.excludedNamespaces, ...fromExceptions])].sort();
 }
 
 function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object: Record<string, unknown>; namespaced: boolean }> {
@@ -183,14 +184,17 @@ function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object:
       labels: labelCandidates([policy.scope.objectSelector]),
       pod: podSpecArb(policy, pool),
       items: itemLists(pool, 'object'),
+      // A template may carry its own name and namespace, which the API server ignores (issue 22 item 3).
+      templateIdentity: fc.option(fc.record({ name: fc.constantFrom(...nameCandidates(policy)), namespace: fc.constantFrom(...namespaceCandidates(policy)) }), { nil: undefined }),
     })
-    .map(({ kind, name, labels, pod, items }) => {
+    .map(({ kind, name, labels, pod, items, templateIdentity }) => {
       const podObject = build({ metadata: { labels: { ...labels } }, spec: pod.spec }, pod.objectPairs);
       for (const [path, list] of items) setPath(podObject, path, list);
       if (kind === 'Pod') {
         const metadata = { ...(podObject['metadata'] as Record<string, unknown>), name };
         return { object: { apiVersion: 'v1', kind: 'Pod', ...podObject, metadata }, namespaced: true };
       }
+      if (templateIdentity) podObject['metadata'] = { ...(podObject['metadata'] as Record<string, unknown>), ...templateIdentity };
       const c = podControllers.find((x) => x.kind === kind)!;
       const object: Record<string, unknown> = { apiVersion: `${c.group}/${c.version}`, kind, metadata: { name, labels: { ...labels } }, spec: {} };
       setPath(object, c.template, podObject);

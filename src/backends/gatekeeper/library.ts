@@ -25,16 +25,19 @@ const podTemplatePaths = (): string => {
 /** The fixed helpers, in the order they are printed; placeholders (empty text) are defined per policy. */
 const library: Readonly<Record<string, LibEntry>> = {
   pod_view: {
-    deps: ['pod_template_paths', 'value_at'],
-    text: `# The pod a rule reads (semantics §1): a Pod itself, or the pod template of a pod controller.
+    deps: ['pod_template_paths', 'value_at', 'object_or_empty'],
+    text: `# The pod a rule reads (semantics §1): a Pod itself, or the pod template of a pod controller, with the
+# controller's own name and namespace (the API server creates the pods there, whatever the template says).
 pod_view := input.review.object if {
 	input.review.object.apiVersion == "v1"
 	input.review.object.kind == "Pod"
 }
 
-pod_view := {"metadata": value_at(template, ["metadata"]), "spec": value_at(template, ["spec"])} if {
+pod_view := {"metadata": metadata, "spec": value_at(template, ["spec"])} if {
 	path := pod_template_paths[input.review.object.apiVersion][input.review.object.kind]
 	template := value_at(input.review.object, path)
+	own := object.filter(object_or_empty(value_at(input.review.object, ["metadata"])), ["name", "namespace"])
+	metadata := object.union(object.remove(object_or_empty(value_at(template, ["metadata"])), ["name", "namespace"]), own)
 }`,
   },
   pod_template_paths: { deps: [], text: podTemplatePaths() },
@@ -95,6 +98,13 @@ is_workload(_, namespace, name) if {
 	input.review.object.kind == "Pod"
 	startswith(value_at(input.review.object, ["metadata", "name"]), concat("", [name, "-"]))
 }`,
+  },
+  object_or_empty: {
+    deps: [],
+    text: `# x when it is an object, else {} (a missing or mistyped metadata has no fields).
+object_or_empty(x) := x if {
+	is_object(x)
+} else := {}`,
   },
   value_at: {
     deps: [],
@@ -299,7 +309,7 @@ export class RegoModule {
 
   constructor() {
     // Fixed helpers, the entry point, and the local variables the fixed helpers and rule bodies use.
-    this.names = new RegoNames([...libraryOrder, 'violation', 'msg', 'failures', 'template', 'path', 'ns', 'key', 'value', 'list', 'element', 'pattern', 'patterns', 'values', 'x', 'v', 'm', 'c', 'annotations', 'field', 'capability', 'volume', 'port', 'handler', 'host', 'source', 'settings', 'o', 's', 'named', 'control', 'image']);
+    this.names = new RegoNames([...libraryOrder, 'violation', 'msg', 'failures', 'template', 'path', 'own', 'metadata', 'ns', 'key', 'value', 'list', 'element', 'pattern', 'patterns', 'values', 'x', 'v', 'm', 'c', 'annotations', 'field', 'capability', 'volume', 'port', 'handler', 'host', 'source', 'settings', 'o', 's', 'named', 'control', 'image']);
   }
 
   /** Marks a fixed helper (and what it calls) as used; returns its name for splicing. */

@@ -134,6 +134,18 @@ function falseOnNull(test: Test): boolean {
   return !['absent', 'empty', 'contains-only', 'contains-none'].includes(test.op);
 }
 
+/**
+ * A field of the pod view at its root. `metadata.name` and `metadata.namespace` are the controller's own (semantics
+ * §1: the API server creates the pods in the controller's namespace, named after it), but Kyverno's autogen
+ * rewrites every `request.object.metadata` into the pod template's metadata, textually. The quoted identifier
+ * `request."object".metadata` is the same JMESPath path and is not rewritten (as for `where labels`), so
+ * controllers are judged on their own name and namespace and Pods on theirs.
+ */
+export function podViewValue(path: readonly string[]): string {
+  if (path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace')) return `[request."object".${pathText(path)}][0]`;
+  return valueAt(OBJECT, path);
+}
+
 function checkRootPath(path: readonly string[], scope: Scope, env: PredicateEnv, span: Span): void {
   if (scope.base !== OBJECT || !env.podView || path[0] === 'spec' || path[0] === 'metadata') return;
   env.unsupported(span, `the pod field "${path.join('.')}" outside spec and metadata`, 'Kyverno autogen checks controllers on their pod template, which only has metadata and spec; test a field under spec or metadata');
@@ -148,7 +160,7 @@ function compileTest(t: FieldTest, scope: Scope, env: PredicateEnv): string {
   switch (t.subject.kind) {
     case 'field':
       checkRootPath(t.subject.path, scope, env, t.span);
-      return testExpression(t.test, valueAt(scope.base, t.subject.path), quantity);
+      return testExpression(t.test, env.podView && scope.base === OBJECT ? podViewValue(t.subject.path) : valueAt(scope.base, t.subject.path), quantity);
     case 'effective': {
       const assumed = scope.effective.get(effectiveKey(t));
       if (assumed === undefined) throw new Error('invariant: `effective` outside a container quantifier');
@@ -275,6 +287,7 @@ export function witnessExpression(p: Predicate, holds: boolean, env: PredicateEn
  * A message placeholder: the field of the element as text, or `<missing>`. Kyverno substitutes messages
  * repeatedly (nested lookups), so a `{{` inside the object's own data is broken up before it is spliced in.
  */
-export function placeholderExpression(element: string, path: readonly string[]): string {
-  return `replace_all(to_string(not_null(${valueAt(element, path)}, '<missing>')), ${literal('{{')}, ${literal('{ {')})`;
+export function placeholderExpression(element: string, path: readonly string[], podView = false): string {
+  const value = podView && element === OBJECT ? podViewValue(path) : valueAt(element, path);
+  return `replace_all(to_string(not_null(${value}, '<missing>')), ${literal('{{')}, ${literal('{ {')})`;
 }

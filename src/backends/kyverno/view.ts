@@ -96,7 +96,7 @@ class Builder {
     const top = rule.predicate;
     const decisive = top.kind !== 'quantified' ? undefined : rule.effect === 'forbid' ? (top.quantifier === 'any' ? true : undefined) : top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
     const element = needsElement && decisive !== undefined ? witnessExpression(top, decisive, env) : OBJECT;
-    return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path)))).join('');
+    return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path, env.podView)))).join('');
   }
 
   rule(rule: Rule): Json | undefined {

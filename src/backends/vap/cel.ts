@@ -108,6 +108,16 @@ export interface CelScope {
   /** The pod view, for `effective` settings. */
   readonly pod: string;
   readonly isRoot: boolean;
+  /**
+   * At the root of a pod view: the object as applied, whose `metadata.name` and `metadata.namespace` the pod view
+   * has (semantics §1: the API server creates the pods in the controller's namespace, named after it).
+   */
+  readonly identity?: string;
+}
+
+/** The term a root field is read from: the object as applied for its name and namespace, else the view. */
+export function fieldBase(scope: CelScope, path: readonly string[]): string {
+  return scope.isRoot && scope.identity !== undefined && path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace') ? scope.identity : scope.term;
 }
 
 /** Compiles the predicates of one rule; `keepContainer(c)` filters container domains (image exceptions). */
@@ -200,8 +210,10 @@ export class CelCompiler {
 
   private ref(r: ValueRef, scope: CelScope): Ref {
     switch (r.kind) {
-      case 'field':
-        return { guard: hasPath(scope.term, r.path), value: valueOf(scope.term, r.path) };
+      case 'field': {
+        const base = fieldBase(scope, r.path);
+        return { guard: hasPath(base, r.path), value: valueOf(base, r.path) };
+      }
       case 'effective': {
         const c = valueOf(scope.term, r.containerPath);
         const p = valueOf(scope.pod, r.podPath);

@@ -1,6 +1,6 @@
 import { podControllers, type Exception, type LabelSelector, type Mode, type PodSecurity, type Policy, type Rule, type Subject } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
-import { CelCompiler, celString, globRegex, hasPath, isObject, select, valueOf } from './cel.js';
+import { CelCompiler, celString, fieldBase, globRegex, hasPath, isObject, select, valueOf, type CelScope } from './cel.js';
 import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations, type PssExemptions } from './pss.js';
 import { pssMinor } from '../common/pss-standards.js';
 
@@ -233,7 +233,7 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean): object {
   const pods = subjects.some((s) => s.kind === 'pods');
   const root = pods ? v('podView') : v('subject');
   const compiler = new CelCompiler(keep, pods ? v('containers') : undefined);
-  const scope = { term: root, pod: root, isRoot: true };
+  const scope = { term: root, pod: root, isRoot: true, ...(pods ? { identity: v('subject') } : {}) };
   const skips = [
     ...(mixed ? [`!(${subjects.map(subjectTest).join(' || ')})`] : []),
     ...exempting.map((e) => `(${exceptionMatch(e)})`),
@@ -261,11 +261,11 @@ function fieldText(element: string, path: readonly string[]): string {
  * (the first element that makes the rule fail), else from the object. Undefined when the domain has nested hops
  * (ports of containers): CEL cannot flatten it, and `message` keeps the placeholders as written.
  */
-function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, scope: { term: string; pod: string; isRoot: boolean }): string | undefined {
+function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, scope: CelScope): string | undefined {
   const template = rule.message;
   if (!template || template.parts.every((p) => p.kind === 'text')) return undefined;
   const prefix = celString(`[${policy.name}/${rule.name}] `);
-  const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : fieldText(element, p.path)))].join(' + ');
+  const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : fieldText(element === scope.term ? fieldBase(scope, p.path) : element, p.path)))].join(' + ');
   const top = rule.predicate;
   if (top.kind !== 'quantified') return render(scope.term);
   // The element that alone makes the rule fail: body true for `forbid any`/`require no`, false for `require
