@@ -7,6 +7,7 @@ import { ClauseCompiler, levelNames, newNode, nodeAt, Problem, Scope, type Modul
 import type { CBody, CClause, CTerm, DataNode, RuleSet } from './compiled.js';
 import { RegoCompileError, type Loc, type RegoCompileProblem } from './errors.js';
 import { slotsIn } from './safety.js';
+import { checkTypes } from './typecheck.js';
 
 /** A compiled set of modules; build it once and evaluate it many times. */
 export interface RegoProgram {
@@ -89,6 +90,9 @@ export function compileModules(modules: readonly RegoModule[]): RegoProgram {
     }
   }
   if (problems.length > 0) throw new RegoCompileError(problems);
+  // OPA's CheckTypes stage runs only when every earlier stage succeeded.
+  const typeErrors = checkTypes(modules, envs);
+  if (typeErrors.length > 0) throw new RegoCompileError(typeErrors);
   return { root, ruleSets, modules };
 }
 

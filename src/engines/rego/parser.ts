@@ -341,7 +341,7 @@ class Parser {
       if (this.isWord('not')) {
         this.advance();
         negated = true;
-        if (this.isWord('some') || this.isWord('every')) this.fail(`${this.tok.text} cannot be negated`);
+        if (this.isWord('some') || this.isWord('every')) this.fail(`unexpected ${this.tok.text} keyword: illegal negation of '${this.tok.text}'`);
       }
       expr = this.expr();
       if (negated && expr.kind === 'assign') this.fail('an assignment cannot be negated', start);
