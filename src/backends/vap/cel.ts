@@ -41,11 +41,12 @@ export function select(term: string, key: string): string {
 }
 
 /**
- * True when `term` is an object (map or Kubernetes object type), written as "none of the JSON scalar or list
- * types" so it holds for the typed objects of a real API server as well as for plain maps.
+ * True when `term` is a JSON object. The API server hands a VAP the admitted object as unstructured JSON, so every
+ * object under `object`/`oldObject` is a CEL `map`. Type tests are single comparisons: a list of type values
+ * (`[null_type, bool, …]`) mixes element types, which the API server's CEL environment rejects.
  */
 export function isObject(term: string): string {
-  return `!(type(${term}) in [null_type, bool, int, uint, double, string, bytes, list])`;
+  return `type(${term}) == map`;
 }
 
 /** The guard under which `term.path` can be read without error (the value itself may still be null). */

@@ -253,7 +253,7 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean): object {
 /** A field of the offending element as text, the way the IR renders it (strings as-is, `<missing>`). */
 function fieldText(element: string, path: readonly string[]): string {
   const x = valueOf(element, path);
-  return `((${hasPath(element, path)} && type(${x}) != null_type) ? (type(${x}) == string ? ${x} : (type(${x}) in [int, uint, double, bool] ? string(${x}) : "<value>")) : "<missing>")`;
+  return `((${hasPath(element, path)} && type(${x}) != null_type) ? (type(${x}) == string ? ${x} : ((type(${x}) == int || type(${x}) == uint || type(${x}) == double || type(${x}) == bool) ? string(${x}) : "<value>")) : "<missing>")`;
 }
 
 /**
