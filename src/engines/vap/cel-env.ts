@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { checkKubernetesTypes, TypeCheckError, type CelJsNode } from './typecheck.js';
 
 /**
  * The CEL environment of the offline ValidatingAdmissionPolicy engine: @marcbachmann/cel-js with the variables
@@ -69,12 +70,19 @@ type ParsedAst = ReturnType<Environment['parse']>['ast'];
 /**
  * Parses and type-checks an expression as the API server does when a ValidatingAdmissionPolicy is written
  * (a type error, such as a mixed-type list literal or `!` applied to a string, rejects the policy), and checks
- * that its result type can be `expected` (dyn passes: it is checked when evaluated).
+ * that its result type can be `expected` (dyn passes: it is checked when evaluated). cel-js's checker runs first,
+ * then the cel-go rules it does not apply (typecheck.ts: type values are `type(T)`, as in Kubernetes).
  */
 export function compileExpression(text: string, expected?: 'bool' | 'string'): CompiledExpression {
   const parsed = celEnvironment.parse(text);
   const checked = parsed.check();
   if (!checked.valid) throw new Error(`type error: ${checked.error?.message.split('\n')[0] ?? 'invalid expression'}`);
+  try {
+    checkKubernetesTypes(parsed.ast as unknown as CelJsNode);
+  } catch (e) {
+    if (e instanceof TypeCheckError) throw new Error(`type error: ${e.message}`);
+    throw e;
+  }
   const type = String(checked.type);
   if (expected && type !== expected && type !== 'dyn') throw new Error(`type error: the expression is ${type}, ${expected} is required`);
   return Object.assign((context: Record<string, unknown>) => parsed(context), { ast: parsed.ast });
