@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { spanOf, type SourceFile, type Span } from '../source/index.js';
+import { kubernetesYamlOptions, toKubernetesJson } from './kubernetes-yaml.js';
 
 /** A parsed YAML document with a way back to source positions (for file:line:column in findings). */
 export interface YamlDocument {
@@ -11,23 +12,25 @@ export interface YamlDocument {
 }
 
 /**
- * Parses a multi-document YAML file. Syntax errors become SP0008 at their position; aliases are capped so a
- * "billion laughs" document fails fast instead of expanding.
+ * Parses a multi-document YAML file as Kubernetes reads manifests (YAML 1.1 as go-yaml v2 resolves it, keys as
+ * sigs.k8s.io/yaml converts them: kubernetes-yaml.ts). Syntax errors and values Kubernetes cannot read (`.inf`, a
+ * null key) become SP0008 at their position; aliases are capped so a "billion laughs" document fails fast.
  */
 export function parseYamlFile(file: SourceFile): { documents: YamlDocument[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const documents: YamlDocument[] = [];
-  const docs = YAML.parseAllDocuments(file.text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const docs = YAML.parseAllDocuments(file.text, kubernetesYamlOptions);
   const list = Array.isArray(docs) ? docs : [docs];
+  const report = (start: number, end: number, reason: string) => diagnostics.push(diagnostic('SP0008', spanOf(file, start, Math.max(end, start + 1)), { reason }));
   list.forEach((doc, index) => {
-    for (const e of doc.errors) diagnostics.push(diagnostic('SP0008', spanOf(file, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)), { reason: e.message.split('\n')[0] ?? e.message }));
-    if (doc.errors.length) return;
-    try {
-      const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-      if (value !== null && value !== undefined) documents.push({ value, doc, file, index });
-    } catch (e) {
-      diagnostics.push(diagnostic('SP0008', spanOf(file, 0, 1), { reason: (e as Error).message }));
-    }
+    // An explicit !!bool, !!int, !!float or !!null tag on text of another kind fails in go-yaml (resolve.go).
+    const failed = [...doc.errors, ...doc.warnings.filter((w) => /^Unresolved tag: tag:yaml\.org,2002:(?:bool|int|float|null)$/.test(w.message))];
+    for (const e of failed) report(e.pos[0], e.pos[1], e.message.split('\n')[0] ?? e.message);
+    if (failed.length) return;
+    const { value, problems } = toKubernetesJson(doc);
+    for (const p of problems) report(p.offset, p.offset + 1, p.message);
+    if (problems.length) return;
+    if (value !== null && value !== undefined) documents.push({ value, doc, file, index });
   });
   return { documents, diagnostics };
 }

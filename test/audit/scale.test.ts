@@ -84,7 +84,7 @@ describe('secpol audit on a directory of 1,000 generated manifests', () => {
     const r = await audit({ manifests: [broken], format: 'json' }, [privileged]);
     const json = JSON.parse(r.stdout) as { findings: JsonFinding[] };
     const invalid = json.findings.filter((f) => f.rule === 'invalid-manifest').map((f) => `${f.file.slice(broken.length + 1)}:${f.line}`);
-    expect(invalid).toEqual(['broken/bomb.yaml:1', 'broken/duplicate-key.yaml:3', 'broken/no-kind.yaml:1', 'broken/scalar.yaml:1', 'broken/syntax.yaml:15']);
+    expect(invalid).toEqual(['broken/bomb.yaml:2', 'broken/duplicate-key.yaml:3', 'broken/no-kind.yaml:1', 'broken/scalar.yaml:1', 'broken/syntax.yaml:15']);
     const inBroken = json.findings.filter((f) => f.file.includes('broken/syntax.yaml') && f.rule !== 'invalid-manifest').map((f) => f.object.name);
     expect(inBroken).toEqual(['before', 'after']);
     const others = json.findings.filter((f) => !f.file.includes('/broken/')).length;
