@@ -40,13 +40,18 @@ function factsOf(resource: JsonObject, ctx: EvaluationContext): RequestFacts {
     namespace: asString(metadata['namespace']) ?? '',
     labels: stringMap(metadata['labels']),
     annotations: stringMap(metadata['annotations']),
-    operation: ctx.operation ?? 'CREATE',
+    operation: ctx.background ? 'CREATE' : (ctx.operation ?? 'CREATE'),
     namespaceLabels: ctx.namespaceLabels ?? {},
-    userInfo: ctx.userInfo,
+    userInfo: ctx.background ? undefined : ctx.userInfo,
   };
 }
 
-/** The JSON document `{{ }}` variables resolve against (`request.*`, `serviceAccountName`, `images`). */
+/**
+ * The JSON document `{{ }}` variables resolve against (`request.*`, `serviceAccountName`, `images`). A background
+ * scan builds it from the resource alone (kyverno pkg/engine/policycontext `NewPolicyContext`, called by the report
+ * controller's scanner with operation CREATE and no admission info): only `request.object`, `request.namespace`,
+ * `request.operation` and `images` exist there.
+ */
 function contextData(resource: JsonObject, object: unknown, oldObject: unknown, facts: RequestFacts, ctx: EvaluationContext): JsonObject {
   const user = ctx.userInfo;
   const userInfo: JsonObject = {};
@@ -54,21 +59,24 @@ function contextData(resource: JsonObject, object: unknown, oldObject: unknown, 
   if (user?.uid !== undefined) userInfo['uid'] = user.uid;
   if (user?.groups !== undefined) userInfo['groups'] = [...user.groups];
   const sa = /^system:serviceaccount:([^:]*):([^:]*)$/.exec(user?.username ?? '');
-  const data: JsonObject = {
-    request: {
-      operation: facts.operation,
-      object,
-      oldObject,
-      userInfo,
-      roles: [...(user?.roles ?? [])],
-      clusterRoles: [...(user?.clusterRoles ?? [])],
-      namespace: facts.kind === 'Namespace' ? '' : facts.namespace,
-      name: facts.name,
-      kind: { group: facts.group, version: facts.version, kind: facts.kind },
-    },
-    serviceAccountName: sa?.[2] ?? '',
-    serviceAccountNamespace: sa?.[1] ?? '',
-  };
+  const namespace = facts.kind === 'Namespace' ? '' : facts.namespace;
+  const data: JsonObject = ctx.background
+    ? { request: { operation: facts.operation, object, namespace } }
+    : {
+        request: {
+          operation: facts.operation,
+          object,
+          oldObject,
+          userInfo,
+          roles: [...(user?.roles ?? [])],
+          clusterRoles: [...(user?.clusterRoles ?? [])],
+          namespace,
+          name: facts.name,
+          kind: { group: facts.group, version: facts.version, kind: facts.kind },
+        },
+        serviceAccountName: sa?.[2] ?? '',
+        serviceAccountNamespace: sa?.[1] ?? '',
+      };
   let images: JsonObject | undefined | null = null;
   Object.defineProperty(data, 'images', {
     enumerable: true,
@@ -86,12 +94,26 @@ function overrideApplies(o: FailureActionOverride, facts: RequestFacts): boolean
   return o.namespaces.length > 0 || (o.namespaceSelector !== undefined && o.namespaceSelector !== null);
 }
 
-function failureActionOf(policy: KyvernoPolicy, rule: CompiledRule, facts: RequestFacts): FailureAction {
-  const ruleOverride = rule.failureActionOverrides.find((o) => overrideApplies(o, facts));
-  if (ruleOverride) return ruleOverride.action;
-  if (rule.failureAction) return rule.failureAction;
+/** The rules as written in `spec.rules` (auto-generated controller rules are not part of the spec). */
+const writtenRules = (policy: KyvernoPolicy): CompiledRule[] => policy.rules.filter((r) => r.name === r.reportName);
+
+/**
+ * What Kyverno's admission controller does when `rule` fails. Up to 1.18.0 the block decision reads one action for
+ * the whole policy (kyverno#16557; `EngineResponse.GetValidationFailureAction` over `Spec.GetValidationFailureAction`
+ * and `…Overrides`): the overrides of the first written validate rule that has any (else the policy's), then the
+ * `failureAction` of the first written validate rule that sets one (else `spec.validationFailureAction`). With the
+ * fix (`failureActionPerRule`) each rule's overrides and action come first, then the policy's.
+ */
+function failureActionOf(policy: KyvernoPolicy, rule: CompiledRule, facts: RequestFacts, perRule: boolean): FailureAction {
   const policyOverride = policy.failureActionOverrides.find((o) => overrideApplies(o, facts));
-  return policyOverride?.action ?? policy.validationFailureAction;
+  if (perRule) {
+    const ruleOverride = rule.failureActionOverrides.find((o) => overrideApplies(o, facts));
+    return ruleOverride?.action ?? rule.failureAction ?? policyOverride?.action ?? policy.validationFailureAction;
+  }
+  const validating = writtenRules(policy).filter((r) => r.validate !== undefined);
+  const overrides = validating.find((r) => r.failureActionOverrides.length > 0)?.failureActionOverrides ?? policy.failureActionOverrides;
+  const override = overrides.find((o) => overrideApplies(o, facts));
+  return override?.action ?? validating.find((r) => r.failureAction !== undefined)?.failureAction ?? policy.validationFailureAction;
 }
 
 function preconditionsOutcome(rule: CompiledRule, vars: VarContext): Outcome | undefined {
@@ -157,7 +179,7 @@ export function evaluateResource(policies: readonly KyvernoPolicy[], resource: u
   const operation: Operation = facts.operation;
   const deleting = operation === 'DELETE';
   const object = deleting ? null : resource;
-  const oldObject = ctx.oldObject ?? (deleting ? resource : null);
+  const oldObject = ctx.background ? undefined : (ctx.oldObject ?? (deleting ? resource : null));
   const vars: VarContext = { deleteRequest: deleting, data: contextData(resource, object, oldObject, facts, ctx) };
   const req: Request = { resource, facts, ctx, vars };
   const ref: ResourceRef = { kind: facts.kind, name: facts.name, namespace: facts.namespace };
@@ -173,7 +195,7 @@ export function evaluateResource(policies: readonly KyvernoPolicy[], resource: u
         resource: ref,
         status: outcome.status,
         message: outcome.message,
-        failureAction: failureActionOf(policy, rule, facts),
+        failureAction: failureActionOf(policy, rule, facts, ctx.failureActionPerRule ?? false),
       });
       if (policy.applyOne && (outcome.status === 'pass' || outcome.status === 'fail')) break;
     }

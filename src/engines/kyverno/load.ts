@@ -97,6 +97,7 @@ function loadPolicy(doc: JsonObject, kind: 'ClusterPolicy' | 'Policy', errors: s
     validationFailureAction: action,
     failureActionOverrides: kind === 'ClusterPolicy' ? parseOverrides(spec['validationFailureActionOverrides']) : [],
     applyOne: spec['applyRules'] === 'One',
+    failurePolicy: spec['failurePolicy'] === 'Ignore' ? 'Ignore' : 'Fail',
     rules: compiled,
   };
 }

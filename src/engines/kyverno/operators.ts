@@ -77,6 +77,19 @@ function equality(key: unknown, value: unknown): boolean | undefined {
   return undefined;
 }
 
+/**
+ * NotEquals is a handler of its own in Kyverno (pkg/engine/variables/operator/notequal.go), not the negation of
+ * Equals: a key of a supported type against a value of another type is not equal (`"string"` vs `1`, `true` vs
+ * `"false"` hold, as TestEvaluate in pkg/engine/variables/evaluate_test.go expects), except a quantity key against
+ * a string that is no quantity (both false); a null key (an unsupported type) never holds.
+ */
+function notEquals(key: unknown, value: unknown): boolean {
+  if (key === null || key === undefined) return false;
+  const equal = equality(key, value);
+  if (equal !== undefined) return !equal;
+  return !(typeof key === 'string' && typeof value === 'string' && parseQuantity(key) !== undefined);
+}
+
 const IN_RANGE = /^\d+(?:\.\d+)?[^-]*-\d+(?:\.\d+)?[^-]*$/;
 const NOT_IN_RANGE = /^\d+(?:\.\d+)?[^-]*!-\d+(?:\.\d+)?[^-]*$/;
 
@@ -225,7 +238,7 @@ export function applyOperator(op: Operator, key: unknown, value: unknown): boole
       return equality(key, value) === true;
     case 'NotEqual':
     case 'NotEquals':
-      return equality(key, value) === false;
+      return notEquals(key, value);
     case 'In':
       return legacyIn(key, value, false);
     case 'NotIn':

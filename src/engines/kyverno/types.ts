@@ -23,6 +23,19 @@ export interface EvaluationContext {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly userInfo?: UserInfo;
   readonly exceptions?: readonly PolicyException[];
+  /**
+   * A background scan (Kyverno's report controller) instead of an admission request: the operation is CREATE and
+   * the request carries no admission information, so `request.userInfo`, `request.roles`, `request.clusterRoles`,
+   * `request.name`, `request.kind`, `request.oldObject` and `serviceAccountName` are absent (an unknown key) and
+   * user filters in `match` are ignored. `operation`, `oldObject` and `userInfo` are not read.
+   */
+  readonly background?: boolean;
+  /**
+   * Kyverno releases with the fix for kyverno#16557 (PR #16558): a failing rule blocks by its own failureAction.
+   * Default false, as in Kyverno 1.13 to 1.18.0: the first rule that sets `validate.failureAction` (else
+   * `spec.validationFailureAction`) decides for every rule of the policy.
+   */
+  readonly failureActionPerRule?: boolean;
 }
 
 export interface ResourceRef {
@@ -31,7 +44,11 @@ export interface ResourceRef {
   readonly namespace: string;
 }
 
-/** One result per applicable rule per resource, named by the rule as written (never `autogen-…`). */
+/**
+ * One result per applicable rule per resource, named by the rule as written (never `autogen-…`). `failureAction`
+ * is what Kyverno's admission controller does when this rule fails (see `EvaluationContext.failureActionPerRule`);
+ * an `error` blocks whatever the action when the policy's `failurePolicy` is Fail, the default.
+ */
 export interface RuleResult {
   readonly policy: string;
   readonly rule: string;
@@ -75,6 +92,8 @@ export interface KyvernoPolicy {
   readonly failureActionOverrides: readonly FailureActionOverride[];
   /** `spec.applyRules: One` stops after the first rule that passes or fails. */
   readonly applyOne: boolean;
+  /** `spec.failurePolicy`: `Fail` (default) blocks a request on which a rule reports `error`. */
+  readonly failurePolicy: 'Fail' | 'Ignore';
   readonly rules: readonly CompiledRule[];
 }
 
