@@ -43,6 +43,7 @@ function annotation(pod: unknown, key: string): string {
 }
 
 const seccompContainerPrefix = 'container.seccomp.security.alpha.kubernetes.io/';
+const seccompPodAnnotation = 'seccomp.security.alpha.kubernetes.io/pod';
 
 function significantContainerChange(pod: unknown, oldPod: unknown, container: JsonObject, old: JsonObject): boolean {
   if (asText(container['image']) !== asText(old['image'])) return true;
@@ -51,11 +52,12 @@ function significantContainerChange(pod: unknown, oldPod: unknown, container: Js
 }
 
 /**
- * Whether a pod UPDATE can change its verdict, after upstream's isSignificantPodUpdate: only container
- * images, the legacy per-container seccomp annotations and added containers are mutable on a live pod,
- * so any other update (labels, annotations, status) is admitted without evaluation.
+ * Whether a pod UPDATE can change its verdict, after upstream's isSignificantPodUpdate (admission/admission.go):
+ * only container images, the legacy seccomp annotations (the pod's and each container's) and added containers
+ * count, so any other update (labels, other annotations, status) is admitted without evaluation.
  */
 export function isSignificantPodUpdate(pod: unknown, oldPod: unknown): boolean {
+  if (annotation(pod, seccompPodAnnotation) !== annotation(oldPod, seccompPodAnnotation)) return true;
   for (const key of ['containers', 'initContainers']) {
     const now = containerList(dig(pod, 'spec'), key);
     const before = containerList(dig(oldPod, 'spec'), key);
