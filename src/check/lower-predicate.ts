@@ -123,7 +123,7 @@ function resolveIn(r: Reporter, path: PathAst, scope: PredicateScope): FieldSche
       const seg = path.segments[res.failedAt];
       const suggestion = res.suggestions[0];
       const where = res.owner ? `${owner} ${res.owner}` : owner;
-      const hint = suggestion ? `did you mean "${suggestion}"?` : `see the fields of ${where} in the Kubernetes API reference`;
+      const hint = suggestion ? `did you mean "${suggestion}"?` : res.expected ? `${where} takes ${res.expected}` : `see the fields of ${where} in the Kubernetes API reference`;
       r.report('SP1002', seg?.span ?? path.span, { field: seg?.name ?? names.join('.'), owner: res.owner || owner, hint });
       return undefined;
     }

@@ -3,13 +3,17 @@ import type { FieldSchema, KnownKind } from './schema.js';
 
 export type ResolveResult =
   | { readonly ok: true; readonly schema: FieldSchema }
-  /** `failedAt` indexes the unknown segment; `owner` is the dotted path of the object it was looked up in ('' at the root). */
-  | { readonly ok: false; readonly failedAt: number; readonly owner: string; readonly suggestions: string[] };
+  /**
+   * `failedAt` indexes the unknown segment; `owner` is the dotted path of the object it was looked up in ('' at the
+   * root); `expected`, for a map with known keys, says which keys it takes.
+   */
+  | { readonly ok: false; readonly failedAt: number; readonly owner: string; readonly suggestions: string[]; readonly expected?: string };
 
 const stringValue: FieldSchema = { type: 'string' };
 
 /**
- * Walks `path` down object fields. Maps (`string-map`, or any schema with `values`) accept every key,
+ * Walks `path` down object fields. Maps (`string-map`, or any schema with `values`) accept every key their
+ * `keys` allow (every key when absent),
  * `any` accepts every sub-path; lists are not stepped into (quantifiers take their `element`).
  */
 export function resolvePath(schema: FieldSchema, path: readonly string[]): ResolveResult {
@@ -20,6 +24,11 @@ export function resolvePath(schema: FieldSchema, path: readonly string[]): Resol
     if (fields && Object.hasOwn(fields, segment)) {
       current = fields[segment] as FieldSchema;
     } else if (current.values || current.type === 'string-map') {
+      const keys = current.keys;
+      if (keys && !keys.names.includes(segment) && !keys.forms.some((f) => f.test.test(segment))) {
+        const expected = [...keys.names, ...keys.forms.map((f) => f.describe)];
+        return { ok: false, failedAt: i, owner: path.slice(0, i).join('.'), suggestions: closestName(segment, keys.names), expected: `${expected.slice(0, -1).join(', ')} or ${expected.at(-1) ?? ''}` };
+      }
       current = current.values ?? stringValue;
     } else {
       return { ok: false, failedAt: i, owner: path.slice(0, i).join('.'), suggestions: closestName(segment, Object.keys(fields ?? {})) };

@@ -10,8 +10,22 @@ export const strList: FieldSchema = { type: 'string-list' };
 export const strMap: FieldSchema = { type: 'string-map' };
 /** Free-form values and IntOrString: any sub-path is accepted and no operator is type-checked. */
 export const anyValue: FieldSchema = { type: 'any' };
-/** A ResourceList: resource name -> quantity (`limits.memory`, `requests.cpu`, `hugepages-2Mi`). */
-export const quantityMap: FieldSchema = { type: 'string-map', values: quantity };
+/** `<domain>/<name>`: an extended resource (a device plugin's `nvidia.com/gpu`), legal in any resource list. */
+const extendedResource = { test: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, describe: 'an extended resource <domain>/<name>' };
+
+/**
+ * A container's (or pod's) ResourceList: resource name -> quantity (`limits.memory`, `requests.cpu`). The names
+ * the API server accepts (IsStandardContainerResourceName, else a qualified extended resource name):
+ * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-types
+ */
+export const quantityMap: FieldSchema = {
+  type: 'string-map',
+  values: quantity,
+  keys: { names: ['cpu', 'memory', 'ephemeral-storage'], forms: [{ test: /^hugepages-[0-9]+(\.[0-9]+)?([KMGTPE]i|[kMGTPE])?$/, describe: 'hugepages-<size>' }, extendedResource] },
+};
+
+/** A PersistentVolumeClaim's ResourceList: `storage` (and extended resources). */
+export const storageQuantityMap: FieldSchema = { type: 'string-map', values: quantity, keys: { names: ['storage'], forms: [extendedResource] } };
 
 export function obj(fields: Readonly<Record<string, FieldSchema>>, doc?: string): FieldSchema {
   return doc === undefined ? { type: 'object', fields } : { type: 'object', fields, doc };

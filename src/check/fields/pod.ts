@@ -10,6 +10,7 @@ import {
   objectSchema,
   quantity,
   quantityMap,
+  storageQuantityMap,
   str,
   strList,
   strMap,
@@ -171,7 +172,7 @@ const downwardApiFiles = list({ path: str, fieldRef: objectFieldSelector, resour
 export const pvcSpecSchema: FieldSchema = obj({
   accessModes: strList,
   selector: labelSelector,
-  resources: obj({ limits: quantityMap, requests: quantityMap }),
+  resources: obj({ limits: storageQuantityMap, requests: storageQuantityMap }),
   volumeName: str,
   storageClassName: str,
   volumeMode: withDoc(str, 'Filesystem or Block'),

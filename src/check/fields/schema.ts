@@ -12,6 +12,8 @@ export interface FieldSchema {
   readonly element?: FieldSchema;
   /** For `string-map` or open objects: the schema of every value. */
   readonly values?: FieldSchema;
+  /** For maps whose keys Kubernetes validates (resource lists): the keys it accepts. Absent: any key. */
+  readonly keys?: KeySet;
   readonly doc?: string;
 }
 
@@ -22,4 +24,10 @@ export interface KnownKind {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly schema: FieldSchema;
+}
+
+/** The keys a map accepts: known names, and forms of name (`hugepages-<size>`, `<domain>/<name>`). */
+export interface KeySet {
+  readonly names: readonly string[];
+  readonly forms: readonly { readonly test: RegExp; readonly describe: string }[];
 }
