@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { compileTo, frontEnd } from '../../compile.js';
+import { compileExpressible, compileTo, frontEnd } from '../../compile.js';
+import { coverageTable } from '../coverage-table.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import { approximations, type Approximation } from '../../backends/backend.js';
 import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
@@ -8,15 +9,17 @@ import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
 import { todayOption } from './shared.js';
 
-function parseTargets(value: unknown): TargetId[] {
+/** `all` is every backend that can express each policy; targets named explicitly must express every policy. */
+function parseTargets(value: unknown): { targets: TargetId[]; all: boolean } {
   if (typeof value !== 'string') throw new UsageError(`--target is required: one of ${targetIds.join(', ')}, all (comma-separated for several)`);
   const out = new Set<TargetId>();
+  let all = false;
   for (const t of value.split(',').map((s) => s.trim())) {
-    if (t === 'all') targetIds.forEach((x) => out.add(x));
+    if (t === 'all') all = true;
     else if (isTargetId(t)) out.add(t);
     else throw new UsageError(`unknown target ${JSON.stringify(t)}: use ${targetIds.join(', ')} or all`);
   }
-  return targetIds.filter((t) => out.has(t));
+  return { targets: targetIds.filter((t) => all || out.has(t)), all };
 }
 
 export function compileCommand(io: Io): Command {
@@ -26,7 +29,8 @@ export function compileCommand(io: Io): Command {
     usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests]',
     options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true } },
     help: [
-      '--target T          kyverno, gatekeeper, psa, vap, netpol or all (comma-separated for several)',
+      '--target T          kyverno, gatekeeper, psa, vap, netpol or all (comma-separated for several); all compiles each',
+      '                    policy to every backend that can express it, notes the others and prints a table on stderr',
       '--out DIR           write one file per object set (DIR/<target>/<name>.yaml); default: a YAML stream on stdout',
       '--with-tests        also emit native test suites where the backend supports them',
       '--approximate NAME  accept a documented approximation instead of SP2001 (kyverno-pod-security); the output notes it',
@@ -34,7 +38,7 @@ export function compileCommand(io: Io): Command {
     ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
-      const targets = parseTargets(values['target']);
+      const { targets, all } = parseTargets(values['target']);
       const paths = expandPolicyPaths(positionals);
       const front = frontEnd(paths, readPolicyFile, { today: todayOption(values['today']) });
       if (!front.value || hasErrors(front.diagnostics)) {
@@ -45,7 +49,9 @@ export function compileCommand(io: Io): Command {
         if (!(approximations as readonly string[]).includes(a)) throw new UsageError(`unknown approximation ${JSON.stringify(a)}: use ${approximations.join(', ')}`);
         return a as Approximation;
       });
-      const compiled = await compileTo(front.value.set, targets, { withTests: values['with-tests'] === true, approximate });
+      const emitOptions = { withTests: values['with-tests'] === true, approximate };
+      const expressible = all ? await compileExpressible(front.value.set, targets, emitOptions) : undefined;
+      const compiled = expressible ? { value: expressible.value?.files, diagnostics: expressible.diagnostics } : await compileTo(front.value.set, targets, emitOptions);
       // --with-tests: native suites (kyverno test, gator verify) built from each policy's samples (docs/native-tests.md).
       // Loaded on demand: the native-tests stage brings the engines, which a plain compile never needs.
       const suites = values['with-tests'] === true && compiled.value ? (await import('../../native-tests/index.js')).withNativeTests(paths, front.value.set, compiled.value, readPolicyFile) : undefined;
@@ -57,6 +63,7 @@ export function compileCommand(io: Io): Command {
       const set = front.value.set;
       if (set.networks.length && !targets.includes('netpol')) io.stderr(`note: ${set.networks.length} network block(s) not compiled: use --target netpol (or all)\n`);
       if (set.policies.length && targets.every((t) => t === 'netpol')) io.stderr(`note: ${set.policies.length} admission policy(ies) not compiled: use --target kyverno, gatekeeper, psa (or all)\n`);
+      if (expressible?.value) io.stderr(coverageTable(expressible.value.coverage, targets));
       const outDir = values['out'];
       if (typeof outDir === 'string') {
         for (const f of out.value) writeFileAtomic(join(outDir, f.path), f.content);
