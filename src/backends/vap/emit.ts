@@ -7,6 +7,7 @@ import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
 import { targetFile } from '../common/targets.js';
 import { buildView, type VapFileView, type VapPlan } from './view.js';
+import { DESIGN_BOUNDS, limitFindings, type LimitFinding } from './limits.js';
 
 const renderFile = compileTemplate<VapFileView>(targetFile('vap', 'file.yaml.hbs'));
 const validatePolicy = schemaValidator(validators.validateValidatingAdmissionPolicy);
@@ -33,6 +34,24 @@ function check(view: VapFileView, policy: Policy): Diagnostic[] {
   return view.objects.flatMap((doc, i) => {
     const name = (doc as { metadata: { name: string } }).metadata.name;
     return i % 2 === 0 ? validateObject(validatePolicy, doc, 'ValidatingAdmissionPolicy', name, policy.span) : validateObject(validateBinding, doc, 'ValidatingAdmissionPolicyBinding', name, policy.span);
+  });
+}
+
+const bounds = `objects with at most ${DESIGN_BOUNDS.list} items in a list, ${DESIGN_BOUNDS.map} entries in a map and ${DESIGN_BOUNDS.string} characters in a string`;
+
+/**
+ * SP2001 for each API server CEL limit a plan's policy may exceed (limits.ts), at the rule or pod-security line it
+ * concerns, else at the policy.
+ */
+function checkLimits(plan: VapPlan, vap: object): Diagnostic[] {
+  const spec = (vap as { spec: Parameters<typeof limitFindings>[0] }).spec;
+  return limitFindings(spec).map((f: LimitFinding) => {
+    const i = 'validation' in f.at ? f.at.validation : -1;
+    const rule = plan.rules[i];
+    const line = i >= plan.rules.length ? plan.podSecurity[i - plan.rules.length] : undefined;
+    const subject = rule ? `rule "${rule.name}"` : line ? `pod-security ${line.level} (${line.mode})` : `policy "${plan.name}"`;
+    const what = `${subject} within the API server's limit on ${f.what} (${f.limit.toLocaleString('en-US')}): up to ${f.estimate.toLocaleString('en-US')} on ${bounds}`;
+    return sp2001(rule?.span ?? line?.span ?? plan.policy.span, what, 'split the rule, test fewer nested lists or patterns, or `omit from vap because "…"`');
   });
 }
 
@@ -76,6 +95,7 @@ export const vapBackend: Backend = {
       const view = buildView(policy, plans, omitted);
       const content = renderFile({ ...view, header: view.header.map(commentText) });
       diagnostics.push(...check(view, policy));
+      diagnostics.push(...plans.flatMap((plan, i) => checkLimits(plan, view.objects[2 * i]!)));
       files.push({
         path: `vap/${policy.name}.yaml`,
         content,

@@ -228,6 +228,8 @@ function contextFor(control: PssControl, exemptions: PssExemptions): Ctx {
     containers: `variables.containers.filter(x, !(${containerExempt('x')}))`,
     podCounts,
     // The first container with that name decides; an annotation naming no container counts unless the pod is exempt.
-    annotationCounts: (name) => `(variables.containers.filter(n, ${at('n', ['name'], (v) => `(type(${v}) == string && ${v} == ${name})`)}).map(n, !(${containerExempt('n')})) + [${podCounts}])[0]`,
+    // The exemption is tested on that one container only (not on every namesake), to stay within the cost limit.
+    annotationCounts: (name) =>
+      `[(variables.containers.filter(n, ${at('n', ['name'], (v) => `(type(${v}) == string && ${v} == ${name})`)}) + [null])[0]].map(n, n == null ? ${podCounts} : !(${containerExempt('n')}))[0]`,
   };
 }
