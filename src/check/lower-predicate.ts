@@ -1,5 +1,5 @@
 import { effectiveFields, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Scalar, type Test, type ValueRef } from '../ir/index.js';
-import { parseQuantity } from '../ir/index.js';
+import { parseQuantity, translateRe2Flags } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ComparisonAst, DomainAst, PathAst, PredicateAst, TestAst, ValueAst } from '../syntax/index.js';
 import {
@@ -224,8 +224,13 @@ function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Tes
           r.report('SP1004', t.pattern.span, { what: 'regex', value: JSON.stringify(pattern), reason: 'lookaround, backreferences and named groups are outside the RE2 subset every engine shares', hint: 'rewrite without (?=, (?!, (?<, \\1 or named groups' });
           return undefined;
         }
+        const re2 = translateRe2Flags(pattern);
+        if (!re2.ok) {
+          r.report('SP1004', t.pattern.span, { what: 'regex', value: JSON.stringify(pattern), reason: `${re2.construct}: ${re2.reason}`, hint: re2.hint });
+          return undefined;
+        }
         try {
-          new RegExp(pattern, 'u');
+          new RegExp(re2.source, `${re2.flags}u`);
         } catch (e) {
           r.report('SP1004', t.pattern.span, { what: 'regex', value: JSON.stringify(pattern), reason: (e as Error).message.replace(/^Invalid regular expression: /, ''), hint: 'regexes use RE2 syntax and match anywhere in the value; anchor with ^ and $' });
           return undefined;

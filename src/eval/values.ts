@@ -1,4 +1,4 @@
-import { parseQuantity, type Scalar } from '../ir/index.js';
+import { parseQuantity, re2RegExp, type Scalar } from '../ir/index.js';
 
 /** JSON values as parsed from YAML manifests. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,11 +53,14 @@ export function globMatch(pattern: string, value: string): boolean {
 }
 
 const regexCache = new Map<string, RegExp>();
-/** Unanchored search with an RE2-compatible pattern (the checker rejected lookaround and backreferences). */
+/**
+ * Unanchored search with an RE2-compatible pattern (the checker rejected lookaround, backreferences and every flag
+ * group but a leading (?i), (?m), (?s) or a combination, which become RegExp flags).
+ */
 export function regexSearch(pattern: string, value: string): boolean {
   let re = regexCache.get(pattern);
   if (!re) {
-    re = new RegExp(pattern, 'u');
+    re = re2RegExp(pattern);
     regexCache.set(pattern, re);
   }
   return re.test(value);

@@ -46,10 +46,13 @@ function nearGlob(pattern: string): string[] {
   return out;
 }
 
-/** Strings that match the regex, and near misses (a character changed or dropped at each end). */
+/**
+ * Strings that match the regex, and near misses (a character changed or dropped at each end, the other letter
+ * case: a match under (?i), a miss without it).
+ */
 function nearRegex(pattern: string): string[] {
   const hits = regexExamples(pattern);
-  const misses = hits.flatMap((h) => [h.slice(1), h.slice(0, -1), `nginx:1.25${h}`, `${h}x`]);
+  const misses = hits.flatMap((h) => [h.slice(1), h.slice(0, -1), `nginx:1.25${h}`, `${h}x`, h.toUpperCase(), h.toLowerCase()]);
   return [...hits, ...misses, ''];
 }
 

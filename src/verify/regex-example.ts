@@ -1,3 +1,5 @@
+import { re2RegExp, translateRe2Flags } from '../ir/index.js';
+
 /**
  * Strings that a regex matches, built by walking the pattern (the RE2 subset the checker accepts: literals,
  * escapes, classes, groups, alternation, ?, *, +, {n,m}, anchors). Used to seed verify with values on both
@@ -5,9 +7,12 @@
  */
 export function regexExamples(pattern: string): string[] {
   try {
-    const parser = new ExampleWalker(pattern);
+    const t = translateRe2Flags(pattern);
+    if (!t.ok) return [];
+    const parser = new ExampleWalker(t.source);
     const out = new Set<string>([parser.example('min'), parser.reset().example('max')]);
-    return [...out].filter((s) => new RegExp(pattern, 'u').test(s));
+    const re = re2RegExp(pattern);
+    return [...out].filter((s) => re.test(s));
   } catch {
     return [];
   }

@@ -12,7 +12,10 @@ import { checkKubernetesTypes, TypeCheckError, type CelJsNode } from './typechec
  *                                           decimal; the two differ only beyond 2^53 or below 1e-15 relative)
  *   Quantity.isGreaterThan / isLessThan(Quantity) bool, Quantity.asApproximateFloat() double
  *
- * Known differences from the Kubernetes CEL runtime (docs/backends/vap.md): cel-js's `matches` uses a JavaScript
+ *   string.matches(string) bool            as cel-js's, after a leading RE2 flag group ((?i), (?ms), …) became
+ *                                           RegExp flags (re2Matches below; cel-js hands the group to RegExp)
+ *
+ * Known differences from the Kubernetes CEL runtime (docs/backends/vap.md): `matches` uses a JavaScript
  * RegExp without the `u` flag (UTF-16 code units rather than RE2's code points; RE2-only syntax is rejected), and
  * cel-js has no cost estimator: cost.ts is this engine's own, following cel-go's model (docs/engines/vap-cost.md).
  */
@@ -58,7 +61,42 @@ function createEnvironment(): Environment {
   env.registerFunction('Quantity.isGreaterThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) > 0n);
   env.registerFunction('Quantity.isLessThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) < 0n);
   env.registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value);
+  env.registerFunction('string.re2Matches(string): bool', re2Matches);
   return env;
+}
+
+/** RE2's leading flag group as RegExp flags (U, ungreedy, has none and stays an error, as do later groups). */
+function re2Matches(text: string, pattern: string): boolean {
+  const lead = /^\(\?([ims]+)\)/.exec(pattern);
+  try {
+    return new RegExp(lead ? pattern.slice(lead[0].length) : pattern, lead ? [...new Set(lead[1])].join('') : '').test(text);
+  } catch {
+    throw new Error(`Invalid regular expression: ${pattern}`);
+  }
+}
+
+type AstNode = { readonly op: string; readonly args: unknown; readonly start: number; readonly end: number };
+const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && typeof (v as AstNode).op === 'string';
+
+/**
+ * The expression with each `.matches(` call renamed `.re2Matches(` (cel-js lets no function be replaced), found
+ * through the parsed AST so that string literals and other identifiers are never touched.
+ */
+function withRe2Matches(text: string, ast: unknown): string {
+  const at: number[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isNode(v)) return;
+    if (v.op === 'rcall' && Array.isArray(v.args) && v.args[0] === 'matches' && isNode(v.args[1])) {
+      const name = text.lastIndexOf('matches', isNode((v.args[2] as unknown[])[0]) ? ((v.args[2] as AstNode[])[0] as AstNode).start : v.end);
+      if (name >= v.args[1].end) at.push(name);
+    }
+    walk(v.args);
+  };
+  walk(ast);
+  let out = text;
+  for (const i of at.sort((a, b) => b - a)) out = `${out.slice(0, i)}re2Matches${out.slice(i + 'matches'.length)}`;
+  return out;
 }
 
 export const celEnvironment = createEnvironment();
@@ -85,7 +123,8 @@ export function compileExpression(text: string, expected?: 'bool' | 'string'): C
   }
   const type = String(checked.type);
   if (expected && type !== expected && type !== 'dyn') throw new Error(`type error: the expression is ${type}, ${expected} is required`);
-  return Object.assign((context: Record<string, unknown>) => parsed(context), { ast: parsed.ast });
+  const run = text.includes('matches') ? celEnvironment.parse(withRe2Matches(text, parsed.ast)) : parsed;
+  return Object.assign((context: Record<string, unknown>) => run(context), { ast: parsed.ast });
 }
 
 /**
