@@ -1,9 +1,9 @@
-import { type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope } from '../ir/index.js';
+import { controllerUsernames, ownedLevels, ownerNameMatches, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope, type WorkloadRef } from '../ir/index.js';
 import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
-import { identityOf, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
+import { identityOf, subresourceInScope, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
 import { selectorMatches } from './selector.js';
-import { globMatch, valueAt } from './values.js';
+import { globMatch, isObject, valueAt } from './values.js';
 
 export type RuleOutcome = 'pass' | 'fail' | 'skip';
 
@@ -27,6 +27,7 @@ export interface PolicyVerdict {
 }
 
 function inScope(scope: Scope, id: ObjectIdentity, req: AdmissionRequest): boolean {
+  if (!subresourceInScope(req, id)) return false;
   if (scope.namespaces.length && (id.namespace === undefined || !scope.namespaces.includes(id.namespace))) return false;
   if (id.namespace !== undefined && scope.excludedNamespaces.includes(id.namespace)) return false;
   if (scope.objectSelector && !selectorMatches(scope.objectSelector, id.labels)) return false;
@@ -38,14 +39,36 @@ function appliesTo(e: Exception, rule: string): boolean {
   return e.rules.length === 0 || e.rules.includes(rule);
 }
 
-/** The exception's namespace and workload filters (semantics §1.5); images are handled per container. */
-export function exceptionMatchesObject(e: Exception, id: ObjectIdentity): boolean {
+/**
+ * The exception's namespace and workload filters (semantics §1.5); images are handled per container. A workload
+ * matches itself (kind, namespace, name) and, through `ownedObject`, what its controllers create.
+ */
+export function exceptionMatchesObject(e: Exception, id: ObjectIdentity, req: AdmissionRequest): boolean {
   if (e.namespaces.length && (id.namespace === undefined || !e.namespaces.includes(id.namespace))) return false;
   if (e.workloads.length) {
-    const hit = e.workloads.some((w) => w.namespace === id.namespace && ((w.kind === id.kind && w.name === id.name) || (id.kind === 'Pod' && id.name.startsWith(`${w.name}-`))));
+    const hit = e.workloads.some((w) => w.namespace === id.namespace && ((w.kind === id.kind && w.name === id.name) || ownedObject(w, id, req)));
     if (!hit) return false;
   }
   return true;
+}
+
+/**
+ * An object the workload owns, proven by what a user cannot forge: the request comes from the controller that
+ * creates such objects (or the controller manager itself), and a controller ownerReference of the object names
+ * the workload (or, one level down, an object the workload's controller named after it). A name prefix alone
+ * never matches (issue 22 item 2: `node-exporter-anything` was exempt).
+ */
+function ownedObject(w: WorkloadRef, id: ObjectIdentity, req: AdmissionRequest): boolean {
+  const username = req.userInfo?.username;
+  const refs = valueAt(req.object, ['metadata', 'ownerReferences']);
+  if (username === undefined || !Array.isArray(refs)) return false;
+  return ownedLevels(w.kind).some(
+    (level) =>
+      level.apiVersion === id.apiVersion &&
+      level.kind === id.kind &&
+      controllerUsernames(level).includes(username) &&
+      refs.some((r) => isObject(r) && r['controller'] === true && r['apiVersion'] === level.owner.apiVersion && r['kind'] === level.owner.kind && typeof r['name'] === 'string' && ownerNameMatches(level, w.name, r['name'])),
+  );
 }
 
 function exemptsWholeObject(e: Exception): boolean {
@@ -57,7 +80,7 @@ export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest):
   const id = identityOf(req);
   const target = viewFor(rule.subjects ?? policy.scope.subjects, id, req.object);
   if (!target || !inScope(policy.scope, id, req)) return { ...base, outcome: 'skip', skipped: 'not-in-scope' };
-  const applicable = policy.exceptions.filter((e) => appliesTo(e, rule.name) && exceptionMatchesObject(e, id));
+  const applicable = policy.exceptions.filter((e) => appliesTo(e, rule.name) && exceptionMatchesObject(e, id, req));
   if (applicable.some(exemptsWholeObject)) return { ...base, outcome: 'skip', skipped: 'exempt' };
   const imageGlobs = applicable.flatMap((e) => e.images);
   const scope: EvalScope = {
@@ -129,7 +152,7 @@ export function evaluatePodSecurityRules(policy: Policy, req: AdmissionRequest):
     const base = { policy: policy.name, rule: podSecurityRuleName(ps.mode) };
     const target = viewFor([{ kind: 'pods', span: ps.span }], id, req.object);
     if (!target || !inScope(policy.scope, id, req)) return { ...base, outcome: 'skip', skipped: 'not-in-scope' };
-    const applicable = policy.exceptions.filter((e) => (e.controls.length > 0 || appliesTo(e, base.rule)) && exceptionMatchesObject(e, id));
+    const applicable = policy.exceptions.filter((e) => (e.controls.length > 0 || appliesTo(e, base.rule)) && exceptionMatchesObject(e, id, req));
     if (applicable.some(exemptsWholeObject)) return { ...base, outcome: 'skip', skipped: 'exempt' };
     const exempt = (control: PssControl, container?: unknown) =>
       applicable.some((e) => (e.controls.length === 0 || e.controls.includes(control)) && (e.images.length === 0 || (container !== undefined && imageMatches(e.images, container))));

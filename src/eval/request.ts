@@ -10,6 +10,13 @@ export interface AdmissionRequest {
   readonly namespace?: string;
   /** Labels of the object's namespace, for namespace selectors. */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /**
+   * The subresource written (`ephemeralcontainers` for `kubectl debug`, whose request object is the whole Pod);
+   * absent or '' for the resource itself. Semantics §1: only the Pod's ephemeralcontainers is in any rule's scope.
+   */
+  readonly subResource?: string;
+  /** Who sends the request; absent when nobody is known (an audit of existing objects): semantics §1.5. */
+  readonly userInfo?: { readonly username: string };
 }
 
 export interface ObjectIdentity {
@@ -49,6 +56,16 @@ function podViewMetadata(template: unknown, own: unknown): Record<string, unknow
     if (v !== undefined) out[key] = v;
   }
   return out;
+}
+
+/**
+ * Whether the request's subresource can be in a rule's scope (semantics §1): the resource itself, or the
+ * `ephemeralcontainers` subresource of a v1 Pod, which adds ephemeral containers to a running pod and whose
+ * request object is the whole Pod. Every other subresource (status, binding, resize, …) is out of scope.
+ */
+export function subresourceInScope(req: AdmissionRequest, id: ObjectIdentity): boolean {
+  const sub = req.subResource ?? '';
+  return sub === '' || (sub === 'ephemeralcontainers' && id.apiVersion === 'v1' && id.kind === 'Pod');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { evaluatePolicy, type AdmissionRequest, type RuleVerdict } from '../eval/index.js';
 import { exceptionMatchesObject } from '../eval/admission.js';
-import { identityOf, viewFor, type ObjectIdentity } from '../eval/request.js';
+import { identityOf, subresourceInScope, viewFor, type ObjectIdentity } from '../eval/request.js';
 import { selectorMatches } from '../eval/selector.js';
 import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
@@ -56,6 +56,7 @@ function podViewPrefix(id: ObjectIdentity): string[] {
 function scopeReason(policy: Policy, rule: Rule | undefined, id: ObjectIdentity, req: AdmissionRequest): string {
   const s = policy.scope;
   const subjects = rule?.subjects ?? s.subjects;
+  if ((req.subResource ?? '') !== '' && !subresourceInScope(req, id)) return `the ${req.subResource} subresource is not in any rule's scope (only a Pod's ephemeralcontainers is)`;
   if (!viewFor(subjects, id, req.object)) {
     const names = subjects.map((x) => (x.kind === 'pods' ? 'pods (Pods and pod controllers)' : `${x.group ? `${x.group}/` : ''}${x.version} ${x.resourceKind}`));
     return `${id.apiVersion} ${id.kind} is not among the subjects: ${names.join(', ')}`;
@@ -76,7 +77,7 @@ function lineOf(span: Span): { at: string; source: string } {
 function explainRule(policy: Policy, rule: Rule, verdict: RuleVerdict, req: AdmissionRequest, id: ObjectIdentity): Omit<RuleExplanation, 'engines' | 'agree'> {
   const base = { policy: policy.name, rule: rule.name, ...lineOf(rule.span), predicate: lineOf(rule.predicateSpan), verdict: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) };
   if (verdict.skipped === 'not-in-scope') return { ...base, skipped: { reason: 'not-in-scope', detail: scopeReason(policy, rule, id, req) } };
-  const applicable = policy.exceptions.filter((e) => (e.rules.length === 0 || e.rules.includes(rule.name)) && exceptionMatchesObject(e, id));
+  const applicable = policy.exceptions.filter((e) => (e.rules.length === 0 || e.rules.includes(rule.name)) && exceptionMatchesObject(e, id, req));
   if (verdict.skipped === 'exempt') {
     const by = applicable.filter((e) => e.images.length === 0 && e.controls.length === 0);
     return { ...base, skipped: { reason: 'exempt', detail: by.map((e) => `exempt by exception ${e.name} (${formatLine(e.span)}): ${e.reason}`).join('; ') } };
@@ -124,6 +125,8 @@ export async function explainRequest(set: PolicySet, req: AdmissionRequest): Pro
     operation: req.operation ?? 'CREATE',
     namespace: id.namespace,
     namespaceLabels: { ...(id.namespace ? { 'kubernetes.io/metadata.name': id.namespace } : {}), ...(req.namespaceLabels ?? {}) },
+    ...(req.subResource ? { subResource: req.subResource } : {}),
+    ...(req.userInfo ? { userInfo: req.userInfo } : {}),
   };
   const full: AdmissionRequest = { ...req, namespaceLabels: request.namespaceLabels };
   const rules: RuleExplanation[] = [];

@@ -43,4 +43,5 @@ export { effectiveFields, podControllers, pssControls } from './ir.js';
 export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
 export { re2RegExp, translateRe2Flags, type Re2Translation } from './regex.js';
+export { controllerManagerUser, controllerUsernames, ownedLevels, ownerNameMatches, type OwnedLevel } from './workloads.js';
 export { cidrContains, formatCidr, parseCidr, parseIp, type Cidr } from './cidr.js';

@@ -34,6 +34,10 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
       notes.push(`not included: ${c.name}: operation ${c.operation} (the native suites test CREATE only)`);
       continue;
     }
+    if (c.user !== undefined || c.subResource !== undefined) {
+      notes.push(`not included: ${c.name}: ${c.user !== undefined ? `requested by ${c.user}` : `subresource ${c.subResource}`} (the native suites test requests without a user or subresource)`);
+      continue;
+    }
     let file = sampleCopyPath(c.name);
     for (let i = 2; copies.has(file); i++) file = file.replace(/(-\d+)?(\.ya?ml)?$/, `-${i}.yaml`);
     copies.add(file);

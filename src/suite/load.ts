@@ -17,6 +17,10 @@ export interface AdmissionCase {
   readonly namespace?: string;
   readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly operation: Operation;
+  /** The requesting user (`system:serviceaccount:kube-system:daemon-set-controller` for a DaemonSet's pods); none by default. */
+  readonly user?: string;
+  /** `ephemeralcontainers` for what `kubectl debug` sends (an UPDATE of the Pod's subresource); none by default. */
+  readonly subResource?: string;
 }
 
 /** One connection case of a network suite. */
@@ -40,10 +44,23 @@ export interface Suite {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[]): YamlDocument[] | undefined {
-  const r = read(path);
+function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[], root: string, at?: Span): YamlDocument[] | undefined {
+  const refuse = (detail: string) => {
+    const hint = 'a suite and its samples are .yaml, .yml or .json files inside the project root (the policy\'s directory, or --root DIR), symbolic links included';
+    diagnostics.push(at ? diagnostic('SP0011', at, { detail, hint }) : pathDiagnostic('SP0011', path, { detail, hint }));
+  };
+  if (!/\.(ya?ml|json)$/.test(path)) {
+    refuse(`${path} is not a .yaml, .yml or .json file`);
+    return undefined;
+  }
+  if (/[\u0000-\u001f\u007f]/.test(path)) {
+    refuse(`${JSON.stringify(path)} contains a control character`);
+    return undefined;
+  }
+  const r = read(path, root);
   if ('error' in r) {
-    diagnostics.push(pathDiagnostic('SP0004', path, { path, reason: r.error }));
+    if (r.refused) refuse(`${path} is refused: ${r.error}`);
+    else diagnostics.push(pathDiagnostic('SP0004', path, { path, reason: r.error }));
     return undefined;
   }
   let text: string;
@@ -58,13 +75,16 @@ function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[]): Yaml
   return parsed.diagnostics.length ? undefined : parsed.documents;
 }
 
-const admissionKeys = new Set(['sample', 'expect', 'rules', 'controls', 'namespace', 'namespaceLabels', 'operation']);
+const admissionKeys = new Set(['sample', 'expect', 'rules', 'controls', 'namespace', 'namespaceLabels', 'operation', 'user', 'subResource']);
 const connectionKeys = new Set(['from', 'to', 'protocol', 'port', 'expect']);
 
-/** Loads suite.yaml and its samples, reporting every problem at its position. */
-export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
+/**
+ * Loads suite.yaml and its samples, reporting every problem at its position. Samples are read only inside the
+ * project root (default: the suite's directory): a sample path is policy-repository text too (SP0011).
+ */
+export function loadSuite(path: string, read: ReadFile, root: string = posix.dirname(path)): Staged<Suite> {
   const diagnostics: Diagnostic[] = [];
-  const docs = readYaml(path, read, diagnostics);
+  const docs = readYaml(path, read, diagnostics, root);
   const doc = docs?.[0];
   if (!doc) return { diagnostics };
   const bad = (at: Span, detail: string, hint: string) => diagnostics.push(diagnostic('SP0009', at, { detail, hint }));
@@ -97,8 +117,9 @@ export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
     }
     const sample = o['sample'];
     if (typeof sample !== 'string') return bad(at, `case ${i + 1} has no sample`, 'add `sample: samples/<file>.yaml`');
+    if (posix.isAbsolute(sample)) return diagnostics.push(diagnostic('SP0011', spanAt(doc, ['cases', i, 'sample']), { detail: `sample ${JSON.stringify(sample)} is an absolute path`, hint: 'a sample path is relative to the suite and stays inside the project root (the policy\'s directory, or --root DIR)' }));
     const samplePath = posix.join(posix.dirname(path), sample);
-    const sampleDocs = readYaml(samplePath, read, diagnostics);
+    const sampleDocs = readYaml(samplePath, read, diagnostics, root, spanAt(doc, ['cases', i, 'sample']));
     if (!sampleDocs) return;
     const first = sampleDocs[0];
     if (!first) return bad(spanAt(doc, ['cases', i, 'sample']), `sample ${sample} is empty`, 'a sample holds one Kubernetes object');
@@ -115,11 +136,13 @@ export function loadSuite(path: string, read: ReadFile): Staged<Suite> {
       namespaceLabels: typeof labels === 'object' && labels !== null ? (labels as Record<string, string>) : {},
       operation: (['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(op) ? op : 'CREATE') as Operation,
       ...(typeof o['namespace'] === 'string' ? { namespace: o['namespace'] } : {}),
+      ...(typeof o['user'] === 'string' ? { user: o['user'] } : {}),
+      ...(typeof o['subResource'] === 'string' && o['subResource'] !== '' ? { subResource: o['subResource'] } : {}),
     });
   });
   if (connections.length) {
     const clusterPath = posix.join(posix.dirname(path), typeof top.cluster === 'string' ? top.cluster : 'samples/cluster.yaml');
-    cluster = (readYaml(clusterPath, read, diagnostics) ?? []).map((d) => d.value);
+    cluster = (readYaml(clusterPath, read, diagnostics, root, typeof top.cluster === 'string' ? spanAt(doc, ['cluster']) : undefined) ?? []).map((d) => d.value);
   }
   return { value: { path, admission, connections, cluster }, diagnostics };
 }

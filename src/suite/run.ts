@@ -57,7 +57,8 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
   for (const { built } of perPolicy) for (const x of built.excluded) notes.push(`${x.policy}: not run on ${x.backend}: ${x.reason}`);
   const enforcing = enforcingRules(set);
   for (const c of suite.admission) {
-    const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels };
+    const who = { ...(c.user !== undefined ? { userInfo: { username: c.user } } : {}), ...(c.subResource !== undefined ? { subResource: c.subResource } : {}) };
+    const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels, ...who };
     const irViolated: string[] = [];
     const irControls = new Set<string>();
     const engineViolated = new Map<string, string[]>();
@@ -70,7 +71,7 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) } });
+        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who });
         if (!verdicts) continue;
         const label = adapterLabel(adapter);
         const list = engineViolated.get(label) ?? [];

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
+import { controllerUsernames, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
 import { ConstantPool, policyConstants, type Site } from './constants.js';
 
 /** A generated admission request: the object, its namespace and that namespace's labels. */
@@ -8,6 +8,10 @@ export interface GeneratedRequest {
   readonly operation: Operation;
   readonly namespace: string | undefined;
   readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** `ephemeralcontainers` for a `kubectl debug` request (an UPDATE of the Pod's subresource); absent for the resource. */
+  readonly subResource?: string;
+  /** The requesting user; absent when none is known (what an audit of existing objects sees). */
+  readonly userInfo?: { readonly username: string };
 }
 
 const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass']);
@@ -164,9 +168,55 @@ function podSpecArb(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ spec: Re
 }
 
 function nameCandidates(policy: Policy): string[] {
-  const names = policy.exceptions.flatMap((e) => e.workloads.flatMap((w) => [w.name, `${w.name}-7f9c-abcde`]));
+  const names = policy.exceptions.flatMap((e) => e.workloads.flatMap((w) => [w.name, `${w.name}-7f9c-abcde`, `${w.name}-7f9c5d`]));
   return [...new Set(['app', ...names])];
 }
+
+type OwnerReference = Record<string, unknown>;
+
+/**
+ * Controller ownerReferences an object may carry (issue 22 item 2): for every exempted workload, the genuine
+ * reference of each object its controllers create (the workload, or the ReplicaSet/Job named `<name>-<suffix>`),
+ * and what an attacker would write instead: a look-alike name (`<name>-evil-7f9c5d`, `<name>x`), another kind or
+ * apiVersion, `controller: false` or no `controller` at all. A user can write any of these; only the request's
+ * user tells the controller's objects apart.
+ */
+function ownerCandidates(policy: Policy): OwnerReference[] {
+  const refs: OwnerReference[] = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'app-7f9c5d', controller: true }];
+  for (const w of policy.exceptions.flatMap((e) => e.workloads)) {
+    for (const level of ownedLevels(w.kind)) {
+      const { apiVersion, kind } = level.owner;
+      const name = level.owner.name === 'generated' ? `${w.name}-7f9c5d` : w.name;
+      refs.push(
+        { apiVersion, kind, name, controller: true },
+        { apiVersion, kind, name: level.owner.name === 'generated' ? `${w.name}-evil-7f9c5d` : `${w.name}x`, controller: true },
+        { apiVersion, kind, name, controller: false },
+        { apiVersion, kind, name },
+        { apiVersion: 'extensions/v1beta1', kind, name, controller: true },
+        { apiVersion: 'apps/v1', kind: kind === 'Deployment' ? 'StatefulSet' : 'Deployment', name: w.name, controller: true },
+      );
+    }
+  }
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(JSON.stringify(r)) && !!seen.add(JSON.stringify(r)));
+}
+
+/**
+ * Who sends the request: nobody known (an audit of existing objects), an ordinary user or a pod's service
+ * account (the attacker), or one of the kube-controller-manager controllers that create objects for workloads
+ * (more often when the policy exempts workloads, so that their pods are seen from both sides).
+ */
+function userArbitrary(policy: Policy, namespaces: readonly string[]): fc.Arbitrary<{ username: string } | undefined> {
+  const controllers = [...new Set(podControllers.flatMap((c) => ownedLevels(c.kind)).flatMap(controllerUsernames))].sort();
+  const attackers = ['alice', ...namespaces.map((ns) => `system:serviceaccount:${ns}:default`)];
+  const exempting = policy.exceptions.some((e) => e.workloads.length > 0);
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fc.constantFrom(...attackers).map((username) => ({ username })) },
+    { weight: exempting ? 3 : 1, arbitrary: fc.constantFrom(...controllers).map((username) => ({ username })) },
+  );
+}
+
 
 function namespaceCandidates(policy: Policy): string[] {
   const s = policy.scope;
@@ -175,8 +225,35 @@ function namespaceCandidates(policy: Policy): string[] {
   return [...new Set(['default', 'tenant-a', ...s.namespaces, ...s.excludedNamespaces, ...fromExceptions])].sort();
 }
 
-function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object: Record<string, unknown>; namespaced: boolean }> {
+/** A generated object; `owned`: it is one an exempted workload's controller would create, if sent by one of `users` in `namespace`. */
+interface GeneratedObject {
+  readonly object: Record<string, unknown>;
+  readonly namespaced: boolean;
+  readonly owned?: { readonly namespace: string; readonly users: readonly string[] };
+}
+
+/**
+ * Objects the exempted workloads' controllers create: the object's kind and its genuine controller ownerReference
+ * (the request is then sent by the controller in the workload's namespace, three times in four), so that the
+ * exemption is exercised and not only its look-alikes.
+ */
+function ownedCases(policy: Policy): { kind: string; ref: OwnerReference; namespace: string; users: readonly string[] }[] {
+  return policy.exceptions.flatMap((e) =>
+    e.workloads.flatMap((w) =>
+      ownedLevels(w.kind).map((level) => ({
+        kind: level.kind,
+        ref: { apiVersion: level.owner.apiVersion, kind: level.owner.kind, name: level.owner.name === 'generated' ? `${w.name}-7f9c5d` : w.name, controller: true },
+        namespace: w.namespace,
+        users: controllerUsernames(level),
+      })),
+    ),
+  );
+}
+
+function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<GeneratedObject> {
   const kinds = ['Pod', ...podControllers.map((c) => c.kind)];
+  const owners = ownerCandidates(policy);
+  const owned = ownedCases(policy);
   return fc
     .record({
       kind: fc.constantFrom(...kinds),
@@ -186,23 +263,29 @@ function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ object:
       items: itemLists(pool, 'object'),
       // A template may carry its own name and namespace, which the API server ignores (issue 22 item 3).
       templateIdentity: fc.option(fc.record({ name: fc.constantFrom(...nameCandidates(policy)), namespace: fc.constantFrom(...namespaceCandidates(policy)) }), { nil: undefined }),
+      owners: fc.option(fc.subarray(owners, { minLength: 1, maxLength: Math.min(2, owners.length) }), { nil: undefined, freq: 2 }),
+      ownedCase: owned.length ? fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...owned) }) : fc.constant(undefined),
     })
-    .map(({ kind, name, labels, pod, items, templateIdentity }) => {
+    .map(({ kind: drawnKind, name, labels, pod, items, templateIdentity, owners: drawnOwners, ownedCase }): GeneratedObject => {
+      const kind = ownedCase?.kind ?? drawnKind;
+      const owners = ownedCase ? [ownedCase.ref] : drawnOwners;
+      const hint = ownedCase ? { owned: { namespace: ownedCase.namespace, users: ownedCase.users } } : {};
       const podObject = build({ metadata: { labels: { ...labels } }, spec: pod.spec }, pod.objectPairs);
       for (const [path, list] of items) setPath(podObject, path, list);
+      const ownerReferences = owners ? { ownerReferences: clone(owners) } : {};
       if (kind === 'Pod') {
-        const metadata = { ...(podObject['metadata'] as Record<string, unknown>), name };
-        return { object: { apiVersion: 'v1', kind: 'Pod', ...podObject, metadata }, namespaced: true };
+        const metadata = { ...(podObject['metadata'] as Record<string, unknown>), name, ...ownerReferences };
+        return { object: { apiVersion: 'v1', kind: 'Pod', ...podObject, metadata }, namespaced: true, ...hint };
       }
       if (templateIdentity) podObject['metadata'] = { ...(podObject['metadata'] as Record<string, unknown>), ...templateIdentity };
       const c = podControllers.find((x) => x.kind === kind)!;
-      const object: Record<string, unknown> = { apiVersion: `${c.group}/${c.version}`, kind, metadata: { name, labels: { ...labels } }, spec: {} };
+      const object: Record<string, unknown> = { apiVersion: `${c.group}/${c.version}`, kind, metadata: { name, labels: { ...labels }, ...ownerReferences }, spec: {} };
       setPath(object, c.template, podObject);
-      return { object, namespaced: true };
+      return { object, namespaced: true, ...hint };
     });
 }
 
-function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Subject, { kind: 'resource' }>): fc.Arbitrary<{ object: Record<string, unknown>; namespaced: boolean }> {
+function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Subject, { kind: 'resource' }>): fc.Arbitrary<GeneratedObject> {
   const apiVersion = subject.group ? `${subject.group}/${subject.version}` : subject.version;
   const list = (site: Site, base: Record<string, unknown>) => fc.option(fc.array(element(pool, site, fc.constant(base)), { maxLength: 3 }), { nil: undefined });
   return fc
@@ -221,6 +304,21 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       for (const [path, v] of items) setPath(object, path, v);
       return { object, namespaced: !clusterScoped.has(subject.resourceKind) };
     });
+}
+
+/**
+ * Turns a Pod into what `kubectl debug` sends: an UPDATE of its ephemeralcontainers subresource whose object is
+ * the whole Pod with at least one ephemeral container (a copy of its last container when it has none).
+ */
+function debugRequest(pod: Record<string, unknown>): { subResource: string } {
+  const spec = pod['spec'] as Record<string, unknown>;
+  const ephemeral = spec['ephemeralContainers'];
+  if (!Array.isArray(ephemeral) || ephemeral.length === 0) {
+    const containers = Array.isArray(spec['containers']) ? spec['containers'] : [];
+    const last = containers[containers.length - 1];
+    spec['ephemeralContainers'] = [{ ...clone(typeof last === 'object' && last !== null ? last : {}), name: 'debugger' }];
+  }
+  return { subResource: 'ephemeralcontainers' };
 }
 
 /** Requests biased to the policy's constants, scopes, exceptions and boundaries (issue 5, verify). */
@@ -242,16 +340,27 @@ export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest>
       namespace: steered(inScopeNamespaces, namespaces),
       namespaceLabels: labelCandidates([policy.scope.namespaceSelector]),
       operation: steered<Operation>(s.operations, ['CREATE', 'UPDATE', 'DELETE']),
+      userInfo: userArbitrary(policy, namespaces),
+      // `kubectl debug` (issue 22 item 1): an UPDATE of the Pod's ephemeralcontainers subresource.
+      debug: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+      follow: fc.integer({ min: 0, max: 7 }),
     })
-    .map(({ o, namespace, namespaceLabels, operation }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow }) => {
+      // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
+      const owned = o.owned && follow < 6 ? o.owned : undefined;
+      const namespace = owned?.namespace ?? drawnNamespace;
+      const userInfo = owned ? { username: owned.users[follow % owned.users.length]! } : drawnUser;
       const object = clone(o.object);
       const metadata = object['metadata'] as Record<string, unknown>;
       if (o.namespaced) metadata['namespace'] = namespace;
+      const subresource: { subResource?: string } = debug && object['kind'] === 'Pod' && operation !== 'DELETE' ? debugRequest(object) : {};
       return {
         object,
-        operation,
+        operation: subresource.subResource ? 'UPDATE' : operation,
         namespace: o.namespaced ? namespace : undefined,
         namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
+        ...subresource,
+        ...(userInfo ? { userInfo } : {}),
       };
     });
 }

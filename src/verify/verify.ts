@@ -75,6 +75,8 @@ export function compareRequest(
     operation: request.operation,
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     namespaceLabels: request.namespaceLabels,
+    ...(request.subResource ? { subResource: request.subResource } : {}),
+    ...(request.userInfo ? { userInfo: request.userInfo } : {}),
   });
   const opinions = adapters.flatMap((a) => {
     const verdicts = a.evaluate(request);
@@ -150,7 +152,7 @@ function unexercised(policy: Policy, adapters: readonly EngineAdapter[], outcome
 export function renderDisagreement(d: Disagreement): string {
   const lines = [
     `policy ${d.policy}, rule ${d.rule}: the backends disagree`,
-    `request: ${d.request.operation} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}`,
+    `request: ${d.request.operation}${d.request.subResource ? ` of subresource ${d.request.subResource}` : ''} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}${d.request.userInfo ? ` by ${d.request.userInfo.username}` : ''}`,
     YAML.stringify(d.request.object, { lineWidth: 0 }).trimEnd(),
     `  ir (reference): ${d.ir.violated ? 'VIOLATION' : 'no violation'} (${d.ir.outcome})${d.ir.message ? `: ${d.ir.message}` : ''}`,
     ...d.engines.map((e) => `  ${e.backend}: ${e.violated ? 'VIOLATION' : 'no violation'}${e.message ? `: ${e.message}` : ''}`),

@@ -214,7 +214,12 @@ describe('evaluatePodSecurityRules', () => {
     const elsewhere = policyWith([enforce('baseline')], [{ controls: ['host-namespaces'], namespaces: ['other'] }]);
     expect(evaluatePodSecurityRules(elsewhere, { object: hostNet })[0]?.outcome).toBe('fail');
     const workload = policyWith([enforce('baseline')], [{ controls: ['host-namespaces'], workloads: [{ kind: 'Deployment', namespace: 'shop', name: 'web', span }] }]);
-    expect(evaluatePodSecurityRules(workload, { object: hostNet })[0]?.outcome).toBe('pass');
+    // A pod of the deployment: created by the ReplicaSet controller, owned by a ReplicaSet named after it.
+    const owned = { ...hostNet, metadata: { ...hostNet.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7f9c5d', controller: true }] } };
+    expect(evaluatePodSecurityRules(workload, { object: owned, userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' } })[0]?.outcome).toBe('pass');
+    // The same pod sent by a user, or a pod merely named after the deployment, is not the deployment's (issue 22 item 2).
+    expect(evaluatePodSecurityRules(workload, { object: owned, userInfo: { username: 'alice' } })[0]?.outcome).toBe('fail');
+    expect(evaluatePodSecurityRules(workload, { object: hostNet })[0]?.outcome).toBe('fail');
     const wrongControl = policyWith([enforce('baseline')], [{ controls: ['privileged'] }]);
     expect(evaluatePodSecurityRules(wrongControl, { object: hostNet })[0]?.outcome).toBe('fail');
   });

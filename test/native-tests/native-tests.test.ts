@@ -198,7 +198,9 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
 
   it('lists every sample in the Kyverno Tests (once) and in every gator test', async () => {
     const b = (await built)!;
-    const samples = b.suite.admission.map((c) => posix.basename(c.name)).sort();
+    // The native CLIs take plain objects: cases with another operation, a subresource or a user are left out (noted).
+    const native = b.suite.admission.filter((c) => c.operation === 'CREATE' && c.user === undefined && c.subResource === undefined);
+    const samples = native.map((c) => posix.basename(c.name)).sort();
     for (const p of b.set.policies) {
       const kyvernoTests = b.native.filter((f) => f.path.startsWith(`kyverno/tests/${p.name}/`) && f.path.endsWith('/kyverno-test.yaml'));
       if (kyvernoTests.length) {

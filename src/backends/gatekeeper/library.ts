@@ -1,6 +1,6 @@
-import { podControllers } from '../../ir/index.js';
+import { controllerUsernames, ownedLevels, podControllers } from '../../ir/index.js';
 import { RegoNames } from './names.js';
-import { regoLiteral, regoPath } from './rego-text.js';
+import { regoLiteral, regoPath, regoTerm } from './rego-text.js';
 
 /**
  * The fixed Rego helpers a module may use, and the bookkeeping of one module under construction: a module
@@ -20,6 +20,19 @@ const podTemplatePaths = (): string => {
   }
   const groups = [...byApiVersion.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([v, lines]) => `\t${regoLiteral(v)}: {\n${lines.join('\n')}\n\t},`);
   return `# Where each pod controller keeps its pod template.\npod_template_paths := {\n${groups.join('\n')}\n}`;
+};
+
+const workloadLevels = (): string => {
+  const lines = [...podControllers]
+    .sort((a, b) => (a.kind < b.kind ? -1 : 1))
+    .map((c) => {
+      const levels = ownedLevels(c.kind).map((l) => `\t\t${regoTerm({ apiVersion: l.apiVersion, kind: l.kind, owner: l.owner, users: controllerUsernames(l) })},`);
+      return `\t${regoLiteral(c.kind)}: [\n${levels.join('\n')}\n\t],`;
+    });
+  return `# What the controllers of each kind of workload create (src/ir/workloads.ts): the object's apiVersion and kind, its
+# controller ownerReference (the workload itself, or one the workload's controller named "<name>-<suffix>"), and
+# the users that create it: the controller's service account, or the controller manager's own user.
+workload_levels := {\n${lines.join('\n')}\n}`;
 };
 
 /** The fixed helpers, in the order they are printed; placeholders (empty text) are defined per policy. */
@@ -85,18 +98,43 @@ object_labels := {key: value | some key, value in value_at(input.review.object, 
 object_label(key) := object.get(object_labels, key, null)`,
   },
   is_workload: {
-    deps: ['object_namespace', 'value_at'],
-    text: `# The object is the named workload, or a Pod in its namespace named after it ("<name>-…").
+    deps: ['object_namespace', 'value_at', 'list_at', 'workload_levels', 'owner_name_matches'],
+    text: `# The object is the named workload (same kind, namespace and name), or an object its controllers created: the
+# request comes from that controller and a controller ownerReference names the workload. Never a name prefix: a
+# user can name a pod after a workload and write any ownerReference, not send the request as the controller.
 is_workload(kind, namespace, name) if {
 	object_namespace == namespace
 	input.review.object.kind == kind
 	value_at(input.review.object, ["metadata", "name"]) == name
 }
 
-is_workload(_, namespace, name) if {
+is_workload(kind, namespace, name) if {
 	object_namespace == namespace
-	input.review.object.kind == "Pod"
-	startswith(value_at(input.review.object, ["metadata", "name"]), concat("", [name, "-"]))
+	some level in workload_levels[kind]
+	input.review.object.apiVersion == level.apiVersion
+	input.review.object.kind == level.kind
+	input.review.userInfo.username in level.users
+	some ref in list_at(input.review.object, ["metadata", "ownerReferences"])
+	ref.controller == true
+	ref.apiVersion == level.owner.apiVersion
+	ref.kind == level.owner.kind
+	owner_name_matches(level.owner.name, name, ref.name)
+}`,
+  },
+  workload_levels: { deps: [], text: workloadLevels() },
+  owner_name_matches: {
+    deps: [],
+    text: `# An owner named as the level expects: the workload's own name, or "<name>-<suffix>" with no "-" in the suffix
+# (a Deployment's ReplicaSet "<name>-<pod-template-hash>", a CronJob's Job "<name>-<minutes>").
+owner_name_matches("exact", name, owner) if owner == name
+
+owner_name_matches("generated", name, owner) if {
+	is_string(owner)
+	prefix := concat("", [name, "-"])
+	startswith(owner, prefix)
+	suffix := substring(owner, count(prefix), -1)
+	suffix != ""
+	not contains(suffix, "-")
 }`,
   },
   object_or_empty: {

@@ -1,12 +1,16 @@
-import type { Exception, Policy, WorkloadRef } from '../../ir/index.js';
+import { controllerManagerUser, ownedLevels, type Exception, type Operation, type Policy, type WorkloadRef } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import { exclusionsOf, normalizeExclusions } from './pod-security.js';
-import type { Json } from './scope.js';
+import { holds, ownedByWorkload, type Json } from './scope.js';
 
 /**
  * secpol exceptions (semantics §1.5, §4) in Kyverno terms:
  * - no images, no controls: the object skips the rule → a PolicyException naming the rule (and its autogen
- *   variants, which Kyverno requires) with a match on the exception's namespaces and workloads;
+ *   variants, which Kyverno requires) with a match on the exception's namespaces and the workloads themselves,
+ *   and, for workloads with controllers, a second one (`<name>-owned`) for the objects those create: `subjects`
+ *   (the controller's service account, or the controller manager's user) in `match`, and `conditions` pairing
+ *   each user with the object's kind and controller ownerReference. Kyverno rejects subjects in an exception
+ *   processed in the background (PolicyExceptionSpec.Validate), so that one has `background: false`;
  * - images: containers leave the rule's container quantifiers → compiled into the rule itself (predicate.ts);
  * - controls: Pod Security controls are excluded → `podSecurity.exclude` on the rule when the exception has no
  *   namespace/workload filter, else a PolicyException with `podSecurity` (the only way to scope an exclusion).
@@ -38,17 +42,31 @@ function effectiveWorkloads(e: Exception): WorkloadRef[] {
   return e.workloads.filter((w) => e.namespaces.length === 0 || e.namespaces.includes(w.namespace));
 }
 
-/** The `match` of a PolicyException, or undefined when the filters can match nothing. */
+/** The `match` of a PolicyException for the objects themselves, or undefined when the filters can match nothing. */
 function exceptionMatch(e: Exception): Json | undefined {
   if (e.workloads.length === 0) return { any: [{ resources: { namespaces: [...e.namespaces] } }] };
   const workloads = effectiveWorkloads(e);
   if (workloads.length === 0) return undefined;
-  const filters: Json[] = [];
-  for (const w of workloads) {
-    filters.push({ resources: { kinds: [w.kind], namespaces: [w.namespace], names: [w.name] } });
-    filters.push({ resources: { kinds: ['Pod'], namespaces: [w.namespace], names: [`${w.name}-*`] } });
-  }
-  return { any: filters };
+  return { any: workloads.map((w): Json => ({ resources: { kinds: [w.kind], namespaces: [w.namespace], names: [w.name] } })) };
+}
+
+/**
+ * The `match` and `conditions` of the PolicyException for what the workloads' controllers create (issue 22
+ * item 2), or undefined when no workload has a controller (Pods). A filter per workload and level names the
+ * object's kind, namespace and the users that create it; one condition per level must then hold on the request.
+ */
+function ownedMatch(e: Exception, operations: readonly Operation[]): { match: Json; conditions: Json } | undefined {
+  const levels = effectiveWorkloads(e).flatMap((w) => ownedLevels(w.kind).map((level) => ({ w, level })));
+  if (levels.length === 0) return undefined;
+  const any = levels.map(({ w, level }): Json => ({
+    resources: { kinds: [level.kind], namespaces: [w.namespace] },
+    subjects: [
+      { kind: 'ServiceAccount', name: level.controller, namespace: 'kube-system' },
+      { kind: 'User', name: controllerManagerUser },
+    ],
+  }));
+  const conditions = levels.map(({ w, level }) => holds(ownedByWorkload(w, level, operations)));
+  return { match: { any }, conditions: { any: conditions } };
 }
 
 export interface ExceptionDocument {
@@ -75,13 +93,22 @@ export function policyExceptions(policy: Policy, targets: ReadonlyMap<Exception,
     }
     const annotations: { [key: string]: Json } = { 'secpol.dev/reason': e.reason, 'secpol.dev/source': formatLine(e.span) };
     if (e.expires) annotations['secpol.dev/expires'] = e.expires;
-    const spec: { [key: string]: Json } = { exceptions: [{ policyName: policy.name, ruleNames: [...ruleNames].sort() }], match };
-    if (!exemptsWholeObject(e)) spec['podSecurity'] = normalizeExclusions(exclusionsOf(e));
+    const exceptions: Json = [{ policyName: policy.name, ruleNames: [...ruleNames].sort() }];
+    const podSecurity: { [key: string]: Json } = exemptsWholeObject(e) ? {} : { podSecurity: normalizeExclusions(exclusionsOf(e)) };
+    const document = (docName: string, spec: { [key: string]: Json }): Json => ({ apiVersion: 'kyverno.io/v2', kind: 'PolicyException', metadata: { name: docName, namespace: EXCEPTION_NAMESPACE, annotations }, spec });
     documents.push({
       comment: `exception ${e.name} from ${formatLine(e.span)}: ${e.reason}`,
       name,
-      document: { apiVersion: 'kyverno.io/v2', kind: 'PolicyException', metadata: { name, namespace: EXCEPTION_NAMESPACE, annotations }, spec },
+      document: document(name, { exceptions, match, ...podSecurity }),
     });
+    const owned = ownedMatch(e, policy.scope.operations);
+    if (owned) {
+      documents.push({
+        comment: `exception ${e.name}: the objects its workloads' controllers create, recognised by the requesting controller and the controller ownerReference (never by name)`,
+        name: `${name}-owned`,
+        document: document(`${name}-owned`, { background: false, exceptions, match: owned.match, conditions: owned.conditions, ...podSecurity }),
+      });
+    }
   }
   return { documents, skipped };
 }

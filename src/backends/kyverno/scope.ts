@@ -1,5 +1,5 @@
-import type { LabelSelector, Operation, Scope, Subject, WorkloadRef } from '../../ir/index.js';
-import { listLiteral, literal, valueAt, variable } from './jmespath.js';
+import { controllerUsernames, ownedLevels, type LabelSelector, type OwnedLevel, type Operation, type Scope, type Subject, type WorkloadRef } from '../../ir/index.js';
+import { joinPath, listLiteral, literal, valueAt, variable } from './jmespath.js';
 import { not, paren } from './predicate.js';
 
 /**
@@ -101,7 +101,11 @@ export function scopeBlocks(scope: Scope, subjects: readonly Subject[]): ScopeBl
   };
 }
 
-/** An exception's object filters (semantics §1.5) as a boolean over the admitted object; undefined when it has none. */
+/**
+ * An exception's object filters (semantics §1.5) as a boolean over the admitted object; undefined when it has none.
+ * A workload is itself (kind, namespace, name) or an object its controllers created (`ownedByWorkload`). The
+ * owned part reads `request.userInfo`, which Kyverno allows only in a policy with `background: false`.
+ */
 export function exceptionFilter(namespaces: readonly string[], workloads: readonly WorkloadRef[], operations: readonly Operation[]): string | undefined {
   const base = objectBase(operations);
   const ns = valueAt(base, ['metadata', 'namespace']);
@@ -111,10 +115,41 @@ export function exceptionFilter(namespaces: readonly string[], workloads: readon
   if (namespaces.length) parts.push(`contains(${listLiteral(namespaces)}, ${ns})`);
   if (workloads.length) {
     const one = (w: WorkloadRef): string =>
-      `(${ns} == ${literal(w.namespace)} && ((${kind} == ${literal(w.kind)} && ${name} == ${literal(w.name)}) || (${kind} == 'Pod' && type(${name}) == 'string' && starts_with(${name}, ${literal(`${w.name}-`)}))))`;
+      paren([`(${ns} == ${literal(w.namespace)} && ${kind} == ${literal(w.kind)} && ${name} == ${literal(w.name)})`, ...ownedLevels(w.kind).map((level) => ownedByWorkload(w, level, operations))].join(' || '));
     parts.push(paren(workloads.map(one).join(' || ')));
   }
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' && ')})`;
 }
 
+/** Whether an exception's workloads reach objects through their controllers, so that its filter reads the request's user. */
+export function readsRequestUser(workloads: readonly WorkloadRef[]): boolean {
+  return workloads.some((w) => ownedLevels(w.kind).length > 0);
+}
+
+/**
+ * The admitted object is one the workload's controller created at this level: of the level's kind, in the
+ * workload's namespace, requested by that controller (or the controller manager), with a controller
+ * ownerReference naming the workload (`<name>-<suffix without ->` one level down). Every read is null-safe: a
+ * missing user or ownerReferences list, or a reference that is not an object, makes it false without an error.
+ */
+export function ownedByWorkload(w: WorkloadRef, level: OwnedLevel, operations: readonly Operation[]): string {
+  const base = objectBase(operations);
+  const refs = `length([${joinPath(base, ['metadata', 'ownerReferences'])}][?type(@) == 'array'][] | [?${ownerTest(w, level)}]) > \`0\``;
+  return paren(
+    [
+      `${valueAt(base, ['apiVersion'])} == ${literal(level.apiVersion)}`,
+      `${valueAt(base, ['kind'])} == ${literal(level.kind)}`,
+      `${valueAt(base, ['metadata', 'namespace'])} == ${literal(w.namespace)}`,
+      `contains(${listLiteral(controllerUsernames(level))}, [request.userInfo.username][0])`,
+      refs,
+    ].join(' && '),
+  );
+}
+
+function ownerTest(w: WorkloadRef, level: OwnedLevel): string {
+  const own = [`controller == \`true\``, `apiVersion == ${literal(level.owner.apiVersion)}`, `kind == ${literal(level.owner.kind)}`];
+  if (level.owner.name === 'exact') return [...own, `name == ${literal(w.name)}`].join(' && ');
+  const prefix = `${w.name}-`;
+  return [...own, "type(name) == 'string'", `starts_with(name, ${literal(prefix)})`, `length(name) > \`${prefix.length}\``, not(`contains(trim_prefix(name, ${literal(prefix)}), '-')`)].join(' && ');
+}

@@ -8,7 +8,7 @@ import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleNa
 import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
 import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
 import { pssMinor } from '../common/pss-standards.js';
-import { exceptionFilter, holds, isPodSubject, scopeBlocks, type Json } from './scope.js';
+import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -77,11 +77,23 @@ class Builder {
     this.diagnostics.push(diagnostic('SP2001', span, { backend: 'kyverno', what, hint }));
   }
 
+  /**
+   * Exceptions compiled into a rule whose workloads have controllers read `request.userInfo` (scope.ts
+   * exceptionFilter): Kyverno rejects such a policy unless `background` is false (pkg/validation/policy
+   * background.go, containsUserVariables); the exceptions' names, to say so in the file.
+   */
+  readonly userReading = new Set<string>();
+
+  exceptionFilter(e: Exception): string | undefined {
+    if (readsRequestUser(e.workloads)) this.userReading.add(e.name);
+    return exceptionFilter(e.namespaces, e.workloads, this.policy.scope.operations);
+  }
+
   env(rule: Rule, pods: boolean): PredicateEnv {
     const imageExceptions: ImageException[] = this.policy.exceptions
       .filter((e) => e.images.length > 0 && appliesToRule(e, rule.name))
       .map((e) => {
-        const when = exceptionFilter(e.namespaces, e.workloads, this.policy.scope.operations);
+        const when = this.exceptionFilter(e);
         return when === undefined ? { globs: e.images } : { globs: e.images, when };
       });
     return { podView: pods, imageExceptions, unsupported: (span, what, hint) => this.unsupported(span, what, hint) };
@@ -161,8 +173,7 @@ class Builder {
   explicitPodSecurityRule(ps: PodSecurity): Json | undefined {
     const name = podSecurityRuleName(ps);
     this.explicitPodSecurity.add(name);
-    const operations = this.policy.scope.operations;
-    const exceptions = pssExceptions(this.policy.exceptions, name, (e) => exceptionFilter(e.namespaces, e.workloads, operations));
+    const exceptions = pssExceptions(this.policy.exceptions, name, (e) => this.exceptionFilter(e));
     const { violation, tooManySplits } = pssViolation(ps.level, ps.version, exceptions);
     for (const control of tooManySplits) {
       this.unsupported(ps.span, `exceptions with images and namespace or workload filters for the pod-security control ${control} (more than ${MAX_PSS_SPLIT})`, 'merge the exceptions or drop their filters');
@@ -249,7 +260,8 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
     }
   }
   const exceptions = policyExceptions(policy, targets);
-  const settings: { [key: string]: Json } = { background: policy.scope.operations.some((o) => o === 'CREATE' || o === 'UPDATE') };
+  if (b.userReading.size) notes.push(`background scanning is off: exception${b.userReading.size > 1 ? 's' : ''} ${[...b.userReading].sort().join(', ')} recognise${b.userReading.size > 1 ? '' : 's'} a workload's pods by the controller that requests them (request.userInfo), which a background scan does not have`);
+  const settings: { [key: string]: Json } = { background: b.userReading.size === 0 && policy.scope.operations.some((o) => o === 'CREATE' || o === 'UPDATE') };
   if (policy.mode === 'warn' || policy.podSecurity.some((ps) => ps.mode === 'warn')) settings['emitWarning'] = true;
   const view: PolicyFileView = {
     path,

@@ -1,4 +1,4 @@
-import { podControllers, type Exception, type LabelSelector, type Mode, type PodSecurity, type Policy, type Rule, type Subject } from '../../ir/index.js';
+import { controllerUsernames, ownedLevels, podControllers, type Exception, type LabelSelector, type Mode, type OwnedLevel, type PodSecurity, type Policy, type Rule, type Subject, type WorkloadRef } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import { CelCompiler, celString, fieldBase, globRegex, hasPath, isObject, select, valueOf, type CelScope } from './cel.js';
 import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations, type PssExemptions } from './pss.js';
@@ -55,18 +55,43 @@ function stringField(path: readonly string[]): string {
   return `(${hasPath(v('subject'), path)} && type(${x}) == string) ? ${x} : ""`;
 }
 
-/** The exception's namespace and workload filters (semantics §1.5) as a CEL condition. */
+/**
+ * The exception's namespace and workload filters (semantics §1.5) as a CEL condition: a workload is itself (kind,
+ * namespace, name), or an object its controllers created (`ownedByWorkload`), never a name prefix.
+ */
 function exceptionMatch(e: Exception): string {
   const parts: string[] = [];
   if (e.namespaces.length) parts.push(`${v('namespace')} in [${e.namespaces.map(celString).join(', ')}]`);
   if (e.workloads.length) {
-    parts.push(
-      `(${e.workloads
-        .map((w) => `(${v('namespace')} == ${celString(w.namespace)} && ((${v('kind')} == ${celString(w.kind)} && ${v('name')} == ${celString(w.name)}) || (${v('kind')} == "Pod" && ${v('name')}.startsWith(${celString(`${w.name}-`)}))))`)
-        .join(' || ')})`,
-    );
+    const self = (w: WorkloadRef) => `(${v('namespace')} == ${celString(w.namespace)} && ${v('kind')} == ${celString(w.kind)} && ${v('name')} == ${celString(w.name)})`;
+    parts.push(`(${e.workloads.flatMap((w) => [self(w), ...ownedLevels(w.kind).map((level) => ownedByWorkload(w, level))]).join(' || ')})`);
   }
   return parts.length ? parts.join(' && ') : 'true';
+}
+
+/**
+ * The admitted object was created by the workload's controller (issue 22 item 2): of the level's kind, in the
+ * workload's namespace, requested by that controller (`request.userInfo.username`, which a user cannot choose),
+ * with a controller ownerReference naming the workload, or, one level down, `<name>-<suffix without ->`. Every
+ * field of a reference is type-tested before it is read, so no shape of ownerReferences raises an error.
+ */
+function ownedByWorkload(w: WorkloadRef, level: OwnedLevel): string {
+  const refsPath = ['metadata', 'ownerReferences'];
+  const refs = `((${hasPath(v('subject'), refsPath)} && type(${valueOf(v('subject'), refsPath)}) == list) ? ${valueOf(v('subject'), refsPath)} : [])`;
+  const field = (key: string, type: string) => `has(r.${key}) && type(r.${key}) == ${type}`;
+  const owner = ['type(r) == map', `${field('controller', 'bool')} && r.controller`, `${field('apiVersion', 'string')} && r.apiVersion == ${celString(level.owner.apiVersion)}`, `${field('kind', 'string')} && r.kind == ${celString(level.owner.kind)}`];
+  const prefix = `${w.name}-`;
+  const name =
+    level.owner.name === 'exact'
+      ? `${field('name', 'string')} && r.name == ${celString(w.name)}`
+      : `${field('name', 'string')} && r.name.startsWith(${celString(prefix)}) && r.name.size() > ${prefix.length} && r.name.lastIndexOf("-") == ${prefix.length - 1}`;
+  return `(${[
+    `${v('apiVersion')} == ${celString(level.apiVersion)}`,
+    `${v('kind')} == ${celString(level.kind)}`,
+    `${v('namespace')} == ${celString(w.namespace)}`,
+    `request.userInfo.username in [${controllerUsernames(level).map(celString).join(', ')}]`,
+    `${refs}.exists(r, ${[...owner, name].join(' && ')})`,
+  ].join(' && ')})`;
 }
 
 function appliesTo(e: Exception, rule: Rule): boolean {
@@ -297,6 +322,10 @@ function matchConstraintsOf(policy: Policy, subjects: readonly Subject[]): objec
       for (const c of podControllers) add(c.group, c.version, c.kind);
     } else add(s.group, s.version, s.resourceKind);
   }
+  // `kubectl debug` writes the pods/ephemeralcontainers subresource, whose object is the whole Pod: Kubernetes'
+  // rule matching selects a subresource only when it is listed (semantics §1; issue 22 item 1).
+  const core = groups.get('/v1');
+  if (core?.has('pods')) core.add('pods/ephemeralcontainers');
   const operations = [...scope.operations].sort();
   const resourceRules = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

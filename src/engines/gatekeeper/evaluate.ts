@@ -40,6 +40,8 @@ export interface EvaluateConstraintOptions {
   readonly operation?: string;
   readonly oldObject?: unknown;
   readonly userInfo?: unknown;
+  /** The admission request's subresource (`ephemeralcontainers`); none by default. */
+  readonly subResource?: string;
   /** The object's Namespace (for `namespaceSelector`), or the namespace name to assume. */
   readonly namespace?: unknown;
   /** Cluster objects replicated into `data.inventory` (Namespace objects here also serve `namespaceSelector`). */

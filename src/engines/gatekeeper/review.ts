@@ -24,6 +24,11 @@ export interface ReviewOptions {
   readonly operation?: string;
   readonly oldObject?: unknown;
   readonly userInfo?: unknown;
+  /**
+   * The subresource of an admission request (`ephemeralcontainers` for `kubectl debug`: the object is the whole
+   * Pod). Written as `subResource` and `requestSubResource`, which admission/v1 omits when empty.
+   */
+  readonly subResource?: string;
 }
 
 function isAdmissionReview(x: unknown): boolean {
@@ -110,12 +115,16 @@ export function buildReview(opts: ReviewOptions): ReviewRequest | GatekeeperErro
   // DELETE: the API server sends the deleted object as oldObject and no object; Gatekeeper copies it into
   // object (SetObjectOnDelete), so both are the object.
   const old = opts.operation === 'DELETE' ? obj : opts.oldObject !== undefined ? opts.oldObject : opts.operation === 'UPDATE' ? obj : null;
+  const sub = opts.subResource ? { subResource: opts.subResource } : {};
+  const requestSub = opts.subResource ? { requestSubResource: opts.subResource } : {};
   const review: Record<string, unknown> = {
     uid: '',
     kind: gvk,
     resource,
+    ...sub,
     requestKind: gvk,
     requestResource: resource,
+    ...requestSub,
     ...identity,
     operation: opts.operation,
     userInfo: opts.userInfo ?? {},

@@ -41,6 +41,7 @@ function factsOf(resource: JsonObject, ctx: EvaluationContext): RequestFacts {
     labels: stringMap(metadata['labels']),
     annotations: stringMap(metadata['annotations']),
     operation: ctx.background ? 'CREATE' : (ctx.operation ?? 'CREATE'),
+    subresource: ctx.subresource ?? '',
     namespaceLabels: ctx.namespaceLabels ?? {},
     userInfo: ctx.background ? undefined : ctx.userInfo,
   };

@@ -5,7 +5,7 @@
  * excepted rule into `skip` — or, for podSecurity rules, adds its `podSecurity[]` controls to the exclusions.
  */
 import { evaluateConditions } from './conditions.js';
-import { matchBlockMismatch, type RequestFacts } from './match.js';
+import { exceptionMatchApplies, type RequestFacts } from './match.js';
 import { asArray, asString, isObject, type JsonObject, type KyvernoPolicy, type PolicyException, stringList } from './types.js';
 import { isUserError } from './validate.js';
 import type { VarContext } from './variables.js';
@@ -49,7 +49,7 @@ export function findException(
   for (const exception of exceptions) {
     const names = exception.exceptions.some((e) => e.policyName === key && anyWildcardMatch(e.ruleNames, ruleName));
     if (!names) continue;
-    if (matchBlockMismatch(exception.match, facts) !== undefined) continue;
+    if (!exceptionMatchApplies(exception.match, facts)) continue;
     if (exception.conditions !== undefined && exception.conditions !== null) {
       try {
         if (!evaluateConditions(exception.conditions, ctx).result) continue;

@@ -18,6 +18,8 @@ export interface RequestFacts {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   readonly operation: Operation;
+  /** '' for the resource itself. */
+  readonly subresource: string;
   readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly userInfo: UserInfo | undefined;
 }
@@ -115,10 +117,16 @@ export function parseKindSelector(input: string): { group: string; version: stri
   }
 }
 
+/**
+ * Kyverno's CheckKind (pkg/utils/match/kind.go) with allowEphemeralContainers, as rule matching
+ * (pkg/engine/utils/match.go) and PolicyException matching (pkg/engine/utils/exceptions.go) call it: group,
+ * version and kind match with wildcards, then the subresource (`Pod` matches only the resource itself,
+ * `Pod/ephemeralcontainers` only that subresource), except that a v1 Pod's `ephemeralcontainers` request also
+ * matches a selector without subresource ("for backward compatibility": a Pod rule sees `kubectl debug`).
+ */
 function kindMatches(kinds: readonly ParsedKind[], facts: RequestFacts): boolean {
-  return kinds.some((s) => {
-    return wildcardMatch(s.group, facts.group) && wildcardMatch(s.version, facts.version) && wildcardMatch(s.kind, facts.kind) && wildcardMatch(s.sub, '');
-  });
+  const podEphemeral = facts.group === '' && facts.version === 'v1' && facts.kind === 'Pod' && facts.subresource === 'ephemeralcontainers';
+  return kinds.some((s) => wildcardMatch(s.group, facts.group) && wildcardMatch(s.version, facts.version) && wildcardMatch(s.kind, facts.kind) && (wildcardMatch(s.sub, facts.subresource) || podEphemeral));
 }
 
 /** Label selector semantics of Kubernetes, with Kyverno's wildcard expansion of `matchLabels`. */
@@ -218,6 +226,20 @@ function matchFilter(filter: Filter, facts: RequestFacts): string[] {
 function excludedBy(filter: Filter, facts: RequestFacts): boolean {
   if (filter.emptyResources && !filter.hasUser) return false;
   return filterMismatches(filter, facts, false).length === 0;
+}
+
+/**
+ * Whether a PolicyException's `match` selects the request (pkg/engine/utils/exceptions.go
+ * checkMatchesResources): `any` needs one filter, `all` every filter, neither matches nothing; an empty filter
+ * never matches, and user filters always apply: without a user (a background scan) a filter with `subjects`,
+ * `roles` or `clusterRoles` does not match, unlike a rule's `match`.
+ */
+export function exceptionMatchApplies(raw: unknown, facts: RequestFacts): boolean {
+  const block = blockOf(raw);
+  const one = (f: Filter) => !(f.emptyResources && !f.hasUser) && filterMismatches(f, facts, false).length === 0;
+  if (block.any.length > 0) return block.any.some(one);
+  if (block.all.length > 0) return block.all.every(one);
+  return false;
 }
 
 /** Why a `match` block does not select the resource, or undefined when it does. */

@@ -19,6 +19,8 @@ export interface UserInfo {
 /** The admission request around the resource. Defaults: CREATE, no old object, no namespace labels, no user. */
 export interface EvaluationContext {
   readonly operation?: Operation;
+  /** The subresource of the request (`ephemeralcontainers` for `kubectl debug`); none by default. */
+  readonly subresource?: string;
   readonly oldObject?: unknown;
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly userInfo?: UserInfo;

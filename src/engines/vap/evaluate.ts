@@ -10,6 +10,10 @@ export interface VapRequest {
   readonly operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   /** The object's namespace and its labels; absent for a cluster-scoped object. */
   readonly namespace?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** The subresource written (`ephemeralcontainers` for `kubectl debug`, the object then being the Pod); default none. */
+  readonly subresource?: string;
+  /** request.userInfo; default an empty username and no groups. */
+  readonly userInfo?: { readonly username: string; readonly groups?: readonly string[] };
 }
 
 export interface VapResult {
@@ -57,6 +61,7 @@ export function evaluateVap(loaded: LoadedVap, request: VapRequest): VapResult[]
     group,
     version,
     resource: pluralOf(kind),
+    subresource: request.subresource ?? '',
     operation: request.operation,
     namespace,
     isNamespaceObject,
@@ -72,11 +77,13 @@ export function evaluateVap(loaded: LoadedVap, request: VapRequest): VapResult[]
       operation: request.operation,
       kind: { group, version, kind },
       resource: { group, version, resource: pluralOf(kind) },
+      subResource: request.subresource ?? '',
       requestKind: { group, version, kind },
       requestResource: { group, version, resource: pluralOf(kind) },
+      requestSubResource: request.subresource ?? '',
       name,
       namespace,
-      userInfo: { username: '', groups: [] },
+      userInfo: { username: request.userInfo?.username ?? '', groups: [...(request.userInfo?.groups ?? [])] },
       dryRun: false,
     },
     params: null,

@@ -26,6 +26,8 @@ export interface RequestAttributes {
   readonly group: string;
   readonly version: string;
   readonly resource: string;
+  /** '' for the resource itself, e.g. `ephemeralcontainers` for `kubectl debug`. */
+  readonly subresource: string;
   readonly operation: string;
   /** '' for a cluster-scoped object; a Namespace object's own name for a Namespace. */
   readonly namespace: string;
@@ -62,8 +64,23 @@ export function selectorMatches(s: Selector, labels: Readonly<Record<string, str
 
 const has = (list: readonly string[], v: string) => list.includes('*') || list.includes(v);
 
+/**
+ * A `resources` entry against the request's resource and subresource, as Kubernetes' rule matcher does
+ * (apiserver admission/plugin/webhook/predicates/rules `Matcher.resource`): `pods` is the resource alone,
+ * `pods/ephemeralcontainers` that subresource alone, `pods/*` pods with or without a subresource (the matcher
+ * tests the subresource part against `*` first), `*` every resource without subresource, and `*` with the
+ * subresource `*` everything.
+ */
+function resourceListed(resources: readonly string[], a: RequestAttributes): boolean {
+  return resources.some((entry) => {
+    const slash = entry.indexOf('/');
+    const [res, sub] = slash === -1 ? [entry, ''] : [entry.slice(0, slash), entry.slice(slash + 1)];
+    return (res === '*' || res === a.resource) && (sub === '*' || sub === a.subresource);
+  });
+}
+
 export function constraintsMatch(m: MatchConstraints, a: RequestAttributes): boolean {
-  const rule = m.resourceRules.some((r) => has(r.apiGroups, a.group) && has(r.apiVersions, a.version) && has(r.resources, a.resource) && has(r.operations, a.operation));
+  const rule = m.resourceRules.some((r) => has(r.apiGroups, a.group) && has(r.apiVersions, a.version) && resourceListed(r.resources, a) && has(r.operations, a.operation));
   if (!rule) return false;
   if (m.namespaceSelector) {
     const labels = a.isNamespaceObject ? a.objectLabels : a.namespace === '' ? undefined : a.namespaceLabels;

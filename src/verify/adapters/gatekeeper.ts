@@ -34,8 +34,10 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
   const verdicts = (request: GeneratedRequest, operation: string | undefined): Map<string, EngineVerdict> => {
     const out = new Map<string, EngineVerdict>();
     const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
+    // The webhook's review carries the subresource and the requesting user; an audit review has neither.
+    const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
     pairs.forEach(({ template, constraint }, i) => {
-      const result = evaluateConstraint({ template, constraint, object: request.object, ...(operation ? { operation } : {}), ...(namespace ? { namespace } : {}) });
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}) });
       if (result.error) {
         out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
         return;
@@ -50,8 +52,8 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
   };
   return [
     { backend: 'gatekeeper', evaluate: (request) => verdicts(request, request.operation) },
-    // Gatekeeper's audit (and gator) review existing objects with operation "": the semantics counts that as
-    // a CREATE, so the audit verdict is compared on CREATE requests only.
-    { backend: 'gatekeeper', label: 'gatekeeper-audit', evaluate: (request) => (request.operation === 'CREATE' ? verdicts(request, undefined) : undefined) },
+    // Gatekeeper's audit (and gator) review existing objects with operation "", no subresource and no user: the
+    // semantics counts that as a CREATE by nobody known, so the audit verdict is compared on such requests only.
+    { backend: 'gatekeeper', label: 'gatekeeper-audit', evaluate: (request) => (request.operation === 'CREATE' && !request.subResource && !request.userInfo ? verdicts(request, undefined) : undefined) },
   ];
 }

@@ -17,6 +17,8 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         operation: request.operation,
         namespaceLabels: request.namespaceLabels,
         exceptions: loaded.exceptions,
+        ...(request.subResource ? { subresource: request.subResource } : {}),
+        ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}),
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {

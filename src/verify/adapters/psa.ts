@@ -27,7 +27,8 @@ export function psaAdapter(files: readonly EmittedFile[]): EngineAdapter {
       const out = new Map<string, EngineVerdict>();
       const ns = request.namespace ? namespaces.get(request.namespace) : undefined;
       if (!ns || request.operation === 'DELETE') return out;
-      const result = admit({ namespace: { name: request.namespace ?? '', labels: ns.labels }, object: request.object, operation: request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE' });
+      // PSA judges the ephemeralcontainers subresource like the Pod (pod-security-admission admission.go).
+      const result = admit({ namespace: { name: request.namespace ?? '', labels: ns.labels }, object: request.object, operation: request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE', ...(request.subResource ? { subresource: request.subResource } : {}) });
       const isPod = (request.object as { kind?: string }).kind === 'Pod';
       for (const policy of ns.policies) {
         for (const mode of ['enforce', 'audit', 'warn'] as const) {

@@ -19,6 +19,8 @@ export function vapAdapter(files: readonly EmittedFile[]): EngineAdapter {
         object: request.object,
         operation: request.operation,
         ...(request.namespace !== undefined ? { namespace: { name: request.namespace, labels: request.namespaceLabels } } : {}),
+        ...(request.subResource ? { subresource: request.subResource } : {}),
+        ...(request.userInfo ? { userInfo: request.userInfo } : {}),
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {

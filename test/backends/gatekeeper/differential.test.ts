@@ -26,7 +26,13 @@ function adapter(set: PolicySet): EngineAdapter {
       const verdicts = new Map<string, EngineVerdict>();
       for (const d of docs) {
         const policy = d.template.metadata.annotations['secpol.dev/policy'] as string;
-        const outcomes = run(d, { object: request.object, operation: request.operation, ...(request.namespace !== undefined ? { namespace: request.namespace, namespaceLabels: request.namespaceLabels } : {}) });
+        const outcomes = run(d, {
+          object: request.object,
+          operation: request.operation,
+          ...(request.namespace !== undefined ? { namespace: request.namespace, namespaceLabels: request.namespaceLabels } : {}),
+          ...(request.subResource !== undefined ? { subResource: request.subResource } : {}),
+          ...(request.userInfo !== undefined ? { userInfo: request.userInfo } : {}),
+        });
         for (const [rule, o] of outcomes) verdicts.set(`${policy}/${rule}`, { violated: o.violated, message: o.messages.join('; ') });
       }
       return verdicts;

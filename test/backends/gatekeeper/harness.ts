@@ -52,6 +52,10 @@ export interface Request {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** The request's namespace when the object leaves it out. */
   readonly namespace?: string;
+  /** The subresource of the admission request (`ephemeralcontainers`). */
+  readonly subResource?: string;
+  /** The requesting user (`input.review.userInfo`); `{}` when absent. */
+  readonly userInfo?: { readonly username: string };
 }
 
 export interface RuleOutcome {
@@ -85,6 +89,8 @@ export function run(docs: GatekeeperDocs, req: Request): Map<string, RuleOutcome
       operation: req.operation ?? 'CREATE',
       ...(req.oldObject !== undefined ? { oldObject: req.oldObject } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
+      ...(req.subResource !== undefined ? { subResource: req.subResource } : {}),
+      ...(req.userInfo !== undefined ? { userInfo: req.userInfo } : {}),
     });
     if (result.error) throw new Error(`gatekeeper error: ${result.error.message}`);
     for (const v of result.violations) {

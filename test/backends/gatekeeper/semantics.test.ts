@@ -264,11 +264,20 @@ describe('exceptions (semantics §1.5)', () => {
     expect(violated(docs, { object: bad('apps') })).toEqual(['host-pid', 'privileged']);
   });
 
-  it('exempts a workload and the pods named after it', () => {
+  it('exempts a workload and the pods its controllers create, never a pod by its name (issue 22 item 2)', () => {
+    const rs = (name: string, ns = 'shop') => {
+      const p = bad(ns, `${name}-q2x7m`) as { metadata: Record<string, unknown> };
+      return { ...p, metadata: { ...p.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, controller: true }] } };
+    };
+    const replicasetController = { username: 'system:serviceaccount:kube-system:replicaset-controller' };
     expect(violated(docs, { object: deployment({ hostPID: true }, { name: 'ledger', namespace: 'shop' }) })).toEqual([]);
-    expect(violated(docs, { object: bad('shop', 'ledger-7d9f-abcde') })).toEqual([]);
+    expect(violated(docs, { object: rs('ledger-7d9f5c'), userInfo: replicasetController })).toEqual([]);
+    expect(violated(docs, { object: rs('ledger-7d9f5c'), userInfo: { username: 'alice' } })).toEqual(['host-pid', 'privileged']);
+    expect(violated(docs, { object: rs('ledger-7d9f5c') })).toEqual(['host-pid', 'privileged']);
+    expect(violated(docs, { object: rs('ledger-evil-7d9f5c'), userInfo: replicasetController })).toEqual(['host-pid', 'privileged']);
+    expect(violated(docs, { object: rs('ledger-7d9f5c', 'apps'), userInfo: replicasetController })).toEqual(['host-pid', 'privileged']);
+    expect(violated(docs, { object: bad('shop', 'ledger-7d9f-abcde') })).toEqual(['host-pid', 'privileged']);
     expect(violated(docs, { object: bad('shop', 'ledger') })).toEqual(['host-pid', 'privileged']);
-    expect(violated(docs, { object: bad('apps', 'ledger-7d9f-abcde') })).toEqual(['host-pid', 'privileged']);
   });
 
   it('drops containers with exempt images from container quantifiers only', () => {

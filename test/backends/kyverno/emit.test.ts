@@ -46,7 +46,10 @@ describe('ClusterPolicy structure', () => {
   it('writes one ClusterPolicy file and one PolicyException file per policy', () => {
     expect(files.map((f) => f.path)).toEqual(['kyverno/baseline-hardening-exceptions.yaml', 'kyverno/baseline-hardening.yaml']);
     expect(files[1]?.objects).toEqual([{ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'baseline-hardening' }]);
-    expect(files[0]?.objects).toEqual([{ apiVersion: 'kyverno.io/v2', kind: 'PolicyException', name: 'baseline-hardening-debugger' }]);
+    expect(files[0]?.objects).toEqual([
+      { apiVersion: 'kyverno.io/v2', kind: 'PolicyException', name: 'baseline-hardening-debugger' },
+      { apiVersion: 'kyverno.io/v2', kind: 'PolicyException', name: 'baseline-hardening-debugger-owned' },
+    ]);
   });
 
   it('carries the metadata as Kyverno policy annotations, with the source line', () => {
@@ -110,20 +113,34 @@ describe('ClusterPolicy structure', () => {
     expect(policy.spec.rules[2].validate).toEqual({ failureAction: 'Enforce', allowExistingViolations: false, podSecurity: { level: 'restricted', version: 'v1.30' } });
   });
 
-  it('writes whole-object exceptions as PolicyExceptions naming the autogen rules', () => {
-    const [exception] = documents(files).filter((d) => d['kind'] === 'PolicyException');
-    expect(exception).toMatchObject({
+  it('writes whole-object exceptions as PolicyExceptions naming the autogen rules: the workload by name, what it owns by controller', () => {
+    const [self, owned] = documents(files).filter((d) => d['kind'] === 'PolicyException');
+    const exceptions = [{ policyName: 'baseline-hardening', ruleNames: ['autogen-cronjob-no-privileged', 'autogen-cronjob-non-root', 'autogen-no-privileged', 'autogen-non-root', 'no-privileged', 'non-root'] }];
+    expect(self).toMatchObject({
       metadata: { name: 'baseline-hardening-debugger', namespace: 'kyverno', annotations: { 'secpol.dev/reason': 'debugging' } },
+      spec: { exceptions, match: { any: [{ resources: { kinds: ['Deployment'], namespaces: ['ops'], names: ['debugger'] } }] } },
+    });
+    // No name prefix: the ReplicaSets the deployment controller creates and the pods the ReplicaSet controller creates,
+    // by the requesting controller (subjects) and, in the conditions, the controller ownerReference (issue 22 item 2).
+    const controllers = (sa: string) => [{ kind: 'ServiceAccount', name: sa, namespace: 'kube-system' }, { kind: 'User', name: 'system:kube-controller-manager' }];
+    expect(owned).toMatchObject({
+      metadata: { name: 'baseline-hardening-debugger-owned', namespace: 'kyverno' },
       spec: {
-        exceptions: [{ policyName: 'baseline-hardening', ruleNames: ['autogen-cronjob-no-privileged', 'autogen-cronjob-non-root', 'autogen-no-privileged', 'autogen-non-root', 'no-privileged', 'non-root'] }],
+        background: false,
+        exceptions,
         match: {
           any: [
-            { resources: { kinds: ['Deployment'], namespaces: ['ops'], names: ['debugger'] } },
-            { resources: { kinds: ['Pod'], namespaces: ['ops'], names: ['debugger-*'] } },
+            { resources: { kinds: ['ReplicaSet'], namespaces: ['ops'] }, subjects: controllers('deployment-controller') },
+            { resources: { kinds: ['Pod'], namespaces: ['ops'] }, subjects: controllers('replicaset-controller') },
           ],
         },
       },
     });
+    const conditions = (owned as { spec: { conditions: { any: { key: string }[] } } }).spec.conditions.any.map((c) => c.key);
+    expect(conditions).toHaveLength(2);
+    expect(conditions[0]).toContain("kind == 'Deployment' && name == 'debugger'");
+    expect(conditions[1]).toContain("starts_with(name, 'debugger-')");
+    expect(JSON.stringify(owned)).not.toContain('debugger-*');
   });
 });
 

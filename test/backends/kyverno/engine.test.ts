@@ -197,9 +197,22 @@ describe('exceptions (semantics §1.5)', () => {
     expect(kyvernoVerdicts(files, pod(spec('ghcr.io/x/tool:1'), { namespace: 'default' }))['no-privileged']).toBe('fail');
   });
 
-  it('skips the named workload and the pods named after it', () => {
-    expect(kyvernoVerdicts(files, deployment(spec('a'), { name: 'debugger', namespace: 'ops' }))).toEqual({ 'no-privileged': 'skip', 'no-host': 'skip' });
-    expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger-7f9c-abcde', namespace: 'ops' }))).toEqual({ 'no-privileged': 'skip', 'no-host': 'skip' });
+  it('skips the named workload, and what its controllers create, never a pod by its name (issue 22 item 2)', () => {
+    const rs = (name: string) => ({ ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, controller: true }] });
+    const replicasetController = { userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' } };
+    const skipped = { 'no-privileged': 'skip', 'no-host': 'skip' };
+    expect(kyvernoVerdicts(files, deployment(spec('a'), { name: 'debugger', namespace: 'ops' }))).toEqual(skipped);
+    // The ReplicaSet the deployment controller makes, then its pods, made by the ReplicaSet controller.
+    const replicaSet = { ...deployment(spec('a'), { name: 'debugger-7f9c5d', namespace: 'ops', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'debugger', controller: true }] }), kind: 'ReplicaSet' };
+    expect(kyvernoVerdicts(files, replicaSet, { userInfo: { username: 'system:serviceaccount:kube-system:deployment-controller' } })).toEqual(skipped);
+    expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger-7f9c5d-abcde', namespace: 'ops', ...rs('debugger-7f9c5d') }), replicasetController)).toEqual(skipped);
+    expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger-7f9c5d-abcde', namespace: 'ops', ...rs('debugger-7f9c5d') }), { userInfo: { username: 'system:kube-controller-manager' } })).toEqual(skipped);
+    // An attacker's pod: a look-alike name, even with the owner reference written in, is judged.
+    expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger-7f9c-abcde', namespace: 'ops', ...rs('debugger-7f9c5d') }), { userInfo: { username: 'alice' } })['no-host']).toBe('fail');
+    expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger-7f9c-abcde', namespace: 'ops' }))['no-host']).toBe('fail');
+    // The controller's request, but a pod of another ReplicaSet (another deployment's `debugger-evil-…`).
+    expect(kyvernoVerdicts(files, pod(spec('a'), { namespace: 'ops', ...rs('debugger-evil-7f9c5d') }), replicasetController)['no-host']).toBe('fail');
+    expect(kyvernoVerdicts(files, pod(spec('a'), { namespace: 'default', ...rs('debugger-7f9c5d') }), replicasetController)['no-host']).toBe('fail');
     expect(kyvernoVerdicts(files, pod(spec('a'), { name: 'debugger', namespace: 'ops' }))['no-host']).toBe('fail');
     expect(kyvernoVerdicts(files, deployment(spec('a'), { name: 'debugger', namespace: 'default' }))['no-host']).toBe('fail');
   });

@@ -91,3 +91,41 @@ describe('PolicyException', () => {
     expect(statuses(run(hostNamespaces, tool('delta', 'busybox')))).toEqual(['host-namespaces=fail']);
   });
 });
+
+describe('PolicyException user filters (pkg/engine/utils/exceptions.go checkUserInfo)', () => {
+  const byController = `${hostNamespaces}
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata:
+  name: daemonset-pods
+  namespace: kyverno
+spec:
+  background: false
+  exceptions:
+  - policyName: disallow-host-namespaces
+    ruleNames: [host-namespaces]
+  match:
+    any:
+    - resources:
+        kinds: [Pod]
+        namespaces: [monitoring]
+      subjects:
+      - kind: ServiceAccount
+        name: daemon-set-controller
+        namespace: kube-system
+      - kind: User
+        name: system:kube-controller-manager
+`;
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'node-exporter-x7k2p', namespace: 'monitoring' }, spec: { hostPID: true, containers: [{ name: 'c', image: 'busybox' }] } };
+
+  it('applies to requests from a listed service account or user', () => {
+    expect(statuses(run(byController, pod, { userInfo: { username: 'system:serviceaccount:kube-system:daemon-set-controller' } }))).toEqual(['host-namespaces=skip']);
+    expect(statuses(run(byController, pod, { userInfo: { username: 'system:kube-controller-manager' } }))).toEqual(['host-namespaces=skip']);
+    expect(statuses(run(byController, pod, { userInfo: { username: 'system:serviceaccount:monitoring:daemon-set-controller' } }))).toEqual(['host-namespaces=fail']);
+  });
+
+  it('does not apply without a user (a background scan), unlike a rule\'s match, which then ignores user filters', () => {
+    expect(statuses(run(byController, pod))).toEqual(['host-namespaces=fail']);
+  });
+});

@@ -38,6 +38,22 @@ describe('kinds', () => {
     expect(applies(`match:\n  any:\n  - resources:\n      kinds: ["${kind}"]`, pod({}))).toBe(expected);
   });
 
+  // pkg/utils/match/kind.go CheckKind, called with allowEphemeralContainers by rule matching (pkg/engine/utils):
+  // a subresource selector selects only that subresource; a Pod selector also the Pod's ephemeralcontainers.
+  it.each([
+    ['Pod', '', true],
+    ['Pod', 'ephemeralcontainers', true],
+    ['v1/Pod', 'ephemeralcontainers', true],
+    ['Pod', 'status', false],
+    ['Pod/ephemeralcontainers', 'ephemeralcontainers', true],
+    ['Pod/ephemeralcontainers', '', false],
+    ['Pod/ephemeralcontainers', 'status', false],
+    ['Pod/*', 'status', true],
+    ['*/*', 'ephemeralcontainers', true],
+  ])('kind %s selects a v1 Pod request on subresource "%s": %s', (kind, subresource, expected) => {
+    expect(applies(`match:\n  any:\n  - resources:\n      kinds: ["${kind}"]`, pod({}), { operation: 'UPDATE', subresource })).toBe(expected);
+  });
+
   it('group/version/kind selects only that API group', () => {
     expect(applies('match:\n  any:\n  - resources:\n      kinds: [apps/v1/Deployment]', deployment('d'))).toBe(true);
     expect(applies('match:\n  any:\n  - resources:\n      kinds: [batch/v1/Deployment]', deployment('d'))).toBe(false);
