@@ -2,13 +2,13 @@ import { checkFiles, type CheckOptions } from './check/index.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Staged } from './diagnostics/index.js';
 import type { BackendId, NetworkSet, Policy, PolicySet } from './ir/index.js';
 import { formatLine, formatLocation, type Span } from './source/index.js';
-import { loadPolicyFiles, type ReadFile } from './load.js';
+import { loadPolicyFiles, type PolicyArgument, type ReadFile } from './load.js';
 import type { EmitOptions, EmittedFile } from './backends/backend.js';
 import { loadBackend, type TargetId } from './backends/registry.js';
 import type { FileAst } from './syntax/index.js';
 
 /** The front end: load (with imports), parse and check. The one place the stages are wired (with compileTo). */
-export function frontEnd(paths: readonly string[], read: ReadFile, options: CheckOptions): Staged<{ files: readonly FileAst[]; set: PolicySet }> {
+export function frontEnd(paths: readonly (string | PolicyArgument)[], read: ReadFile, options: CheckOptions): Staged<{ files: readonly FileAst[]; set: PolicySet }> {
   const loaded = loadPolicyFiles(paths, read);
   if (!loaded.value || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
   const checked = checkFiles(loaded.value, options);

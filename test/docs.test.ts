@@ -75,7 +75,8 @@ function diagnosticsOf(block: Block, siblings: readonly Block[]): readonly Diagn
     const text = files.get(posix.normalize(p));
     return text === undefined ? { error: 'no such file' } : { bytes: new TextEncoder().encode(text) };
   };
-  return frontEnd([root], read, { today: testToday }).diagnostics;
+  // The files of one page form one project: its examples import each other across directories.
+  return frontEnd([{ path: root, files: [root], root: '.' }], read, { today: testToday }).diagnostics;
 }
 
 const pages = markdownFiles(docsRoot).map((path) => ({ path, blocks: blocksOf(path) }));

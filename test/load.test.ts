@@ -19,13 +19,13 @@ describe('loading policy files', () => {
       'team/b.secpol': 'import "../base/common.secpol"\n',
       'base/common.secpol': 'policy base { applies to pods rule r { forbid spec.hostPID = true } }\n',
     });
-    const r = loadPolicyFiles(['team/a.secpol'], fs);
+    const r = loadPolicyFiles([{ path: 'team/a.secpol', files: ['team/a.secpol'], root: '.' }], fs);
     expect(r.diagnostics).toEqual([]);
     expect(r.value?.map((f) => f.span.file.path)).toEqual(['base/common.secpol', 'team/a.secpol', 'team/b.secpol']);
   });
 
   it('SP0006: reports an import cycle at the import that closes it', () => {
-    const fs = memoryFs({ 'a.secpol': 'import "b.secpol"\n', 'b.secpol': 'import "a.secpol"\n' });
+    const fs = memoryFs({ 'a.secpol': 'import "b.secpol"\n', 'b.secpol': 'import "a.secpol"\npolicy p { applies to pods rule r { forbid spec.hostPID = true } }\n' });
     const r = loadPolicyFiles(['a.secpol'], fs);
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['SP0006', 'import cycle: a.secpol -> b.secpol -> a.secpol']]);
     expect(compact(r.diagnostics[0]!)).toMatchObject({ at: '1:8' });

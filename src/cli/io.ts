@@ -1,12 +1,25 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { ReadFile } from '../load.js';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { pathDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { insideRoot, type PolicyArgument, type ReadFile } from '../load.js';
 
-/** The file system, as the CLI uses it. Everything else in secpol is pure. */
-export const readPolicyFile: ReadFile = (path) => {
+/**
+ * The file system, as the CLI uses it. Everything else in secpol is pure. With a project root, a file is read
+ * only when it lies inside the root both by its path and by its real path (symbolic links resolved), and a link
+ * keeps its kind (a `.secpol` or `.yaml` name must lead to such a file): policy text controls import and sample
+ * paths, and must not make secpol print `/proc/self/environ` or `.git/config` in its diagnostics.
+ */
+export const readPolicyFile: ReadFile = (path, root) => {
+  if (root !== undefined && !insideRoot(root, path)) return { error: `it is outside the project root ${root}`, refused: true };
   try {
-    if (statSync(path).isDirectory()) return { error: 'it is a directory (give policy files, or use a command that accepts directories)' };
-    return { bytes: readFileSync(path) };
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { error: 'it is a directory (give policy files, or use a command that accepts directories)' };
+    if (!stat.isFile()) return { error: 'it is not a regular file' };
+    if (root === undefined) return { bytes: readFileSync(path) };
+    const real = realpathSync(path);
+    if (!insideRoot(realpathSync(root), real)) return { error: `its real path leaves the project root ${root} (a symbolic link)`, refused: true };
+    if (extname(real) !== extname(path)) return { error: `it is a symbolic link to a file that is not a ${extname(path) || 'file of the same kind'}`, refused: true };
+    return { bytes: readFileSync(real) };
   } catch (e) {
     return { error: describeFsError(e) };
   }
@@ -14,31 +27,92 @@ export const readPolicyFile: ReadFile = (path) => {
 
 export function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
-  const known: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'a parent is not a directory', ELOOP: 'too many symbolic links' };
+  const known: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EEXIST: 'a file stands where a directory is needed',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'the path is too long',
+  };
   return (code && known[code]) ?? (e instanceof Error ? e.message : String(e));
 }
 
-/** Expands directories into the `.secpol` files below them (sorted); other paths pass through unchanged. */
-export function expandPolicyPaths(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
+/**
+ * Each path as a policy argument: a directory with the `.secpol` files below it (sorted; symbolic links to
+ * directories are not followed), any other path as one file. The project root is `root` (`--root`), else the
+ * directory given, else the file's directory.
+ */
+export function expandPolicyPaths(paths: readonly string[], root?: string): PolicyArgument[] {
+  const walk = (dir: string, out: string[]) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
+      if (entry.isDirectory()) walk(p, out);
       else if (entry.name.endsWith('.secpol')) out.push(p);
     }
+    return out;
   };
-  for (const p of paths) {
+  return paths.map((p) => {
     let isDir = false;
     try {
       isDir = statSync(p).isDirectory();
     } catch {
       isDir = false;
     }
-    if (isDir) walk(p);
-    else out.push(p);
+    return isDir ? { path: p, files: walk(p, []), root: root ?? p } : { path: p, files: [p], root: root ?? dirname(p) };
+  });
+}
+
+/** The policy files of the arguments, in order. */
+export function policyFiles(args: readonly PolicyArgument[]): string[] {
+  return args.flatMap((a) => a.files);
+}
+
+/** `--root DIR`: the project root every import and sample must stay inside. */
+export function rootOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Writes files below `dir` all or nothing: every directory is created and every file written to a temporary name
+ * first, then each is renamed into place. A directory that cannot be created or written (a file in the path,
+ * read-only) is SP0012 naming the path, and nothing is left behind.
+ */
+export function writeOutputFiles(dir: string, files: readonly { readonly path: string; readonly content: string }[]): Diagnostic[] {
+  const remove = (path: string) => {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // nothing was written there (a parent is a file, or not writable)
+    }
+  };
+  const staged: { tmp: string; path: string }[] = [];
+  for (const f of files) {
+    const path = join(dir, f.path);
+    const tmp = `${path}.secpol-tmp-${process.pid}`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(tmp, f.content);
+      staged.push({ tmp, path });
+    } catch (e) {
+      for (const s of staged) remove(s.tmp);
+      remove(tmp);
+      return [pathDiagnostic('SP0012', path, { path, reason: describeFsError(e) })];
+    }
   }
-  return out;
+  for (const s of staged) {
+    try {
+      renameSync(s.tmp, s.path);
+    } catch (e) {
+      for (const t of staged) remove(t.tmp);
+      return [pathDiagnostic('SP0012', s.path, { path: s.path, reason: describeFsError(e) })];
+    }
+  }
+  return [];
 }
 
 /** Writes through a temporary file and a rename, so an interrupted run never leaves a half-written file. */

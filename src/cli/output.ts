@@ -10,10 +10,11 @@ export const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Exit codes (docs/cli.md): 0 ok, 1 problems found in the policies or resources, 2 usage or unreadable input. */
+/** Exit codes (docs/cli.md): 0 ok, 1 problems found in the policies or resources, 2 usage, unreadable input or unwritable output. */
 export const exitCodes = { ok: 0, problems: 1, usage: 2 } as const;
 
-const inputCodes = new Set(['SP0004', 'SP0005', 'SP0007']);
+/** Unreadable, refused or missing input, and output that cannot be written: usage problems, exit 2. */
+const inputCodes = new Set(['SP0004', 'SP0005', 'SP0007', 'SP0010', 'SP0011', 'SP0012']);
 
 /** 2 when an input could not be read at all, else 1 when any error remains, else 0. */
 export function exitCodeFor(diagnostics: readonly Diagnostic[]): number {

@@ -10,8 +10,11 @@ export const diagnosticCodes = {
   SP0004: { severity: 'error', title: 'unreadable file', message: 'cannot read {path}: {reason}', hint: 'check the path and that it is a readable file' },
   SP0005: { severity: 'error', title: 'invalid UTF-8', message: 'the file is not valid UTF-8 text', hint: 'save the file as UTF-8' },
   SP0006: { severity: 'error', title: 'import cycle', message: 'import cycle: {cycle}', hint: 'move the shared part into a file that both import' },
-  SP0008: { severity: 'error', title: 'malformed YAML', message: 'malformed YAML: {reason}', hint: 'fix the YAML syntax; `secpol` reads YAML 1.2' },
+  SP0008: { severity: 'error', title: 'malformed YAML', message: 'malformed YAML: {reason}', hint: 'fix the YAML; secpol reads manifests as Kubernetes does (YAML 1.1 as sigs.k8s.io/yaml resolves it)' },
   SP0009: { severity: 'error', title: 'invalid test suite', message: '{detail}', hint: '{hint}' },
+  SP0010: { severity: 'error', title: 'no policy found', message: 'no policy found in {path}: {reason}', hint: 'give a .secpol file with a `policy` or `network` block, or a directory with such files below it (a wrong path must not pass as "nothing to report")' },
+  SP0011: { severity: 'error', title: 'file outside the project root', message: '{detail}', hint: '{hint}' },
+  SP0012: { severity: 'error', title: 'cannot write output', message: 'cannot write {path}: {reason}', hint: 'give --out a directory you can write to (created if missing; no file may stand in its path)' },
   SP0030: { severity: 'error', title: 'artifact does not load', message: '{detail}', hint: '{hint}' },
   SP0007: { severity: 'error', title: 'input too large', message: '{what} exceeds the limit of {limit}', hint: 'split the input into smaller files, or a deep condition into several rules' },
 

@@ -5,9 +5,9 @@ import { frontEnd } from '../../compile.js';
 import { assertNever } from '../../ir/index.js';
 import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
-import { describeFsError, expandPolicyPaths, readPolicyFile } from '../io.js';
+import { describeFsError, expandPolicyPaths, readPolicyFile, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 /** A rendered manifest stream larger than this is refused (SP0007) rather than parsed. */
 const maxManifestBytes = 64 * 1024 * 1024;
@@ -74,14 +74,15 @@ export function auditCommand(io: Io, options: AuditCommandOptions = {}): Command
   return {
     name: 'audit',
     summary: 'Audit Kubernetes manifests (files, directories, Helm or kustomize output) against policies and report every violation.',
-    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD]',
-    options: { manifests: { type: 'string', multiple: true }, target: { type: 'string' }, format: { type: 'string' }, strict: { type: 'boolean' }, today: { type: 'string' } },
+    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD] [--root DIR]',
+    options: { manifests: { type: 'string', multiple: true }, target: { type: 'string' }, format: { type: 'string' }, strict: { type: 'boolean' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--manifests PATH    manifest file, directory (recursively *.yaml, *.yml, *.json) or - for stdin (repeatable; extra .yaml/.yml/.json arguments count too)',
       '--target T          who judges: ir (the reference semantics, default), kyverno, gatekeeper or psa (that engine on the compiled artifacts)',
       '--format F          text (default), json, sarif, junit, markdown or github (workflow annotations)',
       '--strict            exit 1 on any finding, not only on findings of enforce-mode rules',
       '--today DATE        the date exceptions expire against',
+      rootHelp,
     ],
     async run(values, positionals) {
       const target = oneOf(values['target'], auditTargets, '--target', 'ir');
@@ -93,7 +94,7 @@ export function auditCommand(io: Io, options: AuditCommandOptions = {}): Command
       if (policyPaths.length === 0) throw new UsageError('give at least one policy file or directory');
       if (manifestPaths.length === 0) throw new UsageError('--manifests is required (a file, a directory, or - for stdin)');
 
-      const front = frontEnd(expandPolicyPaths(policyPaths), readPolicyFile, { today });
+      const front = frontEnd(expandPolicyPaths(policyPaths, rootOption(values['root'])), readPolicyFile, { today });
       const diagnostics: Diagnostic[] = [...front.diagnostics];
       const inputs = readManifests(manifestPaths, options.readStdin ?? (() => readFileSync(0)), diagnostics);
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');

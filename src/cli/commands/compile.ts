@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { compileExpressible, compileTo, frontEnd } from '../../compile.js';
 import { coverageTable } from '../coverage-table.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import { approximations, type Approximation } from '../../backends/backend.js';
 import { isTargetId, targetIds, type TargetId } from '../../backends/registry.js';
 import { UsageError, type Command } from '../args.js';
-import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
+import { expandPolicyPaths, policyFiles, readPolicyFile, rootOption, writeOutputFiles } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 /** `all` is every backend that can express each policy; targets named explicitly must express every policy. */
 function parseTargets(value: unknown): { targets: TargetId[]; all: boolean } {
@@ -26,8 +25,8 @@ export function compileCommand(io: Io): Command {
   return {
     name: 'compile',
     summary: 'Compile policy files to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Pod Security Admission labels or NetworkPolicies.',
-    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests]',
-    options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true } },
+    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests] [--root DIR]',
+    options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true }, root: { type: 'string' } },
     help: [
       '--target T          kyverno, gatekeeper, psa, vap, netpol or all (comma-separated for several); all compiles each',
       '                    policy to every backend that can express it, notes the others and prints a table on stderr',
@@ -35,11 +34,12 @@ export function compileCommand(io: Io): Command {
       '--with-tests        also emit native test suites where the backend supports them',
       '--approximate NAME  accept a documented approximation instead of SP2001 (kyverno-pod-security); the output notes it',
       '--today DATE        the date exceptions expire against (default: today, UTC)',
+      rootHelp,
     ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       const { targets, all } = parseTargets(values['target']);
-      const paths = expandPolicyPaths(positionals);
+      const paths = expandPolicyPaths(positionals, rootOption(values['root']));
       const front = frontEnd(paths, readPolicyFile, { today: todayOption(values['today']) });
       if (!front.value || hasErrors(front.diagnostics)) {
         printDiagnostics(io, front.diagnostics, 'text');
@@ -54,7 +54,7 @@ export function compileCommand(io: Io): Command {
       const compiled = expressible ? { value: expressible.value?.files, diagnostics: expressible.diagnostics } : await compileTo(front.value.set, targets, emitOptions);
       // --with-tests: native suites (kyverno test, gator verify) built from each policy's samples (docs/native-tests.md).
       // Loaded on demand: the native-tests stage brings the engines, which a plain compile never needs.
-      const suites = values['with-tests'] === true && compiled.value ? (await import('../../native-tests/index.js')).withNativeTests(paths, front.value.set, compiled.value, readPolicyFile) : undefined;
+      const suites = values['with-tests'] === true && compiled.value ? (await import('../../native-tests/index.js')).withNativeTests(policyFiles(paths), front.value.set, compiled.value, readPolicyFile) : undefined;
       const out = suites ? { value: suites.value, diagnostics: [...compiled.diagnostics, ...suites.diagnostics] } : compiled;
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
@@ -66,7 +66,11 @@ export function compileCommand(io: Io): Command {
       if (expressible?.value) io.stderr(coverageTable(expressible.value.coverage, targets));
       const outDir = values['out'];
       if (typeof outDir === 'string') {
-        for (const f of out.value) writeFileAtomic(join(outDir, f.path), f.content);
+        const unwritable = writeOutputFiles(outDir, out.value);
+        if (unwritable.length) {
+          printDiagnostics(io, unwritable, 'text');
+          return exitCodeFor(unwritable);
+        }
         io.stderr(`wrote ${out.value.length} file(s) to ${outDir}\n`);
       } else {
         io.stdout(out.value.map((f) => f.content.replace(/^---\n/, '')).map((c, i) => (i === 0 ? c : `---\n${c}`)).join(''));

@@ -4,9 +4,9 @@ import { explainRequest, renderExplanation, type ResourceExplanation } from '../
 import { SourceFile } from '../../source/index.js';
 import { parseYamlFile } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
-import { describeFsError, expandPolicyPaths, readPolicyFile, readText } from '../io.js';
+import { describeFsError, expandPolicyPaths, readPolicyFile, readText, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 /** `k=v,k2=v2` as a label map. */
 export function parseLabelList(value: unknown, option: string): Record<string, string> {
@@ -26,14 +26,15 @@ export function explainCommand(io: Io): Command {
   return {
     name: 'explain',
     summary: 'Explain each rule\'s verdict on one resource: the deciding fields, and every backend engine\'s verdict.',
-    usage: 'secpol explain FILE|DIR... --resource FILE [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD]',
-    options: { resource: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' } },
+    usage: 'secpol explain FILE|DIR... --resource FILE [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
+    options: { resource: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--resource FILE     the resource (every YAML document in it is explained)',
       '--namespace-labels  labels of the resource\'s namespace, k=v,k2=v2 (for namespace selectors)',
       '--operation OP      CREATE (default), UPDATE, DELETE',
       '--format text|json  report format',
       '--today DATE        the date exceptions expire against',
+      rootHelp,
     ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
@@ -41,7 +42,7 @@ export function explainCommand(io: Io): Command {
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const operation = oneOf(values['operation'], ['CREATE', 'UPDATE', 'DELETE'] as const, '--operation', 'CREATE');
       const namespaceLabels = parseLabelList(values['namespace-labels'], '--namespace-labels');
-      const front = frontEnd(expandPolicyPaths(positionals), readPolicyFile, { today: todayOption(values['today']) });
+      const front = frontEnd(expandPolicyPaths(positionals, rootOption(values['root'])), readPolicyFile, { today: todayOption(values['today']) });
       const diagnostics: Diagnostic[] = [...front.diagnostics];
       const path = values['resource'];
       let text: string | undefined;

@@ -2,7 +2,7 @@ import { hasErrors } from '../../diagnostics/index.js';
 import { loadPolicyFiles } from '../../load.js';
 import { printFile } from '../../syntax/index.js';
 import { UsageError, type Command } from '../args.js';
-import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
+import { expandPolicyPaths, policyFiles, readPolicyFile, writeFileAtomic } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
 
 /** Formats each file on its own (imports are not followed: each file is printed as written). */
@@ -16,11 +16,13 @@ export function fmtCommand(io: Io): Command {
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       if (values['check'] && values['write']) throw new UsageError('--check and --write exclude each other');
-      const paths = expandPolicyPaths(positionals);
+      const paths = policyFiles(expandPolicyPaths(positionals));
       let worst = 0;
       let unformatted = 0;
       for (const path of paths) {
-        const loaded = loadPolicyFiles([path], (p) => (p === path ? readPolicyFile(p) : { bytes: new Uint8Array() }));
+        const read = loadPolicyFiles([path], (p) => (p === path ? readPolicyFile(p) : { bytes: new Uint8Array() }));
+        // fmt lays out one file: what its imports name (SP0011) and whether it holds a policy (SP0010) are check's job.
+        const loaded = { ...read, diagnostics: read.diagnostics.filter((d) => !(d.code === 'SP0010' || (d.code === 'SP0011' && d.span))) };
         const file = loaded.value?.find((f) => f.span.file.path === path);
         if (!file || hasErrors(loaded.diagnostics)) {
           printDiagnostics(io, loaded.diagnostics.filter((d) => (d.span?.file.path ?? d.path) === path), 'text');

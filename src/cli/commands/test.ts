@@ -4,9 +4,9 @@ import { frontEnd } from '../../compile.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/index.js';
 import { loadSuite, runSuite, type SuiteResult } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
-import { expandPolicyPaths, readPolicyFile } from '../io.js';
+import { expandPolicyPaths, readPolicyFile, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 function render(io: Io, r: SuiteResult): void {
   io.stdout(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}\n`);
@@ -22,9 +22,9 @@ export function testCommand(io: Io): Command {
   return {
     name: 'test',
     summary: 'Run the sample suites beside policies through the policy semantics and every backend engine.',
-    usage: 'secpol test FILE|DIR... [--format text|json] [--today YYYY-MM-DD]',
-    options: { format: { type: 'string' }, today: { type: 'string' } },
-    help: ['--format text|json  report format', '--today DATE        the date exceptions expire against'],
+    usage: 'secpol test FILE|DIR... [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
+    options: { format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
+    help: ['--format text|json  report format', '--today DATE        the date exceptions expire against', rootHelp],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
@@ -32,25 +32,33 @@ export function testCommand(io: Io): Command {
       const results: SuiteResult[] = [];
       const diagnostics: Diagnostic[] = [];
       let missing = 0;
-      for (const policyPath of expandPolicyPaths(positionals)) {
-        const suitePath = join(dirname(policyPath), 'suite.yaml');
-        if (!existsSync(suitePath)) {
-          missing++;
-          io.stderr(`${policyPath}: no suite.yaml beside it (every policy needs samples and a suite)\n`);
-          continue;
+      for (const arg of expandPolicyPaths(positionals, rootOption(values['root']))) {
+        // A directory without policy files, or a file without a policy, is SP0010 (exit 2), never "0 of 0 cases".
+        if (arg.files.length === 0) diagnostics.push(...frontEnd([arg], readPolicyFile, { today }).diagnostics);
+        for (const policyPath of arg.files) {
+          const front = frontEnd([{ path: policyPath, files: [policyPath], root: arg.root }], readPolicyFile, { today });
+          if (front.diagnostics.some((d) => d.code === 'SP0010')) {
+            diagnostics.push(...front.diagnostics);
+            continue;
+          }
+          const suitePath = join(dirname(policyPath), 'suite.yaml');
+          if (!existsSync(suitePath)) {
+            missing++;
+            io.stderr(`${policyPath}: no suite.yaml beside it (every policy needs samples and a suite)\n`);
+            continue;
+          }
+          const suite = loadSuite(suitePath, readPolicyFile, arg.root);
+          diagnostics.push(...front.diagnostics, ...suite.diagnostics);
+          if (!front.value || !suite.value || hasErrors(front.diagnostics) || hasErrors(suite.diagnostics)) continue;
+          results.push(await runSuite(front.value.set, suite.value));
         }
-        const front = frontEnd([policyPath], readPolicyFile, { today });
-        const suite = loadSuite(suitePath, readPolicyFile);
-        diagnostics.push(...front.diagnostics, ...suite.diagnostics);
-        if (!front.value || !suite.value || hasErrors(front.diagnostics) || hasErrors(suite.diagnostics)) continue;
-        results.push(await runSuite(front.value.set, suite.value));
       }
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (format === 'json') io.stdout(`${JSON.stringify({ suites: results }, null, 2)}\n`);
       else results.forEach((r) => render(io, r));
       const cases = results.flatMap((r) => r.cases);
       const failed = cases.filter((c) => !c.ok).length;
-      if (format === 'text') io.stdout(`${cases.length - failed} of ${cases.length} cases agree with their expectation in every engine${missing ? `; ${missing} policy file(s) without a suite` : ''}\n`);
+      if (format === 'text' && (results.length || missing)) io.stdout(`${cases.length - failed} of ${cases.length} cases agree with their expectation in every engine${missing ? `; ${missing} policy file(s) without a suite` : ''}\n`);
       const code = exitCodeFor(diagnostics);
       if (code) return code;
       return failed || missing ? 1 : 0;

@@ -6,7 +6,7 @@ import { compileTo, frontEnd } from '../../compile.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import type { EmittedFile } from '../../backends/backend.js';
 import { UsageError } from '../args.js';
-import { expandPolicyPaths, readPolicyFile, writeFileAtomic } from '../io.js';
+import { expandPolicyPaths, policyFiles, readPolicyFile, rootOption, writeOutputFiles } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
 import { todayOption } from './shared.js';
 
@@ -49,7 +49,7 @@ export async function realEngines(io: Io, positionals: readonly string[], values
     io.stderr('secpol verify --real: no real engine found: none of gator, kyverno, opa is on PATH or given with --gator, --kyverno, --opa\n');
     return 2;
   }
-  const paths = expandPolicyPaths(positionals);
+  const paths = expandPolicyPaths(positionals, rootOption(values['root']));
   const front = frontEnd(paths, readPolicyFile, { today: todayOption(values['today']) });
   if (!front.value || hasErrors(front.diagnostics)) {
     printDiagnostics(io, front.diagnostics, 'text');
@@ -64,7 +64,7 @@ export async function realEngines(io: Io, positionals: readonly string[], values
       else io.stdout(`     ${policy.name}: not compiled to ${target} (${out.diagnostics.find((d) => d.severity === 'error')?.message ?? 'no output'})\n`);
     }
   }
-  const suites = withNativeTests(paths, set, emitted, readPolicyFile);
+  const suites = withNativeTests(policyFiles(paths), set, emitted, readPolicyFile);
   if (!suites.value || hasErrors(suites.diagnostics)) {
     printDiagnostics(io, suites.diagnostics, 'text');
     return exitCodeFor(suites.diagnostics);
@@ -73,7 +73,11 @@ export async function realEngines(io: Io, positionals: readonly string[], values
   const keep = typeof values['keep'] === 'string' ? values['keep'] : undefined;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'secpol-real-'));
   try {
-    for (const f of files) writeFileAtomic(join(dir, f.path), f.content);
+    const unwritable = writeOutputFiles(dir, files);
+    if (unwritable.length) {
+      printDiagnostics(io, unwritable, 'text');
+      return exitCodeFor(unwritable);
+    }
     const report = runRealEngines(files, found, {
       dir,
       run(tool, args, cwd, input) {

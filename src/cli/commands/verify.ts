@@ -2,10 +2,10 @@ import { frontEnd } from '../../compile.js';
 import { hasErrors } from '../../diagnostics/index.js';
 import { renderDisagreement, runVerify } from '../../verify/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
-import { expandPolicyPaths, readPolicyFile } from '../io.js';
+import { expandPolicyPaths, readPolicyFile, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
 import { realEngines } from './verify-real.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 function positiveInt(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -18,7 +18,7 @@ export function verifyCommand(io: Io): Command {
   return {
     name: 'verify',
     summary: 'Prove on generated resources and connections that every backend engine agrees with the policy semantics.',
-    usage: 'secpol verify FILE|DIR... [--runs N] [--seed S] [--format text|json] | --real [--gator PATH] [--kyverno PATH] [--opa PATH] [--keep DIR]',
+    usage: 'secpol verify FILE|DIR... [--runs N] [--seed S] [--format text|json] | --real [--gator PATH] [--kyverno PATH] [--opa PATH] [--keep DIR] [--root DIR]',
     options: {
       runs: { type: 'string' },
       seed: { type: 'string' },
@@ -29,6 +29,7 @@ export function verifyCommand(io: Io): Command {
       kyverno: { type: 'string' },
       opa: { type: 'string' },
       keep: { type: 'string' },
+      root: { type: 'string' },
     },
     help: [
       '--runs N            generated cases per policy (default 1000)',
@@ -40,6 +41,7 @@ export function verifyCommand(io: Io): Command {
       '                    engines is reported (exit 1); no real engine found is exit 2',
       '--gator, --kyverno, --opa PATH   the real binaries (default: found on PATH)',
       '--keep DIR          with --real: write the suites to DIR and keep them (default: a temporary folder)',
+      rootHelp,
     ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
@@ -48,7 +50,7 @@ export function verifyCommand(io: Io): Command {
       if (runs === 0) throw new UsageError('--runs 0 would verify nothing: give at least 1 (default 1000)');
       const seed = positiveInt(values['seed'], '--seed', 42);
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
-      const front = frontEnd(expandPolicyPaths(positionals), readPolicyFile, { today: todayOption(values['today']) });
+      const front = frontEnd(expandPolicyPaths(positionals, rootOption(values['root'])), readPolicyFile, { today: todayOption(values['today']) });
       if (!front.value || hasErrors(front.diagnostics)) {
         printDiagnostics(io, front.diagnostics, 'text');
         return exitCodeFor(front.diagnostics);
