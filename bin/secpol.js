@@ -6,6 +6,11 @@
 import { existsSync } from 'node:fs';
 
 if (process.env.SECPOL_DEBUG) process.setSourceMapsEnabled(true);
+// `secpol compile … | head`: a reader that stops early is not an error, and not a stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
 const bundle = new URL('../dist/cli/secpol.js', import.meta.url);
 const builder = new URL('../scripts/bundle.mjs', import.meta.url);
 if (!existsSync(bundle) && existsSync(builder)) await import(builder.href);

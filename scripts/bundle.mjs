@@ -1,9 +1,11 @@
 // Builds the CLI the package's bin runs: dist/cli/secpol.js plus one chunk per lazily loaded stage (esbuild,
 // ESM code splitting), every dependency inlined, so an install needs no node_modules and start-up resolves a
-// handful of files instead of ~120 modules. Run by `prepare` (npm ci in a checkout) and `prepack` (npm pack/publish).
+// handful of files instead of ~120 modules. Run by `prepack` (npm pack/publish), `npm run build`, `npm test`, and by
+// bin/secpol.js on first use in a checkout.
 //
-// Source maps are written beside each file (with the sources) and are not loaded by default: SECPOL_DEBUG=1
-// turns them on (bin/secpol.js), so a stack trace points into src/*.ts without slowing every start.
+// Source maps are written beside each file (mappings only, no sources: 3.9 MB unpacked instead of 6.9 MB) and are not
+// loaded by default: SECPOL_DEBUG=1 turns them on (bin/secpol.js), so a stack trace names src/*.ts lines without
+// slowing every start.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +44,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   sourcemap: 'linked',
-  sourcesContent: true,
+  sourcesContent: false,
   legalComments: 'none',
   metafile: true,
   write: false,
