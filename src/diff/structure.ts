@@ -1,4 +1,4 @@
-import type { NetworkSet, Policy, PolicySet } from '../ir/index.js';
+import type { LabelSelector, NetworkSet, Omission, Policy, PolicySet, Scope, Subject } from '../ir/index.js';
 import { formatLine, type Span } from '../source/index.js';
 
 /** Where a construct is written: `file:line`, and its source text. */
@@ -17,8 +17,17 @@ export interface StructuralChange {
   readonly name: string;
   /** For settings: the fields that differ. */
   readonly fields?: readonly string[];
+  /** For settings: each differing field (scope fields one by one) with its old and new value. */
+  readonly settings?: readonly SettingChange[];
   readonly old?: SourceRef;
   readonly new?: SourceRef;
+}
+
+/** A policy or network setting that differs, with both values as written in a report (`(none)` when unset). */
+export interface SettingChange {
+  readonly field: string;
+  readonly old: string;
+  readonly new: string;
 }
 
 /** The IR as JSON without spans, so moving a rule or editing a comment is no change. */
@@ -60,9 +69,63 @@ function changedFields(o: object, n: object, ignore: readonly string[]): string[
   return keys.filter((k) => canonical((o as Record<string, unknown>)[k]) !== canonical((n as Record<string, unknown>)[k])).sort();
 }
 
+function word(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : JSON.stringify(s);
+}
+
+function subject(s: Subject): string {
+  return s.kind === 'pods' ? 'pods' : `${s.group ? `${s.group}/` : ''}${s.version} ${s.resourceKind}`;
+}
+
+function selector(s: LabelSelector | undefined): string {
+  if (!s) return '(none)';
+  const labels = Object.entries(s.matchLabels).map(([k, v]) => `${k} = ${word(v)}`);
+  const expressions = s.matchExpressions.map((e) => `${e.key} ${e.operator}${e.values.length ? ` (${e.values.map(word).join(', ')})` : ''}`);
+  return [...labels, ...expressions].join(', ') || '(any)';
+}
+
+function omission(o: Omission): string {
+  return `${o.backends.join(', ')} because ${JSON.stringify(o.reason)}`;
+}
+
+/** A setting's value for a report: words bare, other strings quoted, lists comma-separated, `(none)` when unset or empty. */
+function settingValue(v: unknown): string {
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) return '(none)';
+  if (typeof v === 'string') return word(v);
+  if (Array.isArray(v)) return v.map(settingValue).join(', ');
+  return canonical(v);
+}
+
+const scopeFields: readonly { key: keyof Scope; show: (s: Scope) => string }[] = [
+  { key: 'subjects', show: (s) => s.subjects.map(subject).join(', ') || '(none)' },
+  { key: 'namespaces', show: (s) => settingValue(s.namespaces) },
+  { key: 'excludedNamespaces', show: (s) => settingValue(s.excludedNamespaces) },
+  { key: 'objectSelector', show: (s) => selector(s.objectSelector) },
+  { key: 'namespaceSelector', show: (s) => selector(s.namespaceSelector) },
+  { key: 'operations', show: (s) => settingValue(s.operations) },
+];
+
+/** Old and new values of the differing settings; `scope` is split into its fields. */
+function settingChanges(o: object, n: object, fields: readonly string[]): SettingChange[] {
+  const out: SettingChange[] = [];
+  for (const field of fields) {
+    const a = (o as Record<string, unknown>)[field];
+    const b = (n as Record<string, unknown>)[field];
+    if (field === 'scope') {
+      for (const f of scopeFields) {
+        const [x, y] = [f.show(a as Scope), f.show(b as Scope)];
+        if (canonical((a as Scope)[f.key]) !== canonical((b as Scope)[f.key])) out.push({ field: `scope.${f.key}`, old: x, new: y });
+      }
+    } else if (field === 'omissions') {
+      out.push({ field, old: (a as Omission[]).map(omission).join('; ') || '(none)', new: (b as Omission[]).map(omission).join('; ') || '(none)' });
+    } else out.push({ field, old: settingValue(a), new: settingValue(b) });
+  }
+  return out;
+}
+
 function comparePolicy(o: Policy, n: Policy, out: StructuralChange[]): void {
   const fields = changedFields(o, n, ['rules', 'exceptions', 'podSecurity']);
-  if (fields.length) out.push({ kind: 'policy-settings', change: 'changed', owner: n.name, name: n.name, fields, old: sourceRef(o.scope.span), new: sourceRef(n.scope.span) });
+  if (fields.length) out.push({ kind: 'policy-settings', change: 'changed', owner: n.name, name: n.name, fields, settings: settingChanges(o, n, fields), old: sourceRef(o.scope.span), new: sourceRef(n.scope.span) });
   compareLists('rule', n.name, o.rules, n.rules, (r) => r.name, out);
   compareLists('exception', n.name, o.exceptions, n.exceptions, (e) => e.name, out);
   compareLists('pod-security', n.name, o.podSecurity, n.podSecurity, (p) => `pod-security-${p.mode}`, out);
@@ -70,7 +133,7 @@ function comparePolicy(o: Policy, n: Policy, out: StructuralChange[]): void {
 
 function compareNetwork(o: NetworkSet, n: NetworkSet, out: StructuralChange[]): void {
   const fields = changedFields(o, n, ['workloads', 'defaultDeny', 'dns', 'flows']);
-  if (fields.length) out.push({ kind: 'network-settings', change: 'changed', owner: n.name, name: n.name, fields });
+  if (fields.length) out.push({ kind: 'network-settings', change: 'changed', owner: n.name, name: n.name, fields, settings: settingChanges(o, n, fields) });
   compareLists('workload', n.name, o.workloads, n.workloads, (w) => w.name, out);
   compareUnnamed('default-deny', n.name, o.defaultDeny, n.defaultDeny, out);
   compareUnnamed('dns', n.name, o.dns, n.dns, out);

@@ -1,26 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { diffCommand } from '../../src/cli/commands/diff.js';
 import { unifiedDiff, type PolicyDiff } from '../../src/diff/index.js';
-
-async function diff(values: Record<string, string | string[]>, ...positionals: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await diffCommand({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }).run({ today: '2026-11-23', runs: '300', ...values }, positionals);
-  return { code, stdout, stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'secpol-diff-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { diff, workspace } from './harness.js';
 
 const oldPolicy = `policy uid {
   mode enforce
@@ -105,7 +87,7 @@ describe('secpol diff (admission)', () => {
     }
     expect(d.verdicts.rules.map((x) => x.rule)).toContain('no-host-pid');
     const hostPid = d.verdicts.rules.find((x) => x.rule === 'no-host-pid')!;
-    expect(hostPid.examples[0]!.changes).toContainEqual({ policy: 'uid', rule: 'no-host-pid', old: 'absent', new: 'fail' });
+    expect(hostPid.examples[0]!.changes).toContainEqual({ policy: 'uid', rule: 'no-host-pid', old: 'absent', new: 'fail', newMode: 'enforce', direction: 'stricter' });
   });
 
   it('the same seed gives the same examples', async () => {
@@ -119,7 +101,7 @@ describe('secpol diff (admission)', () => {
     const d = JSON.parse(r.stdout) as PolicyDiff;
     expect(d.manifests).toMatchObject({ objects: 4, newlyDenied: 3, newlyAllowed: 0 });
     expect(d.manifests!.changed.map((c) => `${c.kind} ${c.namespace}/${c.name}`)).toEqual(['Deployment shop/a', 'Deployment shop/b', 'Deployment shop/c']);
-    expect(d.manifests!.changed[1]).toMatchObject({ file: join(dir, 'manifests/a.yaml'), line: 15, before: 'allowed', after: 'denied' });
+    expect(d.manifests!.changed[1]).toMatchObject({ file: join(dir, 'manifests/a.yaml'), line: 15, before: { verdict: 'allowed', by: [] }, after: { verdict: 'denied', by: [{ policy: 'uid', rule: 'min-uid', mode: 'enforce' }] } });
     const text = await diff({ manifests: [join(dir, 'manifests')] }, ...paths);
     expect(text.stdout).toContain('Existing manifests (4 objects): 3 would now be denied, 0 would now be allowed');
   });

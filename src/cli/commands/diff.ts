@@ -2,9 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { frontEnd } from '../../compile.js';
 import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { diffPolicySets, renderDiff } from '../../diff/index.js';
-import { SourceFile } from '../../source/index.js';
-import { parseYamlFile } from '../../suite/index.js';
+import { loadManifests, type ManifestInput } from '../../audit/index.js';
+import { diffPolicySets, renderDiff, type DiffOptions } from '../../diff/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
 import { describeFsError, expandPolicyPaths, readPolicyFile, readText } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
@@ -17,14 +16,14 @@ function wholeNumber(value: unknown, option: string, fallback: number): number {
   return n;
 }
 
-/** The YAML files under the given paths (directories recursively, sorted); files pass through. */
+/** The manifest files under the given paths (directories recursively, `*.yaml|*.yml|*.json`, sorted); files pass through. */
 function manifestFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
+      else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
     }
   };
   for (const p of paths) {
@@ -40,30 +39,33 @@ function manifestFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-function loadManifests(paths: readonly string[], diagnostics: Diagnostic[]): { value: unknown; file: string; line: number }[] {
-  const docs: { value: unknown; file: string; line: number }[] = [];
+/**
+ * Reads and parses the manifests as `secpol audit` does (src/audit/load-manifests.ts): a document that is not a
+ * Kubernetes object (malformed YAML, a scalar, no apiVersion or kind) is reported with file:line:col and the
+ * others are still judged. Only an unreadable file is an input error (SP0004, exit 2).
+ */
+function readManifests(paths: readonly string[], diagnostics: Diagnostic[]): NonNullable<DiffOptions['manifests']> {
+  const inputs: ManifestInput[] = [];
   for (const path of manifestFiles(paths)) {
-    let text: string;
     try {
-      text = readText(path);
+      inputs.push({ path, text: readText(path) });
     } catch (e) {
       diagnostics.push(pathDiagnostic('SP0004', path, { path, reason: describeFsError(e) }));
-      continue;
-    }
-    const parsed = parseYamlFile(new SourceFile(path, text));
-    diagnostics.push(...parsed.diagnostics);
-    for (const d of parsed.documents) {
-      const line = d.file.lineColumn((d.doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0).line;
-      const v = d.value as { kind?: unknown; items?: unknown };
-      // Lists (kind: List / *List) hold their objects in items.
-      if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) docs.push(...v.items.map((value: unknown) => ({ value, file: path, line })));
-      else if (typeof v.kind === 'string') docs.push({ value: d.value, file: path, line });
     }
   }
-  return docs;
+  const loaded = loadManifests(inputs);
+  return {
+    objects: loaded.manifests.map((m) => ({ value: m.object, file: m.file, line: m.line })),
+    invalid: loaded.invalid
+      .map(({ file, line, column, reason }) => ({ file, line, column, reason }))
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column)),
+  };
 }
 
-/** A semantic diff of two versions of a policy file, for review (docs/diff.md). Informational: exit 0 unless an input is invalid. */
+/**
+ * A semantic diff of two versions of a policy file, for review (docs/diff.md). Informational: exit 0 whatever
+ * changed; 1 when a version has errors or a manifest is not a Kubernetes object (the diff is still printed).
+ */
 export function diffCommand(io: Io): Command {
   return {
     name: 'diff',
@@ -71,9 +73,9 @@ export function diffCommand(io: Io): Command {
     usage: 'secpol diff OLD NEW [--manifests PATH...] [--format text|markdown|json] [--runs N] [--seed S] [--today YYYY-MM-DD]',
     options: { manifests: { type: 'string', multiple: true }, format: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' } },
     help: [
-      '--manifests PATH    YAML files or directories of existing objects to re-judge with both versions (repeatable)',
+      '--manifests PATH    YAML/JSON files or directories of existing objects to re-judge with both versions (repeatable)',
       '--format F          text (default), markdown (for a pull request comment) or json',
-      '--runs N            generated requests per policy (default 500)',
+      '--runs N            requests judged per policy (default 500; requests the API server would reject are not counted)',
       '--seed S            the random seed (default 42): the same seed gives the same examples',
       '--today DATE        the date exceptions expire against',
     ],
@@ -88,7 +90,7 @@ export function diffCommand(io: Io): Command {
       const after = frontEnd(expandPolicyPaths([newPath]), readPolicyFile, { today });
       const diagnostics: Diagnostic[] = [...before.diagnostics, ...after.diagnostics];
       const manifestPaths = values['manifests'];
-      const manifests = Array.isArray(manifestPaths) ? loadManifests(manifestPaths, diagnostics) : undefined;
+      const manifests = Array.isArray(manifestPaths) ? readManifests(manifestPaths, diagnostics) : undefined;
       if (!before.value || !after.value || hasErrors(diagnostics)) {
         printDiagnostics(io, diagnostics, 'text');
         return exitCodeFor(diagnostics) || 1;
@@ -97,7 +99,8 @@ export function diffCommand(io: Io): Command {
       const rename = (text: string) => (oldPath === newPath ? text : text.split(oldPath).join(newPath));
       const diff = await diffPolicySets(before.value.set, after.value.set, { old: oldPath, new: newPath }, { runs, seed, rename, ...(manifests ? { manifests } : {}) });
       io.stdout(renderDiff(diff, format));
-      return 0;
+      // A malformed manifest is a problem found, as in `secpol audit`: reported in the diff, and exit 1.
+      return diff.manifests?.invalid.length ? 1 : 0;
     },
   };
 }
