@@ -217,7 +217,6 @@ function userArbitrary(policy: Policy, namespaces: readonly string[]): fc.Arbitr
   );
 }
 
-
 function namespaceCandidates(policy: Policy): string[] {
   const s = policy.scope;
   const fromExceptions = policy.exceptions.flatMap((e) => [...e.namespaces, ...e.workloads.map((w) => w.namespace)]);
