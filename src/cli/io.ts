@@ -90,13 +90,14 @@ export function writeOutputFiles(dir: string, files: readonly { readonly path: s
       // nothing was written there (a parent is a file, or not writable)
     }
   };
+  // A path given twice is written once, with its last content (as writing one after the other would leave it).
+  const contents = new Map(files.map((f) => [join(dir, f.path), f.content]));
   const staged: { tmp: string; path: string }[] = [];
-  for (const f of files) {
-    const path = join(dir, f.path);
+  for (const [path, content] of contents) {
     const tmp = `${path}.secpol-tmp-${process.pid}`;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(tmp, f.content);
+      writeFileSync(tmp, content);
       staged.push({ tmp, path });
     } catch (e) {
       for (const s of staged) remove(s.tmp);
