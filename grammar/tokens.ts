@@ -1,14 +1,22 @@
 import type { TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
+/*
+ * Every token states the characters a match can start with (`start_chars_hint`) and whether it can span a line
+ * break (`line_breaks`). Without them Chevrotain parses each pattern with its regexp analyser when the lexer is built,
+ * at every CLI start (~30 ms). test/syntax/lexer-hints.prop.test.ts checks both against the unhinted lexer.
+ */
+const digits = [...'0123456789'];
+const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'];
+
 /**
  * Tokens of the secpol language. Keywords are matched only as whole words (`longer_alt: Identifier`),
  * so `policy-name` or `envFrom` stay identifiers. Every keyword is also a `Word`, so field paths and
  * names may use them (`metadata.namespace`, `rule env`), while the predicate starters stay reserved.
  */
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, start_chars_hint: [' ', '\t', '\r', '\n'], line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments', start_chars_hint: ['#'], line_breaks: false });
 
 /** Any name-like token: identifiers and every keyword. */
 export const Word = createToken({ name: 'Word', pattern: Lexer.NA });
@@ -19,6 +27,8 @@ export const PathStart = createToken({ name: 'PathStart', pattern: Lexer.NA, cat
 export const Identifier = createToken({
   name: 'Identifier',
   pattern: /[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?/,
+  start_chars_hint: letters,
+  line_breaks: false,
   categories: [PathStart],
 });
 
@@ -27,6 +37,8 @@ function keyword(word: string, reservedInPaths = false): TokenType {
   const token = createToken({
     name: `Kw${word.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}`,
     pattern: new RegExp(`${word}(?![A-Za-z0-9_-]*[A-Za-z0-9_])`),
+    start_chars_hint: [word[0]!],
+    line_breaks: false,
     longer_alt: Identifier,
     categories: [reservedInPaths ? Word : PathStart],
   });
@@ -112,40 +124,42 @@ export const KwAllow = keyword('allow');
 export const KwDns = keyword('dns');
 export const KwCidr = keyword('cidr');
 
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
-export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Dot = createToken({ name: 'Dot', pattern: /\./ });
-export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=/ });
-export const LessEquals = createToken({ name: 'LessEquals', pattern: /<=/ });
-export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: />=/ });
-export const Less = createToken({ name: 'Less', pattern: /</ });
-export const Greater = createToken({ name: 'Greater', pattern: />/ });
-export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, start_chars_hint: ['{'], line_breaks: false });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, start_chars_hint: ['}'], line_breaks: false });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, start_chars_hint: ['('], line_breaks: false });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, start_chars_hint: [')'], line_breaks: false });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, start_chars_hint: ['['], line_breaks: false });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, start_chars_hint: [']'], line_breaks: false });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, start_chars_hint: [','], line_breaks: false });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, start_chars_hint: ['.'], line_breaks: false });
+export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=/, start_chars_hint: ['!'], line_breaks: false });
+export const LessEquals = createToken({ name: 'LessEquals', pattern: /<=/, start_chars_hint: ['<'], line_breaks: false });
+export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: />=/, start_chars_hint: ['>'], line_breaks: false });
+export const Less = createToken({ name: 'Less', pattern: /</, start_chars_hint: ['<'], line_breaks: false });
+export const Greater = createToken({ name: 'Greater', pattern: />/, start_chars_hint: ['>'], line_breaks: false });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, start_chars_hint: ['='], line_breaks: false });
 
 /** "…" with \" \\ \n \t \uXXXX escapes; a raw line break ends it (reported as SP0003 by the lexer stage). */
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/, start_chars_hint: ['"'], line_breaks: false });
 /**
  * A string that runs to the end of the line without its closing quote. It stands in for a string so the parser
  * goes on without a cascade of follow-on errors; the parse stage reports it once (SP0003).
  */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLiteral] });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLiteral], start_chars_hint: ['"'], line_breaks: false });
 /** YYYY-MM-DD, for exception expiry. */
-export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}(?![0-9A-Za-z])/ });
+export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}(?![0-9A-Za-z])/, start_chars_hint: digits, line_breaks: false });
 /** v1.N, a Kubernetes minor version for pod-security. */
-export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /v\d+\.\d+(?![0-9A-Za-z])/, longer_alt: Identifier });
+export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /v\d+\.\d+(?![0-9A-Za-z])/, longer_alt: Identifier, start_chars_hint: ['v'], line_breaks: false });
 /** 8000-9000, a port range. */
-export const RangeLiteral = createToken({ name: 'RangeLiteral', pattern: /\d+-\d+(?![0-9A-Za-z])/ });
+export const RangeLiteral = createToken({ name: 'RangeLiteral', pattern: /\d+-\d+(?![0-9A-Za-z])/, start_chars_hint: digits, line_breaks: false });
 /** A Kubernetes quantity with a suffix: 512Mi, 500m, 1.5Gi, 2e3. */
 export const QuantityLiteral = createToken({
   name: 'QuantityLiteral',
   pattern: /\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE]\d+)(?![0-9A-Za-z])/,
+  start_chars_hint: digits,
+  line_breaks: false,
 });
-export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /-?\d+(?:\.\d+)?(?![0-9A-Za-z])/ });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /-?\d+(?:\.\d+)?(?![0-9A-Za-z])/, start_chars_hint: ['-', ...digits], line_breaks: false });
 
 /** Lexing order matters: literals before the shorter tokens they contain, keywords before Identifier. */
 export const allTokens: TokenType[] = [

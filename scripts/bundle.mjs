@@ -32,6 +32,18 @@ const chevrotainBuild = {
   },
 };
 
+/**
+ * Handlebars loads the source-map library only to give precompiled templates source maps, which secpol never asks
+ * for; without it (as in its browser build) it uses its own small SourceNode and emits the same code.
+ */
+const noSourceMapLibrary = {
+  name: 'no-source-map-library',
+  setup(b) {
+    b.onResolve({ filter: /^source-map$/ }, (args) => (/[\\/]handlebars[\\/]/.test(args.importer) ? { path: 'source-map', namespace: 'secpol-empty' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'secpol-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { secpol: 'src/cli.ts' },
@@ -52,7 +64,7 @@ const result = await build({
   tsconfig: join(root, 'tsconfig.build.json'),
   // CommonJS dependencies (handlebars, jmespath) call require() for Node built-ins.
   banner: { js: "import { createRequire as __secpolRequire } from 'node:module'; const require = __secpolRequire(import.meta.url);" },
-  plugins: [chevrotainBuild],
+  plugins: [chevrotainBuild, noSourceMapLibrary],
 });
 
 /** Every file is written to a temporary name and renamed, chunks before the entry, so a running CLI never reads half a file. */
