@@ -96,6 +96,24 @@ describe('imports cannot read or print files outside the project root', () => {
     expect(wide.code).toBe(0);
   });
 
+  it('every command that reads policies refuses the import and takes --root', async () => {
+    writeFileSync(join(team, 'a.secpol'), withImport('../../outside/secret.secpol'));
+    writeFileSync(join(team, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: c, image: nginx}]}\n');
+    const a = join(team, 'a.secpol');
+    const runs: string[][] = [
+      ['check', a], ['compile', a, '--target', 'kyverno'], ['test', a], ['verify', a, '--runs', '10'],
+      ['audit', a, '--manifests', join(team, 'pod.yaml')], ['explain', a, '--resource', join(team, 'pod.yaml')], ['diff', a, a],
+    ];
+    for (const argv of runs) {
+      for (const root of [[], ['--root', project]]) {
+        const r = await runCli(...argv, ...root, '--today', '2026-11-23');
+        expect(r.stderr, argv.join(' ')).toContain('error SP0011: import "../../outside/secret.secpol" leaves the project root');
+        expect(r.stdout + r.stderr).not.toContain(marker);
+        expect(r.code, argv.join(' ')).toBe(2);
+      }
+    }
+  });
+
   it('a policy file found in a directory that links out of it is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secpol-imports-dir-'));
     writeFileSync(join(dir, 'ok.secpol'), policy);

@@ -5,9 +5,9 @@ import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/in
 import { loadManifests, type ManifestInput } from '../../audit/index.js';
 import { diffPolicySets, renderDiff, type DiffOptions } from '../../diff/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
-import { describeFsError, expandPolicyPaths, readPolicyFile, readText } from '../io.js';
+import { describeFsError, expandPolicyPaths, readPolicyFile, readText, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { todayOption } from './shared.js';
+import { rootHelp, todayOption } from './shared.js';
 
 function wholeNumber(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -70,14 +70,15 @@ export function diffCommand(io: Io): Command {
   return {
     name: 'diff',
     summary: 'Compare two versions of a policy file: changed rules, verdicts that change (with examples), connections, and rendered artifacts.',
-    usage: 'secpol diff OLD NEW [--manifests PATH...] [--format text|markdown|json] [--runs N] [--seed S] [--today YYYY-MM-DD]',
-    options: { manifests: { type: 'string', multiple: true }, format: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' } },
+    usage: 'secpol diff OLD NEW [--manifests PATH...] [--format text|markdown|json] [--runs N] [--seed S] [--today YYYY-MM-DD] [--root DIR]',
+    options: { manifests: { type: 'string', multiple: true }, format: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--manifests PATH    YAML/JSON files or directories of existing objects to re-judge with both versions (repeatable)',
       '--format F          text (default), markdown (for a pull request comment) or json',
       '--runs N            requests judged per policy (default 500; requests the API server would reject are not counted)',
       '--seed S            the random seed (default 42): the same seed gives the same examples',
       '--today DATE        the date exceptions expire against',
+      `${rootHelp}; with --root, both versions lie inside it`,
     ],
     async run(values, positionals) {
       if (positionals.length !== 2) throw new UsageError('give exactly two policy files (or directories): OLD NEW');
@@ -86,8 +87,9 @@ export function diffCommand(io: Io): Command {
       const runs = wholeNumber(values['runs'], '--runs', 500);
       const seed = wholeNumber(values['seed'], '--seed', 42);
       const today = todayOption(values['today']);
-      const before = frontEnd(expandPolicyPaths([oldPath]), readPolicyFile, { today });
-      const after = frontEnd(expandPolicyPaths([newPath]), readPolicyFile, { today });
+      const root = rootOption(values['root']);
+      const before = frontEnd(expandPolicyPaths([oldPath], root), readPolicyFile, { today });
+      const after = frontEnd(expandPolicyPaths([newPath], root), readPolicyFile, { today });
       const diagnostics: Diagnostic[] = [...before.diagnostics, ...after.diagnostics];
       const manifestPaths = values['manifests'];
       const manifests = Array.isArray(manifestPaths) ? readManifests(manifestPaths, diagnostics) : undefined;

@@ -37,7 +37,7 @@ export function testCommand(io: Io): Command {
         if (arg.files.length === 0) diagnostics.push(...frontEnd([arg], readPolicyFile, { today }).diagnostics);
         for (const policyPath of arg.files) {
           const front = frontEnd([{ path: policyPath, files: [policyPath], root: arg.root }], readPolicyFile, { today });
-          if (front.diagnostics.some((d) => d.code === 'SP0010')) {
+          if (!front.value || hasErrors(front.diagnostics)) {
             diagnostics.push(...front.diagnostics);
             continue;
           }
@@ -49,7 +49,7 @@ export function testCommand(io: Io): Command {
           }
           const suite = loadSuite(suitePath, readPolicyFile, arg.root);
           diagnostics.push(...front.diagnostics, ...suite.diagnostics);
-          if (!front.value || !suite.value || hasErrors(front.diagnostics) || hasErrors(suite.diagnostics)) continue;
+          if (!suite.value || hasErrors(suite.diagnostics)) continue;
           results.push(await runSuite(front.value.set, suite.value));
         }
       }
