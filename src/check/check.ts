@@ -4,7 +4,7 @@ import type { FileAst } from '../syntax/index.js';
 import { lowerNetwork } from './lower-network.js';
 import { lowerPolicy } from './lower-policy.js';
 import { Reporter, type CheckOptions } from './report.js';
-import { checkContradictoryRules, checkDuplicateNames, checkLooseImageGlobs, checkNetworkReachability } from './rules/index.js';
+import { checkContradictoryRules, checkDuplicateNames, checkLooseImageGlobs, checkNetworkReachability, checkUnjudgedWorkloadOwners } from './rules/index.js';
 
 /**
  * Lowers parsed files (a root file and everything it imports) to the IR and runs every check.
@@ -22,6 +22,7 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
         if (policy) {
           checkContradictoryRules(r, policy);
           checkLooseImageGlobs(r, policy);
+          checkUnjudgedWorkloadOwners(r, policy);
           policies.push(policy);
         }
       } else networks.push(lowerNetwork(r, decl));

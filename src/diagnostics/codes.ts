@@ -35,6 +35,7 @@ export const diagnosticCodes = {
   SP1015: { severity: 'warning', title: 'egress without DNS', message: '{detail}', hint: 'add `allow dns` for these namespaces, or pods cannot resolve names' },
   SP1017: { severity: 'warning', title: 'allow without effect', message: '{detail}', hint: '{hint}' },
   SP1020: { severity: 'warning', title: 'loose image glob', message: 'image glob "{pattern}" is looser than it looks: {detail}', hint: '{hint}' },
+  SP1021: { severity: 'warning', title: 'exception trusts unjudged objects', message: '{detail}', hint: '{hint}' },
   SP1016: { severity: 'error', title: 'CIDR except outside its block', message: 'except {except} is not inside {cidr}', hint: 'an except block must be a subnet of the cidr it narrows' },
 
   SP2001: { severity: 'error', title: 'construct not expressible by backend', message: '{backend} cannot express {what}', hint: '{hint}' },

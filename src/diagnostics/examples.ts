@@ -44,6 +44,7 @@ export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
   SP1016: { text: 'network n {\n  namespace "shop"\n  default deny egress in namespaces "shop"\n  allow dns in namespaces "shop"\n  allow from pods where app = "api" to cidr "10.0.0.0/8" except "192.168.0.0/16" on tcp 443\n}\n', at: '5:65' },
   SP1017: { text: 'network n {\n  namespace "shop"\n  allow from pods where app = "api" to pods where app = "db" on tcp 5432\n}\n', at: '3:3' },
   SP1020: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has image matches "ghcr.io/org*"\n  }\n}\n', at: '4:33' },
+  SP1021: { text: 'policy p {\n  applies to pods\n  on create\n  rule r {\n    forbid spec.hostNetwork = true\n  }\n  exception e {\n    workloads Deployment "shop/ledger"\n    reason "r"\n  }\n}\n', at: '8:15' },
   SP2001: { origin: 'a backend asked to compile a construct its engine cannot express (see the capability matrix, docs/capabilities.md)' },
   SP2002: { origin: 'an emitted object that fails its JSON Schema (a secpol bug)' },
 };

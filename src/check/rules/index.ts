@@ -7,3 +7,4 @@ export { checkDuplicateNames } from './duplicate-names.js';
 export { checkContradictoryRules } from './contradictory-rules.js';
 export { checkNetworkReachability } from './network-reachability.js';
 export { checkLooseImageGlobs } from './loose-image-globs.js';
+export { checkUnjudgedWorkloadOwners } from './unjudged-workload-owners.js';
