@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { commandHelp, parseCommandArgs, UsageError, type Command } from './cli/args.js';
 import { exitCodes, processIo, type Io } from './cli/output.js';
+import { closestName } from './diagnostics/suggest.js';
 
 interface CommandEntry {
   readonly name: string;
@@ -65,7 +66,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const entry = all.find((c) => c.name === name);
   if (!entry) {
-    io.stderr(`secpol: unknown command ${JSON.stringify(name)}\n\n${mainHelp(all)}`);
+    const near = closestName(name, all.map((c) => c.name));
+    const suggestion = near.length ? `; did you mean ${near.map((n) => JSON.stringify(n)).join(' or ')}?` : '';
+    io.stderr(`secpol: unknown command ${JSON.stringify(name)}${suggestion}\n\n${mainHelp(all)}`);
     return exitCodes.usage;
   }
   const command = await entry.load(io);

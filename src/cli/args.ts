@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from '../diagnostics/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -20,6 +21,12 @@ export function parseCommandArgs(command: Command, argv: readonly string[]) {
   try {
     parsed = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((e as Error).message)?.[1];
+    if (unknown) {
+      const flags = Object.entries(command.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+      const near = closestName(unknown.split('=')[0]!, [...flags, '--help']);
+      throw new UsageError(`unknown option ${unknown}${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
+    }
     throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
   const after: Record<string, string[]> = {};

@@ -12,3 +12,4 @@ export {
 } from './diagnostic.js';
 export { renderDiagnostic, diagnosticToJson, type DiagnosticJson } from './render.js';
 export { diagnosticExamples, type DiagnosticExample } from './examples.js';
+export { closestName } from './suggest.js';

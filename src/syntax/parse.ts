@@ -2,10 +2,11 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import type { FileCstNode } from '../../grammar/cst.generated.js';
 import { secpolParser } from '../../grammar/parser.js';
 import { secpolLexer } from '../../grammar/tokens.js';
-import { diagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
+import { closestName, diagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
 import { spanOf, type SourceFile } from '../source/index.js';
 import type { FileAst } from './ast.js';
 import { toAst } from './to-ast.js';
+import { blockAt, blockKind, itemKeywords, itemRule, matchBraces, outermost, type Block, type BraceStructure } from './recover.js';
 
 /** What each grammar rule expects, for the hint under a syntax error (keyed by the innermost rule). */
 const ruleHints: Record<string, string> = {
@@ -29,8 +30,10 @@ const ruleHints: Record<string, string> = {
   kindTarget: 'write `applies to pods` or `applies to "rbac.authorization.k8s.io/v1" Role, ClusterRole`',
 };
 
+/** A token as a message quotes it: a long string literal is cut, so a message stays one readable line. */
 function describeToken(t: IToken): string {
-  return t.tokenType.name === 'EOF' ? 'the end of the file' : `"${t.image}"`;
+  if (t.tokenType.name === 'EOF') return 'the end of the file';
+  return t.image.length > 40 ? `"${t.image.slice(0, 39)}…"` : `"${t.image}"`;
 }
 
 function syntaxDiagnostic(file: SourceFile, e: IRecognitionException): Diagnostic {
@@ -43,6 +46,93 @@ function syntaxDiagnostic(file: SourceFile, e: IRecognitionException): Diagnosti
     ? `expected ${expectedText(expected)} but found ${describeToken(token)}`
     : `unexpected ${describeToken(token)} here`;
   return diagnostic('SP0002', spanOf(file, offset, end), { detail, hint: ruleHints[rule] ?? '' });
+}
+
+function tokenSpan(file: SourceFile, t: IToken) {
+  return spanOf(file, t.startOffset, (t.endOffset ?? t.startOffset) + 1);
+}
+
+/** `rule no-root`, `policy hardening`: the words from a block's opening keyword to its `{`, for messages. */
+function blockTitle(tokens: readonly IToken[], block: Block): string {
+  const words = tokens.filter((t) => t.startOffset >= block.opener.startOffset && t.startOffset < block.open.startOffset).map((t) => t.image);
+  const title = words.join(' ');
+  return title.length > 40 ? `${title.slice(0, 39)}…` : title;
+}
+
+function unclosedDiagnostic(file: SourceFile, tokens: readonly IToken[], structure: BraceStructure, block: Block): Diagnostic {
+  const instead = structure.closedInstead.get(block);
+  const kind = blockKind(block);
+  return diagnostic(
+    'SP0002',
+    tokenSpan(file, block.open),
+    { detail: `the "{" of ${blockTitle(tokens, block) || 'this block'} is never closed`, hint: `add "}" where the ${kind && kind !== 'file' ? kind : 'block'} ends` },
+    instead ? [{ span: tokenSpan(file, instead), note: 'this "}", indented like an enclosing block, closes that block instead' }] : [],
+  );
+}
+
+/**
+ * A misspelt keyword at the start of an item (`rul r {`, `forbd …`) parses as a name, so the error lands later in
+ * the line; when the line's first word is close to a keyword that may start an item there, say so at that word.
+ */
+function misspeltKeyword(file: SourceFile, structure: BraceStructure, e: IRecognitionException): Diagnostic | undefined {
+  const first = e.token.startLine === undefined ? undefined : structure.firstOnLine.get(e.token.startLine);
+  if (!first || first.tokenType.name !== 'Identifier' || first.startOffset > e.token.startOffset) return undefined;
+  const kind = blockKind(blockAt(structure, first));
+  const keywords = kind ? itemKeywords[kind] : undefined;
+  if (!kind || !keywords || keywords.includes(first.image)) return undefined;
+  const near = closestName(first.image, keywords);
+  if (!near.length) return undefined;
+  return diagnostic('SP0002', tokenSpan(file, first), {
+    detail: `unknown word "${first.image}" at the start of ${kind === 'file' ? 'a block' : `a ${kind} item`}; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`,
+    hint: ruleHints[itemRule[kind] ?? 'file'] ?? '',
+  });
+}
+
+/** The block just below the top level that holds a token (a rule or exception of a policy), if any. */
+function itemBlock(block: Block | undefined): Block | undefined {
+  let b = block;
+  while (b?.parent?.parent) b = b.parent;
+  return b?.parent ? b : undefined;
+}
+
+/**
+ * The parser's errors, reported as a person would fix them. Braces that are never closed, or close nothing, are
+ * reported at the brace, with the parser's errors before the first of them (after it, they are its cascade) — unless
+ * the parser expected a "{" that is missing, which explains a "}" closing nothing. Otherwise the first error of each
+ * item block (a rule, an exception) is reported, and the first error among a top-level block's own items if no error
+ * came before it in that block; an error among a block's own items (`rul r {`) also covers the block that opens on
+ * its line. Chevrotain's recovery re-synchronises on any name, so what follows a first error is mostly its echo.
+ */
+function syntaxDiagnostics(file: SourceFile, tokens: readonly IToken[], errors: readonly IRecognitionException[]): Diagnostic[] {
+  const structure = matchBraces(tokens);
+  const offsetOf = (e: IRecognitionException) => (Number.isFinite(e.token.startOffset) ? e.token.startOffset : file.text.length);
+  const sorted = [...errors].sort((a, b) => offsetOf(a) - offsetOf(b));
+  const missingOpen = sorted.some((e) => /Expecting token of type --> LBrace <--/.test(e.message));
+  const braceProblems = [
+    ...structure.unclosed.map((b) => ({ at: b.open.startOffset, diagnostic: unclosedDiagnostic(file, tokens, structure, b) })),
+    ...(missingOpen ? [] : structure.stray.map((t) => ({ at: t.startOffset, diagnostic: diagnostic('SP0002', tokenSpan(file, t), { detail: '"}" closes nothing: every block before it is closed', hint: 'remove it, or add the "{" it was meant to close' }) }))),
+  ].sort((a, b) => a.at - b.at);
+  const firstBraceProblem = braceProblems[0]?.at ?? Number.POSITIVE_INFINITY;
+  // An error at file level on the line that opens a block (`polcy p {`) belongs to that block.
+  const openedOnLine = new Map(structure.blocks.filter((b) => !b.parent).map((b) => [b.open.startLine, b]));
+  const reported = new Set<Block | string>();
+  const out: Diagnostic[] = [];
+  for (const e of sorted) {
+    if (offsetOf(e) >= firstBraceProblem) break;
+    const inner = blockAt(structure, e.token);
+    const top = outermost(inner) ?? openedOnLine.get(e.token.startLine);
+    const item = itemBlock(inner);
+    const topKey = top ?? 'file';
+    let group: Block | string;
+    if (item && !reported.has(`${item.open.startLine}@${top?.open.startOffset}`)) group = item;
+    else if (reported.has(topKey) || [...reported].some((g) => typeof g !== 'string' && outermost(g) === top)) continue;
+    else group = topKey;
+    if (reported.has(group)) continue;
+    reported.add(group);
+    if (group === topKey) reported.add(`${e.token.startLine}@${top?.open.startOffset}`);
+    out.push(misspeltKeyword(file, structure, e) ?? syntaxDiagnostic(file, e));
+  }
+  return [...out, ...braceProblems.map((p) => p.diagnostic)];
 }
 
 function expectedText(tokenName: string): string {
@@ -119,7 +209,7 @@ export function parseSource(file: SourceFile): Staged<FileAst> {
   secpolParser.input = lexed.tokens;
   const cst = secpolParser.file() as FileCstNode;
   // A loop, not push(...errors): a garbage file can produce more errors than a call may take arguments.
-  for (const e of secpolParser.errors.slice(0, maxSyntaxErrors + 1)) diagnostics.push(syntaxDiagnostic(file, e));
+  if (secpolParser.errors.length) for (const d of syntaxDiagnostics(file, lexed.tokens, secpolParser.errors.slice(0, 10_000))) diagnostics.push(d);
   if (diagnostics.length > maxSyntaxErrors) return { diagnostics: tooManyErrors(file, diagnostics) };
   if (diagnostics.length > 0) return { diagnostics };
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
