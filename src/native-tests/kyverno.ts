@@ -53,6 +53,8 @@ export function kyvernoTestFor(
   if (loaded.errors.length) throw new Error(`the emitted Kyverno documents of ${policy} do not load: ${loaded.errors.join('; ')}`);
   // A policy omitted from Kyverno leaves a file with only a comment: nothing for `kyverno test` to run.
   if (!loaded.policies.some((p) => p.name === policy)) return [];
+  // The file's ClusterPolicies: the policy's own, and `<name>-audit`/`-enforce` when it mixes failure actions.
+  const names = new Set(loaded.policies.map((p) => p.name));
   const namespaces = namespaceLabelsOf(cases);
   const groups = new Map<string, { policy: string; rule: string; kind: string; result: RuleStatus; resources: Set<string> }>();
   for (const c of cases) {
@@ -62,7 +64,7 @@ export function kyvernoTestFor(
       exceptions: loaded.exceptions,
     });
     for (const r of results) {
-      if (r.policy !== policy) continue;
+      if (!names.has(r.policy)) continue;
       const key = JSON.stringify([r.policy, r.rule, c.kind, r.status]);
       const group = groups.get(key) ?? { policy: r.policy, rule: r.rule, kind: c.kind, result: r.status, resources: new Set<string>() };
       group.resources.add(c.name);

@@ -6,6 +6,11 @@ import type { GeneratedRequest } from './generate.js';
 export interface EngineVerdict {
   readonly violated: boolean;
   readonly message?: string;
+  /**
+   * For a violation: whether the engine blocks the request (Kyverno's effective failure action, a Gatekeeper
+   * constraint's `deny`, a VAP binding's `Deny`) rather than only reporting it. Compared with the policy's mode.
+   */
+  readonly blocks?: boolean;
 }
 
 /**

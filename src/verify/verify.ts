@@ -15,6 +15,8 @@ export interface EngineOpinion {
   readonly backend: string;
   readonly violated: boolean;
   readonly message?: string;
+  /** For a violation, whether the engine blocks the request (compared with the policy's mode). */
+  readonly blocks?: boolean;
 }
 
 /** A request on which the IR and at least one backend engine disagree about a rule. */
@@ -89,6 +91,8 @@ export function compareRequest(
     }
     const key = `${policy.name}/${verdict.rule}`;
     const irViolated = verdict.outcome === 'fail';
+    // A violation blocks in enforce mode: the policy's for rules, the line's for pod-security lines.
+    const irBlocks = irViolated && (verdict.rule.startsWith('pod-security-') ? verdict.rule === 'pod-security-enforce' : policy.mode === 'enforce');
     const engines: EngineOpinion[] = [];
     let split = false;
     for (const { adapter, verdicts } of opinions) {
@@ -104,8 +108,9 @@ export function compareRequest(
         if (violated) r.violated++;
         else r.allowed++;
       }
-      engines.push({ backend: label, violated, ...(v?.message ? { message: v.message } : {}) });
+      engines.push({ backend: label, violated, ...(v?.message ? { message: v.message } : {}), ...(v?.blocks !== undefined ? { blocks: v.blocks } : {}) });
       if (violated !== irViolated) split = true;
+      else if (violated && v?.blocks !== undefined && v.blocks !== irBlocks) split = true;
     }
     if (split) return { policy: policy.name, rule: verdict.rule, request, ir: { violated: irViolated, outcome: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) }, engines };
   }
@@ -155,7 +160,7 @@ export function renderDisagreement(d: Disagreement): string {
     `request: ${d.request.operation}${d.request.subResource ? ` of subresource ${d.request.subResource}` : ''} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}${d.request.userInfo ? ` by ${d.request.userInfo.username}` : ''}`,
     YAML.stringify(d.request.object, { lineWidth: 0 }).trimEnd(),
     `  ir (reference): ${d.ir.violated ? 'VIOLATION' : 'no violation'} (${d.ir.outcome})${d.ir.message ? `: ${d.ir.message}` : ''}`,
-    ...d.engines.map((e) => `  ${e.backend}: ${e.violated ? 'VIOLATION' : 'no violation'}${e.message ? `: ${e.message}` : ''}`),
+    ...d.engines.map((e) => `  ${e.backend}: ${e.violated ? (e.blocks === undefined ? 'VIOLATION' : e.blocks ? 'VIOLATION (blocks)' : 'VIOLATION (reported only)') : 'no violation'}${e.message ? `: ${e.message}` : ''}`),
   ];
   return lines.join('\n');
 }

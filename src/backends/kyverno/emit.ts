@@ -22,9 +22,7 @@ type EmittedObject = EmittedFile['objects'][number];
  */
 function objectsOf(view: PolicyFileView | ExceptionsFileView): unknown[] {
   if ('exceptions' in view) return view.exceptions.map((e) => e.document);
-  if (!view.policy) return [];
-  const { metadata, settings, rules } = view.policy;
-  return [{ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata, spec: { ...(settings as object), rules: rules.flatMap((r) => r.item) } }];
+  return view.policies.map(({ metadata, settings, rules }) => ({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata, spec: { ...(settings as object), rules: rules.flatMap((r) => r.item) } }));
 }
 
 /**

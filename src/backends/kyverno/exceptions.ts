@@ -79,7 +79,12 @@ export interface ExceptionDocument {
  * PolicyException documents of one policy. `targets` lists, per exception, the Kyverno rule names it exempts
  * (already restricted to emitted rules); an exception with no emitted target yields a comment instead.
  */
-export function policyExceptions(policy: Policy, targets: ReadonlyMap<Exception, readonly string[]>): { documents: ExceptionDocument[]; skipped: string[] } {
+export function policyExceptions(
+  policy: Policy,
+  targets: ReadonlyMap<Exception, readonly string[]>,
+  /** The ClusterPolicy holding a Kyverno rule (a policy mixing failure actions has two: view.ts byFailureAction). */
+  policyOf: (rule: string) => string = () => policy.name,
+): { documents: ExceptionDocument[]; skipped: string[] } {
   const documents: ExceptionDocument[] = [];
   const skipped: string[] = [];
   for (const e of policy.exceptions) {
@@ -93,7 +98,9 @@ export function policyExceptions(policy: Policy, targets: ReadonlyMap<Exception,
     }
     const annotations: { [key: string]: Json } = { 'secpol.dev/reason': e.reason, 'secpol.dev/source': formatLine(e.span) };
     if (e.expires) annotations['secpol.dev/expires'] = e.expires;
-    const exceptions: Json = [{ policyName: policy.name, ruleNames: [...ruleNames].sort() }];
+    const byPolicy = new Map<string, string[]>();
+    for (const r of ruleNames) byPolicy.set(policyOf(r), [...(byPolicy.get(policyOf(r)) ?? []), r]);
+    const exceptions: Json = [...byPolicy].sort(([a], [b]) => (a < b ? -1 : 1)).map(([policyName, names]) => ({ policyName, ruleNames: [...names].sort() }));
     const podSecurity: { [key: string]: Json } = exemptsWholeObject(e) ? {} : { podSecurity: normalizeExclusions(exclusionsOf(e)) };
     const document = (docName: string, spec: { [key: string]: Json }): Json => ({ apiVersion: 'kyverno.io/v2', kind: 'PolicyException', metadata: { name: docName, namespace: EXCEPTION_NAMESPACE, annotations }, spec });
     documents.push({

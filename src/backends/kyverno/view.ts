@@ -35,8 +35,11 @@ export interface PolicyFileView {
   readonly source: string;
   /** Comment lines: omitted rules and the reasons. */
   readonly notes: readonly string[];
-  /** Absent when nothing of the policy is emitted for Kyverno. */
-  readonly policy: ClusterPolicyView | null;
+  /**
+   * The ClusterPolicies: none when nothing of the policy is emitted for Kyverno, two when its rules have both
+   * failure actions (see `byFailureAction`).
+   */
+  readonly policies: readonly ClusterPolicyView[];
 }
 
 export interface ExceptionsFileView {
@@ -195,6 +198,27 @@ class Builder {
   }
 }
 
+/**
+ * The ClusterPolicies of one policy. Kyverno up to 1.18 resolves ONE failure action per ClusterPolicy, the
+ * `failureAction` of its first validate rule (kyverno#16557; GetValidationFailureAction, BlockRequest), so rules
+ * that block and rules that only report cannot share one: a `warn` pod-security line after `enforce` rules would
+ * block, an `enforce` line after `audit` rules would not. The rules of the policy's own mode keep the policy's name;
+ * the others go to `<name>-enforce` or `<name>-audit`.
+ */
+function byFailureAction(policy: Policy, rules: readonly RuleView[]): { name: string; action: string; rules: RuleView[] }[] {
+  if (rules.length === 0) return [];
+  const actionOf = (r: RuleView) => ((r.item[0] as { validate?: { failureAction?: string } }).validate?.failureAction ?? failureAction(policy.mode));
+  const own = failureAction(policy.mode);
+  const mine = rules.filter((r) => actionOf(r) === own);
+  const others = rules.filter((r) => actionOf(r) !== own);
+  if (mine.length === 0 || others.length === 0) return [{ name: policy.name, action: actionOf(rules[0]!), rules: [...rules] }];
+  const other = own === 'Enforce' ? 'Audit' : 'Enforce';
+  return [
+    { name: policy.name, action: own, rules: mine },
+    { name: `${policy.name}-${other.toLowerCase()}`, action: other, rules: others },
+  ];
+}
+
 function annotationsOf(policy: Policy, podRules: boolean): Json {
   const out: { [key: string]: Json } = {};
   if (podRules) out['pod-policies.kyverno.io/autogen-controllers'] = CONTROLLERS;
@@ -202,6 +226,8 @@ function annotationsOf(policy: Policy, podRules: boolean): Json {
   if (policy.description !== undefined) out['policies.kyverno.io/description'] = policy.description;
   out['policies.kyverno.io/severity'] = policy.severity;
   out['policies.kyverno.io/title'] = policy.title ?? policy.name;
+  // The secpol policy, also for its second ClusterPolicy when it mixes failure actions (byFailureAction).
+  out['secpol.dev/policy'] = policy.name;
   out['secpol.dev/source'] = formatLine(policy.span);
   return out;
 }
@@ -213,16 +239,17 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
   const path = `kyverno/${policy.name}.yaml`;
   const policyOmission = omittedFromKyverno(policy.omissions);
   if (policyOmission) {
-    return { policy: { path, name: policy.name, source, notes: [`policy ${policy.name} omitted from kyverno: ${policyOmission.reason}`], policy: null }, diagnostics: [] };
+    return { policy: { path, name: policy.name, source, notes: [`policy ${policy.name} omitted from kyverno: ${policyOmission.reason}`], policies: [] }, diagnostics: [] };
   }
   if (!K8S_NAME.test(policy.name) || policy.name.length > 63) {
     b.unsupported(policy.span, `the policy name "${policy.name}" as a ClusterPolicy name`, 'Kubernetes object names are lowercase letters, digits, "-" and "." (at most 63 characters here)');
   }
   const notes: string[] = [];
   const rules: RuleView[] = [];
+  /** Kyverno rule names (with autogen variants) of each emitted rule view. */
+  const namesOf = new Map<RuleView, readonly string[]>();
   const emitted = new Map<string, readonly string[]>();
   const reserved = new Set(policy.podSecurity.map(podSecurityRuleName));
-  let podRules = false;
   for (const rule of policy.rules) {
     const omission = omittedFromKyverno(rule.omissions);
     if (omission) {
@@ -232,20 +259,26 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
     if (reserved.has(rule.name)) b.unsupported(rule.span, `a rule named "${rule.name}" next to a pod-security line (the Kyverno rule for that line has this name)`, 'rename the rule');
     const json = b.rule(rule);
     if (!json) continue;
-    rules.push({ source: `from ${formatLine(rule.span)}`, item: [json] });
+    const view: RuleView = { source: `from ${formatLine(rule.span)}`, item: [json] };
+    rules.push(view);
     const pods = isPodSubject(rule.subjects ?? policy.scope.subjects);
-    podRules ||= pods;
     emitted.set(rule.name, ruleNamesWithAutogen(rule.name, pods));
+    namesOf.set(view, ruleNamesWithAutogen(rule.name, pods));
   }
   const podSecurityNames: string[] = [];
   for (const ps of policy.podSecurity) {
     const json = b.podSecurityRule(ps);
     if (!json) continue;
-    rules.push({ source: `from ${formatLine(ps.span)}`, item: [json] });
+    const view: RuleView = { source: `from ${formatLine(ps.span)}`, item: [json] };
+    rules.push(view);
+    namesOf.set(view, ruleNamesWithAutogen(podSecurityRuleName(ps), true));
     if (b.subrulePodSecurity.has(podSecurityRuleName(ps))) podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
-    podRules = true;
   }
   notes.push(...b.approximationNotes);
+  const groups = byFailureAction(policy, rules);
+  if (groups.length > 1) notes.push(`the rules that ${groups[1]!.action === 'Enforce' ? 'block' : 'only report'} are in ClusterPolicy ${groups[1]!.name}: Kyverno up to 1.18 applies the failure action of a ClusterPolicy's first validate rule to all its rules (kyverno#16557)`);
+  const policyOfRule = new Map<string, string>();
+  for (const g of groups) for (const r of g.rules) for (const n of namesOf.get(r) ?? []) policyOfRule.set(n, g.name);
 
   const targets = new Map<Exception, readonly string[]>();
   for (const e of policy.exceptions) {
@@ -259,7 +292,7 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
       b.unsupported(e.span, `the exception name "${e.name}" in a PolicyException name`, 'exception names become part of Kubernetes object names: use lowercase letters, digits and "-"');
     }
   }
-  const exceptions = policyExceptions(policy, targets);
+  const exceptions = policyExceptions(policy, targets, (rule) => policyOfRule.get(rule) ?? policy.name);
   if (b.userReading.size) notes.push(`background scanning is off: exception${b.userReading.size > 1 ? 's' : ''} ${[...b.userReading].sort().join(', ')} recognise${b.userReading.size > 1 ? '' : 's'} a workload's pods by the controller that requests them (request.userInfo), which a background scan does not have`);
   const settings: { [key: string]: Json } = { background: b.userReading.size === 0 && policy.scope.operations.some((o) => o === 'CREATE' || o === 'UPDATE') };
   if (policy.mode === 'warn' || policy.podSecurity.some((ps) => ps.mode === 'warn')) settings['emitWarning'] = true;
@@ -268,7 +301,8 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
     name: policy.name,
     source,
     notes: [...notes, ...(rules.length === 0 ? [`policy ${policy.name} has no rule to emit for kyverno`] : [])],
-    policy: rules.length ? { metadata: { name: policy.name, annotations: annotationsOf(policy, podRules) }, settings, rules } : null,
+    // A group holds pod rules when a rule has autogen variants (a pod rule's names include `autogen-…`).
+    policies: groups.map((g) => ({ metadata: { name: g.name, annotations: annotationsOf(policy, g.rules.some((r) => (namesOf.get(r)?.length ?? 0) > 1)) }, settings, rules: g.rules })),
   };
   const exceptionsView: ExceptionsFileView | undefined =
     exceptions.documents.length || exceptions.skipped.length

@@ -45,7 +45,7 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
       for (const v of result.violations) {
         const details = v.details as { policy?: unknown; rule?: unknown } | null;
         if (typeof details?.policy !== 'string' || typeof details.rule !== 'string') continue;
-        out.set(`${details.policy}/${details.rule}`, { violated: true, message: v.msg });
+        out.set(`${details.policy}/${details.rule}`, { violated: true, message: v.msg, blocks: result.enforcementAction === 'deny' });
       }
     });
     return out;

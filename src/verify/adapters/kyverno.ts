@@ -8,7 +8,14 @@ import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.
  * which keeps a backend from hiding a broken expression behind an error.
  */
 export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
-  const loaded = loadKyvernoDocuments(documentsOf(files, 'kyverno'));
+  const documents = documentsOf(files, 'kyverno');
+  const loaded = loadKyvernoDocuments(documents);
+  // A policy mixing failure actions is two ClusterPolicies (backends/kyverno byFailureAction): report both under it.
+  const secpolPolicy = new Map<string, string>();
+  for (const d of documents as { kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, unknown> } }[]) {
+    const owner = d.metadata?.annotations?.['secpol.dev/policy'];
+    if (d.kind === 'ClusterPolicy' && typeof d.metadata?.name === 'string' && typeof owner === 'string') secpolPolicy.set(d.metadata.name, owner);
+  }
   if (loaded.errors.length) throw new Error(`the emitted Kyverno documents do not load: ${loaded.errors.join('; ')}`);
   return {
     backend: 'kyverno',
@@ -22,10 +29,12 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {
-        const key = `${r.policy}/${r.rule}`;
+        const key = `${secpolPolicy.get(r.policy) ?? r.policy}/${r.rule}`;
         const violated = r.status === 'fail' || r.status === 'error';
         const prev = out.get(key);
-        if (!prev || (violated && !prev.violated)) out.set(key, { violated, message: `${r.status}: ${r.message}` });
+        // An error blocks under the default failurePolicy Fail; a fail blocks by the effective failure action.
+        const blocks = r.status === 'error' || r.failureAction === 'Enforce';
+        if (!prev || (violated && !prev.violated)) out.set(key, { violated, message: `${r.status}: ${r.message}`, ...(violated ? { blocks } : {}) });
       }
       return out;
     },

@@ -28,7 +28,7 @@ export function vapAdapter(files: readonly EmittedFile[]): EngineAdapter {
         const key = r.validation < 0 ? `${names.policy}/*` : `${names.policy}/${names.rules[r.validation]}`;
         const violated = !r.allowed;
         const prev = out.get(key);
-        if (!prev || (violated && !prev.violated)) out.set(key, { violated, message: r.error ? `error: ${r.error}` : r.message });
+        if (!prev || (violated && !prev.violated)) out.set(key, { violated, message: r.error ? `error: ${r.error}` : r.message, ...(violated ? { blocks: r.actions.includes('Deny') } : {}) });
       }
       return out;
     },

@@ -59,6 +59,7 @@ describe('ClusterPolicy structure', () => {
       'policies.kyverno.io/description': 'Hardening for every workload',
       'policies.kyverno.io/severity': 'high',
       'policies.kyverno.io/title': 'Baseline hardening',
+      'secpol.dev/policy': 'baseline-hardening',
       'secpol.dev/source': 'test.secpol:1',
     });
   });

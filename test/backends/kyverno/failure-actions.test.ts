@@ -29,19 +29,22 @@ const baseline = library('policies/pod-security/baseline/policy.secpol');
 const cronJob = YAML.parse(library('policies/pod-security/baseline/samples/allow-cronjob-baseline.yaml')) as unknown;
 
 describe('a policy mixing modes, on Kyverno 1.17', () => {
-  it('the engine sees the collapse: the warn line of pss-baseline blocks a baseline-compliant CronJob', () => {
-    expect(blockingRules(baseline, cronJob)).toEqual(['pod-security-warn']);
+  it('compiles to one ClusterPolicy per failure action, the second named after the action', () => {
+    const out = kyvernoBackend.emit(irOf(baseline));
+    const policies = documents(out.value ?? []).filter((d) => (d as { kind?: string }).kind === 'ClusterPolicy') as { metadata: { name: string; annotations: Record<string, string> }; spec: { rules: { validate: { failureAction: string } }[] } }[];
+    expect(policies.map((p) => p.metadata.name)).toEqual(['pss-baseline', 'pss-baseline-audit']);
+    for (const p of policies) {
+      expect(new Set(p.spec.rules.map((r) => r.validate.failureAction)).size, p.metadata.name).toBe(1);
+      expect(p.metadata.annotations['secpol.dev/policy']).toBe('pss-baseline');
+    }
   });
 
-  // GAP (issue 14 item 6): the backend emits rules with different failureActions into one ClusterPolicy. The fix
-  // is one ClusterPolicy per mode (what kyverno#16557 recommends), which changes the ClusterPolicy names that the
-  // verify adapter, native Kyverno Tests and PolicyExceptions key on; until then the output is stricter than the
-  // policy for Enforce-first policies (pss-baseline) and laxer for Audit-first ones (below).
-  it.fails('no rule of a warn line blocks (samples/allow-cronjob-baseline.yaml is admitted by suite.yaml)', () => {
+  // Fixed (issue 14 item 6): these failed while the backend put rules of both failure actions in one ClusterPolicy.
+  it('no rule of a warn line blocks (samples/allow-cronjob-baseline.yaml is admitted by suite.yaml)', () => {
     expect(blockingRules(baseline, cronJob)).toEqual([]);
   });
 
-  it.fails('an enforce line after audit rules still blocks', () => {
+  it('an enforce line after audit rules still blocks', () => {
     const source = `
 policy mixed {
   mode audit
