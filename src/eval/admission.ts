@@ -1,4 +1,4 @@
-import { controllerUsernames, ownedLevels, ownerNameMatches, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope, type WorkloadRef } from '../ir/index.js';
+import { controllerUsernames, exceptionInForce, ownedLevels, ownerNameMatches, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope, type WorkloadRef } from '../ir/index.js';
 import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, subresourceInScope, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
@@ -40,10 +40,12 @@ function appliesTo(e: Exception, rule: string): boolean {
 }
 
 /**
- * The exception's namespace and workload filters (semantics §1.5); images are handled per container. A workload
- * matches itself (kind, namespace, name) and, through `ownedObject`, what its controllers create.
+ * The exception is in force at the request's instant (before the end of its `expires` date, UTC) and its namespace
+ * and workload filters match (semantics §1.5); images are handled per container. A workload matches itself (kind,
+ * namespace, name) and, through `ownedObject`, what its controllers create.
  */
 export function exceptionMatchesObject(e: Exception, id: ObjectIdentity, req: AdmissionRequest): boolean {
+  if (!exceptionInForce(e.expires, req.now)) return false;
   if (e.namespaces.length && (id.namespace === undefined || !e.namespaces.includes(id.namespace))) return false;
   if (e.workloads.length) {
     const hit = e.workloads.some((w) => w.namespace === id.namespace && ((w.kind === id.kind && w.name === id.name) || ownedObject(w, id, req)));

@@ -17,6 +17,12 @@ export interface AdmissionRequest {
   readonly subResource?: string;
   /** Who sends the request; absent when nobody is known (an audit of existing objects): semantics §1.5. */
   readonly userInfo?: { readonly username: string };
+  /**
+   * The evaluation instant, in milliseconds since the epoch: an exception with `expires` applies only before the
+   * end of its date, UTC (semantics §1.5). Absent: no instant is given, and every exception is evaluated as before
+   * its expiry. Callers choose it (the CLI: `--now`, else the current time); the semantics never reads a clock.
+   */
+  readonly now?: number;
 }
 
 export interface ObjectIdentity {

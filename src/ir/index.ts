@@ -44,4 +44,5 @@ export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
 export { re2RegExp, translateRe2Flags, type Re2Translation } from './regex.js';
 export { controllerManagerUser, controllerUsernames, ownedLevels, ownerNameMatches, type OwnedLevel } from './workloads.js';
+export { exceptionInForce, expiryEndMs, expiryEndNs, expiryEndRfc3339 } from './expiry.js';
 export { cidrContains, formatCidr, parseCidr, parseIp, type Cidr } from './cidr.js';
