@@ -140,7 +140,7 @@ function checkPatternsOnUpdate(info: RuleInfo, rule: CompiledRule, validate: Jso
   const old = req.ctx.oldObject;
   if (req.facts.operation !== 'UPDATE' || !isObject(old)) return outcome;
   const request = isObject(req.vars.data['request']) ? req.vars.data['request'] : {};
-  const oldVars: VarContext = { deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old } } };
+  const oldVars: VarContext = { ...req.vars, deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old } } };
   const oldOutcome = preconditionsOutcome(rule, oldVars) ?? checkPatterns(info, validate, old, oldVars);
   if (oldOutcome.status !== outcome.status || oldOutcome.message !== outcome.message) return outcome;
   return outcome.status === 'pass' ? outcome : { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
@@ -181,7 +181,8 @@ export function evaluateResource(policies: readonly KyvernoPolicy[], resource: u
   const deleting = operation === 'DELETE';
   const object = deleting ? null : resource;
   const oldObject = ctx.background ? undefined : (ctx.oldObject ?? (deleting ? resource : null));
-  const vars: VarContext = { deleteRequest: deleting, data: contextData(resource, object, oldObject, facts, ctx) };
+  const now = ctx.now;
+  const vars: VarContext = { deleteRequest: deleting, data: contextData(resource, object, oldObject, facts, ctx), ...(now !== undefined ? { clock: () => now } : {}) };
   const req: Request = { resource, facts, ctx, vars };
   const ref: ResourceRef = { kind: facts.kind, name: facts.name, namespace: facts.namespace };
   const results: RuleResult[] = [];

@@ -25,6 +25,7 @@ function evaluateList(list: unknown, ctx: VarContext): unknown[] | undefined {
 function withElement(ctx: VarContext, element: unknown, index: number, nesting: number): VarContext {
   return {
     deleteRequest: ctx.deleteRequest,
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
     data: { ...ctx.data, element, elementIndex: index, [`element${nesting}`]: element, [`elementIndex${nesting}`]: index },
   };
 }

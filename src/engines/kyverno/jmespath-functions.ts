@@ -5,7 +5,7 @@
  */
 import { ArithmeticError } from './arithmetic.js';
 import { kyvernoFunctions } from './jmespath-kyverno.js';
-import { arg, ExpressionRef, type Fn, goJson, JmesPathError, jpType, type RefEvaluator } from './jmespath-values.js';
+import { arg, type Clock, ExpressionRef, type Fn, goJson, JmesPathError, jpType, type RefEvaluator } from './jmespath-values.js';
 import { parseGoFloat } from './quantity.js';
 
 export { ExpressionRef, goJson, JmesPathError };
@@ -114,11 +114,11 @@ const builtins: Record<string, Fn> = {
 
 const functions: Record<string, Fn> = { ...builtins, ...kyvernoFunctions };
 
-export function callFunction(name: string, args: readonly unknown[], evalRef: RefEvaluator): unknown {
+export function callFunction(name: string, args: readonly unknown[], evalRef: RefEvaluator, clock: Clock): unknown {
   const fn = functions[name];
   if (fn === undefined) throw new JmesPathError(`unknown function: ${name}()`);
   try {
-    return fn(args, evalRef);
+    return fn(args, evalRef, clock);
   } catch (e) {
     if (e instanceof JmesPathError) throw e;
     if (e instanceof ArithmeticError) throw new JmesPathError(e.message);

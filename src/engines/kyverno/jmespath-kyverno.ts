@@ -250,20 +250,21 @@ export const kyvernoFunctions: Record<string, Fn> = {
     if (normalized === undefined) throw new JmesPathError(`image_normalize(): invalid image reference ${JSON.stringify(image)}`);
     return normalized;
   },
-  time_now: () => formatTime(Date.now()),
-  time_now_utc: () => formatTime(Date.now()),
+  // Kyverno formats time.Now() (time_now: in the process's zone, UTC in Kyverno's container images) as RFC 3339.
+  time_now: (_a, _ref, clock) => formatTime(clock()),
+  time_now_utc: (_a, _ref, clock) => formatTime(clock()),
   time_utc: (a) => formatTime(parseTime('time_utc', str('time_utc', a, 0)).ms),
   time_add: (a) => {
     const t = parseTime('time_add', str('time_add', a, 0));
     return formatTime(t.ms + durationArg('time_add', str('time_add', a, 1)) / 1e6, t.offsetMin);
   },
   time_diff: (a) => formatDuration((parseTime('time_diff', str('time_diff', a, 1)).ms - parseTime('time_diff', str('time_diff', a, 0)).ms) * 1e6),
-  time_since: (a) => {
+  time_since: (a, _ref, clock) => {
     const layout = str('time_since', a, 0);
     if (layout !== '' && layout !== '2006-01-02T15:04:05Z07:00') throw new JmesPathError('time_since(): only RFC 3339 layouts are supported offline');
     const start = parseTime('time_since', str('time_since', a, 1)).ms;
     const endText = str('time_since', a, 2);
-    const end = endText === '' ? Date.now() : parseTime('time_since', endText).ms;
+    const end = endText === '' ? clock() : parseTime('time_since', endText).ms;
     return formatDuration((end - start) * 1e6);
   },
   time_before: (a) => parseTime('time_before', str('time_before', a, 0)).ms < parseTime('time_before', str('time_before', a, 1)).ms,

@@ -13,7 +13,9 @@ export class ExpressionRef {
 }
 
 export type RefEvaluator = (ref: ExpressionRef, value: unknown) => unknown;
-export type Fn = (args: readonly unknown[], evalRef: RefEvaluator) => unknown;
+/** The clock `time_now`, `time_now_utc` and `time_since` read: milliseconds since the epoch. */
+export type Clock = () => number;
+export type Fn = (args: readonly unknown[], evalRef: RefEvaluator, clock: Clock) => unknown;
 
 type JpType = 'number' | 'string' | 'boolean' | 'array' | 'object' | 'null' | 'expref';
 

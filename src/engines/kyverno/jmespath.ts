@@ -7,6 +7,7 @@
  */
 import * as jmespathLib from 'jmespath';
 import { callFunction, ExpressionRef, JmesPathError } from './jmespath-functions.js';
+import type { Clock } from './jmespath-values.js';
 
 export { ExpressionRef, JmesPathError };
 
@@ -41,13 +42,25 @@ export function compileExpression(expression: string): AstNode {
   return node;
 }
 
-/** Evaluates `expression` against `data`; throws JmesPathError. */
-export function search(data: unknown, expression: string): unknown {
+/**
+ * Evaluates `expression` against `data`; throws JmesPathError. `clock` is what the time functions read (Kyverno
+ * reads the machine's clock, Go's time.Now(), at each call).
+ */
+export function search(data: unknown, expression: string, clock: Clock = Date.now): unknown {
   const node = compileExpression(expression);
-  const result = visit(node, data);
-  if (result === MISSING) throw new JmesPathError(`Unknown key "${missingKey}" in path`);
-  return result;
+  const outer = activeClock;
+  activeClock = clock;
+  try {
+    const result = visit(node, data);
+    if (result === MISSING) throw new JmesPathError(`Unknown key "${missingKey}" in path`);
+    return result;
+  } finally {
+    activeClock = outer;
+  }
 }
+
+/** The clock of the search in progress (evaluation is synchronous, so one search runs at a time). */
+let activeClock: Clock = Date.now;
 
 const MISSING: unique symbol = Symbol('missing');
 type Value = unknown;
@@ -162,7 +175,7 @@ function visit(node: AstNode, value: Value): Value {
         if (arg === MISSING) return MISSING;
         args.push(arg);
       }
-      return callFunction(node.name ?? '', args, applyRef);
+      return callFunction(node.name ?? '', args, applyRef, activeClock);
     }
     case 'ExpressionReference':
       return new ExpressionRef(child(node, 0));

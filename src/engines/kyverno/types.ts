@@ -38,6 +38,12 @@ export interface EvaluationContext {
    * `spec.validationFailureAction`) decides for every rule of the policy.
    */
   readonly failureActionPerRule?: boolean;
+  /**
+   * The instant of the evaluation, in milliseconds since the epoch: what `time_now()`, `time_now_utc()` and
+   * `time_since(…, …, '')` return (whole seconds, RFC 3339, as Kyverno formats Go's time.Now()). Absent: the
+   * machine's clock at each call, as in Kyverno.
+   */
+  readonly now?: number;
 }
 
 export interface ResourceRef {

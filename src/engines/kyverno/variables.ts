@@ -19,6 +19,8 @@ export class VariableError extends Error {
 export interface VarContext {
   readonly data: JsonObject;
   readonly deleteRequest: boolean;
+  /** What `time_now_utc()` and the other time functions read; the machine's clock when absent. */
+  readonly clock?: () => number;
 }
 
 const VARIABLE_RE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
@@ -51,7 +53,7 @@ export function queryVariable(ctx: VarContext, expression: string): unknown {
   const trimmed = expression.trim();
   if (trimmed === '') throw new VariableError('invalid query (nil)');
   try {
-    return search(ctx.data, trimmed);
+    return search(ctx.data, trimmed, ctx.clock);
   } catch (e) {
     if (e instanceof JmesPathError) throw new VariableError(`failed to resolve ${trimmed}: JMESPath query failed: ${e.message}`);
     throw e;
