@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 
 /** The compile targets, in the order `--target all` emits them. */
-export const targetIds = ['kyverno', 'gatekeeper', 'psa', 'vap', 'netpol'] as const;
+export const targetIds = ['kyverno', 'gatekeeper', 'psa', 'vap', 'kyverno-cel', 'netpol'] as const;
 export type TargetId = (typeof targetIds)[number];
 
 /** Backends load on demand, so `secpol check` or `--version` never pay for the templates and schemas. */
@@ -10,6 +10,7 @@ const loaders: Record<TargetId, () => Promise<Backend>> = {
   gatekeeper: async () => (await import('./gatekeeper/index.js')).gatekeeperBackend,
   psa: async () => (await import('./psa/index.js')).psaBackend,
   vap: async () => (await import('./vap/index.js')).vapBackend,
+  'kyverno-cel': async () => (await import('./kyverno-cel/index.js')).kyvernoCelBackend,
   netpol: async () => (await import('./netpol/index.js')).netpolBackend,
 };
 

@@ -27,7 +27,7 @@ import { Reporter, type CheckOptions } from './report.js';
 const severities: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const modes: readonly Mode[] = ['enforce', 'audit', 'warn'];
 const levels: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
-const backends: readonly BackendId[] = ['kyverno', 'gatekeeper', 'psa', 'netpol', 'vap'];
+const backends: readonly BackendId[] = ['kyverno', 'gatekeeper', 'psa', 'netpol', 'vap', 'kyverno-cel'];
 const operationWords = ['create', 'update', 'delete', 'connect'] as const;
 /** Built-in API groups whose kinds are all known; a kind outside the table there is a typo, not a CRD. */
 const builtinGroups = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io']);

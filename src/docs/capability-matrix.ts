@@ -4,12 +4,14 @@ import { kyvernoCapabilities } from '../backends/kyverno/index.js';
 import { netpolCapabilities } from '../backends/netpol/index.js';
 import { psaCapabilities } from '../backends/psa/index.js';
 import { vapCapabilities } from '../backends/vap/index.js';
+import { kyvernoCelCapabilities } from '../backends/kyverno-cel/index.js';
 
 export const capabilityTables: Readonly<Record<string, CapabilityTable>> = {
   kyverno: kyvernoCapabilities,
   gatekeeper: gatekeeperCapabilities,
   psa: psaCapabilities,
   vap: vapCapabilities,
+  'kyverno-cel': kyvernoCelCapabilities,
   netpol: netpolCapabilities,
 };
 

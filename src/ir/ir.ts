@@ -17,7 +17,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Mode = 'enforce' | 'audit' | 'warn';
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 /** Backends a user may opt a rule or policy out of, with a reason (`omit from psa because "…"`). */
-export type BackendId = 'kyverno' | 'gatekeeper' | 'psa' | 'netpol' | 'vap';
+export type BackendId = 'kyverno' | 'gatekeeper' | 'psa' | 'netpol' | 'vap' | 'kyverno-cel';
 
 export interface Omission {
   readonly backends: readonly BackendId[];

@@ -14,6 +14,7 @@ export const backendSchemas = {
   psa: { Namespace: 'namespace.schema.json' },
   netpol: { NetworkPolicy: 'networkpolicy.schema.json' },
   vap: { ValidatingAdmissionPolicy: 'validatingadmissionpolicy.schema.json', ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybinding.schema.json' },
+  'kyverno-cel': { ValidatingPolicy: 'validatingpolicy.schema.json', PolicyException: 'policyexception.schema.json' },
 } as const satisfies Record<string, Record<string, string>>;
 
 type StandaloneCode = (ajv: Ajv, refsOrFunc: Record<string, string>) => string;

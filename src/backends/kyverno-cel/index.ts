@@ -1,0 +1,2 @@
+export { kyvernoCelBackend } from './emit.js';
+export { kyvernoCelCapabilities } from './capabilities.js';
