@@ -1,5 +1,6 @@
 import { controllerManagerUser, ownedLevels, type Exception, type Operation, type Policy, type WorkloadRef } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
+import { inForceCondition } from './expiry.js';
 import { exclusionsOf, normalizeExclusions } from './pod-security.js';
 import { holds, ownedByWorkload, type Json } from './scope.js';
 
@@ -13,7 +14,9 @@ import { holds, ownedByWorkload, type Json } from './scope.js';
  *   processed in the background (PolicyExceptionSpec.Validate), so that one has `background: false`;
  * - images: containers leave the rule's container quantifiers → compiled into the rule itself (predicate.ts);
  * - controls: Pod Security controls are excluded → `podSecurity.exclude` on the rule when the exception has no
- *   namespace/workload filter, else a PolicyException with `podSecurity` (the only way to scope an exclusion).
+ *   namespace/workload filter, else a PolicyException with `podSecurity` (the only way to scope an exclusion);
+ * - expires: every PolicyException of the exception carries `conditions.all` with the date test of expiry.ts, which
+ *   Kyverno evaluates at admission and in background scans; filters compiled into a rule are narrowed by it.
  * https://kyverno.io/docs/exceptions/
  */
 
@@ -55,7 +58,7 @@ function exceptionMatch(e: Exception): Json | undefined {
  * item 2), or undefined when no workload has a controller (Pods). A filter per workload and level names the
  * object's kind, namespace and the users that create it; one condition per level must then hold on the request.
  */
-function ownedMatch(e: Exception, operations: readonly Operation[]): { match: Json; conditions: Json } | undefined {
+function ownedMatch(e: Exception, operations: readonly Operation[]): { match: Json; conditions: { [key: string]: Json } } | undefined {
   const levels = effectiveWorkloads(e).flatMap((w) => ownedLevels(w.kind).map((level) => ({ w, level })));
   if (levels.length === 0) return undefined;
   const any = levels.map(({ w, level }): Json => ({
@@ -103,17 +106,19 @@ export function policyExceptions(
     const exceptions: Json = [...byPolicy].sort(([a], [b]) => (a < b ? -1 : 1)).map(([policyName, names]) => ({ policyName, ruleNames: [...names].sort() }));
     const podSecurity: { [key: string]: Json } = exemptsWholeObject(e) ? {} : { podSecurity: normalizeExclusions(exclusionsOf(e)) };
     const document = (docName: string, spec: { [key: string]: Json }): Json => ({ apiVersion: 'kyverno.io/v2', kind: 'PolicyException', metadata: { name: docName, namespace: EXCEPTION_NAMESPACE, annotations }, spec });
+    const expiry = e.expires === undefined ? undefined : inForceCondition(e.expires);
+    const until = e.expires === undefined ? '' : `; in force through ${e.expires} (UTC): the condition stops it at the next midnight UTC, at admission and in background scans`;
     documents.push({
-      comment: `exception ${e.name} from ${formatLine(e.span)}: ${e.reason}`,
+      comment: `exception ${e.name} from ${formatLine(e.span)}: ${e.reason}${until}`,
       name,
-      document: document(name, { exceptions, match, ...podSecurity }),
+      document: document(name, { exceptions, match, ...(expiry ? { conditions: { all: [expiry] } } : {}), ...podSecurity }),
     });
     const owned = ownedMatch(e, policy.scope.operations);
     if (owned) {
       documents.push({
-        comment: `exception ${e.name}: the objects its workloads' controllers create, recognised by the requesting controller and the controller ownerReference (never by name)`,
+        comment: `exception ${e.name}: the objects its workloads' controllers create, recognised by the requesting controller and the controller ownerReference (never by name)${until}`,
         name: `${name}-owned`,
-        document: document(`${name}-owned`, { background: false, exceptions, match: owned.match, conditions: owned.conditions, ...podSecurity }),
+        document: document(`${name}-owned`, { background: false, exceptions, match: owned.match, conditions: expiry ? { ...owned.conditions, all: [expiry] } : owned.conditions, ...podSecurity }),
       });
     }
   }

@@ -8,6 +8,7 @@ import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleNa
 import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
 import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
 import { pssMinor } from '../common/pss-standards.js';
+import { withinExpiry } from './expiry.js';
 import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
 
 /**
@@ -87,9 +88,10 @@ class Builder {
    */
   readonly userReading = new Set<string>();
 
+  /** An exception compiled into a rule: its object filters, and its date (expiry.ts) when it expires. */
   exceptionFilter(e: Exception): string | undefined {
     if (readsRequestUser(e.workloads)) this.userReading.add(e.name);
-    return exceptionFilter(e.namespaces, e.workloads, this.policy.scope.operations);
+    return withinExpiry(exceptionFilter(e.namespaces, e.workloads, this.policy.scope.operations), e.expires);
   }
 
   env(rule: Rule, pods: boolean): PredicateEnv {
@@ -161,7 +163,11 @@ class Builder {
     }
     const pods: Subject[] = [{ kind: 'pods', span: ps.span }];
     const blocks = scopeBlocks(this.policy.scope, pods);
-    const exclude = normalizeExclusions(this.policy.exceptions.filter((e) => e.controls.length > 0 && !hasObjectFilter(e)).flatMap(exclusionsOf));
+    const unfiltered = this.policy.exceptions.filter((e) => e.controls.length > 0 && !hasObjectFilter(e));
+    for (const e of unfiltered.filter((x) => x.expires !== undefined)) {
+      this.unsupported(e.span, `the expiry of exception "${e.name}" in podSecurity.exclude (--approximate kyverno-pod-security; an exclusion has no conditions)`, 'give the exception a namespaces filter (it then becomes a PolicyException with the date condition), or compile without --approximate');
+    }
+    const exclude = normalizeExclusions(unfiltered.flatMap(exclusionsOf));
     const podSecurity: { [key: string]: Json } = { level: ps.level, version };
     if (exclude.length) podSecurity['exclude'] = exclude;
     const out: { [key: string]: Json } = { name: podSecurityRuleName(ps), match: blocks.match };
