@@ -34,6 +34,11 @@ interface Scope {
   readonly base: string;
   /** Assumed values of the pod-level `effective` tests, by atom key (inside a split container quantifier). */
   readonly effective: ReadonlyMap<string, boolean>;
+  /**
+   * Inside a `foreach` over containers the pod is in reach (`request.object`), so `effective X` reads both values
+   * directly instead of being case-split.
+   */
+  readonly direct?: boolean;
 }
 
 const ROOT: Scope = { base: OBJECT, effective: new Map() };
@@ -162,10 +167,15 @@ function compileTest(t: FieldTest, scope: Scope, env: PredicateEnv): string {
       checkRootPath(t.subject.path, scope, env, t.span);
       return testExpression(t.test, env.podView && scope.base === OBJECT ? podViewValue(t.subject.path) : valueAt(scope.base, t.subject.path), quantity);
     case 'effective': {
-      const assumed = scope.effective.get(effectiveKey(t));
-      if (assumed === undefined) throw new Error('invariant: `effective` outside a container quantifier');
       const c = valueAt(scope.base, t.subject.containerPath);
       const test = testExpression(t.test, c, quantity);
+      if (scope.direct) {
+        // Semantics §3: the container's value when present, else the pod's.
+        const pod = testExpression(t.test, env.podView ? podViewValue(t.subject.podPath) : valueAt(OBJECT, t.subject.podPath), quantity);
+        return `(${falseOnNull(t.test) ? test : `(${c} != ${NULL} && ${test})`} || (${c} == ${NULL} && ${pod}))`;
+      }
+      const assumed = scope.effective.get(effectiveKey(t));
+      if (assumed === undefined) throw new Error('invariant: `effective` outside a container quantifier');
       // Semantics §3: the container's value when present, else the pod's (whose test result is `assumed`).
       if (assumed) return `(${c} == ${NULL} || ${test})`;
       return falseOnNull(t.test) ? test : `(${c} != ${NULL} && ${test})`;
@@ -193,8 +203,8 @@ function domainList(d: Domain, scope: Scope, env: PredicateEnv): string {
   return `[${heads.map((h, i) => `([${h}]${ARRAYS}${tails[i] ?? ''})`).join(', ')}][]`;
 }
 
-function imageExempt(globs: readonly string[]): string {
-  const image = valueAt('', ['image']);
+function imageExempt(globs: readonly string[], base = ''): string {
+  const image = valueAt(base, ['image']);
   return `(type(${image}) == 'string' && ${paren(globs.map((g) => `pattern_match(${literal(g)}, ${image})`).join(' || '))})`;
 }
 
@@ -267,6 +277,32 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
     default:
       return assertNever(p, 'predicate');
   }
+}
+
+/**
+ * A top-level container quantifier as Kyverno's `foreach` (issue 16): the list of containers in the order the
+ * semantics walks them, and per element (`element`) the condition that makes that container fail the rule, and
+ * the one that exempts it (image exceptions). Kyverno reports the first failing element, which is the element the
+ * semantics names in its message.
+ * https://kyverno.io/docs/policy-types/cluster-policy/validate/#foreach
+ */
+export interface ContainerForeach {
+  readonly list: string;
+  readonly violation: string;
+  readonly exempt?: string;
+}
+
+export const ELEMENT = 'element';
+
+/** The quantifier as a foreach, when it ranges over the object's containers; `failsWhen`: the body value that fails. */
+export function containerForeach(q: Quantified, failsWhen: boolean, env: PredicateEnv): ContainerForeach | undefined {
+  if (q.domain.kind !== 'container') return undefined;
+  const list = domainList(q.domain, ROOT, env);
+  const body = compile(q.body, { base: ELEMENT, effective: new Map(), direct: true }, env);
+  const exemptions = env.imageExceptions.map((e) => (e.when === undefined ? imageExempt(e.globs, ELEMENT) : `(${paren(e.when)} && ${imageExempt(e.globs, ELEMENT)})`));
+  const violation = failsWhen ? body : not(body);
+  if (exemptions.length === 0) return { list, violation };
+  return { list, violation, exempt: exemptions.length === 1 ? exemptions[0]! : `(${exemptions.join(' || ')})` };
 }
 
 /** The predicate as a boolean expression over `request.object`. */

@@ -5,7 +5,7 @@ import { formatLine, type Span } from '../../source/index.js';
 import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, ruleNamesWithAutogen, type ExceptionDocument } from './exceptions.js';
 import { kyvernoText, variable } from './jmespath.js';
 import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleName } from './pod-security.js';
-import { not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
+import { containerForeach, ELEMENT, not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
 import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
 import { pssMinor } from '../common/pss-standards.js';
 import { withinExpiry } from './expiry.js';
@@ -59,6 +59,18 @@ export interface PolicyViews {
 const CONTROLLERS = 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet';
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/**
+ * The value of a top-level quantifier's body that alone makes the rule fail: it holds for `forbid any` and
+ * `require no`, fails for `require every`; for the other quantifiers (and non-quantified rules) no single
+ * element decides.
+ */
+function decisiveValue(rule: Rule): boolean | undefined {
+  const top = rule.predicate;
+  if (top.kind !== 'quantified') return undefined;
+  if (rule.effect === 'forbid') return top.quantifier === 'any' ? true : undefined;
+  return top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
+}
+
 function omittedFromKyverno(omissions: readonly Omission[]): Omission | undefined {
   return omissions.find((o) => o.backends.includes('kyverno'));
 }
@@ -104,16 +116,44 @@ class Builder {
     return { podView: pods, imageExceptions, unsupported: (span, what, hint) => this.unsupported(span, what, hint) };
   }
 
-  message(rule: Rule, env: PredicateEnv): string {
+  /**
+   * The message; `inForeach`: Kyverno substitutes it with the failing container as `element` (foreach form).
+   * Otherwise the element that alone makes the rule fail (decisiveValue) is found again by a filter.
+   */
+  message(rule: Rule, env: PredicateEnv, inForeach = false): string {
     const template = rule.message;
     if (!template) return kyvernoText(`rule ${rule.name} is violated`);
     const needsElement = template.parts.some((p) => p.kind === 'field');
-    // The element that alone makes the rule fail: one where the body holds for `forbid any` and `require no`,
-    // fails for `require every`; for the other quantifiers no single element decides, so the object.
     const top = rule.predicate;
-    const decisive = top.kind !== 'quantified' ? undefined : rule.effect === 'forbid' ? (top.quantifier === 'any' ? true : undefined) : top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
-    const element = needsElement && decisive !== undefined ? witnessExpression(top, decisive, env) : OBJECT;
+    const decisive = decisiveValue(rule);
+    const element = inForeach ? ELEMENT : needsElement && decisive !== undefined && top.kind === 'quantified' ? witnessExpression(top, decisive, env) : OBJECT;
     return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path, env.podView)))).join('');
+  }
+
+  /** Any other rule: one `deny` condition on the whole object. */
+  denyValidate(rule: Rule, env: PredicateEnv): Json {
+    const predicate = predicateExpression(rule.predicate, env);
+    const violation = rule.effect === 'require' ? not(predicate) : predicate;
+    return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env), deny: { conditions: { all: [holds(violation)] } } };
+  }
+
+  /**
+   * A rule over every container (`require every container has P`, `require no …`, `forbid any …`) as the
+   * `foreach` a Kyverno maintainer writes: a short `deny` per container, skipping the containers an image
+   * exception exempts, with a message naming the container.
+   */
+  foreachValidate(rule: Rule, env: PredicateEnv): Json | undefined {
+    const top = rule.predicate;
+    const decisive = decisiveValue(rule);
+    // On DELETE Kyverno rewrites `request.object` to the old object inside `{{ }}` variables only, and a foreach
+    // `list` is not a variable: a policy judging deletions keeps the single deny condition.
+    if (top.kind !== 'quantified' || decisive === undefined || this.policy.scope.operations.includes('DELETE')) return undefined;
+    const each = containerForeach(top, decisive, env);
+    if (!each) return undefined;
+    const entry: { [key: string]: Json } = { list: each.list };
+    if (each.exempt !== undefined) entry['preconditions'] = { all: [holds(not(each.exempt))] };
+    entry['deny'] = { conditions: { all: [holds(each.violation)] } };
+    return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env, true), foreach: [entry] };
   }
 
   rule(rule: Rule): Json | undefined {
@@ -126,18 +166,11 @@ class Builder {
     if (rule.name.length > 63) this.unsupported(rule.span, `the rule name "${rule.name}" (Kyverno rule names have at most 63 characters)`, 'shorten the rule name');
     const env = this.env(rule, pods);
     const blocks = scopeBlocks(this.policy.scope, subjects);
-    const predicate = predicateExpression(rule.predicate, env);
-    const violation = rule.effect === 'require' ? not(predicate) : predicate;
     const preconditions = [...blocks.preconditions, ...(rule.when ? [predicateExpression(rule.when, env)] : [])];
     const out: { [key: string]: Json } = { name: rule.name, match: blocks.match };
     if (blocks.exclude) out['exclude'] = blocks.exclude;
     if (preconditions.length) out['preconditions'] = { all: preconditions.map(holds) };
-    out['validate'] = {
-      failureAction: failureAction(this.policy.mode),
-      allowExistingViolations: false,
-      message: this.message(rule, env),
-      deny: { conditions: { all: [holds(violation)] } },
-    };
+    out['validate'] = this.foreachValidate(rule, env) ?? this.denyValidate(rule, env);
     return out;
   }
 

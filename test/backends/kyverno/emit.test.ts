@@ -88,12 +88,16 @@ describe('ClusterPolicy structure', () => {
     expect(rule.exclude).toEqual({ any: [{ resources: { namespaces: ['kube-system'] } }] });
   });
 
-  it('uses per-rule failure actions and deny conditions', () => {
+  it('uses per-rule failure actions, and a foreach with a short deny per container naming it in the message', () => {
     const rule = policy.spec.rules[0];
     expect(rule.validate.failureAction).toBe('Enforce');
-    expect(rule.validate.deny.conditions.all).toHaveLength(1);
-    expect(rule.validate.deny.conditions.all[0]).toMatchObject({ operator: 'Equals', value: true });
-    expect(rule.validate.message).toMatch(/^container \{\{ .* \}\} is privileged$/);
+    expect(rule.validate.deny).toBeUndefined();
+    expect(rule.validate.foreach).toHaveLength(1);
+    expect(rule.validate.foreach[0].list).toContain('request.object.spec.containers');
+    expect(rule.validate.foreach[0].deny.conditions.all).toHaveLength(1);
+    expect(rule.validate.foreach[0].deny.conditions.all[0]).toMatchObject({ operator: 'Equals', value: true });
+    expect(rule.validate.foreach[0].deny.conditions.all[0].key).toContain('element.securityContext.privileged');
+    expect(rule.validate.message).toMatch(/^container \{\{ .*\[element\.name\]\[0\].* \}\} is privileged$/);
     expect(policy.spec.background).toBe(true);
     expect(policy.spec.emitWarning).toBeUndefined();
   });
@@ -321,7 +325,7 @@ describe('SP2001: what Kyverno cannot express', () => {
       policy p {
         applies to pods
         rule r {
-          require every container has (effective runAsNonRoot = true and effective runAsUser > 0 and effective runAsGroup > 0
+          require any container has (effective runAsNonRoot = true and effective runAsUser > 0 and effective runAsGroup > 0
             and effective seccompProfile.type = "RuntimeDefault" and effective seLinuxOptions.type = "spc_t")
         }
       }`).map((d) => d.code)).toEqual(['SP2001']);
