@@ -1,4 +1,5 @@
 import type { Exception, Mode, Policy, PssControl, Rule, Subject } from '../../ir/index.js';
+import { expiryEndNs, expiryEndRfc3339 } from '../../ir/index.js';
 import { pssFailures, type PssExemptions } from './pss.js';
 import { pssMinor } from '../common/pss-standards.js';
 import { RuleCompiler, globPattern, type RegoScope } from './rego.js';
@@ -148,13 +149,18 @@ class ExceptionNames {
     private readonly all: readonly Exception[],
   ) {}
 
-  /** The 0-ary rule that holds when the exception's namespace and workload filters match the object. */
+  /**
+   * The 0-ary rule that holds when the exception is in force and its namespace and workload filters match the
+   * object. An expiry (semantics §1.5: valid through the date, UTC) is `time.now_ns() < <ns>`, the next midnight UTC
+   * as a constant in nanoseconds; OPA's `time.now_ns()` is one value for the whole query, at admission and audit.
+   */
   of(e: Exception): string {
     const known = this.names.get(e);
     if (known) return known;
     const name = this.module.names.allocate('exception', e.name);
     this.names.set(e, name);
     const literals: string[] = [];
+    if (e.expires !== undefined) literals.push(`time.now_ns() < ${expiryEndNs(e.expires)}`);
     if (e.namespaces.length) literals.push(`${this.module.use('object_namespace')} in ${regoTerm(e.namespaces)}`);
     const workload = (w: Exception['workloads'][number]) => `${this.module.use('is_workload')}(${regoLiteral(w.kind)}, ${regoLiteral(w.namespace)}, ${regoLiteral(w.name)})`;
     let extra = '';
@@ -164,7 +170,8 @@ class ExceptionNames {
       extra = `\n\n${e.workloads.map((w) => ruleText(any, [workload(w)])).join('\n\n')}`;
       literals.push(any);
     }
-    const comment = `# exception ${commentText(e.name)}: ${commentText(JSON.stringify(e.reason))}${e.expires ? ` (expires ${commentText(e.expires)})` : ''}`;
+    const until = e.expires ? ` (expires ${commentText(e.expires)}: in force while time.now_ns() is before ${expiryEndRfc3339(e.expires)})` : '';
+    const comment = `# exception ${commentText(e.name)}: ${commentText(JSON.stringify(e.reason))}${until}`;
     const rule = literals.length ? ruleText(name, literals) : `${name} := true`;
     this.module.add(`${comment}\n${rule}${extra}`);
     return name;

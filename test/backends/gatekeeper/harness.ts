@@ -56,6 +56,8 @@ export interface Request {
   readonly subResource?: string;
   /** The requesting user (`input.review.userInfo`); `{}` when absent. */
   readonly userInfo?: { readonly username: string };
+  /** What `time.now_ns()` returns (the Rego engine's fixed default otherwise). */
+  readonly nowNs?: number;
 }
 
 export interface RuleOutcome {
@@ -91,6 +93,7 @@ export function run(docs: GatekeeperDocs, req: Request): Map<string, RuleOutcome
       ...(namespace !== undefined ? { namespace } : {}),
       ...(req.subResource !== undefined ? { subResource: req.subResource } : {}),
       ...(req.userInfo !== undefined ? { userInfo: req.userInfo } : {}),
+      ...(req.nowNs !== undefined ? { nowNs: req.nowNs } : {}),
     });
     if (result.error) throw new Error(`gatekeeper error: ${result.error.message}`);
     for (const v of result.violations) {
