@@ -19,6 +19,7 @@ const commandTable: readonly CommandEntry[] = [
   { name: 'audit', summary: 'Evaluate Kubernetes manifests against policies; findings as text, JSON, SARIF, JUnit, markdown or GitHub annotations.', load: async (io) => (await import('./cli/commands/audit.js')).auditCommand(io) },
   { name: 'explain', summary: 'For one resource: each rule\'s verdict in every engine, the deciding field and value, the DSL line.', load: async (io) => (await import('./cli/commands/explain.js')).explainCommand(io) },
   { name: 'diff', summary: 'Semantic diff of two policy versions: rule changes, resources whose verdict changes, artifact diffs.', load: async (io) => (await import('./cli/commands/diff.js')).diffCommand(io) },
+  { name: 'lsp', summary: 'Run the language server for editors (stdio): diagnostics, completion, hover, go to definition, rename, formatting.', load: async (io) => (await import('./cli/commands/lsp.js')).lspCommand(io) },
   { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics (--real: the real engines).', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
 ];
 

@@ -1,0 +1,2 @@
+export { startLanguageServer, type LanguageServerOptions } from './server.js';
+export { analyse, type Analysis } from './analysis.js';
