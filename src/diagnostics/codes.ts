@@ -16,6 +16,8 @@ export const diagnosticCodes = {
   SP0011: { severity: 'error', title: 'file outside the project root', message: '{detail}', hint: '{hint}' },
   SP0012: { severity: 'error', title: 'cannot write output', message: 'cannot write {path}: {reason}', hint: 'give --out a directory you can write to (created if missing; no file may stand in its path)' },
   SP0030: { severity: 'error', title: 'artifact does not load', message: '{detail}', hint: '{hint}' },
+  SP0031: { severity: 'warning', title: 'YAML read as Go reads it', message: '{reason}', hint: 'indent the continuation lines deeper than the key, or use a block scalar (>-), so that every YAML reader agrees' },
+  SP0032: { severity: 'warning', title: 'part of an input ignored', message: '{detail}', hint: '{hint}' },
   SP0007: { severity: 'error', title: 'input too large', message: '{what} exceeds the limit of {limit}', hint: 'split the input into smaller files, or a deep condition into several rules' },
 
   SP1001: { severity: 'error', title: 'duplicate name', message: '{what} "{name}" is defined twice', hint: 'rename one of them; names must be unique {where}' },

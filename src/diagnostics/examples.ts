@@ -25,6 +25,8 @@ export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
   SP0011: { origin: 'an `import` that is absolute, leaves the project root (the directory of the file given, or --root DIR) lexically or through a symbolic link, or names a file that is not a .secpol file; a suite sample outside the root or not a .yaml, .yml or .json file; the file\'s content is never read or shown. Example: `import "../../../../etc/passwd"` in teams/a.secpol' },
   SP0012: { origin: '`compile --out DIR` where DIR (or a directory below it) cannot be created or written: a file stands in the path, or the directory is read-only; exit 2' },
   SP0030: { origin: '`secpol eval` given an engine artifact that its engine refuses: a ConstraintTemplate whose Rego does not compile, a Constraint without its template, no Constraint at all' },
+  SP0031: { origin: 'a manifest or artifact that Go\'s YAML reader (kubectl, Gatekeeper, Kyverno) accepts and the YAML specification does not: a quoted value whose continuation line is indented no deeper than its key, as in gatekeeper-library\'s general/httpsonly/template.yaml; it is read as Go reads it' },
+  SP0032: { origin: '`secpol eval` reading an object partly: a container port entry that the API server would refuse (the workload is kept without that entry), an object eval cannot use for the engine' },
   SP0007: { origin: 'a policy file larger than 16 MiB' },
   SP1001: { text: 'policy p {\n  applies to pods\n  rule a {\n    forbid spec.hostPID = true\n  }\n  rule a {\n    forbid spec.hostIPC = true\n  }\n}\n', at: '6:8' },
   SP1002: { text: 'policy p {\n  applies to pods\n  rule r {\n    require every container has securityContext.runAsNonroot = true\n  }\n}\n', at: '4:49' },

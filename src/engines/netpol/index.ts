@@ -28,6 +28,7 @@ export type {
 } from './cluster.js';
 export { isAllowed } from './evaluate.js';
 export { loadCluster } from './load.js';
+export { isPortName, isPortNumber, isProtocol } from './ports.js';
 export { connectivityMatrix, renderMatrix, type Matrix, type MatrixOptions, type Probe } from './matrix.js';
 
 /**
