@@ -1,4 +1,4 @@
-import type { TargetId } from '../backends/registry.js';
+import { targetIds, type TargetId } from '../backends/registry.js';
 import { compileTo } from '../compile.js';
 import type { Policy, PolicySet, Rule } from '../ir/index.js';
 
@@ -8,7 +8,7 @@ export type RuleCapability =
   | { readonly target: TargetId; readonly status: 'omitted' | 'not-expressible'; readonly reason: string };
 
 /** The admission backends (netpol compiles network blocks only). */
-const admissionTargets: readonly TargetId[] = ['kyverno', 'gatekeeper', 'vap', 'psa'];
+const admissionTargets: readonly TargetId[] = targetIds.filter((t) => t !== 'netpol');
 const maxLines = 8;
 const maxColumns = 160;
 

@@ -49,7 +49,7 @@ function pathItems(scope: FieldScope, typed: string): CompletionItem[] {
 }
 
 /** Completion at `offset`: what may be typed there, read from the text (the document need not parse). */
-export function completionsAt(text: string, offset: number, ruleNames: (policy: string) => readonly string[]): CompletionItem[] {
+export function completionsAt(text: string, offset: number): CompletionItem[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const line = text.slice(lineStart, offset);
   if (/#/.test(line.replace(/"(?:[^"\\]|\\.)*"/g, '')) || /^(?:[^"]*"(?:[^"\\]|\\.)*")*[^"]*"[^"]*$/.test(line)) return [];
@@ -66,7 +66,8 @@ export function completionsAt(text: string, offset: number, ruleNames: (policy: 
   const open = blocksAt(blocks, offset);
   if (/^\s*rules\s+(?:[\w-]+\s*,\s*)*[\w-]*$/.test(line)) {
     const policy = open.find((b) => b.kind === 'policy');
-    return policy ? ruleNames(policy.name).map((r) => word(r, 'rule', CompletionItemKind.Function)) : [];
+    const names = policy ? [...text.slice(policy.open, policy.close).matchAll(/^\s*rule\s+([\w-]+)\s*\{/gm)].map((m) => m[1]!) : [];
+    return names.map((r) => word(r, 'rule', CompletionItemKind.Function));
   }
   if (/\bworkload\s+[\w-]*$/.test(line) && /\ballow\b/.test(line)) {
     const network = open.find((b) => b.kind === 'network');

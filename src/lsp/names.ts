@@ -40,11 +40,5 @@ export function siteAt(sites: readonly NameSite[], offset: number): NameSite | u
   return sites.find((s) => offset >= s.span.start && offset <= s.span.end);
 }
 
-/** The rule names of a policy in the file, for completion after `rules`. */
-export function ruleNamesOf(file: FileAst | undefined, policy: string): string[] {
-  const decl = file?.decls.find((d) => d.kind === 'policy' && d.name.text === policy);
-  return decl?.kind === 'policy' ? decl.items.flatMap((i) => (i.kind === 'rule' ? [i.name.text] : [])) : [];
-}
-
 /** A name a rename may give: the language's names (kebab-case or camelCase). */
 export const namePattern = /^[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;

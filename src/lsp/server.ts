@@ -21,7 +21,7 @@ import { completionsAt } from './completion.js';
 import { targetsFor, targetsOf, type Targets } from './config.js';
 import { toLspDiagnostic } from './diagnostics.js';
 import { explainDiagnostic, explainField, explainRule, markdown } from './hover.js';
-import { namePattern, nameSites, ruleNamesOf, siteAt } from './names.js';
+import { namePattern, nameSites, siteAt } from './names.js';
 import { contains, offsetAt, rangeOf } from './positions.js';
 import { documentSymbols } from './symbols.js';
 import { pathOfUri, uriOfPath } from './uri.js';
@@ -148,8 +148,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onCompletion((params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
-    const file = states.get(params.textDocument.uri)?.lastFile;
-    return completionsAt(doc.getText(), doc.offsetAt(params.position), (policy) => ruleNamesOf(file, policy));
+    return completionsAt(doc.getText(), doc.offsetAt(params.position));
   });
 
   connection.onHover(async (params) => {
