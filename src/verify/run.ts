@@ -21,7 +21,7 @@ export interface VerifyReport {
   readonly ok: boolean;
 }
 
-const admissionTargets: readonly TargetId[] = ['kyverno', 'gatekeeper', 'psa', 'vap'];
+const admissionTargets: readonly TargetId[] = ['kyverno', 'gatekeeper', 'psa', 'vap', 'kyverno-cel'];
 
 /**
  * Compiles each policy for each admission backend on its own (so one backend's SP2001 on one policy only

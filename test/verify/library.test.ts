@@ -26,6 +26,7 @@ describe('secpol verify on the policy library', async () => {
       expect(Object.keys(p.compared).length, 'at least one backend engine compared').toBeGreaterThan(0);
       // Every library policy compiles to ValidatingAdmissionPolicy, pod-security included (issue 9).
       expect(p.compared['vap'], 'the VAP engine compared').toBeGreaterThan(0);
+      expect(p.compared['kyverno-cel'], 'the Kyverno ValidatingPolicy engine compared').toBeGreaterThan(0);
     });
 
     it(`${p.policy}: the generated cases both violate and satisfy every rule`, () => {

@@ -44,12 +44,11 @@ function labelsOf(o: unknown): Record<string, string> {
 const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 /**
- * Evaluates every bound ValidatingAdmissionPolicy on one request, as the API server's admission plugin does:
- * match constraints, then match conditions, then variables (in order; an erroring variable errors the
- * expressions that read it) and each validation. An expression error is a denial (failurePolicy Fail), or is
- * ignored under failurePolicy Ignore. Policies without a binding are inert.
+ * The request as Kubernetes' admission matching sees it (`attributes`) and the CEL variables every expression
+ * reads (`context`: object, oldObject, request, params, namespaceObject). Kyverno's CEL policies and their
+ * PolicyExceptions see the same variables (src/engines/kyverno-cel).
  */
-export function evaluateVap(loaded: LoadedVap, request: VapRequest): VapResult[] {
+export function admissionContext(request: VapRequest): { readonly attributes: RequestAttributes; readonly context: Record<string, unknown> } {
   const o = request.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } } | null;
   const apiVersion = str(o?.apiVersion);
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
@@ -89,6 +88,17 @@ export function evaluateVap(loaded: LoadedVap, request: VapRequest): VapResult[]
     params: null,
     namespaceObject: request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace.name, labels: { ...request.namespace.labels } } } : null,
   };
+  return { attributes, context };
+}
+
+/**
+ * Evaluates every bound ValidatingAdmissionPolicy on one request, as the API server's admission plugin does:
+ * match constraints, then match conditions, then variables (in order; an erroring variable errors the
+ * expressions that read it) and each validation. An expression error is a denial (failurePolicy Fail), or is
+ * ignored under failurePolicy Ignore. Policies without a binding are inert.
+ */
+export function evaluateVap(loaded: LoadedVap, request: VapRequest): VapResult[] {
+  const { attributes, context } = admissionContext(request);
   const out: VapResult[] = [];
   for (const policy of loaded.policies) {
     const bound = loaded.bindings.filter((b) => b.policyName === policy.name);

@@ -3,6 +3,6 @@
  * and binding documents and evaluates their CEL (with @marcbachmann/cel-js and the Kubernetes extension shims of
  * cel-env.ts) against admission requests, independently of the secpol IR. Subset and differences: docs/backends/vap.md.
  */
-export { evaluateVap, type VapRequest, type VapResult } from './evaluate.js';
+export { admissionContext, evaluateVap, type VapRequest, type VapResult } from './evaluate.js';
 export { loadVapDocuments, type LoadedVap, type LoadedPolicy, type LoadedBinding } from './load.js';
-export { parseQuantity } from './cel-env.js';
+export { compileExpression, parseQuantity } from './cel-env.js';

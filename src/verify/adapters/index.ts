@@ -5,6 +5,7 @@ import { gatekeeperAdapter } from './gatekeeper.js';
 import { kyvernoAdapter } from './kyverno.js';
 import { psaAdapter } from './psa.js';
 import { vapAdapter } from './vap.js';
+import { kyvernoCelAdapter } from './kyverno-cel.js';
 
 /** The engines that judge each admission backend's artifacts (Gatekeeper: admission and audit reviews). */
 export const engineAdapters: Partial<Record<TargetId, (files: readonly EmittedFile[]) => readonly EngineAdapter[]>> = {
@@ -12,4 +13,5 @@ export const engineAdapters: Partial<Record<TargetId, (files: readonly EmittedFi
   kyverno: (files) => [kyvernoAdapter(files)],
   psa: (files) => [psaAdapter(files)],
   vap: (files) => [vapAdapter(files)],
+  'kyverno-cel': (files) => [kyvernoCelAdapter(files)],
 };
