@@ -249,8 +249,8 @@ function ownedCases(policy: Policy): { kind: string; ref: OwnerReference; namesp
   );
 }
 
-function podsRequest(policy: Policy, pool: ConstantPool): fc.Arbitrary<GeneratedObject> {
-  const kinds = ['Pod', ...podControllers.map((c) => c.kind)];
+/** Pods and pod controllers (`applies to pods`), or only the `kinds` given (`applies to "v1" Pod`: Pods alone). */
+function podsRequest(policy: Policy, pool: ConstantPool, kinds: readonly string[] = ['Pod', ...podControllers.map((c) => c.kind)]): fc.Arbitrary<GeneratedObject> {
   const owners = ownerCandidates(policy);
   const owned = ownedCases(policy);
   return fc
@@ -324,7 +324,8 @@ function debugRequest(pod: Record<string, unknown>): { subResource: string } {
 export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest> {
   const pool = policyConstants(policy);
   const subjects = [...policy.scope.subjects, ...policy.rules.flatMap((r) => r.subjects ?? [])];
-  const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool) : resourceRequest(policy, pool, s)));
+  const isPod = (s: Subject) => s.kind === 'resource' && s.group === '' && s.version === 'v1' && s.resourceKind === 'Pod';
+  const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool) : isPod(s) ? podsRequest(policy, pool, ['Pod']) : resourceRequest(policy, pool, s)));
   const object = objects.length ? fc.oneof(...objects) : podsRequest(policy, pool);
   // Steered into the policy's scope first (three cases in four), so that rules are exercised rather than
   // skipped; the rest crosses the scope's boundaries (other operations, excluded namespaces).

@@ -1,0 +1,243 @@
+/**
+ * Constraints of gatekeeper-library templates to secpol policies. A template is recognised by its constraint kind
+ * and its Rego package (the library's names), its behaviour read from the library's template source
+ * (open-policy-agent/gatekeeper-library, library/general/*: template.yaml), and its `parameters` translated;
+ * `--verify` then runs the ORIGINAL template's Rego on the generated objects, so a template edited in place that
+ * no longer behaves as the library's is reported, not trusted. The Constraint's match: Gatekeeper docs,
+ * "Constraints" (kinds, namespaces, excludedNamespaces: https://open-policy-agent.github.io/gatekeeper/website/docs/howto/#the-match-field)
+ * and enforcementAction (deny, dryrun, warn: https://open-policy-agent.github.io/gatekeeper/website/docs/violations).
+ */
+import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Translation, type YamlPathStep } from './model.js';
+import { resolveKind, subjectOf } from './kinds.js';
+import { literal, nameOf } from './text.js';
+import { spanAt, type YamlDoc } from './yaml-source.js';
+
+type Json = Record<string, unknown>;
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+
+export function isConstraintTemplate(value: unknown): boolean {
+  return isMap(value) && value['kind'] === 'ConstraintTemplate' && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('templates.gatekeeper.sh/');
+}
+
+export function isConstraint(value: unknown): boolean {
+  return isMap(value) && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('constraints.gatekeeper.sh/');
+}
+
+export function templateKind(value: unknown): string | undefined {
+  const k = (value as { spec?: { crd?: { spec?: { names?: { kind?: unknown } } } } }).spec?.crd?.spec?.names?.kind;
+  return typeof k === 'string' ? k : undefined;
+}
+
+/** The Rego of a template (legacy `rego` or a `code` entry with engine Rego), for recognition. */
+function regoOf(template: unknown): string {
+  const targets = (template as { spec?: { targets?: unknown } }).spec?.targets;
+  const t = Array.isArray(targets) && isMap(targets[0]) ? targets[0] : {};
+  if (typeof t['rego'] === 'string') return t['rego'];
+  const code = Array.isArray(t['code']) ? t['code'] : [];
+  const rego = code.find((c) => isMap(c) && c['engine'] === 'Rego') as { source?: { rego?: unknown } } | undefined;
+  return typeof rego?.source?.rego === 'string' ? rego.source.rego : '';
+}
+
+interface Recognised {
+  /** The rule's name in the imported policy. */
+  readonly rule: string;
+  /** The assertion line (`require …` / `forbid …`). */
+  readonly body: string;
+  readonly on?: string;
+}
+
+type Recogniser = { readonly pkg: string; readonly translate: (p: Json, at: YamlPathStep[]) => Translation<Recognised> };
+
+const plainPrefix = (s: string) => !/[*?]/.test(s) && s.length > 0;
+
+function repoGlobs(list: unknown, at: YamlPathStep[]): Translation<string[]> {
+  const repos = strings(list);
+  if (!repos || repos.length === 0) return no('parameters.repos missing or empty', at);
+  const bad = repos.find((r) => !plainPrefix(r));
+  if (bad !== undefined) return no(`the repo ${JSON.stringify(bad)} (a prefix with * or ?, which secpol globs would read as wildcards)`, at);
+  return ok(repos.map((r) => `image matches ${literal(`${r}*`)}`));
+}
+
+function noExemptImages(p: Json, at: YamlPathStep[]): Translation<true> {
+  const e = p['exemptImages'];
+  return e === undefined || (Array.isArray(e) && e.length === 0) ? ok(true) : no('parameters.exemptImages (write them as a secpol exception with a reason and an expiry)', [...at, 'exemptImages']);
+}
+
+/** The library templates whose Rego the importer knows, by constraint kind. */
+const recognisers: Readonly<Record<string, Recogniser>> = {
+  K8sAllowedRepos: {
+    pkg: 'k8sallowedrepos',
+    translate: (p, at) => {
+      const g = repoGlobs(p['repos'], [...at, 'repos']);
+      return g.ok ? ok({ rule: 'allowed-repos', body: `require every container has (${g.value.join(' or ')})` }) : g;
+    },
+  },
+  K8sDisallowedRepos: {
+    pkg: 'k8sdisallowedrepos',
+    translate: (p, at) => {
+      const g = repoGlobs(p['repos'], [...at, 'repos']);
+      return g.ok ? ok({ rule: 'disallowed-repos', body: `forbid any container has (${g.value.join(' or ')})` }) : g;
+    },
+  },
+  K8sAllowedReposv2: {
+    pkg: 'k8sallowedreposv2',
+    translate: (p, at) => {
+      const images = strings(p['allowedImages']);
+      if (!images || images.length === 0) return no('parameters.allowedImages missing or empty', [...at, 'allowedImages']);
+      const tests: string[] = [];
+      for (const i of images) {
+        const prefix = i.endsWith('*') ? i.slice(0, -1) : undefined;
+        if (prefix !== undefined ? /[*?]/.test(prefix) : /[*?]/.test(i)) return no(`the image ${JSON.stringify(i)} (a * or ? other than one trailing *)`, [...at, 'allowedImages']);
+        tests.push(prefix !== undefined ? `image matches ${literal(`${prefix}*`)}` : `image = ${literal(i)}`);
+      }
+      return ok({ rule: 'allowed-images', body: `require every container has (${tests.join(' or ')})` });
+    },
+  },
+  K8sRequiredLabels: { pkg: 'k8srequiredlabels', translate: (p, at) => requiredKeys(p, 'labels', at) },
+  K8sRequiredAnnotations: { pkg: 'k8srequiredannotations', translate: (p, at) => requiredKeys(p, 'annotations', at) },
+  K8sBlockNodePort: { pkg: 'k8sblocknodeport', translate: () => ok({ rule: 'block-node-port', body: 'forbid spec.type = "NodePort"' }) },
+  K8sBlockLoadBalancer: { pkg: 'k8sblockloadbalancer', translate: () => ok({ rule: 'block-load-balancer', body: 'forbid spec.type = "LoadBalancer"' }) },
+  K8sDisallowInteractiveTTY: {
+    pkg: 'k8sdisallowinteractivetty',
+    translate: (p, at) => {
+      const e = noExemptImages(p, at);
+      return e.ok ? ok({ rule: 'no-interactive-tty', body: 'forbid any container has (stdin = true or tty = true)' }) : e;
+    },
+  },
+  K8sImageDigests: {
+    pkg: 'k8simagedigests',
+    translate: (p, at) => {
+      const e = noExemptImages(p, at);
+      return e.ok ? ok({ rule: 'image-digests', body: `require every container has image matches regex ${literal('@[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+')}` }) : e;
+    },
+  },
+  K8sDisallowedTags: {
+    pkg: 'k8sdisallowedtags',
+    translate: (p, at) => {
+      const e = noExemptImages(p, at);
+      if (!e.ok) return e;
+      const tags = strings(p['tags']) ?? [];
+      const bad = tags.find((t) => /[*?]/.test(t));
+      if (bad !== undefined) return no(`the tag ${JSON.stringify(bad)} (a * or ?)`, [...at, 'tags']);
+      // A disallowed tag is a suffix :tag; an image without a tag has no : after its last /.
+      const parts = [...tags.map((t) => `image not matches ${literal(`*:${t}`)}`), `image matches regex ${literal(':[^/]*$')}`];
+      return ok({ rule: 'disallowed-tags', body: `require every container has (${parts.join(' and ')})` });
+    },
+  },
+  K8sPSPAutomountServiceAccountTokenPod: {
+    pkg: 'k8sautomountserviceaccounttoken',
+    translate: () => {
+      const mount = (d: string) => `any ${d} has any item in volumeMounts has mountPath = "/var/run/secrets/kubernetes.io/serviceaccount"`;
+      return ok({ rule: 'no-automount-token', on: 'on create', body: `forbid spec.automountServiceAccountToken = true or spec.automountServiceAccountToken is absent and (${mount('app container')} or ${mount('init container')})` });
+    },
+  },
+};
+
+/** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */
+function requiredKeys(p: Json, what: 'labels' | 'annotations', at: YamlPathStep[]): Translation<Recognised> {
+  const entries = p[what];
+  if (!Array.isArray(entries) || entries.length === 0) return no(`parameters.${what} missing or empty`, [...at, what]);
+  const tests: string[] = [];
+  for (const [i, e] of entries.entries()) {
+    if (!isMap(e) || typeof e['key'] !== 'string') return no(`parameters.${what}[${i}] without a key`, [...at, what, i]);
+    const path = `metadata.${what}[${literal(e['key'])}]`;
+    const re = e['allowedRegex'];
+    if (re !== undefined && typeof re !== 'string') return no(`a non-string allowedRegex`, [...at, what, i]);
+    tests.push(re ? `${path} matches regex ${literal(re)}` : `${path} exists`);
+  }
+  return ok({ rule: `required-${what}`, body: `require ${tests.join(' and ')}` });
+}
+
+/** One Constraint (with its template) as one imported policy with one rule, or the reason it is not imported. */
+export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: YamlDoc } | undefined): ImportedPolicy {
+  const c = doc.value as Json;
+  const kind = String(c['kind']);
+  const metadata = isMap(c['metadata']) ? c['metadata'] : {};
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : 'unnamed';
+  const spec = isMap(c['spec']) ? c['spec'] : {};
+  const rules: ImportedRule[] = [];
+  const missing: MissingRule[] = [];
+  const head: string[] = [];
+  const origin = spanAt(doc, ['metadata', 'name']);
+  const miss = (reason: string, at: readonly YamlPathStep[]) => missing.push({ original: name, origin: spanAt(doc, at), reason });
+  const result = (): ImportedPolicy => ({
+    name: nameOf(name),
+    source: 'gatekeeper',
+    origin,
+    describe: `Gatekeeper ${kind} ${name}`,
+    head,
+    rules,
+    missing,
+    original: { engine: 'gatekeeper', template: template?.value, constraint: c },
+    doc,
+  });
+  const recogniser = recognisers[kind];
+  if (!template) {
+    miss(`no ConstraintTemplate defines the kind ${kind} in the input`, ['kind']);
+    return result();
+  }
+  if (!recogniser) {
+    miss(`the template ${kind} is not one the importer knows (known: ${Object.keys(recognisers).sort().join(', ')})`, ['kind']);
+    return result();
+  }
+  if (!new RegExp(`^\\s*package\\s+${recogniser.pkg}\\s*$`, 'm').test(regoOf(template.value))) {
+    miss(`the template ${kind} does not carry the library's Rego (package ${recogniser.pkg})`, ['kind']);
+    return result();
+  }
+  const action = spec['enforcementAction'] ?? 'deny';
+  const mode = action === 'deny' ? 'enforce' : action === 'dryrun' ? 'audit' : action === 'warn' ? 'warn' : undefined;
+  if (!mode) {
+    miss(`the enforcementAction ${JSON.stringify(action)}`, ['spec', 'enforcementAction']);
+    return result();
+  }
+  const scope = matchScope(spec['match'], ['spec', 'match']);
+  if (!scope.ok) {
+    miss(scope.reason, scope.at ?? ['spec', 'match']);
+    return result();
+  }
+  const params = spec['parameters'] === undefined ? {} : spec['parameters'];
+  if (!isMap(params)) {
+    miss('parameters that are not a map', ['spec', 'parameters']);
+    return result();
+  }
+  const r = recogniser.translate(params, ['spec', 'parameters']);
+  if (!r.ok) {
+    miss(r.reason, r.at ?? ['spec', 'parameters']);
+    return result();
+  }
+  head.push(`mode ${mode}`, `applies to ${scope.value.subject}`, ...scope.value.lines, ...(r.value.on ? [r.value.on] : []));
+  const message = typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
+  rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
+  return result();
+}
+
+function matchScope(match: unknown, at: YamlPathStep[]): Translation<{ subject: string; lines: string[] }> {
+  const m = match === undefined ? {} : match;
+  if (!isMap(m)) return no('a match that is not a map', at);
+  const extra = Object.keys(m).filter((k) => !['kinds', 'namespaces', 'excludedNamespaces'].includes(k));
+  if (extra.length) return no(`match.${extra[0]} (only kinds, namespaces and excludedNamespaces are translated)`, [...at, extra[0]!]);
+  const kindsList = Array.isArray(m['kinds']) ? m['kinds'] : undefined;
+  if (!kindsList || kindsList.length === 0) return no('a match without kinds (every kind)', at);
+  const kinds: { apiVersion: string; kind: string }[] = [];
+  for (const [i, k] of kindsList.entries()) {
+    const groups = strings(isMap(k) ? k['apiGroups'] : undefined);
+    const names = strings(isMap(k) ? k['kinds'] : undefined);
+    if (!groups || !names) return no('a kinds entry without apiGroups and kinds lists', [...at, 'kinds', i]);
+    for (const n of names) {
+      const r = resolveKind(n, groups);
+      if (!r || n.includes('*')) return no(`the kind ${JSON.stringify(n)} in apiGroups ${JSON.stringify(groups)}`, [...at, 'kinds', i]);
+      kinds.push(r);
+    }
+  }
+  const subject = subjectOf(kinds, false);
+  if (typeof subject === 'string') return no(subject, [...at, 'kinds']);
+  const lines: string[] = [];
+  for (const [key, word] of [['namespaces', 'in'], ['excludedNamespaces', 'except']] as const) {
+    if (m[key] === undefined) continue;
+    const ns = strings(m[key]);
+    if (!ns || ns.some((n) => /[*?]/.test(n))) return no(`match.${key} that are not plain names`, [...at, key]);
+    if (ns.length) lines.push(`${word} namespaces ${ns.map((n) => literal(n)).join(', ')}`);
+  }
+  return ok({ subject: subject.text, lines });
+}

@@ -1,0 +1,245 @@
+/**
+ * Kyverno ClusterPolicy / Policy validate rules to one secpol policy. Checked against the Kyverno docs: policy
+ * spec (validationFailureAction, per-rule validate.failureAction), match/exclude resource filters
+ * (https://kyverno.io/docs/writing-policies/match-exclude/), autogen for Pod controllers
+ * (https://kyverno.io/docs/writing-policies/autogen/), validate pattern / anyPattern / deny / podSecurity
+ * (https://kyverno.io/docs/writing-policies/validate/). What is not translated is a MissingRule with the reason.
+ */
+import type { FieldSchema } from '../check/fields/index.js';
+import { conditionsPredicate } from './kyverno-deny.js';
+import { patternPredicate } from './kyverno-pattern.js';
+import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
+import { resolveKind, subjectOf, type Subject } from './kinds.js';
+import { literal, nameOf, or, renderPredicate } from './text.js';
+import { spanAt, type YamlDoc } from './yaml-source.js';
+
+type Json = Record<string, unknown>;
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+
+interface Scope {
+  readonly subject: Subject;
+  readonly namespaces: readonly string[];
+  readonly excluded: readonly string[];
+}
+
+export function isKyvernoPolicy(value: unknown): boolean {
+  return isMap(value) && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('kyverno.io/') && (value['kind'] === 'ClusterPolicy' || value['kind'] === 'Policy');
+}
+
+/** One ClusterPolicy (or Policy) document as one imported policy; undefined when no rule could be read at all. */
+export function importKyverno(doc: YamlDoc): ImportedPolicy {
+  const value = doc.value as Json;
+  const metadata = isMap(value['metadata']) ? value['metadata'] : {};
+  const spec = isMap(value['spec']) ? value['spec'] : {};
+  const originalName = typeof metadata['name'] === 'string' ? metadata['name'] : 'unnamed';
+  const annotations = isMap(metadata['annotations']) ? metadata['annotations'] : {};
+  const autogen = annotations['pod-policies.kyverno.io/autogen-controllers'];
+  const policyNamespace = value['kind'] === 'Policy' ? (typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default') : undefined;
+  const rulesValue = Array.isArray(spec['rules']) ? spec['rules'] : [];
+  const rules: ImportedRule[] = [];
+  const missing: MissingRule[] = [];
+  const miss = (original: string, reason: string, at: readonly YamlPathStep[]) => missing.push({ original, origin: spanAt(doc, at), reason });
+  const action = actionOf(spec['validationFailureAction']);
+  let policyScope: Scope | undefined;
+  let ruleAction: string | undefined;
+  const podSecurityModes = new Set<string>();
+  rulesValue.forEach((rule, i) => {
+    const at: YamlPathStep[] = ['spec', 'rules', i];
+    const r = isMap(rule) ? rule : {};
+    const name = typeof r['name'] === 'string' ? r['name'] : `rule-${i + 1}`;
+    const validate = r['validate'];
+    if (!isMap(validate)) return miss(name, `it is not a validate rule (${['mutate', 'generate', 'verifyImages'].find((k) => r[k] !== undefined) ?? 'no validate block'}); secpol only has validation`, at);
+    const mode = validate['failureAction'] !== undefined ? actionOf(validate['failureAction']) : action;
+    if (!mode) return miss(name, `the failure action ${JSON.stringify(validate['failureAction'] ?? spec['validationFailureAction'])}`, at);
+    const scope = scopeOf(r, autogen, [...at]);
+    if (!scope.ok) return miss(name, scope.reason, scope.at ?? at);
+    const s = { ...scope.value, namespaces: policyNamespace ? [policyNamespace] : scope.value.namespaces };
+    if (policyScope && !sameNamespaces(policyScope, s)) return miss(name, 'its namespaces differ from the first rule\'s (secpol scopes namespaces per policy)', [...at, 'match']);
+    for (const k of ['validationFailureActionOverrides']) if (spec[k] !== undefined) return miss(name, `spec.${k}`, ['spec', k]);
+    if (validate['failureActionOverrides'] !== undefined) return miss(name, 'validate.failureActionOverrides (per-namespace actions)', [...at, 'validate', 'failureActionOverrides']);
+    const pre = preconditionsOk(r['preconditions'], [...at, 'preconditions']);
+    if (!pre.ok) return miss(name, pre.reason, pre.at ?? at);
+    if (validate['podSecurity'] !== undefined) {
+      const line = podSecurityLine(validate['podSecurity'], mode, [...at, 'validate', 'podSecurity']);
+      if (!line.ok) return miss(name, line.reason, line.at ?? at);
+      if (!scope.value.subject.pods) return miss(name, 'podSecurity on kinds other than Pod', [...at, 'match']);
+      if (podSecurityModes.has(mode)) return miss(name, `a second podSecurity rule with failure action ${mode}`, at);
+      podSecurityModes.add(mode);
+      policyScope ??= s;
+      rules.push({ key: `pod-security-${mode}`, original: name, origin: spanAt(doc, at), lines: [line.value] });
+      return;
+    }
+    if (ruleAction !== undefined && ruleAction !== mode) return miss(name, `its failure action (${mode}) differs from the other rules' (${ruleAction}); import it as its own policy`, [...at, 'validate']);
+    const body = validateBody(validate, scope.value.subject, [...at, 'validate']);
+    if (!body.ok) return miss(name, body.reason, body.at ?? at);
+    if (rules.some((x) => x.key === nameOf(name))) return miss(name, 'a second rule with this name', at);
+    ruleAction = mode;
+    policyScope ??= s;
+    const lines = [`applies to ${scope.value.subject.text}`, body.value];
+    const message = typeof validate['message'] === 'string' ? messageLine(validate['message']) : undefined;
+    if (message) lines.push(message);
+    rules.push({ key: nameOf(name), original: name, origin: spanAt(doc, at), lines });
+  });
+  const head: string[] = [];
+  if (ruleAction) head.push(`mode ${ruleAction}`);
+  if (policyScope?.namespaces.length) head.push(`in namespaces ${policyScope.namespaces.map((n) => literal(n)).join(', ')}`);
+  if (policyScope?.excluded.length) head.push(`except namespaces ${policyScope.excluded.map((n) => literal(n)).join(', ')}`);
+  return {
+    name: nameOf(originalName),
+    source: 'kyverno',
+    origin: spanAt(doc, ['metadata', 'name']),
+    describe: `Kyverno ${String(value['kind'])} ${originalName}`,
+    head,
+    rules,
+    missing,
+    original: { engine: 'kyverno', documents: [doc.value], policy: originalName },
+    doc,
+  };
+}
+
+function actionOf(v: unknown): 'audit' | 'enforce' | undefined {
+  if (v === undefined) return 'audit';
+  if (typeof v !== 'string') return undefined;
+  return v.toLowerCase() === 'audit' ? 'audit' : v.toLowerCase() === 'enforce' ? 'enforce' : undefined;
+}
+
+function sameNamespaces(a: Scope, b: Scope): boolean {
+  return JSON.stringify([a.namespaces, a.excluded]) === JSON.stringify([b.namespaces, b.excluded]);
+}
+
+/** `match`/`exclude` with resource kinds and namespaces only; anything that narrows further is refused. */
+function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<Scope> {
+  const match = rule['match'];
+  const filters = resourceFilters(match, [...at, 'match']);
+  if (!filters.ok) return filters;
+  if (filters.value.length !== 1) return no('a match with several resource filters (any/all of more than one)', [...at, 'match']);
+  const f = filters.value[0]!;
+  const allowed = ['kinds', 'namespaces', 'operations'];
+  const extra = Object.keys(f.resources).filter((k) => !allowed.includes(k));
+  if (extra.length) return no(`match.resources.${extra[0]}`, [...f.at, extra[0]!]);
+  if (f.other.length) return no(`match by ${f.other[0]}`, f.at);
+  const ops = strings(f.resources['operations']);
+  if (f.resources['operations'] !== undefined && !(ops && ops.length === 2 && ops.includes('CREATE') && ops.includes('UPDATE'))) return no('match.resources.operations other than CREATE and UPDATE', [...f.at, 'operations']);
+  const kindTexts = strings(f.resources['kinds']);
+  if (!kindTexts || kindTexts.length === 0) return no('match.resources.kinds missing or not a list of names', [...f.at, 'kinds']);
+  const kinds = [];
+  for (const k of kindTexts) {
+    const r = resolveKind(k);
+    if (!r || k.includes('*')) return no(`the kind ${JSON.stringify(k)}`, [...f.at, 'kinds']);
+    kinds.push(r);
+  }
+  // Autogen applies a Pod rule to the pod templates of controllers unless the annotation turns it off.
+  const controllers = autogen === undefined || autogen === 'all' ? true : autogen === 'none' ? false : undefined;
+  if (controllers === undefined) return no(`the autogen-controllers annotation ${JSON.stringify(autogen)} (only the default, all or none)`, ['metadata', 'annotations']);
+  const subject = subjectOf(kinds, controllers);
+  if (typeof subject === 'string') return no(subject, [...f.at, 'kinds']);
+  const namespaces = strings(f.resources['namespaces']) ?? [];
+  if (namespaces.some((n) => /[*?]/.test(n))) return no('a namespace wildcard', [...f.at, 'namespaces']);
+  let excluded: string[] = [];
+  if (rule['exclude'] !== undefined) {
+    const ex = resourceFilters(rule['exclude'], [...at, 'exclude']);
+    if (!ex.ok) return ex;
+    for (const e of ex.value) {
+      const keys = Object.keys(e.resources);
+      if (e.other.length || keys.some((k) => k !== 'namespaces')) return no('an exclude other than by namespace names', e.at);
+      const ns = strings(e.resources['namespaces']);
+      if (!ns || ns.some((n) => /[*?]/.test(n))) return no('exclude namespaces that are not plain names', [...e.at, 'namespaces']);
+      excluded = [...excluded, ...ns];
+    }
+  }
+  return ok({ subject, namespaces, excluded: [...new Set(excluded)].sort() });
+}
+
+interface Filter {
+  readonly resources: Json;
+  readonly other: readonly string[];
+  readonly at: YamlPathStep[];
+}
+
+/** The resource filters of a match/exclude block: `any` (one filter, or exclude's alternatives), `all` of one, or the legacy form. */
+function resourceFilters(block: unknown, at: YamlPathStep[]): Translation<Filter[]> {
+  if (!isMap(block)) return no('a rule without a match block', at);
+  const one = (f: unknown, where: YamlPathStep[]): Filter | undefined => {
+    if (!isMap(f) || !isMap(f['resources'])) return undefined;
+    return { resources: f['resources'], other: Object.keys(f).filter((k) => k !== 'resources'), at: [...where, 'resources'] };
+  };
+  if (Array.isArray(block['any']) || Array.isArray(block['all'])) {
+    if (block['any'] !== undefined && block['all'] !== undefined) return no('both any and all', at);
+    const key = block['any'] !== undefined ? 'any' : 'all';
+    const list = block[key] as unknown[];
+    if (key === 'all' && list.length !== 1) return no('match.all of several filters', [...at, key]);
+    const out: Filter[] = [];
+    for (const [i, f] of list.entries()) {
+      const r = one(f, [...at, key, i]);
+      if (!r) return no('a filter without resources', [...at, key, i]);
+      out.push(r);
+    }
+    return ok(out);
+  }
+  const legacy = one(block, at);
+  return legacy ? ok([legacy]) : no('a match block without resources', at);
+}
+
+/** Preconditions that only leave out DELETE (the default scope of secpol: create and update) are accepted. */
+function preconditionsOk(pre: unknown, at: YamlPathStep[]): Translation<true> {
+  if (pre === undefined) return ok(true);
+  const list = Array.isArray(pre) ? pre : isMap(pre) && Object.keys(pre).length === 1 && Array.isArray(pre['all']) ? pre['all'] : undefined;
+  if (!list) return no('preconditions other than a list of all', at);
+  for (const [i, c] of list.entries()) {
+    const o = isMap(c) ? c : {};
+    const key = typeof o['key'] === 'string' ? o['key'].replace(/\s+/g, '') : '';
+    const isOperation = key === '{{request.operation}}' || key === "{{request.operation||'BACKGROUND'}}";
+    if (!(isOperation && o['operator'] === 'NotEquals' && o['value'] === 'DELETE')) return no('a precondition other than request.operation NotEquals DELETE', [...at, ...(Array.isArray(pre) ? [] : ['all']), i]);
+  }
+  return ok(true);
+}
+
+function validateBody(validate: Json, subject: Subject, at: YamlPathStep[]): Translation<string> {
+  const schema: FieldSchema = subject.schema;
+  if (validate['foreach'] !== undefined) return no('validate.foreach', [...at, 'foreach']);
+  if (validate['cel'] !== undefined || validate['manifests'] !== undefined || validate['assert'] !== undefined) return no('a CEL, manifests or assert validation', at);
+  if (validate['pattern'] !== undefined) {
+    const p = patternPredicate(validate['pattern'], schema, subject.pods, [...at, 'pattern']);
+    return p.ok ? ok(requireLine(p.value)) : p;
+  }
+  if (Array.isArray(validate['anyPattern'])) {
+    const preds: Pred[] = [];
+    for (const [i, pattern] of (validate['anyPattern'] as unknown[]).entries()) {
+      const p = patternPredicate(pattern, schema, subject.pods, [...at, 'anyPattern', i]);
+      if (!p.ok) return p;
+      preds.push(p.value);
+    }
+    return ok(requireLine(or(preds)));
+  }
+  if (isMap(validate['deny'])) {
+    const conditions = validate['deny']['conditions'];
+    if (conditions === undefined) return no('deny without conditions (denies everything it matches)', [...at, 'deny']);
+    const p = conditionsPredicate(conditions, schema, subject.pods, [...at, 'deny', 'conditions']);
+    if (!p.ok) return p;
+    return p.value.kind === 'true' ? no('deny conditions that always hold', [...at, 'deny']) : ok(`forbid ${renderPredicate(p.value)}`);
+  }
+  return no('a validate rule without pattern, anyPattern, deny or podSecurity', at);
+}
+
+function requireLine(p: Pred): string {
+  if (p.kind === 'true') return 'require metadata exists';
+  return `require ${renderPredicate(p)}`;
+}
+
+function podSecurityLine(ps: unknown, mode: string, at: YamlPathStep[]): Translation<string> {
+  if (!isMap(ps)) return no('podSecurity that is not a map', at);
+  const level = ps['level'];
+  if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged') return no(`the podSecurity level ${JSON.stringify(level)}`, [...at, 'level']);
+  const version = ps['version'] ?? 'latest';
+  if (typeof version !== 'string' || !(version === 'latest' || /^v1\.\d+$/.test(version))) return no(`the podSecurity version ${JSON.stringify(version)}`, [...at, 'version']);
+  if (Array.isArray(ps['exclude']) && ps['exclude'].length > 0) return no('podSecurity.exclude (secpol exempts controls with an exception instead)', [...at, 'exclude']);
+  return ok(`${mode} pod-security ${level} version ${version}`);
+}
+
+/** Kyverno's message as a secpol message, when it holds no `{` (secpol placeholders) and is one line. */
+function messageLine(text: string): string | undefined {
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (!one || /[{}]/.test(one)) return undefined;
+  return `message ${literal(one)}`;
+}

@@ -1,0 +1,63 @@
+import type { Span } from '../source/index.js';
+import type { YamlDoc } from './yaml-source.js';
+
+export type ImportSource = 'kyverno' | 'gatekeeper' | 'psa' | 'netpol';
+export const importSources: readonly ImportSource[] = ['kyverno', 'gatekeeper', 'psa', 'netpol'];
+
+/**
+ * A predicate being built, rendered to secpol text by `renderPredicate`. Tests are finished text (a path, an
+ * operator and a literal written with `literal`), so policy text never reaches the output unquoted.
+ */
+export type YamlPathStep = string | number;
+
+export type Pred =
+  | { readonly kind: 'test'; readonly text: string }
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly Pred[] }
+  | { readonly kind: 'not'; readonly operand: Pred }
+  | { readonly kind: 'quantified'; readonly quantifier: 'any' | 'every' | 'no'; readonly domain: string; readonly body: Pred }
+  | { readonly kind: 'true' };
+
+/** One translated rule (or pod-security line) and where it came from. */
+export interface ImportedRule {
+  /** The secpol rule name; for pod-security lines, `pod-security-<mode>` (the key the semantics reports). */
+  readonly key: string;
+  /** The rule as the original engine reports it (Kyverno rule name, Gatekeeper constraint name, PSA label). */
+  readonly original: string;
+  readonly origin: Span;
+  /** The rule's lines inside the policy block, without indentation. */
+  readonly lines: readonly string[];
+}
+
+/** A rule the importer could not translate, or whose translation was not proven equivalent. */
+export interface MissingRule {
+  readonly original: string;
+  readonly origin: Span;
+  readonly reason: string;
+}
+
+/** The original artifact, as its engine needs it for `--verify`. */
+export type OriginalArtifact =
+  | { readonly engine: 'kyverno'; readonly documents: readonly unknown[]; readonly policy: string }
+  | { readonly engine: 'gatekeeper'; readonly template: unknown; readonly constraint: unknown }
+  | { readonly engine: 'psa'; readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
+
+/** One foreign policy translated to one secpol policy. */
+export interface ImportedPolicy {
+  readonly name: string;
+  readonly source: ImportSource;
+  readonly origin: Span;
+  /** What the original is, for the header comment: `Kyverno ClusterPolicy disallow-privileged`. */
+  readonly describe: string;
+  /** Settings and scope lines of the policy block. */
+  readonly head: readonly string[];
+  readonly rules: readonly ImportedRule[];
+  readonly missing: readonly MissingRule[];
+  readonly original: OriginalArtifact;
+  readonly doc: YamlDoc;
+}
+
+/** Whether a rule's translation failed: the reason is reported per rule, never dropped. */
+export type Translation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string; readonly at?: readonly (string | number)[] };
+
+export const ok = <T>(value: T): Translation<T> => ({ ok: true, value });
+export const no = (reason: string, at?: readonly (string | number)[]): Translation<never> => ({ ok: false, reason, ...(at ? { at } : {}) });

@@ -1,0 +1,138 @@
+/**
+ * `secpol import --verify`: the ORIGINAL artifact, run in its offline engine, and the imported policy, compiled
+ * back to the same backend and run in that engine, are both compared with the imported policy's semantics on
+ * generated requests (verify's generator, in the form the API server stores and admits). A rule on which any of
+ * them disagrees, or that the run never both violated and satisfied, is not imported.
+ */
+import fc from 'fast-check';
+import { asStored, apiProblems } from '../diff/api-validity.js';
+import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } from '../engines/gatekeeper/index.js';
+import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index.js';
+import { admit } from '../engines/psa/index.js';
+import type { Policy } from '../ir/index.js';
+import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
+import type { ImportedPolicy } from './model.js';
+
+export interface RuleProof {
+  /** The imported rule key. */
+  readonly key: string;
+  readonly proven: boolean;
+  /** Why not: the rendered counterexample, or what was never exercised. */
+  readonly reason?: string;
+}
+
+export interface ProofOptions {
+  readonly runs: number;
+  readonly seed: number;
+}
+
+const targetOf = { kyverno: 'kyverno', gatekeeper: 'gatekeeper', psa: 'psa' } as const;
+
+/** Compares until every remaining rule agrees; returns the first rule that does not (or undefined when all do). */
+export async function proveOnce(imported: ImportedPolicy, policy: Policy, options: ProofOptions): Promise<{ failed?: RuleProof; cases: number; engines: string[] }> {
+  const originals = originalAdapters(imported);
+  const built = await adaptersFor(policy, [targetOf[imported.original.engine]]);
+  if (built.excluded.length) {
+    // The backend cannot express the translation: every rule is unproven for that reason.
+    return { failed: { key: imported.rules[0]?.key ?? '', proven: false, reason: `the imported policy does not compile back to ${imported.original.engine}: ${built.excluded[0]!.reason}` }, cases: 0, engines: [] };
+  }
+  const adapters: EngineAdapter[] = [...originals, ...built.adapters];
+  const counts: Record<string, number> = {};
+  const outcomes: Record<string, { fail: number; pass: number; skip: number }> = {};
+  const reach: Record<string, Record<string, { violated: number; allowed: number }>> = {};
+  let cases = 0;
+  const requests = requestArbitrary(policy).map(asStored).filter((r) => apiProblems(r).length === 0);
+  const result = fc.check(
+    fc.property(requests, (request) => {
+      cases++;
+      return compareRequest(policy, adapters, request, counts, outcomes, reach) === undefined;
+    }),
+    { seed: options.seed, numRuns: options.runs },
+  );
+  const example = result.counterexample?.[0] as GeneratedRequest | undefined;
+  if (result.failed && example) {
+    const d = compareRequest(policy, adapters, example, {});
+    if (d) return { failed: { key: d.rule, proven: false, reason: renderDisagreement(d).replace(/^policy \S+, rule \S+: the backends disagree\n/, '') }, cases, engines: adapters.map(adapterLabel) };
+  }
+  if (result.failed && result.errorInstance) throw result.errorInstance;
+  for (const r of imported.rules) {
+    const o = outcomes[r.key];
+    if (!o || o.fail === 0 || o.pass === 0) {
+      return { failed: { key: r.key, proven: false, reason: `in scope it was never ${!o || o.fail === 0 ? 'violated' : 'satisfied'} in ${cases} generated requests, so agreement proves nothing` }, cases, engines: adapters.map(adapterLabel) };
+    }
+    const decided = Object.entries(reach[r.key] ?? {}).filter(([, v]) => v.violated + v.allowed > 0).map(([k]) => k);
+    if (!decided.includes(adapterLabel(originals[0]!))) return { failed: { key: r.key, proven: false, reason: 'the original engine never gave a verdict on it in scope' }, cases, engines: adapters.map(adapterLabel) };
+  }
+  return { cases, engines: adapters.map(adapterLabel) };
+}
+
+function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
+  const o = imported.original;
+  const keyOf = new Map(imported.rules.map((r) => [r.original, r.key]));
+  const label = `${o.engine} (original)`;
+  if (o.engine === 'kyverno') {
+    const loaded = loadKyvernoDocuments(o.documents);
+    return [{
+      backend: 'kyverno',
+      label,
+      evaluate(request) {
+        const results = evaluateResource(loaded.policies, request.object, {
+          operation: request.operation,
+          namespaceLabels: request.namespaceLabels,
+          ...(request.subResource ? { subresource: request.subResource } : {}),
+          ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}),
+        });
+        const out = new Map<string, EngineVerdict>();
+        for (const r of results) {
+          const key = keyOf.get(r.rule);
+          if (r.policy !== o.policy || key === undefined) continue;
+          const violated = r.status === 'fail' || r.status === 'error';
+          const full = `${imported.name}/${key}`;
+          const prev = out.get(full);
+          if (!prev || (violated && !prev.violated)) out.set(full, { violated, message: `${r.status}: ${r.message}`, ...(violated ? { blocks: r.status === 'error' || r.failureAction === 'Enforce' } : {}) });
+        }
+        return out;
+      },
+    }];
+  }
+  if (o.engine === 'gatekeeper') {
+    const template = loadTemplate(o.template);
+    const constraint = parseConstraint(o.constraint);
+    if (isGatekeeperError(template)) throw new Error(`the original ConstraintTemplate does not load: ${template.message}`);
+    if (isGatekeeperError(constraint)) throw new Error(`the original Constraint does not load: ${constraint.message}`);
+    const key = `${imported.name}/${imported.rules[0]?.key ?? ''}`;
+    const verdicts = (request: GeneratedRequest, operation: string | undefined) => {
+      const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
+      const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}) });
+      const out = new Map<string, EngineVerdict>();
+      if (result.error) out.set(key, { violated: true, message: `error: ${result.error.message}`, blocks: true });
+      else if (result.violations.length) out.set(key, { violated: true, message: result.violations.map((v) => v.msg).join('; '), blocks: result.enforcementAction === 'deny' });
+      return out;
+    };
+    return [
+      // Gatekeeper's default ValidatingWebhookConfiguration sends CREATE and UPDATE only (docs/backends/gatekeeper.md).
+      { backend: 'gatekeeper', label, evaluate: (request) => (request.operation === 'CREATE' || request.operation === 'UPDATE' ? verdicts(request, request.operation) : undefined) },
+      // Audit and gator review stored objects with no operation, subresource or user.
+      { backend: 'gatekeeper', label: 'gatekeeper-audit (original)', evaluate: (request) => (request.operation === 'CREATE' && !request.subResource && !request.userInfo ? verdicts(request, undefined) : undefined) },
+    ];
+  }
+  return [{
+    backend: 'psa',
+    label,
+    evaluate(request) {
+      const out = new Map<string, EngineVerdict>();
+      if (request.namespace !== o.namespace || request.operation === 'DELETE') return out;
+      const result = admit({ namespace: { name: o.namespace, labels: { ...request.namespaceLabels, ...o.labels } }, object: request.object, operation: request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE', ...(request.subResource ? { subresource: request.subResource } : {}) });
+      const isPod = (request.object as { kind?: string }).kind === 'Pod';
+      for (const r of imported.rules) {
+        const mode = r.key.replace('pod-security-', '') as 'enforce' | 'audit' | 'warn';
+        const v = result[mode];
+        if (typeof v === 'string') continue;
+        if (mode === 'enforce' && !isPod) continue;
+        out.set(`${imported.name}/${r.key}`, { violated: !v.allowed, message: v.failures.map((f) => f.reason ?? f.check).join(', ') });
+      }
+      return out;
+    },
+  }];
+}
