@@ -128,6 +128,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     for (const uri of states.keys()) schedule(uri, 0);
   });
 
+  // A project config or an imported file changed on disk (editors watch **/{*.secpol,secpol.json} for the server).
+  connection.onDidChangeWatchedFiles(() => {
+    for (const uri of states.keys()) schedule(uri);
+  });
+
   documents.onDidOpen((e) => {
     openPath.set(pathOfUri(e.document.uri), e.document.uri);
     schedule(e.document.uri, 0);
