@@ -65,7 +65,8 @@ export function loadManifests(inputs: readonly ManifestInput[]): LoadedManifests
   for (const input of inputs) {
     const file = new SourceFile(input.path, input.text);
     const parsed = parseYamlFile(file);
-    for (const d of parsed.diagnostics) {
+    // Only errors make a manifest invalid: a warning (SP0031) means it was read as kubectl reads it.
+    for (const d of parsed.diagnostics.filter((x) => x.severity === 'error')) {
       const at = file.lineColumn(d.span?.start ?? 0);
       invalid.push({ file: input.path, ...at, reason: d.message });
     }

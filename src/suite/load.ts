@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { diagnostic, pathDiagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
+import { diagnostic, hasErrors, pathDiagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
 import type { Operation } from '../ir/index.js';
 import type { ReadFile } from '../load.js';
 import { SourceFile, type Span } from '../source/index.js';
@@ -72,7 +72,8 @@ function readYaml(path: string, read: ReadFile, diagnostics: Diagnostic[], root:
   }
   const parsed = parseYamlFile(new SourceFile(path, text));
   diagnostics.push(...parsed.diagnostics);
-  return parsed.diagnostics.length ? undefined : parsed.documents;
+  // A warning (SP0031: read as Go reads it) keeps the documents.
+  return hasErrors(parsed.diagnostics) ? undefined : parsed.documents;
 }
 
 const admissionKeys = new Set(['sample', 'expect', 'rules', 'controls', 'namespace', 'namespaceLabels', 'operation', 'user', 'subResource']);

@@ -4,6 +4,7 @@
  * kubectl, Gatekeeper and Kyverno read them; secpol reads them as Go does, with a warning (SP0031) at the value.
  */
 import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../../src/audit/index.js';
 import { SourceFile } from '../../src/source/index.js';
 import { rewriteUnderIndentedQuotedScalars } from '../../src/suite/go-yaml-leniency.js';
 import { parseYamlFile } from '../../src/suite/index.js';
@@ -37,5 +38,12 @@ describe('quoted scalars continued on an under-indented line', () => {
     expect(unclosed.diagnostics.map((d) => d.code)).not.toContain('SP0031');
     const indicator = read('a:\n  b: "one\n---\n two"\n');
     expect(indicator.diagnostics.map((d) => d.code)).toContain('SP0008');
+  });
+
+  it('audit reads such a manifest as kubectl does: a manifest, not an invalid one', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: "first\n    second"\n';
+    const loaded = loadManifests([{ path: 'cm.yaml', text }]);
+    expect(loaded.invalid).toEqual([]);
+    expect(loaded.manifests.map((m) => (m.object['metadata'] as { annotations?: unknown }).annotations)).toEqual([{ note: 'first second' }]);
   });
 });
