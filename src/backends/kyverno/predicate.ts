@@ -52,7 +52,7 @@ const MAX_SPLIT = 4;
 const ZERO = '`0`';
 
 /** True when the text is one parenthesized group (quotes and literals skipped). */
-function wrapped(text: string): boolean {
+export function wrapped(text: string): boolean {
   if (!text.startsWith('(') || !text.endsWith(')')) return false;
   let depth = 0;
   let quote = '';

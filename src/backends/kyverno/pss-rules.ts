@@ -1,6 +1,6 @@
 import type { Exception, PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
 import { NULL, listLiteral, literal, valueAt } from './jmespath.js';
-import { not, OBJECT, paren } from './predicate.js';
+import { not, OBJECT, paren, wrapped } from './predicate.js';
 import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
 
 /**
@@ -204,17 +204,76 @@ export function pssExceptions(exceptions: readonly Exception[], ruleName: string
     });
 }
 
+/** What a developer reads when one check fails: the check and what the pod must do (messages name the check, as PSA's do). */
+const checkGuidance: Readonly<Record<PssControl, string>> = {
+  'host-process': 'Windows HostProcess containers are forbidden (securityContext.windowsOptions.hostProcess)',
+  'host-namespaces': 'hostNetwork, hostPID and hostIPC must not be true',
+  privileged: 'containers must not set securityContext.privileged: true',
+  capabilities: 'containers must not add capabilities beyond the allowed set (restricted: drop ALL, add at most NET_BIND_SERVICE)',
+  'host-path-volumes': 'hostPath volumes are forbidden',
+  'host-ports': 'containers must not set ports[].hostPort',
+  'host-probes': 'probes and lifecycle hooks must not set a host',
+  apparmor: 'the AppArmor profile must be RuntimeDefault or Localhost (field or legacy annotation)',
+  selinux: 'seLinuxOptions must not set user or role, and only the allowed types',
+  'proc-mount': 'securityContext.procMount must be Default',
+  seccomp: 'the seccomp profile must be RuntimeDefault or Localhost',
+  sysctls: 'only the safe sysctls are allowed',
+  'volume-types': 'only the restricted volume types are allowed',
+  'privilege-escalation': 'containers must set securityContext.allowPrivilegeEscalation: false',
+  'run-as-non-root': 'the pod or every container must set securityContext.runAsNonRoot: true',
+  'run-as-user': 'runAsUser must not be 0',
+};
+
+/** One check of a `pod-security` line: its control (the Kyverno rule is named after it) and when it is violated. */
+export interface PssCheckRule {
+  readonly id: string;
+  readonly control: PssControl;
+  readonly guidance: string;
+  /** The violation as boolean JMESPath expressions over `request.object` (the pod view); violated when any holds. */
+  readonly violations: readonly string[];
+}
+
 export interface PssRuleResult {
-  /** The violation as one boolean JMESPath expression over `request.object` (the pod view, autogen-rewritten). */
-  readonly violation: string;
+  /** The checks in force and not exempted for every object, in upstream order. */
+  readonly checks: readonly PssCheckRule[];
   /** Controls whose checks need more case splits than allowed (reported by the caller). */
   readonly tooManySplits: readonly PssControl[];
 }
 
-/** The violation expression of `pod-security LEVEL version V` with the exceptions compiled in. */
+/**
+ * The top-level `||` operands of an expression this file built (`or` above), so a check becomes one short
+ * Kyverno condition per way it can fail (`deny.conditions.any`) instead of one long line.
+ */
+function disjuncts(text: string): string[] {
+  if (!wrapped(text)) return [text];
+  const inner = text.slice(1, -1);
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner.charAt(i);
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === "'" || ch === '`' || ch === '"') quote = ch;
+    else if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (depth === 0 && inner.startsWith(' || ', i)) {
+      parts.push(inner.slice(start, i));
+      start = i + 4;
+      i += 3;
+    }
+  }
+  parts.push(inner.slice(start));
+  return parts.length > 1 ? parts : [text];
+}
+
+/** The checks of `pod-security LEVEL version V` with the exceptions compiled in. */
 export function pssViolation(level: PssLevel, version: PodSecurity['version'], exceptions: readonly PssException[]): PssRuleResult {
   const minor = pssMinor(version);
-  const parts: string[] = [];
+  const out: PssCheckRule[] = [];
   const tooManySplits: PssControl[] = [];
   for (const { check, rule } of activeChecks(level, minor)) {
     const relevant = exceptions.filter((e) => e.controls.length === 0 || e.controls.includes(check.control));
@@ -237,7 +296,8 @@ export function pssViolation(level: PssLevel, version: PodSecurity['version'], e
       branches.push(guard.length ? `(${guard.join(' && ')} && ${body})` : body);
     }
     const violated = or(branches);
-    parts.push(skip.length ? `(${not(or(skip))} && ${violated})` : violated);
+    const violations = skip.length ? [`(${not(or(skip))} && ${violated})`] : disjuncts(violated);
+    out.push({ id: check.id, control: check.control, guidance: checkGuidance[check.control], violations });
   }
-  return { violation: parts.length ? or(parts) : FALSE, tooManySplits };
+  return { checks: out, tooManySplits };
 }

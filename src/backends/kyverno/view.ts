@@ -179,13 +179,13 @@ class Builder {
   /** Names of pod-security rules compiled as explicit deny conditions. */
   readonly explicitPodSecurity = new Set<string>();
 
-  podSecurityRule(ps: PodSecurity): Json | undefined {
+  podSecurityRules(ps: PodSecurity): Json[] | undefined {
     // secpol verify found this: Kyverno's podSecurity subrule runs every revision of each check up to a pinned
     // version (and its own vendored revisions for latest), so it denies pods that Pod Security Admission allows
     // (Windows pods from v1.25, legacy seccomp annotations from v1.19, sysctls allowed after v1.0). By default the
     // checks are therefore compiled as explicit deny conditions (pss-rules.ts); the subrule is used for the
     // privileged level (which checks nothing) and when the user accepts the approximation.
-    if (ps.level !== 'privileged' && !this.approximatePodSecurity) return this.explicitPodSecurityRule(ps);
+    if (ps.level !== 'privileged' && !this.approximatePodSecurity) return this.explicitPodSecurityRules(ps);
     if (ps.level !== 'privileged') {
       this.approximationNotes.push(`approximation accepted with --approximate kyverno-pod-security: rule ${podSecurityRuleName(ps)} uses Kyverno's podSecurity subrule, which is stricter than Pod Security Admission for Windows pods, legacy seccomp annotations and newer sysctls`);
     }
@@ -208,15 +208,19 @@ class Builder {
     if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
     out['validate'] = { failureAction: failureAction(ps.mode), allowExistingViolations: false, podSecurity };
     this.subrulePodSecurity.add(podSecurityRuleName(ps));
-    return out;
+    return [out];
   }
 
-  /** `pod-security` as one deny rule with every check of the level and version, exceptions compiled in (exact). */
-  explicitPodSecurityRule(ps: PodSecurity): Json | undefined {
+  /**
+   * `pod-security` as one deny rule per Pod Security Standards check in force (exact; exceptions compiled in),
+   * named `pod-security-<mode>-<control>` and saying which check failed and what the pod must do, as PSA's
+   * messages do. Each way a check can fail is its own condition (`any`), so no expression line is long.
+   */
+  explicitPodSecurityRules(ps: PodSecurity): Json[] | undefined {
     const name = podSecurityRuleName(ps);
     this.explicitPodSecurity.add(name);
     const exceptions = pssExceptions(this.policy.exceptions, name, (e) => this.exceptionFilter(e));
-    const { violation, tooManySplits } = pssViolation(ps.level, ps.version, exceptions);
+    const { checks, tooManySplits } = pssViolation(ps.level, ps.version, exceptions);
     for (const control of tooManySplits) {
       this.unsupported(ps.span, `exceptions with images and namespace or workload filters for the pod-security control ${control} (more than ${MAX_PSS_SPLIT})`, 'merge the exceptions or drop their filters');
     }
@@ -224,16 +228,19 @@ class Builder {
     const pods: Subject[] = [{ kind: 'pods', span: ps.span }];
     const blocks = scopeBlocks(this.policy.scope, pods);
     const version = ps.version === 'latest' ? 'latest' : `v1.${pssMinor(ps.version)}`;
-    const out: { [key: string]: Json } = { name, match: blocks.match };
-    if (blocks.exclude) out['exclude'] = blocks.exclude;
-    if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
-    out['validate'] = {
-      failureAction: failureAction(ps.mode),
-      allowExistingViolations: false,
-      message: kyvernoText(`violates PodSecurity "${ps.level}:${version}"`),
-      deny: { conditions: { all: [holds(violation)] } },
-    };
-    return out;
+    if (checks.length === 0) this.approximationNotes.push(`pod-security ${ps.mode}: every check of ${ps.level}:${version} is exempted for every object, so no rule is emitted`);
+    return checks.map((check) => {
+      const out: { [key: string]: Json } = { name: `${name}-${check.control}`, match: blocks.match };
+      if (blocks.exclude) out['exclude'] = blocks.exclude;
+      if (blocks.preconditions.length) out['preconditions'] = { all: blocks.preconditions.map(holds) };
+      out['validate'] = {
+        failureAction: failureAction(ps.mode),
+        allowExistingViolations: false,
+        message: kyvernoText(`violates PodSecurity "${ps.level}:${version}": ${check.id} (${check.guidance})`),
+        deny: { conditions: { any: check.violations.map(holds) } },
+      };
+      return out;
+    });
   }
 }
 
@@ -295,7 +302,9 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
       notes.push(`rule ${rule.name} omitted from kyverno: ${omission.reason}`);
       continue;
     }
-    if (reserved.has(rule.name)) b.unsupported(rule.span, `a rule named "${rule.name}" next to a pod-security line (the Kyverno rule for that line has this name)`, 'rename the rule');
+    if ([...reserved].some((r) => rule.name === r || rule.name.startsWith(`${r}-`))) {
+      b.unsupported(rule.span, `a rule named "${rule.name}" next to a pod-security line (the Kyverno rules for that line are named pod-security-<mode>-<control>)`, 'rename the rule');
+    }
     const json = b.rule(rule);
     if (!json) continue;
     const view: RuleView = { source: `from ${formatLine(rule.span)}`, item: [json] };
@@ -306,11 +315,11 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
   }
   const podSecurityNames: string[] = [];
   for (const ps of policy.podSecurity) {
-    const json = b.podSecurityRule(ps);
-    if (!json) continue;
-    const view: RuleView = { source: `from ${formatLine(ps.span)}`, item: [json] };
-    rules.push(view);
-    namesOf.set(view, ruleNamesWithAutogen(podSecurityRuleName(ps), true));
+    for (const json of b.podSecurityRules(ps) ?? []) {
+      const view: RuleView = { source: `from ${formatLine(ps.span)}`, item: [json] };
+      rules.push(view);
+      namesOf.set(view, ruleNamesWithAutogen(String((json as { name: string }).name), true));
+    }
     if (b.subrulePodSecurity.has(podSecurityRuleName(ps))) podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
   }
   notes.push(...b.approximationNotes);

@@ -3,6 +3,14 @@ import type { EmittedFile } from '../../backends/backend.js';
 import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
 
 /**
+ * The secpol rule a Kyverno rule reports for: a `pod-security` line is one Kyverno rule per check,
+ * `pod-security-<mode>-<control>` (backends/kyverno explicitPodSecurityRules), violated when any check fails.
+ */
+function secpolRule(kyvernoRule: string): string {
+  return kyvernoRule.replace(/^(pod-security-(?:enforce|audit|warn))-[a-z-]+$/, '$1');
+}
+
+/**
  * Kyverno's verdicts on the emitted ClusterPolicies (and PolicyExceptions), by the offline engine.
  * A rule result `fail` is a violation; so is `error` (Kyverno blocks an Enforce request whose rule errors),
  * which keeps a backend from hiding a broken expression behind an error.
@@ -26,10 +34,12 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         exceptions: loaded.exceptions,
         ...(request.subResource ? { subresource: request.subResource } : {}),
         ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}),
+        // The request's instant is what time_now_utc() returns (exception expiry, issue 15 item 7).
+        ...(request.now !== undefined ? { now: request.now } : {}),
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {
-        const key = `${secpolPolicy.get(r.policy) ?? r.policy}/${r.rule}`;
+        const key = `${secpolPolicy.get(r.policy) ?? r.policy}/${secpolRule(r.rule)}`;
         const violated = r.status === 'fail' || r.status === 'error';
         const prev = out.get(key);
         // An error blocks under the default failurePolicy Fail; a fail blocks by the effective failure action.

@@ -105,11 +105,16 @@ describe('ClusterPolicy structure', () => {
   it('compiles pod-security exactly as explicit deny conditions by default, and notes the approximation when accepted', () => {
     const plain = kyvernoBackend.emit(irOf(example));
     expect(plain.diagnostics).toEqual([]);
-    const rule = clusterPolicy(plain.value ?? []).spec.rules[2];
-    expect(rule.name).toBe('pod-security-enforce');
+    const rules = clusterPolicy(plain.value ?? []).spec.rules.slice(2);
+    // One rule per Pod Security Standards check in force at restricted v1.30 (issue 16): named after the control.
+    expect(rules.map((r: { name: string }) => r.name)).toEqual([
+      'host-process', 'host-namespaces', 'privileged', 'host-ports', 'apparmor', 'selinux', 'proc-mount', 'sysctls',
+      'privilege-escalation', 'capabilities', 'volume-types', 'run-as-non-root', 'run-as-user', 'seccomp',
+    ].map((c) => `pod-security-enforce-${c}`));
+    const rule = rules.find((r: { name: string }) => r.name === 'pod-security-enforce-run-as-non-root');
     expect(rule.validate.podSecurity).toBeUndefined();
-    expect(rule.validate.message).toBe('violates PodSecurity "restricted:v1.30"');
-    expect(rule.validate.deny.conditions.all[0]).toMatchObject({ operator: 'Equals', value: true });
+    expect(rule.validate.message).toBe('violates PodSecurity "restricted:v1.30": runAsNonRoot (the pod or every container must set securityContext.runAsNonRoot: true)');
+    for (const r of rules) for (const c of r.validate.deny.conditions.any) expect(c).toMatchObject({ operator: 'Equals', value: true });
     expect(plain.value?.map((f) => f.content).join('')).not.toContain('approximation accepted');
     expect(files.map((f) => f.content).join('')).toContain('# approximation accepted with --approximate kyverno-pod-security');
   });

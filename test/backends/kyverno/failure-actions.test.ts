@@ -55,6 +55,6 @@ policy mixed {
   enforce pod-security baseline version v1.30
 }`;
     const privileged = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i', securityContext: { privileged: true } }] } };
-    expect(blockingRules(source, privileged)).toEqual(['pod-security-enforce']);
+    expect(blockingRules(source, privileged)).toEqual(['pod-security-enforce-privileged']);
   });
 });

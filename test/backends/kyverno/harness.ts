@@ -32,9 +32,11 @@ export function kyvernoVerdicts(files: readonly EmittedFile[], resource: unknown
   if (loaded.errors.length) throw new Error(loaded.errors.join('; '));
   const out: Record<string, RuleStatus> = {};
   for (const r of evaluateResource(loaded.policies, resource, { exceptions: loaded.exceptions, ...ctx })) {
-    const prev = out[r.rule];
+    // A pod-security line is one Kyverno rule per check (pod-security-<mode>-<control>): reported under the line.
+    const rule = r.rule.replace(/^(pod-security-(?:enforce|audit|warn))-[a-z-]+$/, '$1');
+    const prev = out[rule];
     // Autogen runs a Pod rule once per matching variant; any failing variant fails the rule.
-    if (prev === undefined || prev === 'pass' || prev === 'skip') out[r.rule] = r.status;
+    if (prev === undefined || prev === 'skip' || (prev === 'pass' && r.status !== 'skip')) out[rule] = r.status;
   }
   return out;
 }

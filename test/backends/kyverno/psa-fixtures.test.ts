@@ -35,7 +35,8 @@ describe.skipIf(!hasCorpus('psa'))('Pod Security Admission fixtures through the 
       }
       const object = psaFixturePod(f);
       const results = evaluateResource(loaded.policies, object, { operation: 'CREATE' });
-      const statuses = results.filter((r) => r.rule === 'pod-security-enforce').map((r) => r.status);
+      // One Kyverno rule per check, `pod-security-enforce-<control>`: denied when any check fails.
+      const statuses = results.filter((r) => r.rule.startsWith('pod-security-enforce-')).map((r) => r.status);
       const denied = statuses.includes('fail');
       if (statuses.includes('error') || statuses.length === 0) wrong.push(`${f.path}: ${JSON.stringify(results.map((r) => [r.status, r.message]))}`);
       else if (denied === (f.expect === 'deny')) agree++;
