@@ -151,4 +151,15 @@ describe('eval --engine netpol: connections per pair of workloads', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--probe ICMP/1');
   });
+
+  it('an object the engine leaves out is a warning at that object, not a bare document number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secpol-netpol-'));
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\n  namespace: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\n  namespace: a\n  labels:\n    tier: {x: 1}\n';
+    writeFileSync(join(dir, 'pods.yaml'), text);
+    writeFileSync(join(dir, 'np.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: n\n  namespace: a\nspec:\n  podSelector: {}\n');
+    const r = await runCli('eval', '--engine', 'netpol', '--policy', join(dir, 'np.yaml'), '--resource', join(dir, 'pods.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/pods\.yaml:7:1: warning SP0032: Pod a\/bad: label tier must have a string value/);
+    expect(r.stderr).not.toMatch(/^warning: document/m);
+  });
 });

@@ -230,7 +230,15 @@ export function runNetpol(docs: readonly LoadedDoc[], opts: { probes: Probe[] | 
     }
   }
   connections.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
-  return { connections, probes: opts.probes, diagnostics, warnings: loaded.errors };
+  // The engine names each object it leaves out by its place in the list it was given: point at it instead.
+  const warnings: string[] = [];
+  for (const e of loaded.errors) {
+    const m = /^document (\d+)(?:, item (\d+))?: (.*)$/s.exec(e);
+    const d = m ? docs[Number(m[1]) - 1] : undefined;
+    if (!m || !d) warnings.push(e);
+    else diagnostics.push(diagnostic('SP0032', spanIn(d, m[2] ? ['items', Number(m[2]) - 1] : []), { detail: m[3]!, hint: 'fix the object (the message says what was left out of the answer and why)' }));
+  }
+  return { connections, probes: opts.probes, diagnostics, warnings };
 }
 
 export function renderConnections(answer: NetpolAnswer): string {
