@@ -13,7 +13,7 @@ interface CommandEntry {
 const commandTable: readonly CommandEntry[] = [
   { name: 'check', summary: 'Parse and check policy files; report every problem with file:line:column.', load: async (io) => (await import('./cli/commands/check.js')).checkCommand(io) },
   { name: 'fmt', summary: 'Print policy files in the canonical layout (--check, --write).', load: async (io) => (await import('./cli/commands/fmt.js')).fmtCommand(io) },
-  { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
+  { name: 'compile', summary: 'Compile to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Kyverno ValidatingPolicy (kyverno-cel), Pod Security Admission labels or NetworkPolicies.', load: async (io) => (await import('./cli/commands/compile.js')).compileCommand(io) },
   { name: 'test', summary: 'Run the sample suites beside policies through the semantics and every backend engine.', load: async (io) => (await import('./cli/commands/test.js')).testCommand(io) },
   { name: 'eval', summary: 'Run one offline engine (kyverno, gatekeeper, vap, psa, netpol) on any artifacts: per-rule verdicts, or allowed connections.', load: async (io) => (await import('./cli/commands/eval.js')).evalCommand(io) },
   { name: 'audit', summary: 'Evaluate Kubernetes manifests against policies; findings as text, JSON, SARIF, JUnit, markdown or GitHub annotations.', load: async (io) => (await import('./cli/commands/audit.js')).auditCommand(io) },

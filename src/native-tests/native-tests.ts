@@ -9,11 +9,12 @@ import { byText, sampleCopyPath, toYaml, type NativeCase, type SuiteFile } from 
 import { gatorSuiteFor } from './gator.js';
 import { kyvernoTestFor } from './kyverno.js';
 import { vapTestFor } from './vap.js';
+import { kyvernoCelTestFor } from './kyverno-cel.js';
 
 /**
  * The native suites of one policy file: for each of its policies with emitted Kyverno, ValidatingAdmissionPolicy
  * or Gatekeeper files, `kyverno/tests/<policy>/` (kyverno-test.yaml, values.yaml, samples/), `vap/tests/<policy>/`
- * (the same, run by `kyverno test` on the VAPs) and `gatekeeper/tests/<policy>/` (suite.yaml, template.yaml,
+ * and `kyverno-cel/tests/<policy>/` (the same, run by `kyverno test` on the VAPs and the ValidatingPolicies) and `gatekeeper/tests/<policy>/` (suite.yaml, template.yaml,
  * constraint*.yaml, inventory/, samples/), every path relative inside the output
  * folder. A sample without kind or metadata.name is SP0009: both CLIs find resources by them.
  */
@@ -61,6 +62,15 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
       kyvernoSets(usable).forEach((cases, i) => {
         const dir = i === 0 ? `vap/tests/${p.name}` : `vap/tests/${p.name}/set-${i + 1}`;
         const files = vapTestFor(p.name, dir, vapFile, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes });
+        if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...cases.map((c) => copyOf(dir, c)));
+      });
+    }
+    const celFile = emitted.find((f) => f.path === `kyverno-cel/${p.name}.yaml`);
+    if (celFile) {
+      const exceptions = emitted.find((f) => f.path === `kyverno-cel/${p.name}-exceptions.yaml`);
+      kyvernoSets(usable).forEach((cases, i) => {
+        const dir = i === 0 ? `kyverno-cel/tests/${p.name}` : `kyverno-cel/tests/${p.name}/set-${i + 1}`;
+        const files = kyvernoCelTestFor(p.name, dir, { policy: celFile, ...(exceptions ? { exceptions } : {}) }, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes });
         if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...cases.map((c) => copyOf(dir, c)));
       });
     }

@@ -29,16 +29,17 @@ describe('secpol compile --target all: every backend that can express each polic
     const out = mkdtempSync(join(tmpdir(), 'secpol-all-out-'));
     const run = await runCli('compile', join(projectRoot, 'policies'), '--target', 'all', '--out', out, '--today', '2026-01-01');
     expect(run.code, run.stderr).toBe(0);
-    expect(rowOf(run.stderr, 'policy')).toEqual(['policy', 'kyverno', 'gatekeeper', 'psa', 'vap', 'netpol']);
-    expect(rowOf(run.stderr, 'privileged')).toEqual(['privileged', 'compiled', 'compiled', 'cannot', 'compiled', '-']);
+    expect(rowOf(run.stderr, 'policy')).toEqual(['policy', 'kyverno', 'gatekeeper', 'psa', 'vap', 'kyverno-cel', 'netpol']);
+    expect(rowOf(run.stderr, 'privileged')).toEqual(['privileged', 'compiled', 'compiled', 'cannot', 'compiled', 'compiled', '-']);
     expect(rowOf(run.stderr, 'pss-restricted')?.[3]).toBe('compiled');
-    expect(rowOf(run.stderr, 'default-deny (network)')).toEqual(['default-deny (network)', '-', '-', '-', '-', 'compiled']);
+    expect(rowOf(run.stderr, 'default-deny (network)')).toEqual(['default-deny (network)', '-', '-', '-', '-', '-', 'compiled']);
     // The note names the backend, the rule it cannot express and where that rule is.
     const note = readFileSync(join(out, 'psa', 'privileged.yaml'), 'utf8');
     expect(note).toMatch(/^# policy privileged is not compiled for psa, which cannot express it: .*policies\/workload\/privileged\/policy\.secpol:\d+:\d+: psa cannot express rule "no-privileged"/m);
     expect(note.split('\n').every((l) => l === '' || l.startsWith('#'))).toBe(true);
     expect(readFileSync(join(out, 'kyverno', 'privileged.yaml'), 'utf8')).toContain('kind: ClusterPolicy');
     expect(readFileSync(join(out, 'psa', 'pss-restricted.yaml'), 'utf8')).toContain('kind: Namespace');
+    expect(readFileSync(join(out, 'kyverno-cel', 'privileged.yaml'), 'utf8')).toContain('kind: ValidatingPolicy');
     expect(readFileSync(join(out, 'netpol', 'default-deny.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
     // One screen: a header, one row per policy and network block, a blank line, two summary lines.
     expect(run.stderr.split('\n').filter((l) => l.length > 100)).toEqual([]);
@@ -64,10 +65,10 @@ describe('secpol compile --target all: every backend that can express each polic
     });
     const run = await runCli('compile', dir, '--target', 'all');
     expect(run.code, run.stderr).toBe(0);
-    expect(rowOf(run.stderr, 'omitted-from-psa')).toEqual(['omitted-from-psa', 'compiled', 'compiled', 'omitted', 'compiled', '-']);
-    expect(rowOf(run.stderr, 'no-priv')).toEqual(['no-priv', 'compiled', 'compiled', 'cannot', 'compiled', '-']);
-    expect(rowOf(run.stderr, 'shop (network)')).toEqual(['shop (network)', '-', '-', '-', '-', 'compiled']);
-    expect(run.stderr).toContain('7 compiled; 1 cannot');
+    expect(rowOf(run.stderr, 'omitted-from-psa')).toEqual(['omitted-from-psa', 'compiled', 'compiled', 'omitted', 'compiled', 'compiled', '-']);
+    expect(rowOf(run.stderr, 'no-priv')).toEqual(['no-priv', 'compiled', 'compiled', 'cannot', 'compiled', 'compiled', '-']);
+    expect(rowOf(run.stderr, 'shop (network)')).toEqual(['shop (network)', '-', '-', '-', '-', '-', 'compiled']);
+    expect(run.stderr).toContain('9 compiled; 1 cannot');
     // On stdout, the skipped pair is a comment in the stream, next to the artifacts.
     expect(run.stdout).toMatch(/# policy no-priv is not compiled for psa, which cannot express it: .*p\.secpol:13:3: psa cannot express rule "no-privileged"/);
     expect(run.stdout).toContain('kind: ClusterPolicy');
@@ -91,12 +92,12 @@ describe('secpol compile --target all: every backend that can express each polic
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines.length).toBeLessThan(10);
-    expect(lines[1]).toMatch(/^40 × p0, p1, p10, .*…\s+compiled\s+compiled\s+cannot\s+compiled\s+-$/);
+    expect(lines[1]).toMatch(/^40 × p0, p1, p10, .*…\s+compiled\s+compiled\s+cannot\s+compiled\s+compiled\s+-$/);
 
-    const nowhere = workspace({ 'n.secpol': privileged.replace('  applies to pods\n', '  applies to pods\n  omit from kyverno, gatekeeper, vap because "judged by an external scanner"\n') });
+    const nowhere = workspace({ 'n.secpol': privileged.replace('  applies to pods\n', '  applies to pods\n  omit from kyverno, gatekeeper, vap, kyverno-cel because "judged by an external scanner"\n') });
     const omitted = await runCli('compile', nowhere, '--target', 'all');
     expect(omitted.code).toBe(0);
-    expect(rowOf(omitted.stderr, 'no-priv')).toEqual(['no-priv', 'omitted', 'omitted', 'cannot', 'omitted', '-']);
+    expect(rowOf(omitted.stderr, 'no-priv')).toEqual(['no-priv', 'omitted', 'omitted', 'cannot', 'omitted', 'omitted', '-']);
     expect(omitted.stderr).toContain('warning: policy no-priv is compiled for no backend');
     expect(run.stderr).not.toContain('warning');
   });

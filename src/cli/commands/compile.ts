@@ -24,11 +24,11 @@ function parseTargets(value: unknown): { targets: TargetId[]; all: boolean } {
 export function compileCommand(io: Io): Command {
   return {
     name: 'compile',
-    summary: 'Compile policy files to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Pod Security Admission labels or NetworkPolicies.',
-    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|netpol|all [--out DIR] [--with-tests] [--root DIR]',
+    summary: 'Compile policy files to Kyverno, Gatekeeper, ValidatingAdmissionPolicy, Kyverno ValidatingPolicy (kyverno-cel), Pod Security Admission labels or NetworkPolicies.',
+    usage: 'secpol compile FILE|DIR... --target kyverno|gatekeeper|psa|vap|kyverno-cel|netpol|all [--out DIR] [--with-tests] [--root DIR]',
     options: { target: { type: 'string', short: 't' }, out: { type: 'string', short: 'o' }, today: { type: 'string' }, 'with-tests': { type: 'boolean' }, approximate: { type: 'string', multiple: true }, root: { type: 'string' } },
     help: [
-      '--target T          kyverno, gatekeeper, psa, vap, netpol or all (comma-separated for several); all compiles each',
+      '--target T          kyverno, gatekeeper, psa, vap, kyverno-cel, netpol or all (comma-separated for several); all compiles each',
       '                    policy to every backend that can express it, notes the others and prints a table on stderr',
       '--out DIR           write one file per object set (DIR/<target>/<name>.yaml); default: a YAML stream on stdout',
       '--with-tests        also emit native test suites where the backend supports them',

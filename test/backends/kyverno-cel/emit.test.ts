@@ -37,10 +37,11 @@ const mixed = dsl`
 describe('kyverno-cel backend', () => {
   it('emits one ValidatingPolicy per mode with the VAP output CEL, and the binding actions on the policy', () => {
     const set = irOf(mixed);
-    const [file] = emit(set);
-    expect(file!.path).toBe('kyverno-cel/pods-baseline.yaml');
-    expect(file!.objects.map((o) => `${o.kind} ${o.name}`)).toEqual(['ValidatingPolicy pods-baseline', 'ValidatingPolicy pods-baseline.enforce', 'PolicyException pods-baseline-legacy']);
-    const [audit, enforce, exception] = docs(file!.content);
+    const [file, exceptions] = emit(set);
+    expect([file!.path, exceptions!.path]).toEqual(['kyverno-cel/pods-baseline.yaml', 'kyverno-cel/pods-baseline-exceptions.yaml']);
+    expect([...file!.objects, ...exceptions!.objects].map((o) => `${o.kind} ${o.name}`)).toEqual(['ValidatingPolicy pods-baseline', 'ValidatingPolicy pods-baseline.enforce', 'PolicyException pods-baseline-legacy']);
+    const [audit, enforce] = docs(file!.content);
+    const [exception] = docs(exceptions!.content);
     expect(audit.apiVersion).toBe('policies.kyverno.io/v1');
     expect(audit.spec.validationActions).toEqual(['Audit']);
     expect(enforce.spec.validationActions).toEqual(['Deny']);
@@ -73,7 +74,7 @@ describe('kyverno-cel backend', () => {
     const omitted = emit(irOf(mixed.replace('mode audit', 'mode audit\n    omit from kyverno-cel because "not yet"')));
     expect(omitted[0]!.content).toContain('is omitted from kyverno-cel: not yet');
     expect(omitted[0]!.objects).toEqual([]);
-    expect(emit(irOf(mixed.replace('mode audit', 'mode audit\n    omit from vap because "cost"')))[0]!.objects).toHaveLength(3);
+    expect(emit(irOf(mixed.replace('mode audit', 'mode audit\n    omit from vap because "cost"'))).flatMap((f) => f.objects)).toHaveLength(3);
   });
 
   it('is byte-identical when emitted twice and reads no string from the policy outside a CEL literal', () => {
@@ -97,12 +98,13 @@ describe('kyverno-cel backend', () => {
     const set = irOf(hostile);
     const a = emit(set);
     expect(emit(set)[0]!.content).toBe(a[0]!.content);
-    const [policy, exception] = docs(a[0]!.content);
+    const [policy] = docs(a[0]!.content);
+    const [exception] = docs(a[1]!.content);
     expect(Object.keys(policy)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
     expect(exception.metadata.annotations['secpol.dev/reason']).toBe('r\n  injected: true');
     expect(policy.spec.validations[0].expression).toContain('== "a\\" || true || \\"\\u000a}"');
     // An exception whose name cannot be part of an object name stays compiled into the CEL.
-    expect(a[0]!.objects.map((o) => o.name)).toEqual(['quotes', 'quotes-e']);
+    expect(a.flatMap((f) => f.objects).map((o) => o.name)).toEqual(['quotes', 'quotes-e']);
     expect(policy.spec.validations[0].expression).toContain('variables.namespace in ["old"]');
   });
 });
