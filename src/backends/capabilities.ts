@@ -40,6 +40,7 @@ export const constructs = {
   'exception: namespaces': `${pod('forbid spec.hostPID = true').slice(0, -2)}\n  exception e {\n    namespaces "legacy"\n    reason "r"\n  }\n}\n`,
   'exception: workloads': `${pod('forbid spec.hostPID = true').slice(0, -2)}\n  exception e {\n    workloads Deployment "shop/ledger"\n    reason "r"\n  }\n}\n`,
   'exception: images': `${pod('forbid any container has securityContext.privileged = true').slice(0, -2)}\n  exception e {\n    images "ghcr.io/vendor/*"\n    reason "r"\n  }\n}\n`,
+  'exception: expiry': `${pod('forbid spec.hostPID = true').slice(0, -2)}\n  exception e {\n    namespaces "legacy"\n    reason "r"\n    expires 2099-12-31\n  }\n}\n`,
   'exception: pod-security controls': 'policy p {\n  in namespaces "apps"\n  enforce pod-security baseline\n  exception e {\n    namespaces "apps"\n    controls host-ports\n    reason "r"\n  }\n}\n',
   'network: default deny and DNS': 'network n {\n  default deny ingress and egress in namespaces "shop"\n  allow dns in namespaces "shop"\n}\n',
   'network: pod and namespace peers, ports': 'network n {\n  namespace "shop"\n  default deny ingress and egress in namespaces "shop"\n  allow dns in namespaces "shop"\n  allow from pods where app = "web" to pods where app = "api" on tcp 8080, tcp 9000-9100\n  allow from namespaces where team = "ops" to pods where app = "api" on tcp "metrics"\n}\n',

@@ -250,7 +250,7 @@ function lowerException(r: Reporter, e: ExceptionAst, rules: readonly RuleAst[],
   const controls: PssControl[] = [];
   const ruleNames: string[] = [];
   let reason: string | undefined;
-  let expires: string | undefined;
+  let expires: { date: string; span: Span } | undefined;
   for (const item of e.items) {
     switch (item.kind) {
       case 'namespaces':
@@ -290,11 +290,11 @@ function lowerException(r: Reporter, e: ExceptionAst, rules: readonly RuleAst[],
         if (!once.take('expires', item.span)) break;
         if (!isCalendarDate(item.date.text)) r.report('SP1004', item.date.span, { what: 'date', value: item.date.text, reason: 'not a calendar date', hint: 'write YYYY-MM-DD' });
         else {
-          expires = item.date.text;
-          if (expires < opts.today) r.report('SP1006', item.date.span, { name: e.name.text, date: expires });
+          expires = { date: item.date.text, span: item.date.span };
+          if (expires.date < opts.today) r.report('SP1006', item.date.span, { name: e.name.text, date: expires.date });
           else {
-            const days = Math.round((Date.parse(expires) - Date.parse(opts.today)) / 86_400_000);
-            if (days <= 14) r.report('SP1013', item.date.span, { name: e.name.text, date: expires, days });
+            const days = Math.round((Date.parse(expires.date) - Date.parse(opts.today)) / 86_400_000);
+            if (days <= 14) r.report('SP1013', item.date.span, { name: e.name.text, date: expires.date, days });
           }
         }
         break;
@@ -323,7 +323,7 @@ function lowerException(r: Reporter, e: ExceptionAst, rules: readonly RuleAst[],
     workloads: [...workloads].sort((a, b) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`)),
     images: [...new Set(images)].sort(),
     controls: [...new Set(controls)].sort(),
-    ...(expires ? { expires } : {}),
+    ...(expires ? { expires: expires.date, expiresSpan: expires.span } : {}),
   };
 }
 

@@ -49,6 +49,7 @@ export const diagnosticExamples: Record<DiagnosticCode, DiagnosticExample> = {
   SP1021: { text: 'policy p {\n  applies to pods\n  on create\n  rule r {\n    forbid spec.hostNetwork = true\n  }\n  exception e {\n    workloads Deployment "shop/ledger"\n    reason "r"\n  }\n}\n', at: '8:15' },
   SP2001: { origin: 'a backend asked to compile a construct its engine cannot express (see the capability matrix, docs/capabilities.md)' },
   SP2002: { origin: 'an emitted object that fails its JSON Schema (a secpol bug)' },
+  SP2003: { origin: 'a backend whose engine has no clock (vap: Kubernetes CEL cannot read the time) compiling an exception with `expires`; reported at the date, and said in a comment of the output' },
   SP3001: { origin: '`secpol import` given a foreign rule it cannot translate exactly (a Kyverno conditional anchor, foreach, a JMESPath key other than the object\'s fields or containers, a Gatekeeper template it does not know, a NetworkPolicy); reported at the rule in the YAML file, which is left out of the output with a comment saying why' },
   SP3002: { origin: '`secpol import --verify` when the original artifact in its engine and the imported policy compiled back to that backend (or the semantics) disagree on a generated object, or a rule was never both violated and satisfied; reported at the rule in the YAML file with the shrunk counterexample, and the rule is left out' },
 };

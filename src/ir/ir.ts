@@ -241,7 +241,9 @@ export interface Exception {
   readonly name: string;
   readonly span: Span;
   readonly reason: string;
+  /** `expires YYYY-MM-DD`: valid through that date, UTC (src/ir/expiry.ts); `expiresSpan` is the date's. */
   readonly expires?: string;
+  readonly expiresSpan?: Span;
   readonly rules: readonly string[];
   readonly namespaces: readonly string[];
   readonly workloads: readonly WorkloadRef[];

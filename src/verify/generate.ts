@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { controllerUsernames, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
+import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
 import { ConstantPool, policyConstants, type Site } from './constants.js';
 
 /** A generated admission request: the object, its namespace and that namespace's labels. */
@@ -12,6 +12,20 @@ export interface GeneratedRequest {
   readonly subResource?: string;
   /** The requesting user; absent when none is known (what an audit of existing objects sees). */
   readonly userInfo?: { readonly username: string };
+  /**
+   * The instant of the request (ms since the epoch) when the policy has expiring exceptions: one of
+   * `expiryInstants`, given to the semantics and to every engine that reads a clock. Absent otherwise.
+   */
+  readonly now?: number;
+}
+
+/**
+ * The instants verify judges a policy's expiring exceptions at (issue 15 item 7): for each distinct expiry, noon of
+ * the day before, the last second of the expiry date (UTC) and the next second, when the exception has ended.
+ */
+export function expiryInstants(policy: Policy): number[] {
+  const ends = [...new Set(policy.exceptions.flatMap((e) => (e.expires === undefined ? [] : [expiryEndMs(e.expires)])))].sort((a, b) => a - b);
+  return ends.flatMap((end) => [end - 36 * 3_600_000, end - 1_000, end]);
 }
 
 const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass']);
@@ -334,7 +348,7 @@ export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest>
   const inScopeNamespaces = namespaces.filter((ns) => (s.namespaces.length === 0 || s.namespaces.includes(ns)) && !s.excludedNamespaces.includes(ns));
   const steered = <T>(inScope: readonly T[], all: readonly T[]): fc.Arbitrary<T> =>
     inScope.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...inScope) }, { weight: 1, arbitrary: fc.constantFrom(...all) }) : fc.constantFrom(...all);
-  return fc
+  const requests: fc.Arbitrary<GeneratedRequest> = fc
     .record({
       o: object,
       namespace: steered(inScopeNamespaces, namespaces),
@@ -363,4 +377,7 @@ export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest>
         ...(userInfo ? { userInfo } : {}),
       };
     });
+  // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.
+  const instants = expiryInstants(policy);
+  return instants.length ? fc.tuple(requests, fc.constantFrom(...instants)).map(([r, now]) => ({ ...r, now })) : requests;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import YAML from 'yaml';
 import type { EmittedFile } from '../backends/backend.js';
+import { capabilityTables } from '../docs/capability-matrix.js';
 import { evaluatePolicy } from '../eval/index.js';
 import type { BackendId, Policy, PolicySet } from '../ir/index.js';
 import { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.js';
@@ -42,6 +43,12 @@ export interface PolicyReport {
    * says nothing about them, so verification fails (issue 15, item 9).
    */
   readonly unexercised: readonly { readonly rule: string; readonly reason: string }[];
+  /**
+   * Per engine without a clock (exception expiry not `exact` in its capability table: vap), the (rule, case) pairs
+   * at an instant past an expiry where the semantics' verdict changed: that engine was compared with the verdict
+   * before every expiry instead, the documented approximation (docs/verification.md). Absent when none.
+   */
+  readonly approximated?: Readonly<Record<string, number>>;
   readonly disagreement?: Disagreement;
 }
 
@@ -63,6 +70,15 @@ export function covers(adapter: EngineAdapter, policy: Policy, rule: string): bo
   return true;
 }
 
+/**
+ * Whether a backend's engine reads the time, so that it must end expiring exceptions as the semantics does: its
+ * capability table says exception expiry is `exact`. The others (vap: CEL has no clock) are compared with the
+ * semantics before every expiry, and the cases where that differs are counted as the approximation they are.
+ */
+export function enforcesExpiry(backend: string): boolean {
+  return capabilityTables[backend]?.['exception: expiry'].level === 'exact';
+}
+
 /** Compares one request; returns the first disagreement, counting decided pairs per backend. */
 export function compareRequest(
   policy: Policy,
@@ -71,37 +87,43 @@ export function compareRequest(
   counts: Record<string, number>,
   outcomes?: Record<string, { fail: number; pass: number; skip: number }>,
   reach?: Record<string, Record<string, Reach>>,
+  approximated?: Record<string, number>,
 ): Disagreement | undefined {
-  const ir = evaluatePolicy(policy, {
+  const admission = {
     object: request.object,
     operation: request.operation,
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     namespaceLabels: request.namespaceLabels,
     ...(request.subResource ? { subResource: request.subResource } : {}),
     ...(request.userInfo ? { userInfo: request.userInfo } : {}),
-  });
+  };
+  const ir = evaluatePolicy(policy, request.now === undefined ? admission : { ...admission, now: request.now });
+  // What an engine without a clock implements: every exception as before its expiry.
+  const timeless = request.now === undefined ? ir : evaluatePolicy(policy, admission);
   const opinions = adapters.flatMap((a) => {
     const verdicts = a.evaluate(request);
     return verdicts ? [{ adapter: a, verdicts }] : [];
   });
-  for (const verdict of ir.rules) {
+  for (const [i, verdict] of ir.rules.entries()) {
     if (outcomes) {
       const o = (outcomes[verdict.rule] ??= { fail: 0, pass: 0, skip: 0 });
       o[verdict.outcome]++;
     }
     const key = `${policy.name}/${verdict.rule}`;
-    const irViolated = verdict.outcome === 'fail';
-    // A violation blocks in enforce mode: the policy's for rules, the line's for pod-security lines.
-    const irBlocks = irViolated && (verdict.rule.startsWith('pod-security-') ? verdict.rule === 'pod-security-enforce' : policy.mode === 'enforce');
     const engines: EngineOpinion[] = [];
     let split = false;
     for (const { adapter, verdicts } of opinions) {
       if (!covers(adapter, policy, verdict.rule)) continue;
+      const reference = enforcesExpiry(adapter.backend) ? verdict : (timeless.rules[i] ?? verdict);
+      const irViolated = reference.outcome === 'fail';
+      // A violation blocks in enforce mode: the policy's for rules, the line's for pod-security lines.
+      const irBlocks = irViolated && (verdict.rule.startsWith('pod-security-') ? verdict.rule === 'pod-security-enforce' : policy.mode === 'enforce');
       const v: EngineVerdict | undefined = verdicts.get(key) ?? verdicts.get(`${policy.name}/*`);
       // PSA has no opinion on objects it does not admit (controllers under enforce, unlabelled namespaces).
       if (adapter.backend === 'psa' && v === undefined) continue;
       const violated = v?.violated ?? false;
       const label = adapterLabel(adapter);
+      if (approximated && reference.outcome !== verdict.outcome) approximated[label] = (approximated[label] ?? 0) + 1;
       counts[label] = (counts[label] ?? 0) + 1;
       if (reach && verdict.outcome !== 'skip') {
         const r = ((reach[verdict.rule] ??= {})[label] ??= { violated: 0, allowed: 0 });
@@ -112,7 +134,7 @@ export function compareRequest(
       if (violated !== irViolated) split = true;
       else if (violated && v?.blocks !== undefined && v.blocks !== irBlocks) split = true;
     }
-    if (split) return { policy: policy.name, rule: verdict.rule, request, ir: { violated: irViolated, outcome: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) }, engines };
+    if (split) return { policy: policy.name, rule: verdict.rule, request, ir: { violated: verdict.outcome === 'fail', outcome: verdict.outcome, ...(verdict.message ? { message: verdict.message } : {}) }, engines };
   }
   return undefined;
 }
@@ -126,18 +148,28 @@ export function verifyPolicies(set: PolicySet, adapters: readonly EngineAdapter[
     const counts: Record<string, number> = {};
     const outcomes: Record<string, { fail: number; pass: number; skip: number }> = {};
     const reach: Record<string, Record<string, Reach>> = {};
+    const approximated: Record<string, number> = {};
     let cases = 0;
     const result = fc.check(
       fc.property(requestArbitrary(policy), (request) => {
         cases++;
-        return compareRequest(policy, adapters, request, counts, outcomes, reach) === undefined;
+        return compareRequest(policy, adapters, request, counts, outcomes, reach, approximated) === undefined;
       }),
       { seed: options.seed, numRuns: options.runs },
     );
     const example = result.counterexample?.[0];
     const disagreement = result.failed && example ? compareRequest(policy, adapters, example, {}) : undefined;
     if (result.failed && !disagreement && result.errorInstance) throw result.errorInstance;
-    return { policy: policy.name, cases, outcomes, compared: counts, reach, unexercised: disagreement ? [] : unexercised(policy, adapters, outcomes, reach), ...(disagreement ? { disagreement } : {}) };
+    return {
+      policy: policy.name,
+      cases,
+      outcomes,
+      compared: counts,
+      reach,
+      unexercised: disagreement ? [] : unexercised(policy, adapters, outcomes, reach),
+      ...(Object.keys(approximated).length ? { approximated } : {}),
+      ...(disagreement ? { disagreement } : {}),
+    };
   });
 }
 
@@ -157,7 +189,7 @@ function unexercised(policy: Policy, adapters: readonly EngineAdapter[], outcome
 export function renderDisagreement(d: Disagreement): string {
   const lines = [
     `policy ${d.policy}, rule ${d.rule}: the backends disagree`,
-    `request: ${d.request.operation}${d.request.subResource ? ` of subresource ${d.request.subResource}` : ''} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}${d.request.userInfo ? ` by ${d.request.userInfo.username}` : ''}`,
+    `request: ${d.request.operation}${d.request.subResource ? ` of subresource ${d.request.subResource}` : ''} in namespace ${d.request.namespace ?? '(cluster-scoped)'}${Object.keys(d.request.namespaceLabels).length ? ` labelled ${JSON.stringify(d.request.namespaceLabels)}` : ''}${d.request.userInfo ? ` by ${d.request.userInfo.username}` : ''}${d.request.now !== undefined ? ` at ${new Date(d.request.now).toISOString()}` : ''}`,
     YAML.stringify(d.request.object, { lineWidth: 0 }).trimEnd(),
     `  ir (reference): ${d.ir.violated ? 'VIOLATION' : 'no violation'} (${d.ir.outcome})${d.ir.message ? `: ${d.ir.message}` : ''}`,
     ...d.engines.map((e) => `  ${e.backend}: ${e.violated ? (e.blocks === undefined ? 'VIOLATION' : e.blocks ? 'VIOLATION (blocks)' : 'VIOLATION (reported only)') : 'no violation'}${e.message ? `: ${e.message}` : ''}`),

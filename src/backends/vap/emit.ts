@@ -55,6 +55,21 @@ function checkLimits(plan: VapPlan, vap: object): Diagnostic[] {
   });
 }
 
+/**
+ * Kubernetes CEL has no clock (no `now()` in the ValidatingAdmissionPolicy environment), so an exception's
+ * `expires` cannot be enforced here: the exception is emitted as it is, the output says so in a comment and the
+ * compile warns (SP2003) at the date of each expiring exception that reaches an emitted rule or pod-security line.
+ */
+function expiryNotEnforced(policy: Policy, rules: readonly Rule[], plans: readonly VapPlan[]): { notes: string[]; diagnostics: Diagnostic[] } {
+  const pss = plans.some((p) => p.podSecurity.length > 0);
+  const reaching = policy.exceptions.filter((e) => e.expires !== undefined && (e.rules.length === 0 || e.rules.some((r) => rules.some((x) => x.name === r)) || (pss && (e.controls.length > 0 || e.rules.some((r) => r.startsWith('pod-security-'))))));
+  const why = 'Kubernetes CEL has no clock';
+  return {
+    notes: reaching.map((e) => `exception "${e.name}" expires ${e.expires} but is NOT enforced as expiring here (${why}): it keeps applying after that date until this file is recompiled without it`),
+    diagnostics: reaching.map((e) => diagnostic('SP2003', e.expiresSpan ?? e.span, { backend: 'vap', name: e.name, date: e.expires ?? '', why })),
+  };
+}
+
 const modes: readonly Mode[] = ['enforce', 'audit', 'warn'];
 
 /** One plan per mode that has something to check: the policy's own mode first (its rules), then the others. */
@@ -93,7 +108,9 @@ export const vapBackend: Backend = {
       const plans = plansOf(policy, rules);
       if (plans.length === 0) continue;
       const view = buildView(policy, plans, omitted);
-      const content = renderFile({ ...view, header: view.header.map(commentText) });
+      const expiry = expiryNotEnforced(policy, rules, plans);
+      diagnostics.push(...expiry.diagnostics);
+      const content = renderFile({ ...view, header: [...view.header, ...expiry.notes].map(commentText) });
       diagnostics.push(...check(view, policy));
       diagnostics.push(...plans.flatMap((plan, i) => checkLimits(plan, view.objects[2 * i]!)));
       files.push({

@@ -37,7 +37,9 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
     // The webhook's review carries the subresource and the requesting user; an audit review has neither.
     const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
     pairs.forEach(({ template, constraint }, i) => {
-      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}) });
+      // time.now_ns() is the request's instant (exception expiry, issue 15 item 7).
+      const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}), ...clock });
       if (result.error) {
         out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
         return;

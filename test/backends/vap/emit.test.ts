@@ -143,7 +143,8 @@ describe('vap backend: SP2001 and omissions', () => {
       const out = vapBackend.emit(irOf(text));
       const sp2001 = out.diagnostics.some((d) => d.code === 'SP2001');
       expect([id, sp2001]).toEqual([id, support.level === 'unsupported']);
-      if (!sp2001) expect([id, out.diagnostics]).toEqual([id, []]);
+      // An approximation may warn (exception expiry: SP2003); an exact construct compiles without a word.
+      if (!sp2001) expect([id, out.diagnostics.filter((d) => support.level !== 'approximate' || d.severity === 'error')]).toEqual([id, []]);
     }
   });
 });
