@@ -239,6 +239,11 @@ spec:
     expect(rule(await ky('--resource', files('pod.yaml')), 'no-image-change')).toBe('skip');
   });
 
+  it('a YAML file after --group is a resource, not a group', async () => {
+    const vs = await verdicts('--engine', 'kyverno', '--policy', files('policy.yaml'), '--user', 'mallory', '--group', 'dev', files('pod.yaml'));
+    expect(vs.find((v) => v.rule === 'no-mallory')).toMatchObject({ verdict: 'fail', resource: { name: 'web' } });
+  });
+
   it('gatekeeper: --user and --group fill input.review.userInfo; an AdmissionReview brings its own', async () => {
     const gk = (...more: string[]) => verdicts('--engine', 'gatekeeper', '--policy', files('gk.yaml'), files('gkc.yaml'), ...more);
     expect((await gk('--resource', files('pod.yaml')))[0]?.verdict).toBe('pass');

@@ -6,14 +6,15 @@ import { loadDocuments, toInputs } from './eval/inputs.js';
 import { runKyverno } from './eval/kyverno.js';
 import { parseProbe, renderConnections, runNetpol } from './eval/netpol.js';
 import { runPsa } from './eval/psa.js';
-import { listFlag, requesterFrom } from './eval/requester.js';
+import { listFlag, namesAfter, requesterFrom } from './eval/requester.js';
 import { runVap } from './eval/vap.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 
 export type { EvalVerdict } from './eval/context.js';
 
 /** Options that take several values: the positionals after them are theirs, not resources. */
-const GREEDY = ['policy', 'inventory', 'group', 'roles', 'cluster-roles', 'probe', 'from', 'to'] as const;
+const FILE_LISTS = ['policy', 'inventory'] as const;
+const NAME_LISTS = ['group', 'roles', 'cluster-roles', 'probe', 'from', 'to'] as const;
 
 export function evalCommand(io: Io): Command {
   return {
@@ -61,7 +62,7 @@ export function evalCommand(io: Io): Command {
       if (values['engine'] === undefined) throw new UsageError('--engine is required');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const operation = values['operation'] === undefined ? undefined : oneOf(values['operation'], ['CREATE', 'UPDATE', 'DELETE'] as const, '--operation', 'CREATE');
-      const taken = new Set(GREEDY.flatMap((g) => after[g] ?? []));
+      const taken = new Set([...FILE_LISTS.flatMap((g) => after[g] ?? []), ...NAME_LISTS.flatMap((g) => namesAfter(after, g))]);
       // `--policy a.yaml b.yaml` (a shell glob) names several policy files; other positionals are resources.
       const policyFiles = listFlag(values, after, 'policy', true);
       const inventoryFiles = listFlag(values, after, 'inventory', true);

@@ -24,8 +24,16 @@ export interface Requester {
 export function listFlag(values: Record<string, unknown>, after: Readonly<Record<string, readonly string[]>>, name: string, files = false): string[] {
   const v = values[name];
   const given = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-  const all = [...given, ...(after[name] ?? [])];
+  const all = [...given, ...(files ? (after[name] ?? []) : namesAfter(after, name))];
   return files ? all : all.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * The positionals after a flag of names that are names: a YAML or JSON file name after `--group dev` is a resource
+ * (`--group dev pods.yaml`), never a group.
+ */
+export function namesAfter(after: Readonly<Record<string, readonly string[]>>, name: string): string[] {
+  return (after[name] ?? []).filter((s) => !/\.(?:ya?ml|json)$/i.test(s));
 }
 
 /** The requester the flags describe, or undefined when none of them is given (the anonymous default). */
