@@ -57,13 +57,21 @@ export function compileCommand(io: Io): Command {
       const suites = values['with-tests'] === true && compiled.value ? (await import('../../native-tests/index.js')).withNativeTests(policyFiles(paths), front.value.set, compiled.value, readPolicyFile) : undefined;
       const out = suites ? { value: suites.value, diagnostics: [...compiled.diagnostics, ...suites.diagnostics] } : compiled;
       const diagnostics = [...front.diagnostics, ...out.diagnostics];
-      if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
+      // --target all: an expiry a backend cannot enforce (SP2003, approximate in the capability matrix) is summed up
+      // in one note under the table; each file it concerns says so, and `--target vap` shows every warning.
+      const unenforcedExpiry = all ? diagnostics.filter((d) => d.code === 'SP2003') : [];
+      const shown = diagnostics.filter((d) => !unenforcedExpiry.includes(d));
+      if (shown.length) printDiagnostics(io, shown, 'text');
       if (!out.value || hasErrors(diagnostics)) return exitCodeFor(diagnostics);
       // Network blocks are NetworkPolicy material and policies are admission material: say what a target skipped.
       const set = front.value.set;
       if (set.networks.length && !targets.includes('netpol')) io.stderr(`note: ${set.networks.length} network block(s) not compiled: use --target netpol (or all)\n`);
       if (set.policies.length && targets.every((t) => t === 'netpol')) io.stderr(`note: ${set.policies.length} admission policy(ies) not compiled: use --target kyverno, gatekeeper, psa (or all)\n`);
       if (expressible?.value) io.stderr(coverageTable(expressible.value.coverage, targets));
+      if (unenforcedExpiry.length) {
+        const backends = [...new Set(unenforcedExpiry.map((d) => d.message.split(' ')[0]))].sort().join(', ');
+        io.stderr(`note: ${unenforcedExpiry.length} exception expiry(ies) not enforced by ${backends}, which has no clock (SP2003)\n`);
+      }
       const outDir = values['out'];
       if (typeof outDir === 'string') {
         const unwritable = writeOutputFiles(outDir, out.value);
