@@ -43,7 +43,7 @@ export const diagnosticCodes = {
   SP2001: { severity: 'error', title: 'construct not expressible by backend', message: '{backend} cannot express {what}', hint: '{hint}' },
   SP2002: { severity: 'error', title: 'emitted object fails its schema', message: 'emitted {kind} "{name}" does not satisfy its schema: {detail}', hint: 'this is a secpol bug; please report it with the policy file' },
   SP2003: { severity: 'warning', title: 'exception expiry not enforced by backend', message: '{backend} does not enforce the expiry of exception "{name}": {why}, so it keeps applying after {date} until the output is recompiled without it', hint: 'recompile and redeploy once the date passes (`secpol check` fails from then on), enforce with kyverno or gatekeeper, or remove the exception' },
-  SP3001: { severity: 'error', title: 'not imported', message: 'not imported: {what}: {reason}', hint: 'write it by hand in secpol; docs/import.md lists the shapes `secpol import` translates (the rest of the policy is imported)' },
+  SP3001: { severity: 'error', title: 'not imported', message: 'not imported: {what}: {reason}', hint: 'write it by hand in secpol; docs/import.md lists the shapes secpol import translates (the rest of the policy is imported)' },
   SP3002: { severity: 'error', title: 'imported rule not proven equivalent', message: '{what} is not imported: {detail}', hint: 'the translation and the original disagree on the object shown (or were never both exercised); write the rule by hand, or run the original alongside' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; message: string; hint: string }>;
 

@@ -11,7 +11,9 @@ import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index
 import { admit } from '../engines/psa/index.js';
 import type { Policy } from '../ir/index.js';
 import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
+import { buildChecked } from './import.js';
 import type { ImportedPolicy } from './model.js';
+import { probeRules } from './probes.js';
 
 export interface RuleProof {
   /** The imported rule key. */
@@ -41,7 +43,7 @@ export async function proveOnce(imported: ImportedPolicy, policy: Policy, option
   const outcomes: Record<string, { fail: number; pass: number; skip: number }> = {};
   const reach: Record<string, Record<string, { violated: number; allowed: number }>> = {};
   let cases = 0;
-  const requests = requestArbitrary(policy).map(asStored).filter((r) => apiProblems(r).length === 0);
+  const requests = requestArbitrary(generationPolicy(imported) ?? policy).map(asStored).filter((r) => apiProblems(r).length === 0);
   const result = fc.check(
     fc.property(requests, (request) => {
       cases++;
@@ -135,4 +137,12 @@ function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
       return out;
     },
   }];
+}
+
+/** The imported policy plus probe rules for every field and value the original reads: requests come from both. */
+function generationPolicy(imported: ImportedPolicy): Policy | undefined {
+  const probes = probeRules(imported).map((lines, i) => ({ key: `probe-${i + 1}`, original: `probe-${i + 1}`, origin: imported.origin, lines }));
+  if (probes.length === 0) return undefined;
+  const built = buildChecked({ ...imported, head: imported.head.filter((h) => !h.startsWith('mode ')), rules: [...imported.rules, ...probes], missing: [] }, { today: '2000-01-01' });
+  return built.set?.policies[0];
 }

@@ -1,0 +1,87 @@
+/**
+ * Generation probes: the fields and values the ORIGINAL artifact reads, found by walking its YAML independently of
+ * the translation, as extra rules of a policy used only to generate requests. Without them a translation that
+ * forgets a field would never meet an object that sets it, and `--verify` could not see the difference.
+ */
+import { containerSchema, podSchema, type FieldSchema } from '../check/fields/index.js';
+import type { ImportedPolicy } from './model.js';
+import { fieldType } from './kinds.js';
+import { literal, pathText } from './text.js';
+
+type Json = Record<string, unknown>;
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ANCHOR = /^([<=X^+]?)\((.+)\)$/;
+
+interface Leaf {
+  readonly domain?: string;
+  readonly path: readonly string[];
+  readonly values: readonly unknown[];
+}
+
+const containerLists: Readonly<Record<string, string>> = { containers: 'app container', initContainers: 'init container', ephemeralContainers: 'ephemeral container' };
+
+/** Rule lines (`forbid …`) that mention every field and value of the original's Pod rules. */
+export function probeRules(p: ImportedPolicy): string[][] {
+  if (p.original.engine !== 'kyverno') return [];
+  const leaves: Leaf[] = [];
+  for (const doc of p.original.documents) {
+    const rules = (doc as { spec?: { rules?: unknown } }).spec?.rules;
+    for (const r of Array.isArray(rules) ? rules : []) {
+      const v = isMap(r) && isMap(r['validate']) ? r['validate'] : {};
+      const patterns = [v['pattern'], ...(Array.isArray(v['anyPattern']) ? v['anyPattern'] : [])];
+      for (const pat of patterns) if (isMap(pat)) walk(pat, [], undefined, leaves);
+      collectDeny(JSON.stringify(v['deny'] ?? null), leaves);
+    }
+  }
+  const out: string[][] = [];
+  for (const leaf of leaves) {
+    const schema: FieldSchema = leaf.domain ? containerSchema : podSchema;
+    const s = fieldType(schema, leaf.path);
+    if (!s) continue;
+    const path = pathText(leaf.path);
+    const values = s.type === 'string-list' ? leaf.values.filter((v): v is string => typeof v === 'string').map((v) => `${path} contains ${literal(v)}`) : leaf.values.flatMap((v) => literalsFor(v, s.type)).map((v) => `${path} = ${v}`);
+    const tests = values.length ? values : [`${path} exists`];
+    for (const t of tests) out.push(['applies to pods', `forbid ${leaf.domain ? `any ${leaf.domain} has ${t}` : t}`]);
+  }
+  return out;
+}
+
+function walk(pattern: Json, prefix: string[], domain: string | undefined, out: Leaf[]): void {
+  for (const [rawKey, value] of Object.entries(pattern)) {
+    const key = ANCHOR.exec(rawKey.trim())?.[2] ?? rawKey;
+    if (/[*?]/.test(key)) continue;
+    const path = [...prefix, key];
+    if (isMap(value)) walk(value, path, domain, out);
+    else if (Array.isArray(value)) {
+      const list = !domain && path.length === 2 && path[0] === 'spec' ? containerLists[key] : undefined;
+      for (const item of value) if (isMap(item)) list ? walk(item, [], list, out) : walk(item, [...path], domain, out);
+      if (!list) out.push({ ...(domain ? { domain } : {}), path, values: [] });
+    } else out.push({ ...(domain ? { domain } : {}), path, values: [value] });
+  }
+}
+
+/** Deny keys over the containers (`…[].a.b[]`): the path below the container, with every value of the conditions. */
+function collectDeny(text: string, out: Leaf[]): void {
+  for (const m of text.matchAll(/containers\]\[\]\.([A-Za-z0-9_.[\]]+)/g)) {
+    const steps = m[1]!.split('.').map((s) => s.replace(/\[\]$/, ''));
+    const values = [...text.matchAll(/"value":(\[[^\]]*\]|"[^"]*"|-?\d+)/g)].flatMap((v) => {
+      const parsed = JSON.parse(v[1]!) as unknown;
+      return Array.isArray(parsed) ? parsed : [parsed];
+    });
+    const ports = steps[0] === 'ports' ? steps.slice(1) : undefined;
+    out.push({ domain: 'container', path: ports ? ['ports'] : steps, values: ports ? [] : values });
+  }
+}
+
+function literalsFor(value: unknown, type: FieldSchema['type']): string[] {
+  if (type === 'boolean') return ['true', 'false'];
+  if (type === 'integer' || type === 'number') {
+    const nums = String(value).match(/-?\d+/g) ?? [];
+    return [...new Set(nums.flatMap((n) => [n, String(Number(n) + 1)]))];
+  }
+  if (type === 'string') {
+    const alts = typeof value === 'string' ? value.split('|').map((a) => a.trim().replace(/^!/, '').replace(/[*?]/g, 'x')).filter((a) => a && a !== 'null') : [];
+    return [...alts.map((a) => literal(a)), literal('other')];
+  }
+  return [];
+}
