@@ -68,6 +68,10 @@ export function verifyCommand(io: Io): Command {
           io.stdout(`       ${rule}: ${Object.entries(byEngine).map(([e, r]) => `${e} ${r.violated}/${r.allowed}`).join(', ')} (violated/allowed)\n`);
         }
         for (const u of p.unexercised) io.stdout(`       ${u.rule}: NOT VERIFIED: ${u.reason}\n`);
+        // Engines without a clock keep expired exceptions (vap): compared as before the expiry, and counted here.
+        for (const [engine, n] of Object.entries(p.approximated ?? {})) {
+          io.stdout(`       ${engine}: ${n} verdict(s) after an exception's expiry compared as before it (no clock; docs/verification.md)\n`);
+        }
         if (p.disagreement) io.stdout(`${renderDisagreement(p.disagreement)}\n`);
       }
       for (const x of report.excluded) io.stdout(`     ${x.policy}: not verified on ${x.backend}: ${x.reason}\n`);
