@@ -123,7 +123,7 @@ describe('requests', () => {
     expect(rule.contents.value).toContain('**kyverno**: compiled');
     expect(rule.contents.value).toContain('**gatekeeper**: compiled');
     expect(rule.contents.value).toContain('**vap**: compiled');
-    expect(rule.contents.value).toMatch(/\*\*psa\*\*: cannot express it: psa cannot express rule "no-privileged"/);
+    expect(rule.contents.value).toContain('**psa**: cannot express it: psa cannot express rule "no\\-privileged" \\(PSA applies');
     expect(rule.contents.value).toMatch(/violation contains/);
     const broken = policy.replace('runAsNonRoot', 'runAsNonroot');
     const next = c.nextDiagnostics(uri);
@@ -132,6 +132,25 @@ describe('requests', () => {
     const diag = (await c.connection.sendRequest('textDocument/hover', at(uri, broken, 'runAsNonroot', 2))) as { contents: { value: string } };
     expect(diag.contents.value).toContain('**SP1002** (error): unknown field');
     expect(diag.contents.value).toContain('did you mean "runAsNonRoot"?');
+  });
+
+  it('hover keeps policy text inert: markdown in names and strings is escaped, excerpts are fenced past their backticks', async () => {
+    const text = 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n    message "``` [x](https://example.com) ```"\n  }\n}\n';
+    const { uri, c } = await open(text);
+    const hover = ((await c.connection.sendRequest('textDocument/hover', at(uri, text, 'rule r', 5))) as { contents: { value: string } }).contents.value;
+    const vap = hover.slice(hover.indexOf('**vap**'));
+    expect(vap.split('\n')[1]).toBe('````yaml');
+    expect(vap).toContain('``` [x](https://example.com) ```');
+    expect(vap.split('\n').filter((l) => l === '````')).toHaveLength(1);
+    const broken = 'policy p {\n  applies to "[x](https://example.com)" Pod\n  rule r {\n    forbid spec.hostPID = true\n  }\n}\n';
+    const next = c.nextDiagnostics(uri);
+    await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: broken }] });
+    const published = await next;
+    expect(published.diagnostics.map((d) => d.code)).toContain('SP1004');
+    const diag = ((await c.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: published.diagnostics.find((d) => d.code === 'SP1004')!.range.start })) as { contents: { value: string } }).contents.value;
+    const userPart = diag.slice(0, diag.indexOf('[SP1004 documentation]'));
+    expect(userPart).toContain('\\[x\\]\\(https://example.com\\)');
+    expect(userPart).not.toMatch(/(?<!\\)\[[^\]]*(?<!\\)\]\(/);
   });
 
   it('definition, references and rename of a rule; the outline', async () => {
