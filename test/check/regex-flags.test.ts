@@ -62,7 +62,7 @@ describe('RE2 flag groups', () => {
     writeFileSync(join(dir, 'pod.yaml'), pod('NGINX:1.25', '/a\nb'));
     const r = await runCli('explain', join(dir, 'p.secpol'), '--resource', join(dir, 'pod.yaml'), '--today', '2026-11-23', '--format', 'json');
     const rules = (JSON.parse(r.stdout) as { resources: { rules: { rule: string; verdict: string; engines: { backend: string; verdict: string }[] }[] }[] }).resources[0]!.rules;
-    const verdicts = (rule: string, verdict: string) => [rule, verdict, ...['kyverno', 'gatekeeper', 'gatekeeper-audit', 'vap'].map((e) => `${e}:${verdict}`)];
+    const verdicts = (rule: string, verdict: string) => [rule, verdict, ...['kyverno', 'gatekeeper', 'gatekeeper-audit', 'vap', 'kyverno-cel'].map((e) => `${e}:${verdict}`)];
     expect(rules.map((x) => [x.rule, x.verdict, ...x.engines.map((e) => `${e.backend}:${e.verdict}`)])).toEqual([verdicts('anchored-lines', 'fail'), verdicts('no-multiline-arg', 'fail'), verdicts('no-nginx', 'fail')]);
     writeFileSync(join(dir, 'pod.yaml'), pod('nginx-proxy.example.com/app', '/ab'));
     const other = await runCli('explain', join(dir, 'p.secpol'), '--resource', join(dir, 'pod.yaml'), '--today', '2026-11-23', '--format', 'json');

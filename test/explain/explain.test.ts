@@ -54,7 +54,7 @@ describe('secpol explain', () => {
     expect(r.stdout).toContain('forbid any container has securityContext.privileged = true');
     expect(r.stdout).toContain('spec.template.spec.containers[0].securityContext.privileged = true  (test: = true)');
     expect(r.stdout).toContain('container "app"');
-    expect(r.stdout).toContain('kyverno fail, gatekeeper fail, gatekeeper-audit fail, vap fail (all agree)');
+    expect(r.stdout).toContain('kyverno fail, gatekeeper fail, gatekeeper-audit fail, vap fail, kyverno-cel fail (all agree)');
   });
 
   it('json: the documented shape', async () => {
@@ -80,6 +80,7 @@ describe('secpol explain', () => {
         { backend: 'gatekeeper', verdict: 'fail', agrees: true },
         { backend: 'gatekeeper-audit', verdict: 'fail', agrees: true },
         { backend: 'vap', verdict: 'fail', agrees: true },
+        { backend: 'kyverno-cel', verdict: 'fail', agrees: true },
       ],
       agree: true,
     });

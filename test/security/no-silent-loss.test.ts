@@ -9,6 +9,7 @@ import { compileTo, frontEnd } from '../../src/compile.js';
 import { loadKyvernoDocuments } from '../../src/engines/kyverno/index.js';
 import { parseModule } from '../../src/engines/rego/index.js';
 import { loadVapDocuments } from '../../src/engines/vap/index.js';
+import { loadKyvernoCelDocuments } from '../../src/engines/kyverno-cel/index.js';
 import type { BackendId, Policy } from '../../src/ir/index.js';
 import { SourceFile } from '../../src/source/index.js';
 import { parseYamlFile } from '../../src/suite/index.js';
@@ -46,6 +47,12 @@ function rulesIn(target: TargetId, files: readonly EmittedFile[]): Set<string> {
   if (target === 'vap') {
     // Each validation is named in the policy's secpol.dev/rules annotation; the engine loader reads it back.
     for (const p of loadVapDocuments(docs).policies) for (const r of JSON.parse(p.annotations['secpol.dev/rules'] ?? '[]') as string[]) out.add(r);
+  }
+  if (target === 'kyverno-cel') {
+    // As for vap: each ValidatingPolicy names its validations in secpol.dev/rules; the engine loader reads it back.
+    const loaded = loadKyvernoCelDocuments(docs);
+    expect(loaded.errors).toEqual([]);
+    for (const p of loaded.policies) for (const r of JSON.parse(p.annotations['secpol.dev/rules'] ?? '[]') as string[]) out.add(r);
   }
   if (target === 'psa') {
     for (const d of docs as { metadata?: { labels?: Record<string, string> } }[]) {

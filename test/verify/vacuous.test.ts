@@ -25,7 +25,7 @@ describe('secpol verify refuses vacuous proofs', () => {
   it('a policy omitted from every backend verifies nothing: exit 1, the rule named', async () => {
     const file = policyFile(`policy nowhere {
   applies to pods
-  omit from kyverno, gatekeeper, vap, psa because "enforced by an external admission controller"
+  omit from kyverno, gatekeeper, vap, kyverno-cel, psa because "enforced by an external admission controller"
 
   rule no-host-pid {
     forbid spec.hostPID = true
