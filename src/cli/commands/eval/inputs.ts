@@ -132,9 +132,12 @@ export function namespacesAmong(values: readonly unknown[]): Map<string, Record<
   return out;
 }
 
-/** The labels of a Namespace object (strings only), with `kubernetes.io/metadata.name` as the API server sets it. */
+/**
+ * The labels of a Namespace object (strings only), or `fallback` (--namespace-labels) without one, with
+ * `kubernetes.io/metadata.name` as the API server sets it on every namespace.
+ */
 export function namespaceLabels(ns: Record<string, unknown> | undefined, name: string, fallback: Readonly<Record<string, string>>): Record<string, string> {
-  if (!ns) return { ...fallback };
+  if (!ns) return { ...fallback, 'kubernetes.io/metadata.name': name };
   const labels = isRecord(ns['metadata']) && isRecord(ns['metadata']['labels']) ? ns['metadata']['labels'] : {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
