@@ -2,7 +2,7 @@
  * secpol eval on the inputs users have (issue 21 items 2, 3 and 5): synced objects (--inventory), Namespace objects
  * among the resources, who is asking (--user, --group, --roles, --cluster-roles), AdmissionReviews, and --engine vap.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -265,5 +265,29 @@ spec:
       const r = await runCli('eval', '--engine', engine, '--policy', files('gk.yaml'), '--resource', files('pod.yaml'), flag, 'x');
       expect(r.code, `${engine} ${flag}`).toBe(2);
     }
+  });
+
+  it('a DELETE review is judged on its oldObject, named by it', async () => {
+    const del = files('update.yaml').replace('update.yaml', 'delete.yaml');
+    writeFileSync(del, `apiVersion: admission.k8s.io/v1
+kind: AdmissionReview
+request:
+  operation: DELETE
+  namespace: apps
+  name: web
+  userInfo: {username: mallory}
+  oldObject:
+${pod().split('\n').map((l) => `    ${l}`).join('\n')}
+`);
+    const vs = await verdicts('--engine', 'kyverno', '--policy', files('policy.yaml'), '--resource', del);
+    expect(vs.find((v) => v.rule === 'no-mallory')).toMatchObject({ verdict: 'fail', resource: { kind: 'Pod', name: 'web', namespace: 'apps' } });
+  });
+
+  it('vap: policies without a binding check nothing, an SP0030 error at the document', async () => {
+    const alone = files('vap.yaml').replace('vap.yaml', 'alone.yaml');
+    writeFileSync(alone, readFileSync(files('vap.yaml'), 'utf8').split('---')[0]!);
+    const r = await runCli('eval', '--engine', 'vap', '--policy', alone, '--resource', files('pod.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/alone\.yaml:1:1: error SP0030: no ValidatingAdmissionPolicyBinding binds the policies given/);
   });
 });
