@@ -46,7 +46,7 @@ function policyText(s: Record<'title' | 'description' | 'category' | 'message' |
   ].join('\n');
 }
 
-const allowedKinds = new Set(['ClusterPolicy', 'PolicyException', 'ConstraintTemplate', 'SecpolHostile', 'Namespace', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+const allowedKinds = new Set(['ClusterPolicy', 'PolicyException', 'ConstraintTemplate', 'SecpolHostile', 'Namespace', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy']);
 
 function collectStrings(v: unknown, out: Set<string>): void {
   if (typeof v === 'string') out.add(v);
