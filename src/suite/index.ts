@@ -1,4 +1,4 @@
 export { loadSuite, type AdmissionCase, type ConnectionCase, type Suite } from './load.js';
-export { runSuite, type CaseResult, type JudgeResult, type SuiteResult } from './run.js';
+export { runSuite, type CaseResult, type JudgeResult, type SuiteOptions, type SuiteResult } from './run.js';
 export { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
 export { listItems, type ListItem } from './lists.js';

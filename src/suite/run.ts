@@ -3,7 +3,8 @@ import { hasErrors } from '../diagnostics/index.js';
 import { connectionAllowed, evaluatePolicy } from '../eval/index.js';
 import type { PolicySet } from '../ir/index.js';
 import { isAllowed, loadCluster } from '../engines/netpol/index.js';
-import { adapterLabel, adaptersFor, covers, firstError, type EngineAdapter } from '../verify/index.js';
+import { expiryEndMs } from '../ir/index.js';
+import { adapterLabel, adaptersFor, covers, enforcesExpiry, firstError, type EngineAdapter } from '../verify/index.js';
 import { documentsOf } from '../verify/adapter.js';
 import { netClusterOf } from './cluster.js';
 import type { Suite } from './load.js';
@@ -49,12 +50,28 @@ function enforcingRules(set: PolicySet): Set<string> {
   return out;
 }
 
+export interface SuiteOptions {
+  /**
+   * The instant the cases are judged at (ms since the epoch; `secpol test --now`): exceptions apply only before the
+   * end of their `expires` date, in the semantics and in the engines that read a clock. Absent: before every expiry.
+   */
+  readonly now?: number;
+}
+
 /** Runs a suite through the IR semantics and every backend engine that compiles the policies. */
-export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResult> {
+export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptions = {}): Promise<SuiteResult> {
   const notes: string[] = [];
   const cases: CaseResult[] = [];
-  const perPolicy = await Promise.all(set.policies.map(async (p) => ({ policy: p, built: await adaptersFor(p) })));
-  for (const { built } of perPolicy) for (const x of built.excluded) notes.push(`${x.policy}: not run on ${x.backend}: ${x.reason}`);
+  const { now } = options;
+  const built = await Promise.all(set.policies.map(async (p) => ({ policy: p, built: await adaptersFor(p) })));
+  for (const { built: b } of built) for (const x of b.excluded) notes.push(`${x.policy}: not run on ${x.backend}: ${x.reason}`);
+  // An engine without a clock (vap) keeps an expired exception: past an expiry it is not a judge (SP2003).
+  const perPolicy = built.map(({ policy, built: b }) => {
+    const expired = now === undefined ? [] : policy.exceptions.filter((e) => e.expires !== undefined && now >= expiryEndMs(e.expires));
+    const timeless = expired.length ? b.adapters.filter((a) => !enforcesExpiry(a.backend)) : [];
+    for (const a of timeless) notes.push(`${policy.name}: not judged by ${adapterLabel(a)} at ${new Date(now!).toISOString()}: exception ${expired.map((e) => e.name).join(', ')} has expired and ${a.backend} has no clock (docs/capabilities.md)`);
+    return { policy, built: { ...b, adapters: b.adapters.filter((a) => !timeless.includes(a)) } };
+  });
   const enforcing = enforcingRules(set);
   for (const c of suite.admission) {
     const who = { ...(c.user !== undefined ? { userInfo: { username: c.user } } : {}), ...(c.subResource !== undefined ? { subResource: c.subResource } : {}) };
@@ -65,13 +82,13 @@ export async function runSuite(set: PolicySet, suite: Suite): Promise<SuiteResul
     // An engine that decided none of the case's rules has no opinion (PSA enforces on Pods only).
     const decided = new Set<string>();
     for (const { policy, built } of perPolicy) {
-      const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}) });
+      const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}), ...(now !== undefined ? { now } : {}) });
       for (const r of verdict.rules) if (r.outcome === 'fail') {
         irViolated.push(r.rule);
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who });
+        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...(now !== undefined ? { now } : {}) });
         if (!verdicts) continue;
         const label = adapterLabel(adapter);
         const list = engineViolated.get(label) ?? [];

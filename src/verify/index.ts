@@ -1,5 +1,5 @@
 export { adaptersFor, firstError, runVerify, type BackendExclusion, type VerifyReport } from './run.js';
-export { compareRequest, covers } from './verify.js';
+export { compareRequest, covers, enforcesExpiry } from './verify.js';
 export { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.js';
 export { renderDisagreement, type Disagreement, type PolicyReport, type VerifyOptions } from './verify.js';
 export type { NetworkDisagreement } from './network.js';

@@ -6,7 +6,7 @@ import { loadSuite, runSuite, type SuiteResult } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
 import { expandPolicyPaths, readPolicyFile, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { rootHelp, todayOption } from './shared.js';
+import { nowOption, rootHelp, todayOption } from './shared.js';
 
 function render(io: Io, r: SuiteResult): void {
   io.stdout(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}\n`);
@@ -22,13 +22,19 @@ export function testCommand(io: Io): Command {
   return {
     name: 'test',
     summary: 'Run the sample suites beside policies through the policy semantics and every backend engine.',
-    usage: 'secpol test FILE|DIR... [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
-    options: { format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
-    help: ['--format text|json  report format', '--today DATE        the date exceptions expire against', rootHelp],
+    usage: 'secpol test FILE|DIR... [--format text|json] [--today YYYY-MM-DD] [--now TIME] [--root DIR]',
+    options: { format: { type: 'string' }, today: { type: 'string' }, now: { type: 'string' }, root: { type: 'string' } },
+    help: [
+      '--format text|json  report format',
+      '--today DATE        the date exceptions expire against',
+      '--now TIME          judge the samples at this instant (YYYY-MM-DD or RFC 3339; default: --today, else now)',
+      rootHelp,
+    ],
     async run(values, positionals) {
       if (positionals.length === 0) throw new UsageError('give at least one policy file or directory');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const today = todayOption(values['today']);
+      const now = nowOption(values['now'], values['today']);
       const results: SuiteResult[] = [];
       const diagnostics: Diagnostic[] = [];
       let missing = 0;
@@ -50,7 +56,7 @@ export function testCommand(io: Io): Command {
           const suite = loadSuite(suitePath, readPolicyFile, arg.root);
           diagnostics.push(...front.diagnostics, ...suite.diagnostics);
           if (!suite.value || hasErrors(suite.diagnostics)) continue;
-          results.push(await runSuite(front.value.set, suite.value));
+          results.push(await runSuite(front.value.set, suite.value, { now }));
         }
       }
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
