@@ -1,4 +1,5 @@
 import { evaluateResource, loadKyvernoDocuments } from '../../engines/kyverno/index.js';
+import { DEFAULT_NOW_NS } from '../../engines/rego/index.js';
 import type { EmittedFile } from '../../backends/backend.js';
 import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
 
@@ -34,8 +35,9 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         exceptions: loaded.exceptions,
         ...(request.subResource ? { subresource: request.subResource } : {}),
         ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}),
-        // The request's instant is what time_now_utc() returns (exception expiry, issue 15 item 7).
-        ...(request.now !== undefined ? { now: request.now } : {}),
+        // The request's instant is what time_now_utc() returns (exception expiry, issue 15 item 7); without one, the
+        // fixed instant the Rego engine uses, so that no verdict depends on the machine's clock.
+        now: request.now ?? DEFAULT_NOW_NS / 1e6,
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {
