@@ -25,6 +25,49 @@ export function yamlString(text: string): string {
   return escapeUnsafe(JSON.stringify(text));
 }
 
+/**
+ * Lines of at most this many characters where a long string allows it: a reviewer reads an expression of a
+ * few hundred characters over several lines, and a change to one part of it is a one-line diff.
+ */
+export const FOLD_WIDTH = 120;
+
+/**
+ * A long string as a double-quoted scalar folded over several lines with escaped line breaks (a space, `\`, then
+ * the line break): YAML drops an escaped line break and the next line's indentation, keeping the space written
+ * before the backslash, so the value is exactly the one-line string (YAML 1.2 §7.3.1, and libyaml's scanner, which
+ * go-yaml and therefore Kubernetes and the engines use). It breaks only at a space followed by a non-space, since
+ * leading spaces of a continuation line are not content. `first` is the width already used on the first line.
+ */
+export function foldedString(text: string, continuation: string, first: number): string | undefined {
+  if (first + text.length + 2 <= FOLD_WIDTH) return undefined;
+  const json = escapeUnsafe(JSON.stringify(text));
+  const out: string[] = [];
+  let start = 0;
+  let budget = FOLD_WIDTH - first;
+  while (json.length - start > budget) {
+    let cut = -1;
+    for (let i = start + 1; i < json.length - 1 && i - start < budget; i++) {
+      if (json.charAt(i) === ' ' && json.charAt(i + 1) !== ' ' && json.charAt(i - 1) !== ' ') cut = i;
+    }
+    if (cut < 0) {
+      // No space within the width: the first one after it, else the rest stays on one line.
+      for (let i = start + budget; i < json.length - 1; i++) {
+        if (json.charAt(i) === ' ' && json.charAt(i + 1) !== ' ' && json.charAt(i - 1) !== ' ') {
+          cut = i;
+          break;
+        }
+      }
+      if (cut < 0) break;
+    }
+    out.push(`${json.slice(start, cut + 1)}\\`);
+    start = cut + 1;
+    budget = FOLD_WIDTH - continuation.length;
+  }
+  if (out.length === 0) return undefined;
+  out.push(json.slice(start));
+  return out.join(`\n${continuation}`);
+}
+
 /** A scalar (string, finite number, boolean, null). */
 export function yamlScalarText(value: unknown): string {
   if (typeof value === 'string') return yamlString(value);
@@ -50,7 +93,7 @@ function lines(value: unknown, pad: string, out: string[], first: string): void 
     value.forEach((item, i) => {
       const lead = i === 0 ? first : pad;
       if (isNonEmptyCollection(item)) lines(item, `${pad}  `, out, `${lead}- `);
-      else out.push(`${lead}- ${yamlScalarOrEmpty(item)}`);
+      else out.push(`${lead}- ${foldedOrScalar(item, `${pad}  `, lead.length + 2)}`);
     });
     return;
   }
@@ -65,11 +108,15 @@ function lines(value: unknown, pad: string, out: string[], first: string): void 
       if (isNonEmptyCollection(v)) {
         out.push(key);
         lines(v, `${pad}  `, out, `${pad}  `);
-      } else out.push(`${key} ${yamlScalarOrEmpty(v)}`);
+      } else out.push(`${key} ${foldedOrScalar(v, `${pad}  `, key.length + 1)}`);
     });
     return;
   }
   out.push(`${first}${yamlScalarText(value)}`);
+}
+
+function foldedOrScalar(v: unknown, continuation: string, first: number): string {
+  return (typeof v === 'string' && foldedString(v, continuation, first)) || yamlScalarOrEmpty(v);
 }
 
 function yamlScalarOrEmpty(v: unknown): string {

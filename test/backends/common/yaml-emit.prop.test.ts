@@ -48,6 +48,23 @@ describe('yaml-emit', () => {
     for (const s of ['v1', 'Enforce', 'kubernetes.io/metadata.name', 'rule r1 is violated']) expect(yamlString(s)).toBe(s);
   });
 
+  it('folds long strings over lines of at most the width where spaces allow, and reads them back exactly', () => {
+    const word = fc.oneof(hostile, fc.string({ maxLength: 30 }), fc.constantFrom('  ', ' ', '\\', '\\ ', '{{ x }}', '`"\\u007b"`'));
+    const long = fc.array(word, { minLength: 20, maxLength: 120 }).map((ws) => ws.join(' '));
+    fc.assert(
+      fc.property(long, fc.nat(8), fc.constantFrom('key', 'a-much-longer-key-name'), (text, indent, key) => {
+        const out = yamlBlockText({ [key]: text, list: [text] }, indent);
+        for (const version of ['1.1', '1.2'] as const) expect(YAML.parse(out, { version, uniqueKeys: false })).toEqual({ [key]: text, list: [text] });
+      }),
+      { seed: 20261205, numRuns: 1000 },
+    );
+    const expression = Array.from({ length: 40 }, (_, i) => `[request.object.spec.f${i}][0] == \`true\``).join(' && ');
+    const folded = yamlBlockText({ key: `{{ ${expression} }}` }, 6).split('\n');
+    expect(folded.length).toBeGreaterThan(10);
+    for (const line of folded) expect(line.length).toBeLessThanOrEqual(120);
+    expect(folded.slice(0, -1).every((l) => l.endsWith(' \\'))).toBe(true);
+  });
+
   it('writes nested blocks the way the goldens show them', () => {
     expect(yamlBlockText({ a: [{ b: 1, c: [] }, ['x', 'z']], d: {} }, 2)).toBe('  a:\n    - b: 1\n      c: []\n    - - x\n      - z\n  d: {}');
   });
