@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import { checkFiles } from '../check/index.js';
 import { compileTo, type TargetId } from '../compile.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
+import { hasErrors, sortDiagnostics, type Diagnostic, type Staged } from '../diagnostics/index.js';
 import type { PolicySet } from '../ir/index.js';
 import { loadPolicyFiles, type ReadFile } from '../load.js';
 import type { FileAst } from '../syntax/index.js';
+import { reparseRule } from './incremental.js';
 
 /** What the server knows about one open document after its last analysis. */
 export interface Analysis {
@@ -23,8 +24,10 @@ export interface Analysis {
  * Loads the document with its imports and checks it: the stages `secpol check` runs (compile.ts frontEnd), kept
  * apart here so the syntax trees survive an error in an import (symbols, definitions and formatting need them).
  */
-export function analyse(path: string, root: string, read: ReadFile, today: string): Analysis {
-  const loaded = loadPolicyFiles([{ path, files: [path], root }], read);
+export function analyse(path: string, root: string, read: ReadFile, today: string, previous?: FileAst, text?: string): Analysis {
+  // An edit inside one rule of a file without imports: only that rule is parsed again (incremental.ts).
+  const reparsed = previous && text !== undefined && previous.imports.length === 0 ? reparseRule(previous, text) : undefined;
+  const loaded: Staged<readonly FileAst[]> = reparsed ? { value: [reparsed], diagnostics: [] } : loadPolicyFiles([{ path, files: [path], root }], read);
   const files = loaded.value ?? [];
   const file = files.find((f) => f.span.file.path === path);
   let set: PolicySet | undefined;

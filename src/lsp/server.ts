@@ -74,7 +74,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const path = pathOfUri(uri);
     openPath.set(path, uri);
     const root = rootFor(path);
-    const analysis = analyse(path, root, read, today());
+    const previous = states.get(uri)?.analysis.file;
+    const analysis = analyse(path, root, read, today(), previous, doc.getText());
     const state: DocumentState = { version: doc.version, analysis, diagnostics: analysis.diagnostics, ...(analysis.file ? { lastFile: analysis.file } : states.get(uri)?.lastFile ? { lastFile: states.get(uri)!.lastFile! } : {}) };
     states.set(uri, state);
     publish(uri, doc.version, analysis.diagnostics);
