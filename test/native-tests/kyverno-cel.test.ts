@@ -108,11 +108,11 @@ describe('kyverno-cel native suite with a PolicyException', () => {
             reason "migrating"
           }
         }`,
-      'p/suite.yaml': 'cases:\n  - { sample: samples/deny.yaml, expect: deny, rule: no-host-pid, namespace: apps }\n  - { sample: samples/exempt.yaml, expect: allow, namespace: legacy }\n',
+      'p/suite.yaml': 'cases:\n  - { sample: samples/deny.yaml, expect: deny, rules: [no-host-pid], namespace: apps }\n  - { sample: samples/exempt.yaml, expect: allow, namespace: legacy }\n',
       'p/samples/deny.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: deny }\nspec: { hostPID: true, containers: [{ name: c, image: nginx }] }\n',
       'p/samples/exempt.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: exempt }\nspec: { hostPID: true, containers: [{ name: c, image: nginx }] }\n',
     };
-    const readFile: ReadFile = (p) => (p in files ? { text: files[p]! } : { error: 'no such file' });
+    const readFile: ReadFile = (p) => (p in files ? { bytes: new TextEncoder().encode(files[p]!) } : { error: 'no such file' });
     const b = await build('p/policy.secpol', readFile);
     expect(b.diagnostics).toEqual([]);
     const [t] = checkTests(b, 'p/policy.secpol');

@@ -108,3 +108,15 @@ describe('kyverno-cel backend', () => {
     expect(policy.spec.validations[0].expression).toContain('variables.namespace in ["old"]');
   });
 });
+
+describe('kyverno-cel backend: exception expiry', () => {
+  it('emits an expiring exception as it is, says so in the file and warns SP2003 at the date', () => {
+    const set = irOf(mixed.replace('reason "migrating"', 'reason "migrating"\n      expires 2030-12-31'));
+    const out = kyvernoCelBackend.emit(set);
+    expect(out.diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      ['SP2003', 'warning', 'kyverno-cel does not enforce the expiry of exception "legacy": the emitted CEL has no clock, so it keeps applying after 2030-12-31 until the output is recompiled without it'],
+    ]);
+    expect(out.value![0]!.content).toContain('# exception "legacy" expires 2030-12-31 but is NOT enforced as expiring here');
+    expect(docs(out.value![1]!.content)[0].metadata.annotations['secpol.dev/expires']).toBe('2030-12-31');
+  });
+});
