@@ -6,8 +6,8 @@ import type { LoadedManifests, Manifest } from './load-manifests.js';
 import { locateFinding } from './locate.js';
 
 /** Who judges the manifests: the reference semantics (`ir`) or a backend's engine on its compiled artifacts. */
-export type AuditTarget = 'ir' | 'kyverno' | 'gatekeeper' | 'psa';
-export const auditTargets: readonly AuditTarget[] = ['ir', 'kyverno', 'gatekeeper', 'psa'];
+export type AuditTarget = 'ir' | 'kyverno' | 'gatekeeper' | 'psa' | 'kyverno-cel';
+export const auditTargets: readonly AuditTarget[] = ['ir', 'kyverno', 'gatekeeper', 'psa', 'kyverno-cel'];
 
 export interface ObjectRef {
   readonly apiVersion: string;

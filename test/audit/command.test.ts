@@ -125,7 +125,7 @@ spec:
 `,
   });
 
-  for (const target of ['kyverno', 'gatekeeper'] as const) {
+  for (const target of ['kyverno', 'gatekeeper', 'kyverno-cel'] as const) {
     it(`${target}: the engine on the compiled artifacts finds what the reference semantics find`, async () => {
       const ref = await audit({ manifests: [dir], format: 'json' }, [privileged]);
       const eng = await audit({ manifests: [dir], format: 'json', target }, [privileged]);

@@ -74,11 +74,11 @@ export function auditCommand(io: Io, options: AuditCommandOptions = {}): Command
   return {
     name: 'audit',
     summary: 'Audit Kubernetes manifests (files, directories, Helm or kustomize output) against policies and report every violation.',
-    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD] [--root DIR]',
+    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa|kyverno-cel] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD] [--root DIR]',
     options: { manifests: { type: 'string', multiple: true }, target: { type: 'string' }, format: { type: 'string' }, strict: { type: 'boolean' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--manifests PATH    manifest file, directory (recursively *.yaml, *.yml, *.json) or - for stdin (repeatable; extra .yaml/.yml/.json arguments count too)',
-      '--target T          who judges: ir (the reference semantics, default), kyverno, gatekeeper or psa (that engine on the compiled artifacts)',
+      '--target T          who judges: ir (the reference semantics, default), kyverno, gatekeeper, psa or kyverno-cel (that engine on the compiled artifacts)',
       '--format F          text (default), json, sarif, junit, markdown or github (workflow annotations)',
       '--strict            exit 1 on any finding, not only on findings of enforce-mode rules',
       '--today DATE        the date exceptions expire against',
