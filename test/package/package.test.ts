@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,30 @@ describe('the npm package', () => {
     const piped = spawnSync('bash', ['-o', 'pipefail', '-c', `"${secpol}" compile policies/ --target kyverno | head -c 100 > /dev/null`], { cwd: work, encoding: 'utf8' });
     expect(piped.stderr).not.toMatch(/EPIPE|^\s+at /m);
     expect(piped.status).toBe(0);
+  });
+
+  it('lsp: the installed language server answers over stdio and exits 0 after shutdown and exit', async () => {
+    const uri = `file://${join(work, 'bad.secpol')}`;
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: `file://${work}`, capabilities: {} } },
+      { jsonrpc: '2.0', method: 'initialized', params: {} },
+      { jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'secpol', version: 1, text: 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostN\n  }\n}\n' } } },
+      { jsonrpc: '2.0', id: 2, method: 'textDocument/completion', params: { textDocument: { uri }, position: { line: 3, character: 21 } } },
+      { jsonrpc: '2.0', id: 3, method: 'shutdown' },
+      { jsonrpc: '2.0', method: 'exit' },
+    ];
+    const input = messages.map((m) => JSON.stringify(m)).map((body) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`).join('');
+    // stdin stays open, as an editor keeps it: the exit notification, not the end of input, ends the server.
+    const child = spawn(secpol, ['lsp', '--stdio'], { cwd: work, env: { PATH: process.env['PATH'] ?? '', HOME: work } });
+    const r = { stdout: '', stderr: '', status: null as number | null };
+    child.stdout.on('data', (d: Buffer) => (r.stdout += String(d)));
+    child.stderr.on('data', (d: Buffer) => (r.stderr += String(d)));
+    child.stdin.write(input);
+    r.status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(r.status, r.stderr).toBe(0);
+    const replies = r.stdout.split(/Content-Length: \d+\r\n\r\n/).filter(Boolean).map((b) => JSON.parse(b) as { id?: number; result?: unknown });
+    expect((replies.find((m) => m.id === 1)?.result as { serverInfo: { name: string } }).serverInfo.name).toBe('secpol');
+    expect((replies.find((m) => m.id === 2)?.result as { label: string }[]).map((i) => i.label)).toContain('hostNetwork');
   });
 
   it('check and fmt', () => {
