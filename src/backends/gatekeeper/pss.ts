@@ -43,7 +43,19 @@ type Check = PssCheck<RuleVersion>;
 const pod = 'pod_view';
 const notWindows = (c: Ctx) => `not ${c.at(pod, 'spec', 'os', 'name')} == "windows"`;
 const notUserNamespaced = (c: Ctx) => `not ${c.at(pod, 'spec', 'hostUsers')} == false`;
-const list = (values: readonly (string | null)[]) => `[${values.map((v) => (v === null ? 'null' : regoLiteral(v))).join(', ')}]`;
+/** A Rego array; a long one (the sysctl allow-lists) over several lines, so no line of the module is long. */
+const list = (values: readonly (string | null)[]): string => {
+  const items = values.map((v) => (v === null ? 'null' : regoLiteral(v)));
+  if (items.join(', ').length <= 100) return `[${items.join(', ')}]`;
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last] ?? '').length + item.length + 2 <= 90) lines[last] += `, ${item}`;
+    else lines.push(item);
+  }
+  // The module writer indents every line of a rule body by one tab.
+  return `[\n\t${lines.join(',\n\t')}\n]`;
+};
 const guarded = (guard: (c: Ctx) => string, f: RuleVersion['bodies']): RuleVersion['bodies'] => (c) => f(c).map((b) => [guard(c), ...b]);
 
 const profileTypes = [null, 'RuntimeDefault', 'Localhost'];
