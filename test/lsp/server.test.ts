@@ -175,6 +175,28 @@ describe('requests', () => {
     expect(def).toEqual([{ uri: uriOf(join(root, 'base.secpol')), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
   });
 
+  it('named selectors: a network workload used by allow lines has a definition, references and a rename', async () => {
+    const text = 'network n {\n  namespace "shop"\n  workload api in namespace "shop" with labels app = "api"\n  default deny ingress in namespaces "shop"\n  allow from workload api to pods where app = "db" on tcp 5432\n}\n';
+    const { uri, published, c } = await open(text);
+    expect(published.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+    const def = await c.connection.sendRequest('textDocument/definition', at(uri, text, 'workload api to', 10));
+    expect(def).toEqual([{ uri, range: { start: positionOf(text, 'api in'), end: positionOf(text, 'api in', 3) } }]);
+    const refs = (await c.connection.sendRequest('textDocument/references', { ...at(uri, text, 'api in'), context: { includeDeclaration: false } })) as unknown[];
+    expect(refs).toHaveLength(1);
+    const edit = (await c.connection.sendRequest('textDocument/rename', { ...at(uri, text, 'api in'), newName: 'backend' })) as { changes: Record<string, { newText: string }[]> };
+    expect(edit.changes[uri]).toHaveLength(2);
+    const items = (await c.connection.sendRequest('textDocument/completion', at(uri, text, 'workload api to', 'workload '.length))) as { label: string }[];
+    expect(items.map((i) => i.label)).toEqual(['api']);
+  });
+
+  it('targets from the initialization options, then from a settings change', async () => {
+    const { uri, c } = await open(policy, {}, { targets: ['psa'] });
+    await c.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'SP2001'));
+    const cleared = c.nextDiagnostics(uri, (p) => p.diagnostics.length === 0);
+    await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { secpol: { targets: ['kyverno'] } } });
+    expect((await cleared).diagnostics).toEqual([]);
+  });
+
   it('formatting gives the `secpol fmt` layout; a document with syntax errors is left alone', async () => {
     const messy = 'policy p {\napplies to pods\n   rule r { forbid spec.hostPID = true }\n}\n';
     const { uri, c } = await open(messy);
