@@ -54,7 +54,7 @@ function runFailed(r: ToolRun): string | undefined {
   return r.status === 0 ? undefined : [r.stdout.trim(), r.stderr.trim()].filter(Boolean).join('\n') || `exit status ${String(r.status)}`;
 }
 
-/** gator verify on each Gatekeeper suite; kyverno test on each Kyverno and VAP Test folder (it walks set-N/ itself). */
+/** gator verify on each Gatekeeper suite; kyverno test on each Kyverno, VAP and ValidatingPolicy Test folder (it walks set-N/ itself). */
 function suiteChecks(files: readonly EmittedFile[], tools: RealTools, runner: Runner): RealCheck[] {
   const checks: RealCheck[] = [];
   if (tools.gator) {
@@ -64,7 +64,7 @@ function suiteChecks(files: readonly EmittedFile[], tools: RealTools, runner: Ru
     }
   }
   if (tools.kyverno) {
-    for (const dir of suiteDirs(files, /^(kyverno|vap)\/tests\/.+\/kyverno-test\.yaml$/)) {
+    for (const dir of suiteDirs(files, /^(kyverno|vap|kyverno-cel)\/tests\/.+\/kyverno-test\.yaml$/)) {
       const failed = runFailed(runner.run(tools.kyverno, ['test', dir], runner.dir));
       checks.push({ tool: 'kyverno', subject: dir, ok: failed === undefined, ...(failed ? { detail: failed } : {}) });
     }

@@ -38,8 +38,9 @@ describe('secpol verify --real', () => {
     expect(r.stdout).toContain('ok   gator gatekeeper/tests/privileged');
     expect(r.stdout).toContain('ok   kyverno kyverno/tests/privileged');
     expect(r.stdout).toContain('ok   kyverno vap/tests/privileged');
+    expect(r.stdout).toContain('ok   kyverno kyverno-cel/tests/privileged');
     expect(r.stdout).toMatch(/opa: not found/);
-    expect(r.stdout).toMatch(/^3 real-engine checks agree/m);
+    expect(r.stdout).toMatch(/^4 real-engine checks agree/m);
   });
 
   it('a failing real tool is a disagreement: exit 1 with what it said', async () => {

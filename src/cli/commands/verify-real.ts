@@ -34,7 +34,7 @@ function findTool(name: string, given: unknown): string | undefined {
 }
 
 /**
- * `secpol verify --real`: compiles each policy to Kyverno, Gatekeeper and VAP with its native suites, writes them
+ * `secpol verify --real`: compiles each policy to Kyverno, Gatekeeper, VAP and Kyverno ValidatingPolicy with its native suites, writes them
  * (to --keep DIR or a temporary folder) and lets the real engines judge them. Never a silent pass: no real engine
  * found is exit 2, and a check that ran nothing is said.
  */
@@ -57,7 +57,7 @@ export async function realEngines(io: Io, positionals: readonly string[], values
   }
   const set = front.value.set;
   const emitted: EmittedFile[] = [];
-  for (const target of ['kyverno', 'gatekeeper', 'vap'] as const) {
+  for (const target of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
     for (const policy of set.policies) {
       const out = await compileTo({ policies: [policy], networks: [] }, [target]);
       if (out.value && !hasErrors(out.diagnostics)) emitted.push(...out.value);
