@@ -71,6 +71,26 @@ record('secpol compile 100 rules / (2x floor + 150 ms)', compile100 / (2 * nodeF
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
 record(`npm package tarball (${pack.entryCount} files)`, pack.size / 1024, 'KiB', `${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`, true);
 
+// Readability of the output (issue 16): bytes and longest line per target over the policy library; the line
+// budget is 300 characters (test/backends/readability.test.ts enforces it).
+const { targetIds } = await dist('src/backends/registry.js');
+const { readdirSync } = await import('node:fs');
+const libraryPolicies = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libraryPolicies(join(dir, e.name)) : e.name === 'policy.secpol' ? [join(dir, e.name)] : []));
+const library = libraryPolicies(join(root, 'policies'));
+for (const target of targetIds) {
+  let bytes = 0;
+  let longest = 0;
+  for (const path of library) {
+    const front = frontEnd([path], readFile, { today });
+    if (!front.value) continue;
+    for (const f of (await compileTo(front.value.set, [target])).value ?? []) {
+      bytes += f.content.length;
+      for (const line of f.content.split('\n')) longest = Math.max(longest, line.length);
+    }
+  }
+  record(`library output, ${target}: KiB (longest line ${longest})`, bytes / 1024, 'KiB', 'longest line ≤ 300', longest <= 300);
+}
+
 // 2. Compile throughput in-process: 10 .. 10,000 rules to every target.
 let previous;
 for (const n of [10, 100, 1000, 10000]) {
