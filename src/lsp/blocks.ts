@@ -14,12 +14,10 @@ export interface TextBlock {
 export function scanBlocks(text: string): TextBlock[] {
   const done: TextBlock[] = [];
   const openBlocks: TextBlock[] = [];
-  let lineStart = 0;
   let lastBoundary = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
-      lineStart = i + 1;
       lastBoundary = i + 1;
     } else if (c === '#') {
       const end = text.indexOf('\n', i);
@@ -28,7 +26,7 @@ export function scanBlocks(text: string): TextBlock[] {
       for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
       if (text[i] === '\n') i--;
     } else if (c === '{') {
-      const [kind = '', name = ''] = text.slice(Math.max(lineStart, lastBoundary), i).trim().split(/\s+/);
+      const [kind = '', name = ''] = text.slice(lastBoundary, i).trim().split(/\s+/);
       openBlocks.push({ kind, name, open: i, close: text.length });
       lastBoundary = i + 1;
     } else if (c === '}') {

@@ -23,7 +23,9 @@ export function nameSites(file: FileAst): NameSite[] {
         if (item.kind === 'exception') for (const e of item.items) if (e.kind === 'rules') for (const n of e.names) site('rule', decl.name.text, n, false);
       }
     } else {
-      const peer = (p: PeerAst) => p.kind === 'workload' && site('workload', decl.name.text, p.name, false);
+      const peer = (p: PeerAst) => {
+        if (p.kind === 'workload') site('workload', decl.name.text, p.name, false);
+      };
       for (const item of decl.items) {
         if (item.kind === 'workload') site('workload', decl.name.text, item.name, true);
         if (item.kind === 'allow') {
