@@ -68,6 +68,11 @@ export interface AuditReport {
 
 export interface AuditOptions {
   readonly target: AuditTarget;
+  /**
+   * The instant the objects are judged at (ms since the epoch; `--now`): exceptions apply only before the end of
+   * their `expires` date, in the semantics and in the engines whose output reads a clock. Absent: before every expiry.
+   */
+  readonly now?: number;
   /** Called every `progressEvery` objects with the count done so far. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
@@ -184,7 +189,7 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
   loaded.manifests.forEach((m, index) => {
     const namespace = m.namespace ?? (clusterScoped.has(m.kind) ? undefined : 'default');
     const labels = namespace === undefined ? {} : { ...(namespaceLabels.get(namespace) ?? {}), 'kubernetes.io/metadata.name': namespace };
-    const request = { object: m.object, operation: 'CREATE' as const, ...(namespace !== undefined ? { namespace } : {}), namespaceLabels: labels };
+    const request = { object: m.object, operation: 'CREATE' as const, ...(namespace !== undefined ? { namespace } : {}), namespaceLabels: labels, ...(options.now !== undefined ? { now: options.now } : {}) };
     const ref = objectRef(m, namespace);
     for (const { policy, slots, adapters } of judged) {
       const reference = new Map<string, RuleVerdict>();

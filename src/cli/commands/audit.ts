@@ -7,7 +7,7 @@ import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/in
 import { oneOf, UsageError, type Command } from '../args.js';
 import { describeFsError, expandPolicyPaths, readPolicyFile, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
-import { rootHelp, todayOption } from './shared.js';
+import { nowOption, rootHelp, todayOption } from './shared.js';
 
 /** A rendered manifest stream larger than this is refused (SP0007) rather than parsed. */
 const maxManifestBytes = 64 * 1024 * 1024;
@@ -74,20 +74,22 @@ export function auditCommand(io: Io, options: AuditCommandOptions = {}): Command
   return {
     name: 'audit',
     summary: 'Audit Kubernetes manifests (files, directories, Helm or kustomize output) against policies and report every violation.',
-    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa|kyverno-cel] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD] [--root DIR]',
-    options: { manifests: { type: 'string', multiple: true }, target: { type: 'string' }, format: { type: 'string' }, strict: { type: 'boolean' }, today: { type: 'string' }, root: { type: 'string' } },
+    usage: 'secpol audit FILE|DIR... --manifests PATH... [--target ir|kyverno|gatekeeper|psa|kyverno-cel] [--format text|json|sarif|junit|markdown|github] [--strict] [--today YYYY-MM-DD] [--now TIME] [--root DIR]',
+    options: { manifests: { type: 'string', multiple: true }, target: { type: 'string' }, format: { type: 'string' }, strict: { type: 'boolean' }, today: { type: 'string' }, now: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--manifests PATH    manifest file, directory (recursively *.yaml, *.yml, *.json) or - for stdin (repeatable; extra .yaml/.yml/.json arguments count too)',
       '--target T          who judges: ir (the reference semantics, default), kyverno, gatekeeper, psa or kyverno-cel (that engine on the compiled artifacts)',
       '--format F          text (default), json, sarif, junit, markdown or github (workflow annotations)',
       '--strict            exit 1 on any finding, not only on findings of enforce-mode rules',
       '--today DATE        the date exceptions expire against',
+      '--now TIME          judge the objects at this instant (YYYY-MM-DD or RFC 3339; default: --today, else now)',
       rootHelp,
     ],
     async run(values, positionals) {
       const target = oneOf(values['target'], auditTargets, '--target', 'ir');
       const format = oneOf(values['format'], auditFormats, '--format', 'text');
       const today = todayOption(values['today']);
+      const now = nowOption(values['now'], values['today']);
       const strict = values['strict'] === true;
       const manifestPaths = [...many(values['manifests']), ...positionals.filter(isManifestFile)];
       const policyPaths = positionals.filter((p) => !isManifestFile(p));
@@ -104,6 +106,7 @@ export function auditCommand(io: Io, options: AuditCommandOptions = {}): Command
       const loaded = loadManifests(inputs);
       const report: AuditReport = await runAudit(front.value.set, loaded, {
         target,
+        now,
         ...(progress ? { onProgress: (done: number, total: number) => io.stderr(`secpol audit: ${done}/${total} objects\n`) } : {}),
       });
       for (const e of report.excluded) io.stderr(`note: ${e.policy} is not audited by ${target}: ${e.reason}\n`);
