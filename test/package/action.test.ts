@@ -216,7 +216,7 @@ describe('action.yml, run locally step by step', () => {
     });
     expect(result(results, 'Install secpol').stdout).toMatch(/^secpol \d+\.\d+\.\d+$/m);
     expect(result(results, 'Prove the backends agree').stdout).toContain('verified: every backend agrees');
-    expect(result(results, 'Compile').stderr).toMatch(/^privileged\s+compiled\s+compiled\s+cannot\s+compiled\s+-$/m);
+    expect(result(results, 'Compile').stderr).toMatch(/^privileged\s+compiled\s+compiled\s+cannot\s+compiled\s+compiled\s+-$/m);
     expect(existsSync(join(work, 'build/secpol/kyverno/privileged.yaml'))).toBe(true);
     // SARIF for code scanning, annotations in the log, JUnit beside the artifacts.
     const upload = result(results, 'Upload the audit to code scanning').with!;

@@ -100,6 +100,7 @@ describe('the npm package', () => {
     ['kyverno', 'policies/', 'kind: ClusterPolicy'],
     ['gatekeeper', 'policies/', 'kind: ConstraintTemplate'],
     ['vap', 'policies/', 'kind: ValidatingAdmissionPolicy'],
+    ['kyverno-cel', 'policies/', 'kind: ValidatingPolicy'],
     ['psa', 'policies/pod-security/restricted', 'pod-security.kubernetes.io/enforce: restricted'],
     ['netpol', 'policies/network', 'kind: NetworkPolicy'],
   ])('compile --target %s', (target, path, expected) => {
@@ -107,7 +108,7 @@ describe('the npm package', () => {
   });
 
   it('compile --target all --with-tests, then eval each engine on the artifacts it wrote', () => {
-    expect(expectRun(run('compile', 'policies/', '--target', 'all', '--with-tests', '--out', 'build', '--today', '2026-01-01'), 0)).toMatch(/^privileged\s+compiled\s+compiled\s+cannot\s+compiled\s+-$/m);
+    expect(expectRun(run('compile', 'policies/', '--target', 'all', '--with-tests', '--out', 'build', '--today', '2026-01-01'), 0)).toMatch(/^privileged\s+compiled\s+compiled\s+cannot\s+compiled\s+compiled\s+-$/m);
     const pod = 'policies/workload/run-as-non-root/samples/deny-pod-missing.yaml';
     expect(expectRun(run('eval', '--engine', 'kyverno', '--policy', 'build/kyverno/run-as-non-root.yaml', '--resource', pod), 1)).toContain('run-as-non-root');
     expect(expectRun(run('eval', '--engine', 'gatekeeper', '--policy', 'build/gatekeeper/run-as-non-root.yaml', '--resource', pod), 1)).toContain('run-as-non-root');
