@@ -9,7 +9,7 @@
  */
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf } from './kinds.js';
-import { literal, nameOf } from './text.js';
+import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 
 type Json = Record<string, unknown>;
@@ -132,6 +132,79 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'no-automount-token', on: 'on create', body: `forbid spec.automountServiceAccountToken = true or spec.automountServiceAccountToken is absent and (${mount('app container')} or ${mount('init container')})` });
     },
   },
+  K8sRequiredResources: {
+    pkg: 'k8srequiredresources',
+    translate: (p, at) => {
+      const e = noExemptImages(p, at);
+      if (!e.ok) return e;
+      const tests: string[] = [];
+      for (const what of ['limits', 'requests'] as const) {
+        const keys = p[what] === undefined ? [] : strings(p[what]);
+        if (!keys) return no(`parameters.${what} that is not a list of names`, [...at, what]);
+        tests.push(...keys.map((k) => `resources.${what}${pathText([k]).startsWith('[') ? pathText([k]) : `.${k}`} exists`));
+      }
+      if (tests.length === 0) return no('parameters that require no limit and no request (the template then never reports anything)', at);
+      // Rego reads spec.containers and spec.initContainers only (not ephemeral containers).
+      const body = tests.length === 1 ? tests[0]! : `(${tests.join(' and ')})`;
+      return ok({ rule: 'required-resources', body: `require every app container has ${body} and every init container has ${body}` });
+    },
+  },
+  K8sRequiredProbes: {
+    pkg: 'k8srequiredprobes',
+    translate: (p, at) => {
+      const probes = strings(p['probes']);
+      const types = strings(p['probeTypes']);
+      if (!probes || probes.length === 0 || !types || types.length === 0) return no('parameters.probes or probeTypes missing or empty', at);
+      const names = new Set(['livenessProbe', 'readinessProbe', 'startupProbe']);
+      const kinds = new Set(['exec', 'httpGet', 'tcpSocket', 'grpc']);
+      const bad = [...probes.filter((x) => !names.has(x)), ...types.filter((x) => !kinds.has(x))];
+      if (bad.length) return no(`the probe or probe type ${JSON.stringify(bad[0])}`, at);
+      const each = probes.map((probe) => `(${types.map((t) => `${probe}.${t} exists`).join(' or ')})`);
+      return ok({ rule: 'required-probes', on: 'on create', body: `require every app container has ${each.length === 1 ? each[0]! : `(${each.join(' and ')})`}` });
+    },
+  },
+  K8sExternalIPs: {
+    pkg: 'k8sexternalips',
+    translate: (p, at) => {
+      const ips = p['allowedIPs'] === undefined ? [] : strings(p['allowedIPs']);
+      if (!ips) return no('parameters.allowedIPs that is not a list of strings', [...at, 'allowedIPs']);
+      return ok({ rule: 'external-ips', body: ips.length ? `require spec.externalIPs contains only [${ips.map((i) => literal(i)).join(', ')}]` : 'require spec.externalIPs is empty' });
+    },
+  },
+  K8sBlockWildcardIngress: {
+    pkg: 'K8sBlockWildcardIngress',
+    translate: () => ok({ rule: 'block-wildcard-ingress', body: 'forbid any item in spec.rules has (host is absent or host = "" or host matches regex "[*]")' }),
+  },
+  K8sReplicaLimits: {
+    pkg: 'k8sreplicalimits',
+    translate: (p, at) => {
+      const ranges = p['ranges'];
+      if (!Array.isArray(ranges) || ranges.length === 0) return no('parameters.ranges missing or empty', [...at, 'ranges']);
+      const alts: string[] = [];
+      for (const [i, r] of ranges.entries()) {
+        const lo = isMap(r) ? r['min_replicas'] : undefined;
+        const hi = isMap(r) ? r['max_replicas'] : undefined;
+        if (!Number.isInteger(lo) || !Number.isInteger(hi)) return no('a range without integer min_replicas and max_replicas', [...at, 'ranges', i]);
+        alts.push(`spec.replicas >= ${String(lo)} and spec.replicas <= ${String(hi)}`);
+      }
+      // The Rego reads spec.replicas only when the object has a spec: without one it reports nothing.
+      return ok({ rule: 'replica-limits', body: `require spec is absent or ${alts.join(' or ')}` });
+    },
+  },
+  K8sDisallowAnonymous: {
+    pkg: 'k8sdisallowanonymous',
+    translate: (p, at) => {
+      const allowed = p['allowedRoles'] === undefined ? [] : strings(p['allowedRoles']);
+      if (!allowed) return no('parameters.allowedRoles that is not a list of names', [...at, 'allowedRoles']);
+      const authenticated = p['disallowAuthenticated'];
+      if (authenticated !== undefined && typeof authenticated !== 'boolean') return no('a disallowAuthenticated that is not a boolean', [...at, 'disallowAuthenticated']);
+      const groups = ['system:unauthenticated', 'system:anonymous', ...(authenticated ? ['system:authenticated'] : [])];
+      const subjects = `any subject has name in [${groups.map((g) => literal(g)).join(', ')}]`;
+      // `not is_allowed(roleRef)` holds when the role name is missing, which `not … in` keeps.
+      // The Rego engine leaves `not is_allowed(roleRef, …)` undefined when the object has no roleRef (no violation).
+      return ok({ rule: 'disallow-anonymous', body: `forbid roleRef exists and ${allowed.length ? `not roleRef.name in [${allowed.map((r) => literal(r)).join(', ')}] and ` : ''}${subjects}` });
+    },
+  },
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */
@@ -230,7 +303,7 @@ function matchScope(match: unknown, at: YamlPathStep[]): Translation<{ subject: 
       kinds.push(r);
     }
   }
-  const subject = subjectOf(kinds, false);
+  const subject = subjectOf(kinds, false, true);
   if (typeof subject === 'string') return no(subject, [...at, 'kinds']);
   const lines: string[] = [];
   for (const [key, word] of [['namespaces', 'in'], ['excludedNamespaces', 'except']] as const) {

@@ -34,7 +34,7 @@ export function resolveKind(text: string, apiGroups?: readonly string[]): { apiV
  * The subject of a rule over `kinds`. `podsWithControllers`: the original engine also judges the pod templates
  * of controllers (Kyverno autogen), which is what `applies to pods` means; else `"v1" Pod` judges Pods only.
  */
-export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[], podsWithControllers: boolean): Subject | string {
+export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[], podsWithControllers: boolean, several = false): Subject | string {
   if (kinds.length === 0) return 'no kinds';
   if (kinds.every((k) => k.kind === 'Pod' && k.apiVersion === 'v1')) {
     return podsWithControllers ? { text: 'pods', schema: podSchema, pods: true } : { text: '"v1" Pod', schema: podSchema, pods: true };
@@ -47,8 +47,11 @@ export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[]
     if (!known) return `kind ${k.apiVersion}/${k.kind}, which secpol does not know`;
     schemas.push(known.schema);
   }
-  if (schemas.length > 1) return 'several kinds in one rule';
-  return { text: kinds.map((k) => `${literal(k.apiVersion)} ${k.kind}`).join(', '), schema: schemas[0]!, pods: false };
+  // Several kinds share one rule only when the caller's rules read fields every one of them has (the checker checks it).
+  if (schemas.length > 1 && !several) return 'several kinds in one rule';
+  const versions = [...new Set(kinds.map((k) => k.apiVersion))];
+  if (versions.length > 1) return `kinds of several API versions (${versions.join(', ')}) in one rule`;
+  return { text: `${literal(versions[0]!)} ${[...new Set(kinds.map((k) => k.kind))].join(', ')}`, schema: schemas[0]!, pods: false };
 }
 
 export function fieldType(schema: FieldSchema, path: readonly string[]): FieldSchema | undefined {

@@ -39,7 +39,8 @@ export function probeRules(p: ImportedPolicy): string[][] {
     const s = fieldType(schema, leaf.path);
     if (!s) continue;
     const path = pathText(leaf.path);
-    const values = s.type === 'string-list' ? leaf.values.filter((v): v is string => typeof v === 'string').map((v) => `${path} contains ${literal(v)}`) : leaf.values.flatMap((v) => literalsFor(v, s.type)).map((v) => `${path} = ${v}`);
+    const enumerated = enums[leaf.path.slice(-2).join('.')] ?? enums[leaf.path[leaf.path.length - 1] ?? ''] ?? [];
+    const values = s.type === 'string-list' ? leaf.values.filter((v): v is string => typeof v === 'string').map((v) => `${path} contains ${literal(v)}`) : leaf.values.flatMap((v) => literalsFor(v, s.type)).concat(enumerated.map((e) => literal(e))).map((v) => `${path} = ${v}`);
     const tests = values.length ? values : [`${path} exists`];
     for (const t of tests) out.push(['applies to pods', `forbid ${leaf.domain ? `any ${leaf.domain} has ${t}` : t}`]);
   }
@@ -72,6 +73,17 @@ function collectDeny(text: string, out: Leaf[]): void {
     out.push({ domain: 'container', path: ports ? ['ports'] : steps, values: ports ? [] : values });
   }
 }
+
+/**
+ * The values the API server accepts for enumerated fields the original may allow-list (Kubernetes API reference:
+ * SeccompProfile.type, AppArmorProfile.type, SecurityContext.procMount): a value outside the allow-list must be one
+ * of these, or the request never reaches admission.
+ */
+const enums: Readonly<Record<string, readonly string[]>> = {
+  'seccompProfile.type': ['RuntimeDefault', 'Localhost', 'Unconfined'],
+  'appArmorProfile.type': ['RuntimeDefault', 'Localhost', 'Unconfined'],
+  procMount: ['Default', 'Unmasked'],
+};
 
 function literalsFor(value: unknown, type: FieldSchema['type']): string[] {
   if (type === 'boolean') return ['true', 'false'];
