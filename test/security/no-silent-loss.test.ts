@@ -7,6 +7,7 @@ import { targetIds, type TargetId } from '../../src/backends/registry.js';
 import { readPolicyFile } from '../../src/cli/io.js';
 import { compileTo, frontEnd } from '../../src/compile.js';
 import { loadKyvernoDocuments } from '../../src/engines/kyverno/index.js';
+import { secpolRule } from '../../src/verify/adapters/kyverno.js';
 import { parseModule } from '../../src/engines/rego/index.js';
 import { loadVapDocuments } from '../../src/engines/vap/index.js';
 import { loadKyvernoCelDocuments } from '../../src/engines/kyverno-cel/index.js';
@@ -33,7 +34,8 @@ function rulesIn(target: TargetId, files: readonly EmittedFile[]): Set<string> {
   const docs = files.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as unknown)).filter(Boolean);
   const out = new Set<string>();
   if (target === 'kyverno') {
-    for (const p of loadKyvernoDocuments(docs).policies) for (const r of (p as unknown as { rules: { name: string }[] }).rules ?? []) out.add(r.name);
+    // A pod-security line is one Kyverno rule per check (pod-security-<mode>-<control>), reported under the line.
+    for (const p of loadKyvernoDocuments(docs).policies) for (const r of (p as unknown as { rules: { name: string }[] }).rules ?? []) out.add(secpolRule(r.name));
   }
   if (target === 'gatekeeper') {
     for (const d of docs as { kind?: string; spec?: { targets?: { rego?: string }[] } }[]) {

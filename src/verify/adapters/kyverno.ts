@@ -7,7 +7,7 @@ import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.
  * The secpol rule a Kyverno rule reports for: a `pod-security` line is one Kyverno rule per check,
  * `pod-security-<mode>-<control>` (backends/kyverno explicitPodSecurityRules), violated when any check fails.
  */
-function secpolRule(kyvernoRule: string): string {
+export function secpolRule(kyvernoRule: string): string {
   return kyvernoRule.replace(/^(pod-security-(?:enforce|audit|warn))-[a-z-]+$/, '$1');
 }
 
