@@ -121,6 +121,28 @@ export function fieldBase(scope: CelScope, path: readonly string[]): string {
   return scope.isRoot && scope.identity !== undefined && path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace') ? scope.identity : scope.term;
 }
 
+/**
+ * The pod-level settings behind `effective X`, one policy variable each (`pod_runAsNonRoot`: the pod's
+ * securityContext value, or null when unset or unreadable), so a container check reads `variables.pod_X` instead of
+ * repeating the pod's guarded path in every container test (issue 16 item 4). Shared by the rules of one policy.
+ */
+export class PodSettings {
+  private readonly byName = new Map<string, string>();
+
+  /** The variable for the pod-level value at `podPath` of the pod view `pod`. */
+  of(pod: string, podPath: readonly string[]): string {
+    const name = `pod_${podPath.slice(2).join('_').replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const value = valueOf(pod, podPath);
+    if (!this.byName.has(name)) this.byName.set(name, `(${hasPath(pod, podPath)} && type(${value}) != null_type) ? ${value} : null`);
+    return `variables.${name}`;
+  }
+
+  /** The variables, in first-use order (they read only the pod view, defined before them). */
+  list(): readonly { name: string; expression: string }[] {
+    return [...this.byName].map(([name, expression]) => ({ name, expression }));
+  }
+}
+
 /** Compiles the predicates of one rule; `keepContainer(c)` filters container domains (image exceptions). */
 export class CelCompiler {
   private counter = 0;
@@ -130,6 +152,8 @@ export class CelCompiler {
     private readonly keepContainer: ((element: string) => string) | undefined,
     /** The variable holding the three container lists at the root, when the root is a pod view. */
     private readonly rootContainers: string | undefined,
+    /** Where pod-level `effective` values become variables; undefined: read them in place. */
+    private readonly podSettings?: PodSettings,
   ) {}
 
   private fresh(base: string): string {
@@ -217,9 +241,10 @@ export class CelCompiler {
       }
       case 'effective': {
         const c = valueOf(scope.term, r.containerPath);
-        const p = valueOf(scope.pod, r.podPath);
         const cSet = `(${hasPath(scope.term, r.containerPath)} && type(${c}) != null_type)`;
-        const pSet = `(${hasPath(scope.pod, r.podPath)} && type(${p}) != null_type)`;
+        const hoisted = scope.pod === 'variables.podView' ? this.podSettings?.of(scope.pod, r.podPath) : undefined;
+        const p = hoisted ?? valueOf(scope.pod, r.podPath);
+        const pSet = hoisted ? `type(${hoisted}) != null_type` : `(${hasPath(scope.pod, r.podPath)} && type(${p}) != null_type)`;
         return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})` };
       }
       default:

@@ -1,6 +1,6 @@
 import { controllerUsernames, ownedLevels, podControllers, type Exception, type LabelSelector, type Mode, type OwnedLevel, type PodSecurity, type Policy, type Rule, type Subject, type WorkloadRef } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
-import { CelCompiler, celString, fieldBase, globRegex, hasPath, isObject, select, valueOf, type CelScope } from './cel.js';
+import { CelCompiler, PodSettings, celString, fieldBase, globRegex, hasPath, isObject, select, valueOf, type CelScope } from './cel.js';
 import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations, type PssExemptions } from './pss.js';
 import { pssMinor } from '../common/pss-standards.js';
 
@@ -131,6 +131,8 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
   const subjects = [...rules.flatMap((r) => r.subjects ?? policy.scope.subjects), ...pssSubjects];
   const checkVariables = new PssVariables();
   const pssValidations = podSecurity.map(({ ps, exemptions, checks }) => pssValidationOf(policy, ps, exemptions, checks.map((c) => ({ id: c.id, variable: checkVariables.of(c.id, c.violated) }))));
+  const podSettings = new PodSettings();
+  const validations = [...rules.map((rule) => validationOf(policy, rule, mixed, podSettings)), ...pssValidations];
   const variables = [
     { name: 'subject', expression: 'request.operation == "DELETE" ? oldObject : object' },
     { name: 'apiVersion', expression: stringField(['apiVersion']) },
@@ -139,10 +141,10 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
     // A Namespace object's request.namespace is its own name; secpol treats it as cluster-scoped.
     { name: 'namespace', expression: 'request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.namespace' },
     ...(usesPods ? podVariables() : []),
+    ...podSettings.list(),
     ...(checkVariables.list().some((v) => readsAnnotations(v.expression)) ? [podAnnotationsVariable] : []),
     ...checkVariables.list(),
   ];
-  const validations = [...rules.map((rule) => validationOf(policy, rule, mixed)), ...pssValidations];
   const source = formatLine(policy.span);
   const annotations = {
     'secpol.dev/policy': policy.name,
@@ -243,7 +245,7 @@ function podVariables(): { name: string; expression: string }[] {
   ];
 }
 
-function validationOf(policy: Policy, rule: Rule, mixed: boolean): object {
+function validationOf(policy: Policy, rule: Rule, mixed: boolean, podSettings: PodSettings): object {
   const subjects = rule.subjects ?? policy.scope.subjects;
   const applicable = policy.exceptions.filter((e) => appliesTo(e, rule));
   const exempting = applicable.filter((e) => e.images.length === 0 && e.controls.length === 0);
@@ -257,7 +259,7 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean): object {
     : undefined;
   const pods = subjects.some((s) => s.kind === 'pods');
   const root = pods ? v('podView') : v('subject');
-  const compiler = new CelCompiler(keep, pods ? v('containers') : undefined);
+  const compiler = new CelCompiler(keep, pods ? v('containers') : undefined, podSettings);
   const scope = { term: root, pod: root, isRoot: true, ...(pods ? { identity: v('subject') } : {}) };
   const skips = [
     ...(mixed ? [`!(${subjects.map(subjectTest).join(' || ')})`] : []),
@@ -270,7 +272,7 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean): object {
   return {
     expression: [...skips, ok].join(' || '),
     message,
-    messageExpression: messageExpressionOf(policy, rule, new CelCompiler(keep, pods ? v('containers') : undefined), scope) ?? celString(message),
+    messageExpression: messageExpressionOf(policy, rule, new CelCompiler(keep, pods ? v('containers') : undefined, podSettings), scope) ?? celString(message),
     reason: 'Forbidden',
   };
 }
