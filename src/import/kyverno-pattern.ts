@@ -7,7 +7,7 @@
  */
 import type { FieldSchema } from '../check/fields/index.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
-import { and, literal, or, pathText, quantified, test, TRUE } from './text.js';
+import { and, literal, not, or, pathText, quantified, test, TRUE } from './text.js';
 import { fieldType } from './kinds.js';
 
 type Level = 'pod' | 'container' | 'other';
@@ -17,12 +17,16 @@ interface Scope {
   readonly level: Level;
   /** The YAML path of the pattern node, for diagnostics. */
   readonly at: readonly YamlPathStep[];
+  /** The map is one list element's pattern, where a failed conditional anchor skips the element. */
+  readonly element?: boolean;
 }
 
 /** A translated sub-pattern and whether it holds when the object it is read from is missing. */
 interface Part {
   readonly pred: Pred;
   readonly vacuous: boolean;
+  /** A list below holds conditional anchors: when none of its elements meets them, Kyverno skips the whole rule. */
+  readonly skips?: boolean;
 }
 
 const ANCHOR = /^([<=X^+]?)\((.+)\)$/;
@@ -50,6 +54,45 @@ function domainOf(scope: Scope, path: readonly string[]): { domain: string; leve
 }
 
 function mapPart(pattern: Record<string, unknown>, prefix: readonly string[], scope: Scope): Translation<Part> {
+  const conditional = Object.keys(pattern).filter((k) => ANCHOR.exec(k.trim())?.[1] === '').sort();
+  if (conditional.length && scope.element && prefix.length === 0) return elementWithConditions(pattern, conditional, scope);
+  return plainMapPart(pattern, prefix, scope);
+}
+
+/**
+ * A list element's map with conditional anchors `(k): scalar`: Kyverno checks anchors first, so an element whose
+ * conditions do not all hold is skipped (and a list whose elements are all skipped skips the rule: no violation);
+ * the other keys are checked only for the elements that meet them. Refused when the map also holds other anchors
+ * or nested conditional anchors, whose order of evaluation would decide between skip and fail.
+ */
+function elementWithConditions(pattern: Record<string, unknown>, conditional: readonly string[], scope: Scope): Translation<Part> {
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(pattern)) {
+    if (conditional.includes(k)) continue;
+    if (ANCHOR.test(k.trim())) return no(`the anchor ${k} beside a conditional anchor in one list element`, [...scope.at, k]);
+    if (JSON.stringify(pattern[k]).match(/"\(/)) return no(`a conditional anchor nested below ${k}, beside one in its list element`, [...scope.at, k]);
+    rest[k] = pattern[k];
+  }
+  const conditions: Pred[] = [];
+  for (const rawKey of conditional) {
+    const at = [...scope.at, rawKey];
+    const key = ANCHOR.exec(rawKey.trim())![2]!;
+    const value = pattern[rawKey];
+    if (isMap(value) || Array.isArray(value)) return no(`the conditional anchor (${key}) on a map or list`, at);
+    if (/[*?]/.test(key)) return no(`the wildcard key ${JSON.stringify(key)} (secpol rules name each key)`, at);
+    const schema = fieldType(scope.schema, [key]);
+    if (!schema) return no(`the field ${key}, which secpol does not know`, at);
+    const t = value === '*' ? ok(test(`${pathText([key])} exists`)) : scalarTest(pathText([key]), value, schema, at);
+    if (!t.ok) return t;
+    conditions.push(and([test(`${pathText([key])} exists`), t.value]));
+  }
+  const body = Object.keys(rest).length ? plainMapPart(rest, [], { ...scope, element: false }) : ok<Part>({ pred: TRUE, vacuous: true });
+  if (!body.ok) return body;
+  if (body.value.pred.kind === 'true') return ok({ pred: TRUE, vacuous: true });
+  return ok({ pred: or([not(and(conditions)), body.value.pred]), vacuous: false, skips: true });
+}
+
+function plainMapPart(pattern: Record<string, unknown>, prefix: readonly string[], scope: Scope): Translation<Part> {
   const parts: Part[] = [];
   const keys = Object.keys(pattern).sort();
   for (const rawKey of keys) {
@@ -77,7 +120,7 @@ function mapPart(pattern: Record<string, unknown>, prefix: readonly string[], sc
     if (!inner.ok) return inner;
     if (anchor === '=') {
       // `=(k)`: checked only where the key is present; an absent key (or list) passes.
-      parts.push({ pred: inner.value.vacuous ? inner.value.pred : or([absent, inner.value.pred]), vacuous: true });
+      parts.push({ pred: inner.value.vacuous ? inner.value.pred : or([absent, inner.value.pred]), vacuous: true, ...(inner.value.skips ? { skips: true } : {}) });
     } else if (anchor === '^') {
       return no(`the existence anchor ^(${key})`, at);
     } else if (value === '*') {
@@ -87,26 +130,30 @@ function mapPart(pattern: Record<string, unknown>, prefix: readonly string[], sc
       // Every Pod the API server admits has metadata, spec and at least one container, so that is left unsaid there.
       const required = scope.level === 'pod' && ['metadata', 'spec', 'spec.containers'].includes(path.join('.'));
       const needsExists = !required && (inner.value.vacuous || isMap(value) || Array.isArray(value));
-      parts.push({ pred: needsExists ? and([test(`${pathText(path)} exists`), inner.value.pred]) : inner.value.pred, vacuous: false });
+      parts.push({ pred: needsExists ? and([test(`${pathText(path)} exists`), inner.value.pred]) : inner.value.pred, vacuous: false, ...(inner.value.skips ? { skips: true } : {}) });
     }
   }
-  return ok(mergeContainerLists({ pred: and(parts.map((p) => p.pred)), vacuous: parts.every((p) => p.vacuous) }));
+  // A list whose elements all miss their conditions skips the rule before or after its siblings are checked, by
+  // Kyverno's key order: only a conditional list checked alone has one reading.
+  const skips = parts.some((p) => p.skips);
+  if (skips && keys.length > 1) return no('a list element with conditional anchors beside other checks (Kyverno skips the whole rule when no element meets them, whatever the others say)', scope.at);
+  return ok(mergeContainerLists({ pred: and(parts.map((p) => p.pred)), vacuous: parts.every((p) => p.vacuous), ...(skips ? { skips: true } : {}) }));
 }
 
 /** One value of the pattern at `path` (map, list of one map, or scalar), as the test of that field when present. */
 function valuePart(value: unknown, path: readonly string[], schema: FieldSchema, scope: Scope): Translation<Part> {
   if (isMap(value)) {
     if (schema.type !== 'object' && schema.type !== 'any' && schema.type !== 'string-map') return no(`a map pattern on ${path.join('.')}, which is a ${schema.type}`, scope.at);
-    return mapPart(value, path, scope);
+    return mapPart(value, path, { ...scope, element: false });
   }
   if (Array.isArray(value)) {
     if (schema.type !== 'object-list' || !schema.element) return no(`a list pattern on ${path.join('.')}, which is a ${schema.type}`, scope.at);
     if (value.length !== 1 || !isMap(value[0])) return no('a list pattern other than one map (each element is then checked against that map)', scope.at);
     const d = domainOf(scope, path);
-    const body = mapPart(value[0], [], { schema: schema.element, level: d.level, at: [...scope.at, 0] });
+    const body = mapPart(value[0], [], { schema: schema.element, level: d.level, at: [...scope.at, 0], element: true });
     if (!body.ok) return body;
     // Every element must match; a missing list has none, so `every` is the `=(k)` reading, and a plain key adds `exists`.
-    return ok({ pred: body.value.pred.kind === 'true' ? TRUE : quantified('every', d.domain, body.value.pred), vacuous: true });
+    return ok({ pred: body.value.pred.kind === 'true' ? TRUE : quantified('every', d.domain, body.value.pred), vacuous: true, ...(body.value.skips ? { skips: true } : {}) });
   }
   const t = scalarTest(pathText(path), value, schema, scope.at);
   return t.ok ? ok({ pred: t.value, vacuous: false }) : t;
@@ -133,7 +180,7 @@ export function scalarTest(path: string, value: unknown, schema: FieldSchema, at
 
 const NUMBER = /^-?\d+$/;
 /** Operands Kyverno would read as a duration or quantity (compared by value, not as text) start with a digit, sign or dot. */
-const TEXTUAL = /^[A-Za-z_/][A-Za-z0-9_.:/*?@-]*$/;
+const TEXTUAL = /^[^-+.\d\s][^\s]*$/;
 
 function leafTest(path: string, leaf: string, type: FieldSchema['type'], at: readonly YamlPathStep[]): Translation<Pred> {
   const op = ['>=', '<=', '>', '<', '!'].find((o) => leaf.length >= 2 && leaf.startsWith(o)) ?? '';

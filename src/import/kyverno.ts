@@ -130,8 +130,10 @@ function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<
     kinds.push(r);
   }
   // Autogen applies a Pod rule to the pod templates of controllers unless the annotation turns it off.
-  const controllers = autogen === undefined || autogen === 'all' ? true : autogen === 'none' ? false : undefined;
-  if (controllers === undefined) return no(`the autogen-controllers annotation ${JSON.stringify(autogen)} (only the default, all or none)`, ['metadata', 'annotations']);
+  // Listing exactly secpol's pod controllers is `applies to pods` too (the default adds ReplicationController).
+  const listed = typeof autogen === 'string' ? autogen.split(',').map((c) => c.trim()).sort().join(',') : undefined;
+  const controllers = autogen === undefined || autogen === 'all' || listed === 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet' ? true : autogen === 'none' ? false : undefined;
+  if (controllers === undefined) return no(`the autogen-controllers annotation ${JSON.stringify(autogen)} (only the default, all, none, or exactly the controllers secpol's pods cover)`, ['metadata', 'annotations']);
   const subject = subjectOf(kinds, controllers);
   if (typeof subject === 'string') return no(subject, [...f.at, 'kinds']);
   const namespaces = strings(f.resources['namespaces']) ?? [];

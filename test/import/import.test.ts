@@ -68,6 +68,50 @@ describe('secpol import: Kyverno', () => {
     expect(bad.failed?.reason).toContain('hostPID: true');
   });
 
+  it('a conditional anchor in a list element skips the elements it does not meet, and is proven', async () => {
+    const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: latest-pull-always
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: always-pull-latest
+      match:
+        any:
+        - resources:
+            kinds: [Pod]
+      validate:
+        pattern:
+          spec:
+            containers:
+            - (image): "*:latest"
+              imagePullPolicy: Always
+    - name: with-labels
+      match:
+        any:
+        - resources:
+            kinds: [Pod]
+      validate:
+        pattern:
+          metadata:
+            labels:
+              app: "?*"
+          spec:
+            containers:
+            - (image): "*:latest"
+              imagePullPolicy: Always
+`;
+    const r = await importPolicies([{ path: 'l.yaml', text }], { today, verify: proof });
+    const file = r.value!.files[0]!;
+    expect(file.text).toContain('require every app container has (not (image exists and image matches "*:latest") or imagePullPolicy = "Always")');
+    // Beside another check, the skip when no container meets the condition hides that check: not translated.
+    expect(r.value!.rules).toEqual([
+      { policy: 'latest-pull-always', original: 'always-pull-latest', status: 'proven' },
+      { policy: 'latest-pull-always', original: 'with-labels', status: 'not-imported', reason: 'a list element with conditional anchors beside other checks (Kyverno skips the whole rule when no element meets them, whatever the others say)' },
+    ]);
+  });
+
   it('deny conditions over the containers become quantifiers, and the ones it cannot read are SP3001', async () => {
     const text = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
