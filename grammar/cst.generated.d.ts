@@ -427,6 +427,25 @@ export type NetworkItemCstChildren = {
   defaultDeny?: DefaultDenyCstNode[];
   allowDns?: AllowDnsCstNode[];
   allowFlow?: AllowFlowCstNode[];
+  quarantine?: QuarantineCstNode[];
+};
+
+export interface QuarantineCstNode extends CstNode {
+  name: "quarantine";
+  children: QuarantineCstChildren;
+}
+
+export type QuarantineCstChildren = {
+  KwQuarantine: IToken[];
+  KwPods: IToken[];
+  KwWhere: IToken[];
+  labelTests: LabelTestsCstNode[];
+  KwIn?: IToken[];
+  KwNamespaces?: IToken[];
+  stringList?: StringListCstNode[];
+  KwExcept?: IToken[];
+  KwNamespace?: IToken[];
+  StringLiteral?: IToken[];
 };
 
 export interface WorkloadDeclCstNode extends CstNode {
@@ -598,6 +617,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   workloadRef(children: WorkloadRefCstChildren, param?: IN): OUT;
   networkDecl(children: NetworkDeclCstChildren, param?: IN): OUT;
   networkItem(children: NetworkItemCstChildren, param?: IN): OUT;
+  quarantine(children: QuarantineCstChildren, param?: IN): OUT;
   workloadDecl(children: WorkloadDeclCstChildren, param?: IN): OUT;
   namedPort(children: NamedPortCstChildren, param?: IN): OUT;
   defaultDeny(children: DefaultDenyCstChildren, param?: IN): OUT;

@@ -489,7 +489,7 @@ export class SecpolParser extends CstParser {
   });
 
   // networkItem := ('title' | 'description') String | 'namespace' String | workloadDecl | defaultDeny
-  //              | allowDns | allowFlow
+  //              | allowDns | allowFlow | quarantine
   private networkItem = this.RULE('networkItem', () => {
     this.OR([
       {
@@ -508,7 +508,27 @@ export class SecpolParser extends CstParser {
       { ALT: () => this.SUBRULE(this.defaultDeny) },
       { ALT: () => this.SUBRULE(this.allowDns) },
       { ALT: () => this.SUBRULE(this.allowFlow) },
+      { ALT: () => this.SUBRULE(this.quarantine) },
     ]);
+  });
+
+  // quarantine := 'quarantine' 'pods' 'where' labelTests ('in' 'namespaces' stringList)? ('except' 'namespace' String)?
+  // (the namespaces are optional here so that leaving them out is a located SP1011, not a syntax error)
+  private quarantine = this.RULE('quarantine', () => {
+    this.CONSUME(T.KwQuarantine);
+    this.CONSUME(T.KwPods);
+    this.CONSUME(T.KwWhere);
+    this.SUBRULE(this.labelTests);
+    this.OPTION(() => {
+      this.CONSUME(T.KwIn);
+      this.CONSUME(T.KwNamespaces);
+      this.SUBRULE(this.stringList);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.KwExcept);
+      this.CONSUME(T.KwNamespace);
+      this.CONSUME(T.StringLiteral);
+    });
   });
 
   // workloadDecl := 'workload' name 'in' 'namespace' String 'with' 'labels' labelPairs ('ports' namedPort (',' namedPort)*)?

@@ -123,6 +123,7 @@ export const KwEgress = keyword('egress');
 export const KwAllow = keyword('allow');
 export const KwDns = keyword('dns');
 export const KwCidr = keyword('cidr');
+export const KwQuarantine = keyword('quarantine');
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, start_chars_hint: ['{'], line_breaks: false });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, start_chars_hint: ['}'], line_breaks: false });

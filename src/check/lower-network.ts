@@ -1,5 +1,5 @@
-import type { DefaultDeny, DnsAllow, Flow, LabelSelector, NetworkSet, Peer, PortRule, Protocol, Workload } from '../ir/index.js';
-import type { NetworkAst, PeerAst, PortSpecAst, StringAst, WorkloadDeclAst } from '../syntax/index.js';
+import type { DefaultDeny, DnsAllow, Flow, LabelSelector, NetworkSet, Peer, PortRule, Protocol, Quarantine, Workload } from '../ir/index.js';
+import type { NetworkAst, PeerAst, PortSpecAst, QuarantineAst, StringAst, WorkloadDeclAst } from '../syntax/index.js';
 import { cidrContains, formatCidr, parseCidr } from '../ir/index.js';
 import { closestName } from './fields/index.js';
 import { checkNamespaceName, lowerLabelTests, lowerWord } from './lower-common.js';
@@ -54,6 +54,39 @@ function lowerWorkload(r: Reporter, w: WorkloadDeclAst): Workload | undefined {
   return { name: w.name.text, namespace: w.namespace.value, labels: selector.matchLabels, ports, span: w.span };
 }
 
+/**
+ * A quarantine is compiled to one NetworkPolicy per listed namespace (NetworkPolicy is namespaced: no object
+ * selects pods cluster-wide), and every other allow rule secpol emits there excludes the quarantined pods with
+ * the negation of the selector, which is one label requirement only when the selector is one test.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+function lowerQuarantine(r: Reporter, q: QuarantineAst): Quarantine | undefined {
+  const pods = lowerLabelTests(r, q.labels, q.span);
+  let ok = true;
+  if (Object.keys(pods.matchLabels).length + pods.matchExpressions.length !== 1) {
+    r.report('SP1004', q.span, {
+      what: 'quarantine selector',
+      value: `(${q.labels.length} label tests)`,
+      reason: 'a quarantine selects pods with exactly one label test, so that secpol can exclude them from its other allow rules with one label requirement',
+      hint: 'e.g. quarantine pods where quarantine = "true" in namespaces "shop"',
+    });
+    ok = false;
+  }
+  if (q.namespaces.length === 0) {
+    r.report('SP1011', q.span, {
+      what: 'this quarantine',
+      setting: 'its namespaces',
+      hint: 'NetworkPolicy is namespaced, so no object can quarantine pods cluster-wide: list the namespaces with `in namespaces "…", …` (a namespace not listed, or created later, is not covered)',
+    });
+    ok = false;
+  }
+  if (!q.namespaces.map((n) => checkNamespaceName(r, n)).every(Boolean)) ok = false;
+  if (q.forensics && !checkNamespaceName(r, q.forensics)) ok = false;
+  if (!ok) return undefined;
+  const namespaces = [...new Set(q.namespaces.map((n) => n.value))].sort();
+  return { pods, namespaces, span: q.span, ...(q.forensics ? { forensics: q.forensics.value } : {}) };
+}
+
 export function lowerNetwork(r: Reporter, n: NetworkAst): NetworkSet {
   let title: string | undefined;
   let description: string | undefined;
@@ -62,6 +95,7 @@ export function lowerNetwork(r: Reporter, n: NetworkAst): NetworkSet {
   const denies = new Map<string, { ingress: boolean; egress: boolean; span: DefaultDeny['span'] }>();
   const dns: DnsAllow[] = [];
   const flows: Flow[] = [];
+  const quarantines: Quarantine[] = [];
   for (const item of n.items) {
     if (item.kind === 'text-setting') {
       if (item.key === 'title') title = item.value.value;
@@ -82,6 +116,9 @@ export function lowerNetwork(r: Reporter, n: NetworkAst): NetworkSet {
       }
     } else if (item.kind === 'allow-dns') {
       for (const ns of item.namespaces) if (checkNamespaceName(r, ns) && !dns.some((d) => d.namespace === ns.value)) dns.push({ namespace: ns.value, span: item.span });
+    } else if (item.kind === 'quarantine') {
+      const q = lowerQuarantine(r, item);
+      if (q) quarantines.push(q);
     }
   }
   // Flows after declarations, so `workload NAME` may refer to a workload declared further down.
@@ -106,6 +143,7 @@ export function lowerNetwork(r: Reporter, n: NetworkAst): NetworkSet {
     defaultDeny,
     dns: dns.sort((a, b) => (a.namespace < b.namespace ? -1 : 1)),
     flows: flows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
+    quarantines: quarantines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
     ...(title !== undefined ? { title } : {}),
     ...(description !== undefined ? { description } : {}),
   };

@@ -9,7 +9,7 @@ export interface SourceRef {
 
 /** One structural change between two versions of a policy file, compared on the IR without spans. */
 export interface StructuralChange {
-  readonly kind: 'policy' | 'policy-settings' | 'rule' | 'exception' | 'pod-security' | 'network' | 'network-settings' | 'workload' | 'default-deny' | 'dns' | 'flow';
+  readonly kind: 'policy' | 'policy-settings' | 'rule' | 'exception' | 'pod-security' | 'network' | 'network-settings' | 'workload' | 'default-deny' | 'dns' | 'flow' | 'quarantine';
   readonly change: 'added' | 'removed' | 'changed';
   /** The policy or network it belongs to. */
   readonly owner: string;
@@ -132,12 +132,13 @@ function comparePolicy(o: Policy, n: Policy, out: StructuralChange[]): void {
 }
 
 function compareNetwork(o: NetworkSet, n: NetworkSet, out: StructuralChange[]): void {
-  const fields = changedFields(o, n, ['workloads', 'defaultDeny', 'dns', 'flows']);
+  const fields = changedFields(o, n, ['workloads', 'defaultDeny', 'dns', 'flows', 'quarantines']);
   if (fields.length) out.push({ kind: 'network-settings', change: 'changed', owner: n.name, name: n.name, fields, settings: settingChanges(o, n, fields) });
   compareLists('workload', n.name, o.workloads, n.workloads, (w) => w.name, out);
   compareUnnamed('default-deny', n.name, o.defaultDeny, n.defaultDeny, out);
   compareUnnamed('dns', n.name, o.dns, n.dns, out);
   compareUnnamed('flow', n.name, o.flows, n.flows, out);
+  compareUnnamed('quarantine', n.name, o.quarantines, n.quarantines, out);
 }
 
 /** Every structural change from `before` to `after`: policies and networks matched by name, their members by name or content. */

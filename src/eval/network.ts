@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp, type NetworkSet, type Peer, type PortRule, type Protocol } from '../ir/index.js';
+import { cidrContains, parseCidr, parseIp, type Flow, type NetworkSet, type Peer, type PortRule, type Protocol } from '../ir/index.js';
 import { selectorMatches } from './selector.js';
 
 /** The cluster a network verdict is computed in (semantics §5). */
@@ -28,7 +28,7 @@ export interface SideVerdict {
   /** False when the side is not a pod, or its namespace has no default deny in this direction. */
   readonly isolated: boolean;
   readonly allowed: boolean;
-  /** What allowed it: `flow <file:line>`, `dns`, or `not isolated`. */
+  /** What allowed it: `flow <file:line>`, `dns`, `quarantine <file:line>` (its forensics exception), or `not isolated`. */
   readonly by: readonly string[];
 }
 
@@ -85,8 +85,21 @@ export function connectionAllowed(sets: readonly NetworkSet[], cluster: NetClust
   const denied = (ns: string, dir: 'ingress' | 'egress') => sets.some((s) => s.defaultDeny.some((d) => d.namespace === ns && d[dir]));
   const flows = sets.flatMap((s) => s.flows);
 
+  const quarantines = sets.flatMap((s) => s.quarantines);
+  const at = (span: Flow['span']) => `${span.file.path}:${span.file.lineColumn(span.start).line}`;
+  /** §5.3: a quarantined pod's side passes only connections with pods of a forensics namespace of its quarantines. */
+  const quarantine = (own: Resolved, remote: Resolved): SideVerdict | undefined => {
+    if (own.kind !== 'pod') return undefined;
+    const qs = quarantines.filter((q) => q.namespaces.includes(own.pod.namespace) && selectorMatches(q.pods, own.pod.labels));
+    if (qs.length === 0) return undefined;
+    const by = qs.filter((q) => q.forensics !== undefined && remote.kind === 'pod' && remote.pod.namespace === q.forensics).map((q) => `quarantine ${at(q.span)}`);
+    return { isolated: true, allowed: by.length > 0, by };
+  };
+
   let egress: SideVerdict = { isolated: false, allowed: true, by: ['not isolated'] };
-  if (from.kind === 'pod' && denied(from.pod.namespace, 'egress')) {
+  const egressQuarantine = quarantine(from, to);
+  if (egressQuarantine) egress = egressQuarantine;
+  else if (from.kind === 'pod' && denied(from.pod.namespace, 'egress')) {
     const by = flows.filter((f) => f.from.kind === 'pods' && peerMatches(cluster, f.from, from) && peerMatches(cluster, f.to, to) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
     const dns =
       sets.some((s) => s.dns.some((d) => d.namespace === from.pod.namespace)) &&
@@ -99,7 +112,9 @@ export function connectionAllowed(sets: readonly NetworkSet[], cluster: NetClust
     egress = { isolated: true, allowed: by.length > 0, by };
   }
   let ingress: SideVerdict = { isolated: false, allowed: true, by: ['not isolated'] };
-  if (to.kind === 'pod' && denied(to.pod.namespace, 'ingress')) {
+  const ingressQuarantine = quarantine(to, from);
+  if (ingressQuarantine) ingress = ingressQuarantine;
+  else if (to.kind === 'pod' && denied(to.pod.namespace, 'ingress')) {
     const by = flows.filter((f) => f.to.kind === 'pods' && peerMatches(cluster, f.to, to) && peerMatches(cluster, f.from, from) && portMatches(f.ports, conn, to)).map((f) => `flow ${f.span.file.path}:${f.span.file.lineColumn(f.span.start).line}`);
     ingress = { isolated: true, allowed: by.length > 0, by };
   }

@@ -27,6 +27,7 @@ export type {
   PssControl,
   PssLevel,
   Quantified,
+  Quarantine,
   QuantityValue,
   Rule,
   Scalar,

@@ -271,6 +271,20 @@ export interface NetworkSet {
   readonly defaultDeny: readonly DefaultDeny[];
   readonly dns: readonly DnsAllow[];
   readonly flows: readonly Flow[];
+  readonly quarantines: readonly Quarantine[];
+}
+
+/**
+ * `quarantine pods where … in namespaces … except namespace "forensics"`: in each listed namespace, the pods
+ * the selector matches are isolated for ingress and egress whatever the flows and `allow dns` say; only
+ * connections with pods of the forensics namespace (both ways) pass their side (semantics §5.3).
+ * The selector is one label test, so that its negation is one label requirement.
+ */
+export interface Quarantine {
+  readonly pods: LabelSelector;
+  readonly namespaces: readonly string[];
+  readonly forensics?: string;
+  readonly span: Span;
 }
 
 export interface Workload {

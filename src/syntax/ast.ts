@@ -227,7 +227,16 @@ export type NetworkItemAst =
   | WorkloadDeclAst
   | (Located & { readonly kind: 'default-deny'; readonly directions: readonly NameAst[]; readonly namespaces: readonly StringAst[] })
   | (Located & { readonly kind: 'allow-dns'; readonly namespaces: readonly StringAst[] })
-  | AllowFlowAst;
+  | AllowFlowAst
+  | QuarantineAst;
+
+/** `quarantine pods where … in namespaces "…" except namespace "…"`; both lists are optional in the syntax. */
+export interface QuarantineAst extends Located {
+  readonly kind: 'quarantine';
+  readonly labels: readonly LabelTestAst[];
+  readonly namespaces: readonly StringAst[];
+  readonly forensics?: StringAst;
+}
 
 export interface WorkloadDeclAst extends Located {
   readonly kind: 'workload';

@@ -318,6 +318,8 @@ function networkItemText(item: A.NetworkItemAst): string {
       return `default deny ${item.directions.map((d) => d.text).join(' and ')} in namespaces ${item.namespaces.map((n) => quote(n.value)).join(', ')}`;
     case 'allow-dns':
       return `allow dns in namespaces ${item.namespaces.map((n) => quote(n.value)).join(', ')}`;
+    case 'quarantine':
+      return `quarantine pods where ${labelTestsText(item.labels)}${item.namespaces.length ? ` in namespaces ${item.namespaces.map((n) => quote(n.value)).join(', ')}` : ''}${item.forensics ? ` except namespace ${quote(item.forensics.value)}` : ''}`;
     case 'allow':
       return `allow from ${peerText(item.from)} to ${peerText(item.to)}${item.ports.length ? ` on ${item.ports.map(portText).join(', ')}` : ''}`;
   }

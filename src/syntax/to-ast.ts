@@ -288,6 +288,12 @@ class AstBuilder {
       return { kind: 'default-deny', span, directions, namespaces: this.stringList(first(d.stringList)) };
     }
     if (c.allowDns) return { kind: 'allow-dns', span, namespaces: this.stringList(first(first(c.allowDns).children.stringList)) };
+    if (c.quarantine) {
+      const q = first(c.quarantine).children;
+      const namespaces = q.stringList ? this.stringList(first(q.stringList)) : [];
+      const labels = this.labelTests(first(q.labelTests));
+      return q.StringLiteral ? { kind: 'quarantine', span, labels, namespaces, forensics: this.string(first(q.StringLiteral)) } : { kind: 'quarantine', span, labels, namespaces };
+    }
     const f = first(c.allowFlow).children;
     const peers = f.peer ?? [];
     return { kind: 'allow', span, from: this.peer(first(peers)), to: this.peer(first(peers.slice(1))), ports: (f.portSpec ?? []).map((p) => this.portSpec(p)) };

@@ -69,6 +69,16 @@ export function clusterFor(sets: readonly NetworkSet[]): { cluster: NetCluster; 
       }
     }
     for (const w of workloadPorts) ports.set(`${w.protocol}/${w.port}`, { protocol: w.protocol, port: w.port });
+    // Quarantined pods: a match and a near miss in each quarantined namespace, and, so that the exclusion from
+    // the other allow rules is exercised, a copy of every pod peer that the quarantine also selects.
+    const quarantineLabels = set.quarantines.map((q) => labelsFor(q.pods, true));
+    for (const q of set.quarantines) {
+      if (q.forensics !== undefined) addPod(q.forensics, {}, workloadPorts);
+      for (const ns of q.namespaces) {
+        addPod(ns, labelsFor(q.pods, true), workloadPorts);
+        addPod(ns, labelsFor(q.pods, false), workloadPorts);
+      }
+    }
     for (const peer of peers) {
       if (peer.kind === 'cidr') {
         [firstIp(peer.cidr, 1), firstIp(peer.cidr, 0), ...peer.except.flatMap((e) => [firstIp(e, 0), firstIp(e, 5)])].forEach((x) => x && externals.add(x));
@@ -79,6 +89,7 @@ export function clusterFor(sets: readonly NetworkSet[]): { cluster: NetCluster; 
       for (const ns of [...namespacesOfPeer, 'bystander']) {
         addPod(ns, labelsFor(peer.pods, true), workloadPorts);
         addPod(ns, labelsFor(peer.pods, false), workloadPorts);
+        for (const q of quarantineLabels) addPod(ns, { ...labelsFor(peer.pods, true), ...q }, workloadPorts);
       }
     }
   }

@@ -130,6 +130,7 @@ const networkItem: fc.Arbitrary<A.NetworkItemAst> = fc.oneof(
   fc.tuple(fc.array(fc.constantFrom('ingress', 'egress'), { minLength: 1, maxLength: 2 }), fc.array(str, { minLength: 1, maxLength: 2 })).map(([dirs, namespaces]) => ({ kind: 'default-deny' as const, span, directions: dirs.map((text) => ({ span, text })), namespaces })),
   fc.array(str, { minLength: 1, maxLength: 2 }).map((namespaces) => ({ kind: 'allow-dns' as const, span, namespaces })),
   fc.tuple(peer, peer, fc.array(portSpec, { maxLength: 2 })).map(([from, to, ports]) => ({ kind: 'allow' as const, span, from, to, ports })),
+  fc.tuple(labelTests, fc.array(str, { maxLength: 2 }), fc.option(str, { nil: undefined })).map(([labels, namespaces, forensics]) => ({ kind: 'quarantine' as const, span, labels, namespaces, ...(forensics !== undefined ? { forensics } : {}) })),
 );
 
 export const fileAst: fc.Arbitrary<A.FileAst> = fc

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { assertNever, type Flow, type LabelSelector, type NetworkSet, type Peer } from '../../ir/index.js';
+import { assertNever, type Flow, type LabelExpression, type LabelSelector, type NetworkSet, type Peer, type Quarantine } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 
 /**
@@ -15,6 +15,21 @@ export type Direction = 'ingress' | 'egress';
 export interface Isolation {
   readonly ingress: ReadonlySet<string>;
   readonly egress: ReadonlySet<string>;
+  /**
+   * Per namespace, the requirements that keep quarantined pods out of every other allow object secpol emits
+   * there (quarantines are global too): one negated label test per quarantine of the namespace.
+   */
+  readonly exclusions: ReadonlyMap<string, readonly LabelExpression[]>;
+}
+
+/** The negation of a one-test selector as one requirement (`NotIn` and `DoesNotExist` also match pods without the key). */
+export function negation(q: Quarantine): LabelExpression {
+  const label = Object.entries(q.pods.matchLabels)[0];
+  if (label) return { key: label[0], operator: 'NotIn', values: [label[1]] };
+  const e = q.pods.matchExpressions[0];
+  if (!e) throw new Error('invariant: a quarantine selector has one test');
+  const opposite: Record<LabelExpression['operator'], LabelExpression['operator']> = { In: 'NotIn', NotIn: 'In', Exists: 'DoesNotExist', DoesNotExist: 'Exists' };
+  return { key: e.key, operator: opposite[e.operator], values: e.values };
 }
 
 export function isolationOf(sets: readonly NetworkSet[]): Isolation {
@@ -24,7 +39,23 @@ export function isolationOf(sets: readonly NetworkSet[]): Isolation {
     if (d.ingress) ingress.add(d.namespace);
     if (d.egress) egress.add(d.namespace);
   }
-  return { ingress, egress };
+  const byNamespace = new Map<string, Map<string, LabelExpression>>();
+  for (const q of sets.flatMap((s) => s.quarantines)) {
+    const n = negation(q);
+    for (const ns of q.namespaces) {
+      const m = byNamespace.get(ns) ?? new Map<string, LabelExpression>();
+      m.set(JSON.stringify(n), n);
+      byNamespace.set(ns, m);
+    }
+  }
+  const exclusions = new Map([...byNamespace].map(([ns, m]) => [ns, [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e)] as const));
+  return { ingress, egress, exclusions };
+}
+
+/** A pod selector narrowed to the pods of `namespace` that no quarantine of it selects. */
+export function withoutQuarantined(selector: LabelSelector, namespace: string, isolation: Isolation): LabelSelector {
+  const extra = isolation.exclusions.get(namespace) ?? [];
+  return extra.length ? { ...selector, matchExpressions: [...selector.matchExpressions, ...extra] } : selector;
 }
 
 /** One allow rule in one namespace: the pods it selects (own side), the remote peer and the ports. */

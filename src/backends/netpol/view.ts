@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../../diagnostics/index.js';
-import type { Flow, LabelSelector, NetworkSet, Workload } from '../../ir/index.js';
+import type { Flow, LabelSelector, NetworkSet, Quarantine, Workload } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 import { dnsLabel, selectorSlug, shortHash } from './names.js';
-import { lineOf, nameLabel, planFlow, type Direction, type Isolation, type SideRule } from './plan.js';
+import { lineOf, nameLabel, planFlow, withoutQuarantined, type Direction, type Isolation, type SideRule } from './plan.js';
 import { describePeer, describePorts, describeSelector, isEverything, peerJson, portJson, selectorJson, type PeerJson, type PortJson } from './shapes.js';
 
 /** The view model of one `netpol/<network>.yaml` file; the template splices only these values. */
@@ -26,6 +26,8 @@ const kubeDns = {
   namespaceSelector: { matchLabels: { [nameLabel]: 'kube-system' } },
   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
 } as const;
+
+const everyPod = (span: Span): LabelSelector => ({ matchLabels: {}, matchExpressions: [], span });
 
 const typeOf = { ingress: 'Ingress', egress: 'Egress' } as const;
 
@@ -82,7 +84,7 @@ function draftsOf(rules: readonly SideRule[]): Draft[] {
   return [...drafts.values()];
 }
 
-function specOf(d: Draft): object {
+function specOf(d: Draft, isolation: Isolation): object {
   const groups = new Map<string, RuleGroup>();
   for (const r of d.rules) {
     const ports = r.flow.ports.map(portJson);
@@ -97,7 +99,33 @@ function specOf(d: Draft): object {
   }
   const field = d.direction === 'ingress' ? 'from' : 'to';
   const rules = [...groups.values()].map((g) => ({ [field]: g.peers, ...(g.ports.length ? { ports: g.ports } : {}) }));
-  return { podSelector: selectorJson(d.pods), policyTypes: [typeOf[d.direction]], [d.direction]: rules };
+  return { podSelector: selectorJson(withoutQuarantined(d.pods, d.namespace, isolation)), policyTypes: [typeOf[d.direction]], [d.direction]: rules };
+}
+
+/** The comment line saying which quarantined pods an allow object in `namespace` leaves out, if any. */
+function exclusionNote(namespace: string, isolation: Isolation, span: Span): string[] {
+  const extra = isolation.exclusions.get(namespace) ?? [];
+  if (!extra.length) return [];
+  return [`  quarantined pods excluded: selects only pods where ${describeSelector({ matchLabels: {}, matchExpressions: extra, span })}`];
+}
+
+/** `quarantine …` in one namespace: the pods, isolated both ways, with the forensics namespace as the only peer. */
+function quarantineObject(net: string, labels: Readonly<Record<string, string>>, q: Quarantine, namespace: string, suffix: string | undefined): NetworkPolicyView & { order: number } {
+  const peer = q.forensics !== undefined ? [{ namespaceSelector: { matchLabels: { [nameLabel]: q.forensics } } }] : undefined;
+  const who = `pods where ${describeSelector(q.pods)}`;
+  return {
+    order: 3,
+    comments: [
+      `quarantine ${who} in namespace "${namespace}" (line ${lineOf(q.span)}): isolated for ingress and egress; ${q.forensics !== undefined ? `only connections with pods of namespace "${q.forensics}" pass` : 'no connection passes'}.`,
+      `  secpol's other allow objects in "${namespace}" exclude these pods; a NetworkPolicy not emitted by secpol that selects them still allows its traffic (policies are additive).`,
+    ],
+    name: dnsLabel(suffix ? `${net}-${namespace}-quarantine-${suffix}` : `${net}-${namespace}-quarantine`),
+    namespace,
+    labels,
+    annotations: { 'secpol.dev/source': sourceOf([q.span]) },
+    spec: { podSelector: selectorJson(q.pods), policyTypes: ['Ingress', 'Egress'], ...(peer ? { ingress: [{ from: peer }], egress: [{ to: peer }] } : {}) },
+    span: q.span,
+  };
 }
 
 /** Builds one network block's file; `diagnostics` collects SP2001s from the flows. */
@@ -127,12 +155,12 @@ export function buildView(set: NetworkSet, isolation: Isolation, diagnostics: Di
     }
     objects.push({
       order: 1,
-      comments: [`allow dns in namespace "${d.namespace}": every pod may query kube-dns (kube-system, k8s-app=kube-dns) on UDP and TCP 53 (line ${lineOf(d.span)})`],
+      comments: [`allow dns in namespace "${d.namespace}": every pod may query kube-dns (kube-system, k8s-app=kube-dns) on UDP and TCP 53 (line ${lineOf(d.span)})`, ...exclusionNote(d.namespace, isolation, d.span)],
       name: dnsLabel(`${net}-${d.namespace}-allow-dns`),
       namespace: d.namespace,
       labels,
       annotations: { 'secpol.dev/source': sourceOf([d.span]) },
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [kubeDns], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] },
+      spec: { podSelector: selectorJson(withoutQuarantined(everyPod(d.span), d.namespace, isolation)), policyTypes: ['Egress'], egress: [{ to: [kubeDns], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] },
       span: d.span,
     });
   }
@@ -155,15 +183,30 @@ export function buildView(set: NetworkSet, isolation: Isolation, diagnostics: Di
     const who = workload ? `workload ${workload.name}` : isEverything(d.pods) ? 'every pod' : `pods where ${describeSelector(d.pods)}`;
     objects.push({
       order: 2,
-      comments: [`${d.direction} ${d.direction === 'egress' ? 'from' : 'to'} ${who} in namespace "${d.namespace}":`, ...flows.map((f) => `  ${describeFlow(f)}`)],
+      comments: [`${d.direction} ${d.direction === 'egress' ? 'from' : 'to'} ${who} in namespace "${d.namespace}":`, ...flows.map((f) => `  ${describeFlow(f)}`), ...exclusionNote(d.namespace, isolation, set.span)],
       name: dnsLabel(name),
       namespace: d.namespace,
       labels,
       annotations: { 'secpol.dev/source': sourceOf(flows.map((f) => f.span)) },
-      spec: specOf(d),
+      spec: specOf(d, isolation),
       span: flows[0]?.span ?? set.span,
     });
   });
+
+  // Two statements that quarantine the same pods with the same forensics namespace are one object.
+  const quarantineKey = (q: Quarantine) => canonical([q.pods, q.forensics ?? null]);
+  const keysIn = (ns: string) => new Set(set.quarantines.filter((q) => q.namespaces.includes(ns)).map(quarantineKey));
+  const emitted = new Set<string>();
+  for (const q of set.quarantines) {
+    for (const ns of q.namespaces) {
+      if (emitted.has(`${ns} ${quarantineKey(q)}`)) continue;
+      emitted.add(`${ns} ${quarantineKey(q)}`);
+      objects.push(quarantineObject(net, labels, q, ns, keysIn(ns).size > 1 ? shortHash(quarantineKey(q)) : undefined));
+    }
+    notes.push(
+      `line ${lineOf(q.span)}: quarantine of pods where ${describeSelector(q.pods)} covers namespace${q.namespaces.length > 1 ? 's' : ''} ${q.namespaces.map((n) => `"${n}"`).join(', ')} only: NetworkPolicy is namespaced, so no object quarantines pods cluster-wide.`,
+    );
+  }
 
   objects.sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.order !== b.order ? a.order - b.order : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header = [

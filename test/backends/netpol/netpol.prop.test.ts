@@ -38,6 +38,12 @@ interface NetSpec {
   readonly deny: readonly { readonly ns: string; readonly ingress: boolean; readonly egress: boolean }[];
   readonly dns: readonly string[];
   readonly flows: readonly FlowSpec[];
+  readonly quarantines: readonly QuarantineSpec[];
+}
+interface QuarantineSpec {
+  readonly test: LabelTest;
+  readonly ns: readonly string[];
+  readonly forensics?: string;
 }
 
 const namespaces = ['a', 'b', 'c'] as const;
@@ -84,6 +90,7 @@ function networkText(n: NetSpec): string {
     ...n.deny.map((d) => `  default deny ${[d.ingress ? 'ingress' : '', d.egress ? 'egress' : ''].filter(Boolean).join(' and ')} in namespaces ${JSON.stringify(d.ns)}`),
     ...(n.dns.length ? [`  allow dns in namespaces ${n.dns.map((x) => JSON.stringify(x)).join(', ')}`] : []),
     ...n.flows.map((f) => `  allow from ${peerText(f.from)} to ${peerText(f.to)}${f.ports.length ? ` on ${f.ports.map(portText).join(', ')}` : ''}`),
+    ...n.quarantines.map((q) => `  quarantine pods where ${testText(q.test)} in namespaces ${q.ns.map((x) => JSON.stringify(x)).join(', ')}${q.forensics ? ` except namespace ${JSON.stringify(q.forensics)}` : ''}`),
   ];
   return `network gen {\n${lines.join('\n')}\n}\n`;
 }
@@ -152,16 +159,31 @@ function portHolds(ports: readonly Port[], to: End, probe: Probe): boolean {
   });
 }
 
-/** §5: allowed when the egress side (source pod in a namespace with default deny egress) and the ingress side allow it. */
+/**
+ * §5: allowed when the egress side (source pod in a namespace with default deny egress) and the ingress side
+ * allow it. §5.3: a side whose pod a quarantine of its namespace selects passes only a pod of that
+ * quarantine's forensics namespace, whatever the flows and DNS say.
+ */
 function semantics(n: NetSpec, cluster: TestCluster, from: End, to: End, probe: Probe): boolean {
   const denied = (ns: string, dir: 'ingress' | 'egress') => n.deny.some((d) => d.ns === ns && d[dir]);
   const viaFlow = () => n.flows.some((f) => peerHolds(cluster, f.from, from) && peerHolds(cluster, f.to, to) && portHolds(f.ports, to, probe));
+  const quarantinedSide = (own: End, remote: End): boolean | undefined => {
+    if (!('pod' in own)) return undefined;
+    const pod = own.pod;
+    const qs = n.quarantines.filter((q) => q.ns.includes(pod.ns) && labelsHold([q.test], pod.labels));
+    if (!qs.length) return undefined;
+    return 'pod' in remote && qs.some((q) => q.forensics === remote.pod.ns);
+  };
+  const qEgress = quarantinedSide(from, to);
+  const qIngress = quarantinedSide(to, from);
+  if (qEgress === false || qIngress === false) return false;
   let egress = true;
-  if ('pod' in from && denied(from.pod.ns, 'egress')) {
+  if (qEgress === true) egress = true;
+  else if ('pod' in from && denied(from.pod.ns, 'egress')) {
     const dns = n.dns.includes(from.pod.ns) && 'pod' in to && to.pod.ns === 'kube-system' && to.pod.labels['k8s-app'] === 'kube-dns' && probe.port === 53 && (probe.protocol === 'UDP' || probe.protocol === 'TCP');
     egress = viaFlow() || dns;
   }
-  const ingress = !('pod' in to && denied(to.pod.ns, 'ingress')) || viaFlow();
+  const ingress = qIngress === true || !('pod' in to && denied(to.pod.ns, 'ingress')) || viaFlow();
   return egress && ingress;
 }
 
@@ -217,6 +239,23 @@ const netArb: fc.Arbitrary<NetSpec> = fc.record({
     .map((ds) => ds.filter((d) => d.ingress || d.egress)),
   dns: fc.uniqueArray(nsArb, { maxLength: 3 }),
   flows: fc.array(flowArb, { maxLength: 5 }),
+  quarantines: fc.array(
+    fc.record(
+      {
+        test: fc.constantFrom<LabelTest>(
+          { key: 'quarantine', op: '=', values: ['true'] },
+          { key: 'quarantine', op: 'exists', values: [] },
+          { key: 'app', op: 'in', values: ['db'] },
+          { key: 'app', op: '!=', values: ['web'] },
+          { key: 'role', op: 'is absent', values: [] },
+        ),
+        ns: fc.uniqueArray(nsArb, { minLength: 1, maxLength: 2 }),
+        forensics: fc.constantFrom('a', 'b', 'c', 'kube-system'),
+      },
+      { requiredKeys: ['test', 'ns'] },
+    ),
+    { maxLength: 2 },
+  ),
 });
 
 const podArb = fc.record({
@@ -224,6 +263,7 @@ const podArb = fc.record({
   role: fc.option(fc.constant('main'), { nil: undefined }),
   http: fc.boolean(),
   mdns: fc.boolean(),
+  quarantined: fc.boolean(),
 });
 
 /** The cluster: two pods per namespace, kube-dns and a bystander in kube-system, three external addresses. */
@@ -245,7 +285,7 @@ const caseArb = netArb.chain((net) =>
             (p, i): TestPod => ({
               ns: namespaces[Math.floor(i / 2)] ?? 'a',
               name: `p${i}`,
-              labels: { app: p.app, ...(p.role ? { role: p.role } : {}) },
+              labels: { app: p.app, ...(p.role ? { role: p.role } : {}), ...(p.quarantined ? { quarantine: 'true' } : {}) },
               ip: `10.0.${Math.floor(i / 2)}.${(i % 2) + 1}`,
               ports: [...(p.http ? [{ name: 'http', port: 8080, protocol: 'TCP' as const }] : []), ...(p.mdns ? [{ name: 'mdns', port: 5353, protocol: 'UDP' as const }] : [])],
             }),
