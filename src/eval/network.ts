@@ -87,7 +87,7 @@ export function connectionAllowed(sets: readonly NetworkSet[], cluster: NetClust
 
   const quarantines = sets.flatMap((s) => s.quarantines);
   const at = (span: Flow['span']) => `${span.file.path}:${span.file.lineColumn(span.start).line}`;
-  /** §5.3: a quarantined pod's side passes only connections with pods of a forensics namespace of its quarantines. */
+  /** §5 (quarantine): a quarantined pod's side passes only connections with pods of a forensics namespace of its quarantines. */
   const quarantine = (own: Resolved, remote: Resolved): SideVerdict | undefined => {
     if (own.kind !== 'pod') return undefined;
     const qs = quarantines.filter((q) => q.namespaces.includes(own.pod.namespace) && selectorMatches(q.pods, own.pod.labels));

@@ -277,7 +277,7 @@ export interface NetworkSet {
 /**
  * `quarantine pods where … in namespaces … except namespace "forensics"`: in each listed namespace, the pods
  * the selector matches are isolated for ingress and egress whatever the flows and `allow dns` say; only
- * connections with pods of the forensics namespace (both ways) pass their side (semantics §5.3).
+ * connections with pods of the forensics namespace (both ways) pass their side (semantics §5, quarantine).
  * The selector is one label test, so that its negation is one label requirement.
  */
 export interface Quarantine {

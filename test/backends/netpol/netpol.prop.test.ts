@@ -161,7 +161,7 @@ function portHolds(ports: readonly Port[], to: End, probe: Probe): boolean {
 
 /**
  * §5: allowed when the egress side (source pod in a namespace with default deny egress) and the ingress side
- * allow it. §5.3: a side whose pod a quarantine of its namespace selects passes only a pod of that
+ * allow it. §5 (quarantine): a side whose pod a quarantine of its namespace selects passes only a pod of that
  * quarantine's forensics namespace, whatever the flows and DNS say.
  */
 function semantics(n: NetSpec, cluster: TestCluster, from: End, to: End, probe: Probe): boolean {

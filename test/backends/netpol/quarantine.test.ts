@@ -7,7 +7,7 @@ import { dsl, irOf } from '../../helpers/dsl.js';
 import { documentsOf, engineCluster, type TestCluster, type TestPod } from './cluster.js';
 
 /**
- * Issue 19 item 3, quarantine by label. The same table is read by the reference semantics (§5.3, src/eval)
+ * Issue 19 item 3, quarantine by label. The same table is read by the reference semantics (semantics §5, quarantine; src/eval)
  * and by the NetworkPolicy engine on the emitted objects; each row is what the Kubernetes docs make of those
  * objects (policies are additive, a pod selected for a direction is isolated in it, both sides must allow).
  */
