@@ -20,7 +20,7 @@ const commandTable: readonly CommandEntry[] = [
   { name: 'explain', summary: 'For one resource: each rule\'s verdict in every engine, the deciding field and value, the DSL line.', load: async (io) => (await import('./cli/commands/explain.js')).explainCommand(io) },
   { name: 'diff', summary: 'Semantic diff of two policy versions: rule changes, resources whose verdict changes, artifact diffs.', load: async (io) => (await import('./cli/commands/diff.js')).diffCommand(io) },
   { name: 'lsp', summary: 'Run the language server for editors (stdio): diagnostics, completion, hover, go to definition, rename, formatting.', load: async (io) => (await import('./cli/commands/lsp.js')).lspCommand(io) },
-  { name: 'import', summary: 'Translate Kyverno, Gatekeeper library and PSA label policies into secpol; --verify proves each rule against the original.', load: async (io) => (await import('./cli/commands/import.js')).importCommand(io) },
+  { name: 'import', summary: 'Translate Kyverno, Gatekeeper library, PSA label and NetworkPolicy policies into secpol; --verify proves each rule against the original.', load: async (io) => (await import('./cli/commands/import.js')).importCommand(io) },
   { name: 'verify', summary: 'Prove on generated cases that every backend engine agrees with the policy semantics (--real: the real engines).', load: async (io) => (await import('./cli/commands/verify.js')).verifyCommand(io) },
 ];
 

@@ -6,6 +6,7 @@ import { parseSource, printFile } from '../syntax/index.js';
 import { importConstraint, isConstraint, isConstraintTemplate, templateKind } from './gatekeeper.js';
 import { importKyverno, isKyvernoPolicy } from './kyverno.js';
 import type { ImportedPolicy, ImportSource, MissingRule } from './model.js';
+import { importNetworkPolicies, isNetworkPolicy } from './netpol.js';
 import { importPsa, isPsaNamespace } from './psa.js';
 import { readYamlDocuments, spanAt, type YamlDoc } from './yaml-source.js';
 
@@ -50,6 +51,7 @@ export function importArtifacts(inputs: readonly ImportInput[], options: ImportO
   const templates = new Map<string, { value: unknown; doc: YamlDoc }>();
   for (const d of docs) if (isConstraintTemplate(d.value)) templates.set(templateKind(d.value) ?? '', { value: d.value, doc: d });
   const policies: ImportedPolicy[] = [];
+  const networkPolicies: YamlDoc[] = [];
   for (const d of docs) {
     const v = d.value as { kind?: unknown; apiVersion?: unknown };
     if (isKyvernoPolicy(v)) {
@@ -58,12 +60,14 @@ export function importArtifacts(inputs: readonly ImportInput[], options: ImportO
       if (wants('gatekeeper')) policies.push(importConstraint(d, templates.get(String(v.kind))));
     } else if (isPsaNamespace(v)) {
       if (wants('psa')) policies.push(importPsa(d));
-    } else if (v.kind === 'NetworkPolicy' && v.apiVersion === 'networking.k8s.io/v1') {
-      if (wants('netpol')) diagnostics.push(diagnostic('SP3001', spanAt(d, ['kind']), { what: 'NetworkPolicy', reason: 'importing NetworkPolicies into network blocks is not implemented yet' }));
+    } else if (isNetworkPolicy(v)) {
+      if (wants('netpol')) networkPolicies.push(d);
     } else if (v.kind === 'PolicyException' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('kyverno.io/')) {
       if (wants('kyverno')) diagnostics.push(diagnostic('SP3001', spanAt(d, ['kind']), { what: 'PolicyException', reason: 'importing Kyverno PolicyExceptions into secpol exceptions is not implemented yet' }));
     }
   }
+  const network = importNetworkPolicies(networkPolicies);
+  if (network) policies.push(network);
   const names = new Map<string, number>();
   const files: ImportedFile[] = [];
   for (const p of policies) {
@@ -129,11 +133,12 @@ export function renderPolicy(p: ImportedPolicy): string {
   const out: string[] = [`# Imported by secpol import from ${commentText(where(p.origin))} (${commentText(p.describe)}).`];
   for (const m of p.missing) out.push(`# Not imported: rule ${commentText(m.original)} (${commentText(where(m.origin))}): ${commentText(m.reason)}`);
   if (p.rules.length === 0) return `${out.join('\n')}\n`;
-  out.push(`policy ${p.name} {`);
+  out.push(`${p.block === 'network' ? 'network' : 'policy'} ${p.name} {`);
   for (const h of p.head) out.push(`  ${h}`);
   for (const r of p.rules) {
     out.push('', `  # from ${commentText(where(r.origin))} (rule ${commentText(r.original)})`);
-    if (r.key.startsWith('pod-security-') && r.lines.length === 1 && /^(enforce|audit|warn) pod-security /.test(r.lines[0]!)) out.push(`  ${r.lines[0]}`);
+    if (p.block === 'network') out.push(...r.lines.map((l) => `  ${l}`));
+    else if (r.key.startsWith('pod-security-') && r.lines.length === 1 && /^(enforce|audit|warn) pod-security /.test(r.lines[0]!)) out.push(`  ${r.lines[0]}`);
     else out.push(`  rule ${r.key} {`, ...r.lines.map((l) => `    ${l}`), '  }');
   }
   out.push('}');

@@ -39,12 +39,15 @@ export interface MissingRule {
 export type OriginalArtifact =
   | { readonly engine: 'kyverno'; readonly documents: readonly unknown[]; readonly policy: string }
   | { readonly engine: 'gatekeeper'; readonly template: unknown; readonly constraint: unknown }
-  | { readonly engine: 'psa'; readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
+  | { readonly engine: 'psa'; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
+  | { readonly engine: 'netpol'; readonly documents: readonly unknown[] };
 
 /** One foreign policy translated to one secpol policy. */
 export interface ImportedPolicy {
   readonly name: string;
   readonly source: ImportSource;
+  /** `network` for NetworkPolicies (each rule is a NetworkPolicy's lines); `policy` otherwise. */
+  readonly block?: 'policy' | 'network';
   readonly origin: Span;
   /** What the original is, for the header comment: `Kyverno ClusterPolicy disallow-privileged`. */
   readonly describe: string;

@@ -1,6 +1,6 @@
 import { diagnostic, sortDiagnostics, type Diagnostic, type Staged } from '../diagnostics/index.js';
 import { buildChecked, importArtifacts, type ImportedFile, type ImportInput, type ImportOptions } from './import.js';
-import { proveOnce, type ProofOptions } from './verify.js';
+import { proveNetwork, proveOnce, type ProofOptions } from './verify.js';
 
 export type RuleStatus = 'proven' | 'imported' | 'not-imported';
 
@@ -26,7 +26,14 @@ export async function importPolicies(inputs: readonly ImportInput[], options: Im
   const files: ImportedFile[] = [];
   const rules: RuleReport[] = [];
   for (let file of first.value?.files ?? []) {
-    if (options.verify) {
+    if (options.verify && file.policy.block === 'network' && file.set && file.policy.rules.length) {
+      // Flows cross namespaces: the block is proven as a whole, and a disagreement leaves every rule out.
+      const why = await proveNetwork(file.policy, file.set.networks, options.verify);
+      if (why) {
+        for (const r of file.policy.rules) diagnostics.push(diagnostic('SP3002', r.origin, { what: `NetworkPolicy ${r.original}`, detail: why }));
+        file = buildChecked({ ...file.policy, rules: [], missing: [...file.policy.missing, ...file.policy.rules.map((r) => ({ original: r.original, origin: r.origin, reason: `not proven equivalent: ${why}` }))] }, options);
+      }
+    } else if (options.verify) {
       while (file.set && file.policy.rules.length) {
         const policy = file.set.policies[0]!;
         const proof = await proveOnce(file.policy, policy, options.verify);

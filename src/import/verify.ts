@@ -10,7 +10,10 @@ import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } 
 import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index.js';
 import { admit } from '../engines/psa/index.js';
 import type { Policy } from '../ir/index.js';
-import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
+import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, verifyNetworks, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
+import YAML from 'yaml';
+import { compileTo } from '../compile.js';
+import type { NetworkSet } from '../ir/index.js';
 import { buildChecked } from './import.js';
 import type { ImportedPolicy } from './model.js';
 import { probeRules } from './probes.js';
@@ -28,7 +31,7 @@ export interface ProofOptions {
   readonly seed: number;
 }
 
-const targetOf = { kyverno: 'kyverno', gatekeeper: 'gatekeeper', psa: 'psa' } as const;
+const targetOf = { kyverno: 'kyverno', gatekeeper: 'gatekeeper', psa: 'psa', netpol: 'netpol' } as const;
 
 /** Compares until every remaining rule agrees; returns the first rule that does not (or undefined when all do). */
 export async function proveOnce(imported: ImportedPolicy, policy: Policy, options: ProofOptions): Promise<{ failed?: RuleProof; cases: number; engines: string[] }> {
@@ -121,6 +124,7 @@ function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
       { backend: 'gatekeeper', label: 'gatekeeper-audit (original)', evaluate: (request) => (request.operation === 'CREATE' && !request.subResource && !request.userInfo ? verdicts(request, undefined) : undefined) },
     ];
   }
+  if (o.engine === 'netpol') throw new Error('NetworkPolicies are proven by proveNetwork');
   return [{
     backend: 'psa',
     label,
@@ -217,4 +221,22 @@ function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (!isMap(v)) return v;
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+}
+
+/**
+ * A network block: the ORIGINAL NetworkPolicies, in the NetworkPolicy engine, and the block compiled back, are each
+ * compared with the block's semantics on verify's generated cluster and connections. Returns why not, or undefined.
+ */
+export async function proveNetwork(imported: ImportedPolicy, networks: readonly NetworkSet[], options: ProofOptions): Promise<string | undefined> {
+  if (imported.original.engine !== 'netpol') return 'not a network import';
+  const original = [{ path: 'netpol/original.yaml', content: imported.original.documents.map((d) => YAML.stringify(d)).join('---\n'), objects: [] }];
+  const describe = (d: { connection: { from: unknown; to: unknown; protocol: string; port: number }; ir: boolean; engine: boolean }, who: string) =>
+    `${who} ${d.engine ? 'allows' : 'denies'} ${JSON.stringify(d.connection.from)} -> ${JSON.stringify(d.connection.to)} on ${d.connection.protocol}/${d.connection.port}, which the imported block ${d.ir ? 'allows' : 'denies'}`;
+  const a = verifyNetworks(networks, original, options);
+  if (a.disagreement) return describe(a.disagreement, 'the original');
+  const compiled = await compileTo({ policies: [], networks }, ['netpol']);
+  if (!compiled.value) return `the block does not compile back to NetworkPolicies: ${compiled.diagnostics[0]?.message ?? ''}`;
+  const b = verifyNetworks(networks, compiled.value, options);
+  if (b.disagreement) return describe(b.disagreement, 'the block compiled back');
+  return undefined;
 }

@@ -2,5 +2,5 @@ export { adaptersFor, firstError, runVerify, type BackendExclusion, type VerifyR
 export { compareRequest, covers, enforcesExpiry } from './verify.js';
 export { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.js';
 export { renderDisagreement, type Disagreement, type PolicyReport, type VerifyOptions } from './verify.js';
-export type { NetworkDisagreement } from './network.js';
+export { verifyNetworks, type NetworkDisagreement } from './network.js';
 export { requestArbitrary, type GeneratedRequest } from './generate.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLocation } from '../../src/source/index.js';
 import { importPolicies } from '../../src/import/index.js';
 import { buildChecked, importArtifacts } from '../../src/import/import.js';
-import { proveOnce } from '../../src/import/verify.js';
+import { proveNetwork, proveOnce } from '../../src/import/verify.js';
 import { runCli } from '../helpers/cli.js';
 
 const today = '2026-06-01';
@@ -205,5 +205,64 @@ metadata:
     // A message holding braces (secpol placeholders) is left out rather than rewritten.
     expect(file.text).not.toContain('message');
     expect(file.text).not.toMatch(/^\s*rule evil/m);
+  });
+});
+
+describe('secpol import: NetworkPolicies', () => {
+  const policies = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api-from-web
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: api
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: web
+      ports:
+        - port: 8080
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db-only
+  namespace: data
+spec:
+  podSelector:
+    matchLabels:
+      app: db
+  ingress:
+    - from:
+        - podSelector: {}
+`;
+
+  it('a namespace-wide deny and the allow rules of pods it isolates become one network block, proven; partial isolation is SP3001', async () => {
+    const r = await importPolicies([{ path: 'np.yaml', text: policies }], { today, verify: proof });
+    const text = r.value!.files[0]!.text;
+    expect(text).toContain('default deny ingress in namespaces "shop"');
+    expect(text).toContain('allow from pods where app = "web" in namespace "shop" to pods where app = "api" in namespace "shop" on tcp 8080');
+    expect(r.value!.rules.map((x) => `${x.original} ${x.status}`)).toEqual(['shop/default-deny proven', 'shop/api-from-web proven', 'data/db-only not-imported']);
+    expect(r.diagnostics.map((d) => `${d.code} ${formatLocation(d.span!)}`)).toEqual(['SP3001 np.yaml:33:3']);
+  });
+
+  it('the network proof fails for a block that forgets a port', async () => {
+    const out = importArtifacts([{ path: 'np.yaml', text: policies }], { today });
+    const file = out.value!.files[0]!;
+    const wrong = buildChecked({ ...file.policy, rules: file.policy.rules.map((r) => ({ ...r, lines: r.lines.map((l) => l.replace(' on tcp 8080', '')) })) }, { today });
+    expect(await proveNetwork(wrong.policy, wrong.set!.networks, proof)).toMatch(/^the original denies .* which the imported block allows$/);
+    expect(await proveNetwork(file.policy, file.set!.networks, proof)).toBeUndefined();
   });
 });

@@ -38,7 +38,7 @@ function positiveInt(value: unknown, option: string, fallback: number): number {
 export function importCommand(io: Io): Command {
   return {
     name: 'import',
-    summary: 'Translate Kyverno, Gatekeeper library and PSA label policies into secpol, one formatted file per policy (--verify proves each rule).',
+    summary: 'Translate Kyverno, Gatekeeper library, PSA label and NetworkPolicy policies into secpol, one formatted file per policy (--verify proves each rule).',
     usage: 'secpol import FILE|DIR... [--from kyverno|gatekeeper|psa|netpol] [--out DIR] [--verify [--runs N] [--seed S]]',
     options: { from: { type: 'string' }, out: { type: 'string', short: 'o' }, verify: { type: 'boolean' }, runs: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' } },
     help: [
