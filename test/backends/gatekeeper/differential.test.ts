@@ -32,6 +32,8 @@ function adapter(set: PolicySet): EngineAdapter {
           ...(request.namespace !== undefined ? { namespace: request.namespace, namespaceLabels: request.namespaceLabels } : {}),
           ...(request.subResource !== undefined ? { subResource: request.subResource } : {}),
           ...(request.userInfo !== undefined ? { userInfo: request.userInfo } : {}),
+          // time.now_ns() is the request's instant: verify generates instants on both sides of an exception's expiry.
+          ...(request.now !== undefined ? { nowNs: request.now * 1e6 } : {}),
         });
         for (const [rule, o] of outcomes) verdicts.set(`${policy}/${rule}`, { violated: o.violated, message: o.messages.join('; ') });
       }
