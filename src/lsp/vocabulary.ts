@@ -64,5 +64,6 @@ export const itemSnippets: Readonly<Record<string, readonly { label: string; sni
     { label: 'default deny', snippet: 'default deny ${1|ingress and egress,ingress,egress|} in namespaces "${2}"', doc: 'isolate the pods of these namespaces' },
     { label: 'allow dns', snippet: 'allow dns in namespaces "${1}"', doc: 'egress to the cluster DNS' },
     { label: 'allow from', snippet: 'allow from ${1:pods where app = "a"} to ${2:pods where app = "b"} on tcp ${3:8080}', doc: 'one permitted flow' },
+    { label: 'quarantine', snippet: 'quarantine pods where ${1:quarantine} = "${2:true}" in namespaces "${3}" except namespace "${4:forensics}"', doc: 'cut these pods off, except to and from the forensics namespace' },
   ],
 };
