@@ -266,6 +266,17 @@ describe('nativeTestFiles / withNativeTests', () => {
     expect(out.value!.some((f) => f.path.endsWith(posix.basename(first!.name)))).toBe(false);
   });
 
+  it('writes each file once for the whole library, network files included (they used to add every policy\'s suites again)', async () => {
+    const all = policyFiles(join(projectRoot, 'policies')).map((p) => relative(projectRoot, p)).sort();
+    const front = frontEnd(all, read, { today });
+    const emitted = (await compileTo(front.value!.set, ['kyverno', 'gatekeeper', 'vap'])).value ?? [];
+    const out = withNativeTests(all, front.value!.set, emitted, read).value ?? [];
+    const seen = new Map<string, number>();
+    for (const f of out) seen.set(f.path, (seen.get(f.path) ?? 0) + 1);
+    expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
+    expect(out.some((f) => f.path.startsWith('gatekeeper/tests/'))).toBe(true);
+  });
+
   it('passes over a policy file without suite.yaml, keeping the compiled files', async () => {
     const front = frontEnd([policyPath], read, { today });
     const emitted = (await compileTo(front.value!.set, ['kyverno'])).value ?? [];
