@@ -42,7 +42,7 @@ describe('secpol compile --target all: every backend that can express each polic
     expect(readFileSync(join(out, 'kyverno-cel', 'privileged.yaml'), 'utf8')).toContain('kind: ValidatingPolicy');
     expect(readFileSync(join(out, 'netpol', 'default-deny.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
     // Exceptions whose expiry vap cannot enforce (no clock): one note, not a warning each (docs/verification.md).
-    expect(run.stderr).toMatch(/^note: 6 exception expiry\(ies\) not enforced by kyverno-cel, vap, which has no clock \(SP2003\)$/m);
+    expect(run.stderr).toMatch(/^note: 6 exception expiry\(ies\) not enforced by kyverno-cel, vap, which have no clock \(SP2003\)$/m);
     expect(run.stderr).not.toContain('warning SP2003');
     expect(readFileSync(join(out, 'vap', 'host-namespaces.yaml'), 'utf8')).toMatch(/^# exception "[a-z-]+" expires \d{4}-\d\d-\d\d but is NOT enforced as expiring here/m);
     // One screen: a header, one row per policy and network block, a blank line, two summary lines.

@@ -70,7 +70,7 @@ export function compileCommand(io: Io): Command {
       if (expressible?.value) io.stderr(coverageTable(expressible.value.coverage, targets));
       if (unenforcedExpiry.length) {
         const backends = [...new Set(unenforcedExpiry.map((d) => d.message.split(' ')[0]))].sort().join(', ');
-        io.stderr(`note: ${unenforcedExpiry.length} exception expiry(ies) not enforced by ${backends}, which has no clock (SP2003)\n`);
+        io.stderr(`note: ${unenforcedExpiry.length} exception expiry(ies) not enforced by ${backends}, which ${backends.includes(',') ? 'have' : 'has'} no clock (SP2003)\n`);
       }
       const outDir = values['out'];
       if (typeof outDir === 'string') {
