@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime.js';
 import { yamlBlockText, yamlScalarText } from './yaml-emit.js';
 
 /**
@@ -10,7 +10,7 @@ import { yamlBlockText, yamlScalarText } from './yaml-emit.js';
  *   {{regoJson v}}      any JSON value as a Rego term (objects, arrays, strings, numbers)
  *   {{comment v}}       text for a `#` comment: line breaks and control characters become spaces
  */
-const env = Handlebars.create();
+const env = (HandlebarsRuntime as unknown as { create(): RuntimeEnvironment }).create();
 
 export function regoString(value: string): string {
   return JSON.stringify(value);
@@ -29,8 +29,19 @@ env.registerHelper('comment', (v: unknown) => commentText(v));
 
 export type Template<T> = (view: T) => string;
 
-/** Compiles a template once; `strict` makes a missing view-model field an error instead of empty text. */
-export function compileTemplate<T>(source: string): Template<T> {
-  const template = env.compile(source, { noEscape: true, strict: true });
+/** A template precompiled by Handlebars (`templates.generated.ts`): opaque data for its runtime. */
+export type TemplateSpec = object;
+
+interface RuntimeEnvironment {
+  registerHelper(name: string, helper: (...args: never[]) => unknown): void;
+  template(spec: TemplateSpec): (view: unknown) => string;
+}
+
+/** How every template is compiled; `strict` makes a missing view-model field an error instead of empty text. */
+export const templateOptions = { noEscape: true, strict: true } as const;
+
+/** A precompiled template (src/backends/common/precompile.ts) bound to this environment's helpers. */
+export function loadTemplate<T>(spec: TemplateSpec): Template<T> {
+  const template = env.template(spec);
   return (view: T) => template(view);
 }

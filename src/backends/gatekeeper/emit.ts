@@ -3,16 +3,16 @@ import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/inde
 import type { Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
-import { compileTemplate } from '../common/render.js';
+import { loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
-import { targetFile } from '../common/targets.js';
 import { templateNamesOf, type TemplateNames } from './names.js';
 import { buildView, type ConstraintTemplateView, type ConstraintView, type GatekeeperFileView, type PolicyPlan } from './view.js';
 
-const renderHeader = compileTemplate<{ readonly header: readonly string[] }>(targetFile('gatekeeper', 'file.yaml.hbs'));
-const renderTemplate = compileTemplate<ConstraintTemplateView>(targetFile('gatekeeper', 'constrainttemplate.yaml.hbs'));
-const renderConstraint = compileTemplate<ConstraintView>(targetFile('gatekeeper', 'constraint.yaml.hbs'));
+const renderHeader = loadTemplate<{ readonly header: readonly string[] }>(templates.file);
+const renderTemplate = loadTemplate<ConstraintTemplateView>(templates.constraintTemplate);
+const renderConstraint = loadTemplate<ConstraintView>(templates.constraint);
 const validateTemplate = schemaValidator(validators.validateConstraintTemplate);
 const validateConstraint = schemaValidator(validators.validateConstraint);
 

@@ -3,9 +3,9 @@ import type { Mode, Policy, PolicySet, Rule } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
-import { commentText, compileTemplate } from '../common/render.js';
+import { commentText, loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
-import { targetFile } from '../common/targets.js';
 import { buildCelPolicies, type CelPolicyPlan } from '../vap/index.js';
 import { asPolicyException, policyExceptionOf } from './exceptions.js';
 import * as validators from './validators.generated.js';
@@ -15,7 +15,7 @@ interface FileView {
   readonly objects: readonly object[];
 }
 
-const renderFile = compileTemplate<FileView>(targetFile('kyverno-cel', 'file.yaml.hbs'));
+const renderFile = loadTemplate<FileView>(templates.file);
 const validatePolicy = schemaValidator(validators.validateValidatingPolicy);
 const validateException = schemaValidator(validators.validatePolicyException);
 

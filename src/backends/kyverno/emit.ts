@@ -1,14 +1,14 @@
 import { diagnostic, hasErrors, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { Policy, PolicySet } from '../../ir/index.js';
 import type { EmitOptions, EmittedFile } from '../backend.js';
-import { compileTemplate } from '../common/render.js';
+import { loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as generated from './validators.generated.js';
-import { targetFile } from '../common/targets.js';
 import { policyViews, type ExceptionsFileView, type PolicyFileView } from './view.js';
 
-const renderPolicy = compileTemplate<PolicyFileView>(targetFile('kyverno', 'cluster-policy.yaml.hbs'));
-const renderExceptions = compileTemplate<ExceptionsFileView>(targetFile('kyverno', 'policy-exceptions.yaml.hbs'));
+const renderPolicy = loadTemplate<PolicyFileView>(templates.clusterPolicy);
+const renderExceptions = loadTemplate<ExceptionsFileView>(templates.policyExceptions);
 const validators = {
   ClusterPolicy: schemaValidator(generated.validateClusterPolicy),
   PolicyException: schemaValidator(generated.validatePolicyException),

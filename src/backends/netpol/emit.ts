@@ -2,14 +2,14 @@ import YAML from 'yaml';
 import type { Diagnostic, Staged } from '../../diagnostics/index.js';
 import type { NetworkSet, PolicySet } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
-import { compileTemplate } from '../common/render.js';
+import { loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
-import { targetFile } from '../common/targets.js';
 import { isolationOf, type Isolation } from './plan.js';
 import { buildView, type NetpolFileView } from './view.js';
 
-const render = compileTemplate<NetpolFileView>(targetFile('netpol', 'networkpolicy.yaml.hbs'));
+const render = loadTemplate<NetpolFileView>(templates.networkPolicy);
 const validateNetworkPolicy = schemaValidator(validators.validateNetworkPolicy);
 
 function emitSet(set: NetworkSet, isolation: Isolation, diagnostics: Diagnostic[]): EmittedFile {

@@ -2,15 +2,15 @@ import YAML from 'yaml';
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { PolicySet } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
-import { compileTemplate } from '../common/render.js';
+import { loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
-import { targetFile } from '../common/targets.js';
 import { omittedPolicyFile } from '../common/omission.js';
 import { omittedFromPsa, planPolicy, type PsaPlan } from './plan.js';
 import { buildView, type PsaFileView } from './view.js';
 
-const render = compileTemplate<PsaFileView>(targetFile('psa', 'namespace.yaml.hbs'));
+const render = loadTemplate<PsaFileView>(templates.namespace);
 const validateNamespace = schemaValidator(validators.validateNamespace);
 
 /**

@@ -2,14 +2,14 @@ import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/inde
 import type { Mode, Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
-import { commentText, compileTemplate } from '../common/render.js';
+import { commentText, loadTemplate } from '../common/render.js';
+import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
-import { targetFile } from '../common/targets.js';
 import { buildView, type VapFileView, type VapPlan } from './view.js';
 import { DESIGN_BOUNDS, limitFindings, type LimitFinding } from './limits.js';
 
-const renderFile = compileTemplate<VapFileView>(targetFile('vap', 'file.yaml.hbs'));
+const renderFile = loadTemplate<VapFileView>(templates.file);
 const validatePolicy = schemaValidator(validators.validateValidatingAdmissionPolicy);
 const validateBinding = schemaValidator(validators.validateValidatingAdmissionPolicyBinding);
 
