@@ -8,6 +8,7 @@ import { parseProbe, renderConnections, runNetpol } from './eval/netpol.js';
 import { runPsa } from './eval/psa.js';
 import { listFlag, namesAfter, requesterFrom } from './eval/requester.js';
 import { runVap } from './eval/vap.js';
+import { runKyvernoCel } from './eval/kyverno-cel.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 
 export type { EvalVerdict } from './eval/context.js';
@@ -20,7 +21,7 @@ export function evalCommand(io: Io): Command {
   return {
     name: 'eval',
     summary: 'Run one offline engine on any artifacts (secpol output or hand-written) and print per-rule verdicts.',
-    usage: 'secpol eval --engine kyverno|gatekeeper|vap|psa|netpol --policy FILE... --resource FILE... [--inventory FILE...] [--operation OP] [--user NAME] [--group G...] [--roles R...] [--cluster-roles R...] [--namespace-labels k=v,...] [--probe PROTO/PORT...] [--from PEER...] [--to PEER...] [--format text|json]',
+    usage: 'secpol eval --engine kyverno|gatekeeper|vap|kyverno-cel|psa|netpol --policy FILE... --resource FILE... [--inventory FILE...] [--operation OP] [--user NAME] [--group G...] [--roles R...] [--cluster-roles R...] [--namespace-labels k=v,...] [--probe PROTO/PORT...] [--from PEER...] [--to PEER...] [--format text|json]',
     options: {
       engine: { type: 'string' },
       policy: { type: 'string', multiple: true },
@@ -39,17 +40,18 @@ export function evalCommand(io: Io): Command {
     },
     help: [
       '--engine E          kyverno (ClusterPolicy/Policy/PolicyException), gatekeeper (ConstraintTemplates + Constraints),',
-      '                    vap (ValidatingAdmissionPolicies + bindings), psa (labelled Namespaces), netpol (NetworkPolicies)',
+      '                    vap (ValidatingAdmissionPolicies + bindings), kyverno-cel (Kyverno ValidatingPolicies +',
+      '                    PolicyExceptions), psa (labelled Namespaces), netpol (NetworkPolicies)',
       '--policy FILE...    artifacts to evaluate (several files, or the flag repeated)',
       '--resource FILE...  resources (several files, or the flag repeated; files after the other flags are resources too);',
       '                    AdmissionReviews are reviewed as their request says (operation, oldObject, userInfo);',
       '                    Namespace objects among them serve namespace selectors',
       '--inventory FILE... gatekeeper: objects synced into data.inventory, as gator syncs them',
-      '--operation OP      CREATE, UPDATE or DELETE: an admission request. Default: kyverno, vap, psa CREATE; gatekeeper',
+      '--operation OP      CREATE, UPDATE or DELETE: an admission request. Default: kyverno, vap, kyverno-cel, psa CREATE; gatekeeper',
       '                    reviews each resource as its audit and gator do (operation "")',
-      '--user NAME         the requesting user (kyverno, gatekeeper, vap); default an anonymous request, as gator and',
+      '--user NAME         the requesting user (kyverno, gatekeeper, vap, kyverno-cel); default an anonymous request, as gator and',
       '                    the kyverno CLI send without user info',
-      '--group G...        the user\'s groups (kyverno, gatekeeper, vap)',
+      '--group G...        the user\'s groups (kyverno, gatekeeper, vap, kyverno-cel)',
       '--roles R...        kyverno: the Roles Kyverno would resolve for the user (--cluster-roles R...: ClusterRoles)',
       '--namespace-labels  labels of the resources\' namespace when no Namespace object is given, k=v,k2=v2',
       '--probe PROTO/PORT  netpol: the connections to decide (TCP/443 UDP/53 ...); default every port of TCP, UDP, SCTP',
@@ -58,7 +60,7 @@ export function evalCommand(io: Io): Command {
       '--format text|json  report format',
     ],
     async run(values, positionals, after = {}) {
-      const engine = oneOf(values['engine'], ['kyverno', 'gatekeeper', 'vap', 'psa', 'netpol'] as const, '--engine', 'kyverno');
+      const engine = oneOf(values['engine'], ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel', 'psa', 'netpol'] as const, '--engine', 'kyverno');
       if (values['engine'] === undefined) throw new UsageError('--engine is required');
       const format = oneOf(values['format'], ['text', 'json'] as const, '--format', 'text');
       const operation = values['operation'] === undefined ? undefined : oneOf(values['operation'], ['CREATE', 'UPDATE', 'DELETE'] as const, '--operation', 'CREATE');
@@ -96,7 +98,7 @@ export function evalCommand(io: Io): Command {
         return 0;
       }
       const ctx: EvalContext = { policies, resources: toInputs(resources), inventory, operation, namespaceLabels, requester };
-      const run: EngineRun = engine === 'kyverno' ? runKyverno(ctx) : engine === 'gatekeeper' ? runGatekeeper(ctx) : engine === 'vap' ? runVap(ctx) : runPsa(ctx);
+      const run: EngineRun = engine === 'kyverno' ? runKyverno(ctx) : engine === 'gatekeeper' ? runGatekeeper(ctx) : engine === 'vap' ? runVap(ctx) : engine === 'kyverno-cel' ? runKyvernoCel(ctx) : runPsa(ctx);
       for (const e of run.warnings) io.stderr(`warning: ${e}\n`);
       if (run.diagnostics.length) printDiagnostics(io, run.diagnostics, 'text');
       if (exitCodeFor(run.diagnostics)) return exitCodeFor(run.diagnostics);
