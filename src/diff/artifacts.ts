@@ -1,7 +1,7 @@
 import { compileTo } from '../compile.js';
 import { hasErrors } from '../diagnostics/index.js';
 import type { PolicySet } from '../ir/index.js';
-import type { TargetId } from '../backends/registry.js';
+import { targetIds, type TargetId } from '../backends/registry.js';
 import { firstError } from '../verify/index.js';
 
 /** One emitted file's change, as a unified diff. */
@@ -76,7 +76,7 @@ export function unifiedDiff(a: string, b: string, oldName: string, newName: stri
  * The rendered artifacts of both versions per backend. `rename` maps the old policy file's path to the new one
  * in the old artifacts, so source annotations (`file:line`) only differ where the line moved.
  */
-export async function artifactDiffs(before: PolicySet, after: PolicySet, rename: (text: string) => string, targets: readonly TargetId[] = ['kyverno', 'gatekeeper', 'psa', 'vap', 'netpol']): Promise<ArtifactDiff[]> {
+export async function artifactDiffs(before: PolicySet, after: PolicySet, rename: (text: string) => string, targets: readonly TargetId[] = targetIds): Promise<ArtifactDiff[]> {
   const out: ArtifactDiff[] = [];
   for (const backend of targets) {
     const a = await compileTo(before, [backend]);

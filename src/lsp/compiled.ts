@@ -30,7 +30,7 @@ function excerpt(target: TargetId, text: string, policy: string, rule: string): 
     start = find((l) => /^\s*(deny|foreach|pattern|anyPattern|podSecurity|cel):/.test(l), Math.max(0, named));
     if (start < 0) start = named;
   } else if (target === 'gatekeeper') start = find((l) => l.trim().startsWith(`# rule ${rule},`));
-  else if (target === 'vap') {
+  else if (target === 'vap' || target === 'kyverno-cel') {
     const message = find((l) => l.includes(`[${policy}/${rule}]`));
     start = message > 0 && /^\s*- expression:/.test(lines[message - 1] ?? '') ? message - 1 : message;
   }

@@ -138,7 +138,10 @@ describe('requests', () => {
     const text = 'policy p {\n  applies to pods\n  rule r {\n    forbid spec.hostPID = true\n    message "``` [x](https://example.com) ```"\n  }\n}\n';
     const { uri, c } = await open(text);
     const hover = ((await c.connection.sendRequest('textDocument/hover', at(uri, text, 'rule r', 5))) as { contents: { value: string } }).contents.value;
-    const vap = hover.slice(hover.indexOf('**vap**'));
+    const vapAt = hover.indexOf('**vap**');
+    const celAt = hover.indexOf('**kyverno-cel**', vapAt);
+    const vap = hover.slice(vapAt, celAt > vapAt ? celAt : undefined);
+    expect(hover.slice(celAt)).toContain('``` [x](https://example.com) ```');
     expect(vap.split('\n')[1]).toBe('````yaml');
     expect(vap).toContain('``` [x](https://example.com) ```');
     expect(vap.split('\n').filter((l) => l === '````')).toHaveLength(1);
