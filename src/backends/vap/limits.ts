@@ -1,4 +1,4 @@
-import { Environment } from '@marcbachmann/cel-js';
+import { parseCel } from './cel-parse.js';
 
 /**
  * The API server's limits on ValidatingAdmissionPolicy CEL, checked when secpol compiles (docs/backends/vap.md,
@@ -37,7 +37,6 @@ export interface Estimate {
   readonly items: number;
 }
 
-const parser = new Environment({ unlistedVariablesAreDyn: true });
 const tenth = (n: number) => Math.max(1, Math.ceil(n * 0.1));
 const typeIdentifiers = new Set(['bool', 'bytes', 'double', 'int', 'uint', 'string', 'null_type', 'list', 'map', 'type']);
 const sum = (es: readonly Estimate[]) => es.reduce((a, e) => a + e.cost, 0);
@@ -80,7 +79,7 @@ const macroCost: Readonly<Record<string, { readonly fixed: number; readonly perE
  * variables the text reads (their own cost is charged separately, once per policy evaluation).
  */
 export function worstCaseCost(text: string, bounds: SizeBounds, variables: ReadonlyMap<string, Estimate> = new Map()): Estimate {
-  const ast = parser.parse(text).ast as unknown as Node;
+  const ast = parseCel(text);
   return new Estimator(bounds, variables).estimate(ast, new Set());
 }
 
