@@ -47,6 +47,43 @@ export type PolicyItemCstChildren = {
   ruleDecl?: RuleDeclCstNode[];
   podSecurityDecl?: PodSecurityDeclCstNode[];
   exceptionDecl?: ExceptionDeclCstNode[];
+  verifyImagesDecl?: VerifyImagesDeclCstNode[];
+};
+
+export interface VerifyImagesDeclCstNode extends CstNode {
+  name: "verifyImagesDecl";
+  children: VerifyImagesDeclCstChildren;
+}
+
+export type VerifyImagesDeclCstChildren = {
+  KwVerify: IToken[];
+  KwImages: IToken[];
+  name: NameCstNode[];
+  KwMatching: IToken[];
+  stringList: StringListCstNode[];
+  LBrace: IToken[];
+  verifyItem?: VerifyItemCstNode[];
+  RBrace: IToken[];
+};
+
+export interface VerifyItemCstNode extends CstNode {
+  name: "verifyItem";
+  children: VerifyItemCstChildren;
+}
+
+export type VerifyItemCstChildren = {
+  KwKey?: IToken[];
+  StringLiteral?: (IToken)[];
+  KwKeyless?: IToken[];
+  KwIssuer?: IToken[];
+  KwSubject?: IToken[];
+  KwAttestation?: IToken[];
+  KwWhere?: IToken[];
+  comparison?: ComparisonCstNode[];
+  KwAnd?: IToken[];
+  KwMutate?: IToken[];
+  KwRequire?: IToken[];
+  KwDigest?: IToken[];
 };
 
 export interface MetaItemCstNode extends CstNode {
@@ -591,6 +628,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   importDecl(children: ImportDeclCstChildren, param?: IN): OUT;
   policyDecl(children: PolicyDeclCstChildren, param?: IN): OUT;
   policyItem(children: PolicyItemCstChildren, param?: IN): OUT;
+  verifyImagesDecl(children: VerifyImagesDeclCstChildren, param?: IN): OUT;
+  verifyItem(children: VerifyItemCstChildren, param?: IN): OUT;
   metaItem(children: MetaItemCstChildren, param?: IN): OUT;
   scopeItem(children: ScopeItemCstChildren, param?: IN): OUT;
   kindTarget(children: KindTargetCstChildren, param?: IN): OUT;

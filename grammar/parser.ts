@@ -37,7 +37,7 @@ export class SecpolParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // policyItem := metaItem | scopeItem | omitItem | ruleDecl | podSecurityDecl | exceptionDecl
+  // policyItem := metaItem | scopeItem | omitItem | ruleDecl | podSecurityDecl | exceptionDecl | verifyImagesDecl
   private policyItem = this.RULE('policyItem', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.metaItem) },
@@ -46,6 +46,58 @@ export class SecpolParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.podSecurityDecl) },
       { ALT: () => this.SUBRULE(this.exceptionDecl) },
+      { ALT: () => this.SUBRULE(this.verifyImagesDecl) },
+    ]);
+  });
+
+  // verifyImagesDecl := 'verify' 'images' name 'matching' stringList '{' verifyItem* '}'
+  private verifyImagesDecl = this.RULE('verifyImagesDecl', () => {
+    this.CONSUME(T.KwVerify);
+    this.CONSUME(T.KwImages);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.KwMatching);
+    this.SUBRULE(this.stringList);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.verifyItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // verifyItem := 'key' String | 'keyless' 'issuer' String 'subject' String
+  //             | 'attestation' String ('where' comparison ('and' comparison)*)?
+  //             | 'mutate' 'digest' | 'require' 'digest'
+  private verifyItem = this.RULE('verifyItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwKey);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwKeyless);
+          this.CONSUME(T.KwIssuer);
+          this.CONSUME2(T.StringLiteral);
+          this.CONSUME(T.KwSubject);
+          this.CONSUME3(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwAttestation);
+          this.CONSUME4(T.StringLiteral);
+          this.OPTION(() => {
+            this.CONSUME(T.KwWhere);
+            this.AT_LEAST_ONE_SEP({ SEP: T.KwAnd, DEF: () => this.SUBRULE(this.comparison) });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.KwMutate) }, { ALT: () => this.CONSUME(T.KwRequire) }]);
+          this.CONSUME(T.KwDigest);
+        },
+      },
     ]);
   });
 

@@ -124,6 +124,14 @@ export const KwAllow = keyword('allow');
 export const KwDns = keyword('dns');
 export const KwCidr = keyword('cidr');
 export const KwQuarantine = keyword('quarantine');
+export const KwVerify = keyword('verify');
+export const KwMatching = keyword('matching');
+export const KwKeyless = keyword('keyless');
+export const KwKey = keyword('key');
+export const KwIssuer = keyword('issuer');
+export const KwAttestation = keyword('attestation');
+export const KwMutate = keyword('mutate');
+export const KwDigest = keyword('digest');
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, start_chars_hint: ['{'], line_breaks: false });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, start_chars_hint: ['}'], line_breaks: false });

@@ -18,9 +18,10 @@ import {
   type WorkloadRef,
 } from '../ir/index.js';
 import type { Span } from '../source/index.js';
-import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst } from '../syntax/index.js';
+import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst, VerifyImagesAst } from '../syntax/index.js';
 import { closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
 import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, spanOfAll } from './lower-common.js';
+import { lowerVerifyImages } from './lower-images.js';
 import { lowerDomain, lowerPredicate, type PredicateScope } from './lower-predicate.js';
 import { Reporter, type CheckOptions } from './report.js';
 
@@ -350,13 +351,16 @@ export function lowerPolicy(r: Reporter, p: PolicyAst, opts: CheckOptions): Poli
     const lowered = lowerPodSecurity(r, ps);
     if (lowered && psOnce.take(`${lowered.mode} pod-security`, ps.span)) podSecurity.push(lowered);
   }
-  const subjects = scope.subjects.length === 0 && psAsts.length > 0 ? [{ kind: 'pods' as const, span: p.name.span }] : scope.subjects;
+  const verifyAsts = p.items.filter((i): i is VerifyImagesAst => i.kind === 'verify-images');
+  const subjects = scope.subjects.length === 0 && (psAsts.length > 0 || verifyAsts.length > 0) ? [{ kind: 'pods' as const, span: p.name.span }] : scope.subjects;
+  const images = lowerImageVerifications(r, verifyAsts, ruleAsts, subjects);
   const rules = ruleAsts.map((rule) => lowerRule(r, rule, subjects)).filter((x): x is Rule => x !== undefined);
   const exceptions = p.items
     .filter((i): i is ExceptionAst => i.kind === 'exception')
     .map((e) => lowerException(r, e, ruleAsts, rules, psAsts.length > 0, opts))
     .filter((x): x is Exception => x !== undefined);
-  if (ruleAsts.length === 0 && psAsts.length === 0) {
+  if (verifyAsts.length > 0) checkVerificationExceptions(r, p);
+  if (ruleAsts.length === 0 && psAsts.length === 0 && verifyAsts.length === 0) {
     r.report('SP1011', p.name.span, { what: `policy "${p.name.text}"`, setting: 'rules', hint: 'add a `rule NAME { require … }` or an `enforce pod-security …` line' });
   }
   return {
@@ -370,9 +374,41 @@ export function lowerPolicy(r: Reporter, p: PolicyAst, opts: CheckOptions): Poli
     podSecurity: podSecurity.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode)),
     exceptions: [...exceptions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     omissions,
+    ...(images.length ? { images } : {}),
     ...(text['title'] !== undefined ? { title: text['title'] } : {}),
     ...(text['description'] !== undefined ? { description: text['description'] } : {}),
     ...(text['category'] !== undefined ? { category: text['category'] } : {}),
   };
 }
 
+
+/** `verify images` blocks: names unique among the policy's rules and blocks, pods as the only subject. */
+function lowerImageVerifications(r: Reporter, blocks: readonly VerifyImagesAst[], rules: readonly RuleAst[], subjects: readonly Subject[]) {
+  const names = new Map<string, Span>(rules.map((x) => [x.name.text, x.name.span]));
+  const nonPod = subjects.find((s) => s.kind !== 'pods');
+  const out = [];
+  for (const b of blocks) {
+    const first = names.get(b.name.text);
+    if (first) r.report('SP1001', b.name.span, { what: 'rule', name: b.name.text, where: 'among the rules and `verify images` blocks of a policy' }, [{ span: first, note: 'first use' }]);
+    names.set(b.name.text, b.name.span);
+    if (nonPod) r.report('SP1009', b.span, { detail: '`verify images` checks the containers of pods and pod controllers, but the policy applies to other kinds', hint: 'put the block in a policy that `applies to pods`' }, [{ span: nonPod.span, note: 'applies to' }]);
+    const lowered = lowerVerifyImages(r, b);
+    if (lowered && !first && !nonPod) out.push(lowered);
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Exceptions do not reach `verify images` blocks yet (semantics §6): one that would apply to every rule of such a
+ * policy is refused rather than silently not exempting the images.
+ */
+function checkVerificationExceptions(r: Reporter, p: PolicyAst): void {
+  for (const e of p.items) {
+    if (e.kind !== 'exception') continue;
+    const namesRules = e.items.some((i) => i.kind === 'rules');
+    const namesControls = e.items.some((i) => i.kind === 'controls');
+    if (!namesRules && !namesControls) {
+      r.report('SP1009', e.name.span, { detail: `exception "${e.name.text}" names no rules, but exceptions do not apply to \`verify images\` blocks`, hint: 'list the rules it exempts with `rules …`, or narrow the block\'s `matching` patterns instead' });
+    }
+  }
+}

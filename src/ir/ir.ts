@@ -38,6 +38,8 @@ export interface Policy {
   readonly podSecurity: readonly PodSecurity[];
   readonly exceptions: readonly Exception[];
   readonly omissions: readonly Omission[];
+  /** `verify images` blocks, sorted by name; absent when the policy has none. */
+  readonly images?: readonly ImageVerification[];
 }
 
 /**
@@ -195,6 +197,46 @@ export type Test =
   | { readonly op: 'contains-only' | 'contains-none' | 'contains-any'; readonly values: readonly Scalar[] };
 
 export type TestOp = Test['op'];
+
+// ------------------------------------------------------------------ image verification
+
+/**
+ * `verify images <name> matching "glob", … { … }` (docs/language/images.md, semantics §6): every container image
+ * (containers, init and ephemeral containers of pods and pod templates) whose normalized reference matches one of
+ * the globs must be signed by EVERY attestor, carry every attestation (signed by every attestor, its conditions
+ * holding on the attestation's predicate) and, with `require digest`, be pinned by digest unless `mutate digest`
+ * pins it at admission. Whether a signature or attestation verifies is decided by an oracle passed in explicitly.
+ */
+export interface ImageVerification {
+  readonly name: string;
+  readonly span: Span;
+  /** Globs (`*` any run of characters, `?` one) over the normalized reference (docker.io/…, :latest added). */
+  readonly images: readonly string[];
+  readonly attestors: readonly ImageAttestor[];
+  readonly attestations: readonly ImageAttestation[];
+  readonly mutateDigest: boolean;
+  readonly requireDigest: boolean;
+}
+
+export type ImageAttestor =
+  /** A Cosign public key, PEM text. */
+  | { readonly kind: 'key'; readonly publicKey: string; readonly span: Span }
+  /** Cosign keyless: the Fulcio certificate's OIDC issuer and subject (the subject may contain `*`). */
+  | { readonly kind: 'keyless'; readonly issuer: string; readonly subject: string; readonly span: Span };
+
+/** An in-toto attestation of the given predicate type; its conditions all hold on the predicate. */
+export interface ImageAttestation {
+  readonly type: string;
+  readonly conditions: readonly AttestationCondition[];
+  readonly span: Span;
+}
+
+/** A comparison of one predicate field (identifier segments only) with a literal. */
+export interface AttestationCondition {
+  readonly path: readonly string[];
+  readonly op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+  readonly value: Scalar;
+}
 
 // ------------------------------------------------------------------ pod security
 

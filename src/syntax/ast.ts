@@ -52,7 +52,8 @@ export type PolicyItemAst =
   | OmitAst
   | RuleAst
   | PodSecurityAst
-  | ExceptionAst;
+  | ExceptionAst
+  | VerifyImagesAst;
 
 export interface TextSettingAst extends Located {
   readonly kind: 'text-setting';
@@ -206,6 +207,20 @@ export type ExceptionItemAst =
   | (Located & { readonly kind: 'controls' | 'rules'; readonly names: readonly NameAst[] })
   | (Located & { readonly kind: 'reason'; readonly value: StringAst })
   | (Located & { readonly kind: 'expires'; readonly date: NameAst });
+
+/** `verify images <name> matching "glob", … { … }`: signatures and attestations of container images (docs/language/images.md). */
+export interface VerifyImagesAst extends Located {
+  readonly kind: 'verify-images';
+  readonly name: NameAst;
+  readonly images: readonly StringAst[];
+  readonly items: readonly VerifyItemAst[];
+}
+
+export type VerifyItemAst =
+  | (Located & { readonly kind: 'key'; readonly key: StringAst })
+  | (Located & { readonly kind: 'keyless'; readonly issuer: StringAst; readonly subject: StringAst })
+  | (Located & { readonly kind: 'attestation'; readonly type: StringAst; readonly conditions: readonly ComparisonAst[] })
+  | (Located & { readonly kind: 'mutate-digest' | 'require-digest' });
 
 export interface WorkloadRefAst extends Located {
   readonly workloadKind: NameAst;

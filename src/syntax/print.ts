@@ -98,7 +98,7 @@ class Printer {
     this.line(depth, `${header} {`);
     items.forEach((item, i) => {
       const prev = items[i - 1];
-      const isBlock = (x: A.Located | undefined) => x !== undefined && ['rule', 'exception'].includes((x as { kind?: string }).kind ?? '');
+      const isBlock = (x: A.Located | undefined) => x !== undefined && ['rule', 'exception', 'verify-images'].includes((x as { kind?: string }).kind ?? '');
       const sep = i > 0 && (this.blankBefore(item, prev) || isBlock(item) || isBlock(prev));
       print(item, depth + 1, sep);
     });
@@ -112,6 +112,8 @@ class Printer {
         return this.block(item, depth, `rule ${item.name.text}`, item.items, (x, d, b) => this.ruleItem(x, d, b), blank);
       case 'exception':
         return this.block(item, depth, `exception ${item.name.text}`, item.items, (x, d, b) => this.item(x, d, exceptionItemText(x), b), blank);
+      case 'verify-images':
+        return this.block(item, depth, `verify images ${item.name.text} matching ${item.images.map((v) => quote(v.value)).join(', ')}`, item.items, (x, d, b) => this.item(x, d, verifyItemText(x), b), blank);
       default:
         return this.item(item, depth, policyItemText(item), blank);
     }
@@ -126,7 +128,7 @@ class Printer {
   }
 }
 
-function policyItemText(item: Exclude<A.PolicyItemAst, A.RuleAst | A.ExceptionAst>): string {
+function policyItemText(item: Exclude<A.PolicyItemAst, A.RuleAst | A.ExceptionAst | A.VerifyImagesAst>): string {
   switch (item.kind) {
     case 'text-setting':
       return `${item.key} ${quote(item.value.value)}`;
@@ -265,6 +267,21 @@ function valueText(v: A.ValueAst): string {
 
 function valueListText(values: readonly A.ValueAst[]): string {
   return `[${values.map(valueText).join(', ')}]`;
+}
+
+function verifyItemText(item: A.VerifyItemAst): string {
+  switch (item.kind) {
+    case 'key':
+      return `key ${quote(item.key.value)}`;
+    case 'keyless':
+      return `keyless issuer ${quote(item.issuer.value)} subject ${quote(item.subject.value)}`;
+    case 'attestation':
+      return `attestation ${quote(item.type.value)}${item.conditions.length ? ` where ${item.conditions.map(predicateText).join(' and ')}` : ''}`;
+    case 'mutate-digest':
+      return 'mutate digest';
+    case 'require-digest':
+      return 'require digest';
+  }
 }
 
 function exceptionItemText(item: A.ExceptionItemAst): string {

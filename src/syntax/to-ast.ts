@@ -70,7 +70,24 @@ class AstBuilder {
     if (c.omitItem) return this.omit(first(c.omitItem));
     if (c.ruleDecl) return this.rule(first(c.ruleDecl));
     if (c.podSecurityDecl) return this.podSecurity(first(c.podSecurityDecl));
+    if (c.verifyImagesDecl) return this.verifyImages(first(c.verifyImagesDecl));
     return this.exception(first(c.exceptionDecl));
+  }
+
+  verifyImages(n: C.VerifyImagesDeclCstNode): A.VerifyImagesAst {
+    const c = n.children;
+    const items = (c.verifyItem ?? []).map((i) => this.verifyItem(i));
+    return { kind: 'verify-images', span: this.nodeSpan(n), name: this.name(first(c.name)), images: this.stringList(first(c.stringList)), items };
+  }
+
+  verifyItem(n: C.VerifyItemCstNode): A.VerifyItemAst {
+    const c = n.children;
+    const span = this.nodeSpan(n);
+    const strings = (c.StringLiteral ?? []).map((t) => this.string(t));
+    if (c.KwKey) return { kind: 'key', span, key: first(strings) };
+    if (c.KwKeyless) return { kind: 'keyless', span, issuer: first(strings), subject: first(strings.slice(1)) };
+    if (c.KwAttestation) return { kind: 'attestation', span, type: first(strings), conditions: (c.comparison ?? []).map((x) => this.comparison(x)) };
+    return { kind: c.KwMutate ? 'mutate-digest' : 'require-digest', span };
   }
 
   metaItem(n: C.MetaItemCstNode): A.TextSettingAst | A.WordSettingAst {
