@@ -45,6 +45,8 @@ interface Recognised {
   /** The assertion line (`require …` / `forbid …`). */
   readonly body: string;
   readonly on?: string;
+  /** Generation-only rule lines for --verify. */
+  readonly probes?: readonly (readonly string[])[];
 }
 
 type Recogniser = { readonly pkg: string; readonly translate: (p: Json, at: YamlPathStep[]) => Translation<Recognised> };
@@ -205,6 +207,16 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'disallow-anonymous', body: `forbid roleRef exists and ${allowed.length ? `not roleRef.name in [${allowed.map((r) => literal(r)).join(', ')}] and ` : ''}${subjects}` });
     },
   },
+  K8sHttpsOnly: {
+    pkg: 'k8shttpsonly',
+    translate: (p, at) => {
+      const optional = p['tlsOptional'];
+      if (optional !== undefined && typeof optional !== 'boolean') return no('a tlsOptional that is not a boolean', [...at, 'tlsOptional']);
+      const annotation = 'metadata.annotations["kubernetes.io/ingress.allow-http"] = "false"';
+      // The probe makes the generator write tls lists with elements, so that a complete Ingress is generated too.
+      return ok({ rule: 'https-only', body: optional ? `require ${annotation}` : `require spec.tls is not empty and ${annotation}`, probes: [['forbid any item in spec.tls has secretName exists']] });
+    },
+  },
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */
@@ -232,6 +244,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
   const rules: ImportedRule[] = [];
   const missing: MissingRule[] = [];
   const head: string[] = [];
+  const probes: (readonly string[])[] = [];
   const origin = spanAt(doc, ['metadata', 'name']);
   const miss = (reason: string, at: readonly YamlPathStep[]) => missing.push({ original: name, origin: spanAt(doc, at), reason });
   const result = (): ImportedPolicy => ({
@@ -244,6 +257,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     missing,
     original: { engine: 'gatekeeper', template: template?.value, constraint: c },
     doc,
+    probes,
   });
   const recogniser = recognisers[kind];
   if (!template) {
@@ -280,6 +294,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     return result();
   }
   head.push(`mode ${mode}`, `applies to ${scope.value.subject}`, ...scope.value.lines, ...(r.value.on ? [r.value.on] : []));
+  if (r.value.probes) probes.push(...r.value.probes);
   const message = typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
   rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
   return result();

@@ -57,6 +57,8 @@ export interface ImportedPolicy {
   readonly missing: readonly MissingRule[];
   readonly original: OriginalArtifact;
   readonly doc: YamlDoc;
+  /** Rule lines used only to generate requests for --verify (fields the original reads that the import tests loosely). */
+  readonly probes?: readonly (readonly string[])[];
 }
 
 /** Whether a rule's translation failed: the reason is reported per rule, never dropped. */

@@ -22,7 +22,7 @@ const containerLists: Readonly<Record<string, string>> = { containers: 'app cont
 
 /** Rule lines (`forbid …`) that mention every field and value of the original's Pod rules. */
 export function probeRules(p: ImportedPolicy): string[][] {
-  if (p.original.engine !== 'kyverno') return [];
+  if (p.original.engine !== 'kyverno') return (p.probes ?? []).map((lines) => [...lines]);
   const leaves: Leaf[] = [];
   for (const doc of p.original.documents) {
     const rules = (doc as { spec?: { rules?: unknown } }).spec?.rules;

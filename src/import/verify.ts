@@ -12,6 +12,7 @@ import { admit } from '../engines/psa/index.js';
 import type { Policy } from '../ir/index.js';
 import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, verifyNetworks, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
 import YAML from 'yaml';
+import { findKnownKind, type FieldSchema } from '../check/fields/index.js';
 import { compileTo } from '../compile.js';
 import type { NetworkSet } from '../ir/index.js';
 import { buildChecked } from './import.js';
@@ -194,6 +195,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 function storedForm(request: GeneratedRequest): GeneratedRequest {
   const stored = asStored(request);
   const object = dropNulls(stored.object) as Record<string, unknown>;
+  dropIllTyped(object);
   const spec = object['kind'] === 'Pod' && isMap(object['spec']) ? object['spec'] : undefined;
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const c of spec && Array.isArray(spec[list]) ? spec[list] : []) {
@@ -239,4 +241,58 @@ export async function proveNetwork(imported: ImportedPolicy, networks: readonly 
   const b = verifyNetworks(networks, compiled.value, options);
   if (b.disagreement) return describe(b.disagreement, 'the block compiled back');
   return undefined;
+}
+
+/**
+ * For the built-in kinds other than Pods and their controllers (whose fields api-validity checks), a field whose
+ * value has a JSON type the Kubernetes API reference rules out (secpol's known-field table) is left out: the API
+ * server would reject the request, and the object without it is the nearest one that reaches admission.
+ */
+function dropIllTyped(object: Record<string, unknown>): void {
+  const apiVersion = typeof object['apiVersion'] === 'string' ? object['apiVersion'] : '';
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const kind = typeof object['kind'] === 'string' ? object['kind'] : '';
+  if (kind === 'Pod' || ['apps', 'batch'].includes(group ?? '')) return;
+  const known = findKnownKind(group ?? '', version ?? '', kind);
+  if (known) clean(object, known.schema);
+}
+
+function clean(value: Record<string, unknown>, schema: FieldSchema): void {
+  for (const [k, v] of Object.entries(value)) {
+    const field = schema.fields?.[k] ?? schema.values;
+    if (!field) continue;
+    if (!typeFits(v, field)) {
+      delete value[k];
+      continue;
+    }
+    if (field.type === 'object-list' && field.element && Array.isArray(v)) {
+      const kept = v.filter((x) => isMap(x));
+      kept.forEach((x) => clean(x as Record<string, unknown>, field.element!));
+      value[k] = kept;
+    } else if (isMap(v) && (field.fields || field.values)) clean(v, field);
+  }
+}
+
+function typeFits(v: unknown, schema: FieldSchema): boolean {
+  switch (schema.type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'quantity':
+      return typeof v === 'number' || typeof v === 'string';
+    case 'string-list':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'object-list':
+      return Array.isArray(v);
+    case 'object':
+    case 'string-map':
+      return isMap(v);
+    default:
+      return true;
+  }
 }

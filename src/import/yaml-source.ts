@@ -1,5 +1,6 @@
-import YAML, { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { diagnostic, type Diagnostic, type Staged } from '../diagnostics/index.js';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Staged } from '../diagnostics/index.js';
+import { parseYamlFile } from '../suite/index.js';
 import { spanOf, type SourceFile, type Span } from '../source/index.js';
 
 /** One YAML document of a foreign artifact file, with its parsed value and the syntax tree that locates its fields. */
@@ -14,22 +15,17 @@ export interface YamlDoc {
 
 export type YamlPath = readonly (string | number)[];
 
-/** Every non-empty document of a file; a malformed document is SP0008 at its error, the others are kept. */
+/**
+ * Every non-empty document of a file, read as Kubernetes reads manifests (src/suite/yaml.ts: YAML 1.1 as go-yaml
+ * resolves it, and what Go's reader accepts beyond the specification, with an SP0031 warning); a malformed
+ * document is SP0008 at its error, the others are kept.
+ */
 export function readYamlDocuments(file: SourceFile): Staged<YamlDoc[]> {
-  const docs: YamlDoc[] = [];
-  const diagnostics: Diagnostic[] = [];
-  YAML.parseAllDocuments(file.text, { merge: false, uniqueKeys: false }).forEach((doc, index) => {
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      diagnostics.push(diagnostic('SP0008', spanOf(file, e.pos[0], e.pos[1]), { reason: e.message.split('\n')[0] ?? e.message }));
-      return;
-    }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-    if (value === null || value === undefined) return;
-    const [start, , end] = doc.range;
-    docs.push({ file, index, value, node: doc.contents as Node | null, span: spanOf(file, start, end) });
-  });
-  return { value: docs, diagnostics };
+  const parsed = parseYamlFile(file);
+  const docs: YamlDoc[] = parsed.documents
+    .filter((d) => d.value !== null && d.value !== undefined)
+    .map((d) => ({ file, index: d.index, value: d.value, node: d.doc.contents as Node | null, span: spanOf(file, d.doc.range[0], d.doc.range[2]) }));
+  return { value: docs, diagnostics: parsed.diagnostics };
 }
 
 /**
