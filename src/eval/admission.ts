@@ -1,4 +1,5 @@
 import { controllerUsernames, exceptionInForce, ownedLevels, ownerNameMatches, type Exception, type MessageTemplate, type PodSecurity, type Policy, type PssControl, type Rule, type Scope, type WorkloadRef } from '../ir/index.js';
+import { evaluateImageVerifications, type ImageOracle } from './images.js';
 import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, subresourceInScope, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
@@ -12,7 +13,7 @@ export interface RuleVerdict {
   readonly rule: string;
   readonly outcome: RuleOutcome;
   /** Why a rule was skipped. */
-  readonly skipped?: 'not-in-scope' | 'exempt' | 'when-false';
+  readonly skipped?: 'not-in-scope' | 'exempt' | 'when-false' | 'no-oracle';
   readonly message?: string;
   /** For pod-security verdicts: the Pod Security controls that failed. */
   readonly controls?: readonly string[];
@@ -127,11 +128,30 @@ function formatValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function evaluatePolicy(policy: Policy, req: AdmissionRequest): PolicyVerdict {
-  const rules = policy.rules.map((r) => evaluateRule(policy, r, req));
+/** What an evaluation needs besides the request: the signature oracle of `verify images` (semantics §6). */
+export interface EvaluateOptions {
+  readonly imageOracle?: ImageOracle;
+}
+
+export function evaluatePolicy(policy: Policy, req: AdmissionRequest, options: EvaluateOptions = {}): PolicyVerdict {
+  const rules = [...policy.rules.map((r) => evaluateRule(policy, r, req)), ...evaluateImageRules(policy, req, options.imageOracle)];
   const podSecurity = evaluatePodSecurityRules(policy, req);
   const denied = (policy.mode === 'enforce' && rules.some((r) => r.outcome === 'fail')) || podSecurity.some((v) => v.rule === podSecurityRuleName('enforce') && v.outcome === 'fail');
   return { policy: policy.name, mode: policy.mode, rules: [...rules, ...podSecurity], denied };
+}
+
+/**
+ * The `verify images` blocks on the pod or pod template in scope; without an oracle each is `skip` (`no-oracle`):
+ * whether an image is signed is never guessed.
+ */
+export function evaluateImageRules(policy: Policy, req: AdmissionRequest, oracle: ImageOracle | undefined): RuleVerdict[] {
+  const blocks = policy.images ?? [];
+  if (blocks.length === 0) return [];
+  const id = identityOf(req);
+  const target = viewFor([{ kind: 'pods', span: policy.span }], id, req.object);
+  if (!target || !inScope(policy.scope, id, req)) return blocks.map((b) => ({ policy: policy.name, rule: b.name, outcome: 'skip', skipped: 'not-in-scope' }));
+  if (!oracle) return blocks.map((b) => ({ policy: policy.name, rule: b.name, outcome: 'skip', skipped: 'no-oracle' }));
+  return evaluateImageVerifications(policy, valueAt(target.view, ['spec']), oracle);
 }
 
 function podSecurityRuleName(mode: PodSecurity['mode']): string {

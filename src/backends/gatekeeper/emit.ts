@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { refuseImageVerification } from '../common/image-verification.js';
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
@@ -67,6 +68,7 @@ export const gatekeeperBackend: Backend = {
     const files: EmittedFile[] = [];
     const owners = new Map<string, Policy>();
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (omittedFromGatekeeper(policy) === undefined && refuseImageVerification(policy, 'gatekeeper', diagnostics)) continue;
       const omission = omittedFromGatekeeper(policy);
       if (omission !== undefined) {
         files.push(omittedPolicyFile('gatekeeper', policy, omission));

@@ -10,6 +10,7 @@ import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
 import { pssMinor } from '../common/pss-standards.js';
 import { withinExpiry } from './expiry.js';
 import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
+import { verifyImagesRule } from './verify-images.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -321,6 +322,13 @@ export function policyViews(policy: Policy, options: EmitOptions = {}): PolicyVi
       namesOf.set(view, ruleNamesWithAutogen(String((json as { name: string }).name), true));
     }
     if (b.subrulePodSecurity.has(podSecurityRuleName(ps))) podSecurityNames.push(...ruleNamesWithAutogen(podSecurityRuleName(ps), true));
+  }
+  for (const v of policy.images ?? []) {
+    const json = verifyImagesRule(policy, v, (span, what, hint) => b.unsupported(span, what, hint));
+    if (!json) continue;
+    const view: RuleView = { source: `from ${formatLine(v.span)}`, item: [json] };
+    rules.push(view);
+    namesOf.set(view, ruleNamesWithAutogen(v.name, true));
   }
   notes.push(...b.approximationNotes);
   const groups = byFailureAction(policy, rules);

@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { refuseImageVerification } from '../common/image-verification.js';
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import type { PolicySet } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
@@ -76,6 +77,7 @@ export const psaBackend: Backend = {
     const plans: PsaPlan[] = [];
     const omittedFiles: EmittedFile[] = [];
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (omittedFromPsa(policy.omissions) === undefined && refuseImageVerification(policy, 'psa', diagnostics)) continue;
       const omission = omittedFromPsa(policy.omissions);
       if (omission) {
         omittedFiles.push(omittedPolicyFile('psa', policy, omission.reason));

@@ -107,13 +107,14 @@ function retargetValidate(validate: unknown, templateKey: string): JsonObject | 
 
 function generate(rule: JsonObject, name: string, templateKey: string, kinds: readonly string[], onlyPodFilters: boolean): JsonObject | undefined {
   const validate = retargetValidate(rule['validate'], templateKey);
-  if (validate === undefined) return undefined;
+  // verifyImages rules are copied as they are: images are found in any pod template (kyverno pkg/autogen).
+  if (validate === undefined && !Array.isArray(rule['verifyImages'])) return undefined;
   return {
     ...rule,
     name,
     match: retarget(rule['match'], kinds, onlyPodFilters, false),
     ...(rule['exclude'] !== undefined ? { exclude: retarget(rule['exclude'], kinds, onlyPodFilters, true) } : {}),
-    validate,
+    ...(validate !== undefined ? { validate } : {}),
   };
 }
 
@@ -164,7 +165,7 @@ export function expandAutogen(policy: JsonObject, rules: readonly JsonObject[]):
   const generated: RuleVariant[] = [];
   for (const original of originals) {
     const rule = original.rule;
-    if (original.name.startsWith('autogen-') || !isObject(rule['validate'])) continue;
+    if (original.name.startsWith('autogen-') || (!isObject(rule['validate']) && !Array.isArray(rule['verifyImages']))) continue;
     const matchKinds = descriptions(rule['match']).flatMap((rd) => stringList(rd['kinds']));
     const excludeKinds = descriptions(rule['exclude']).flatMap((rd) => stringList(rd['kinds']));
     if (!kindIs(matchKinds, 'Pod') || (excludeKinds.length > 0 && !kindIs(excludeKinds, 'Pod'))) continue;

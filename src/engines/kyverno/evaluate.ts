@@ -8,6 +8,7 @@ import { evaluateConditions } from './conditions.js';
 import { findException } from './exceptions.js';
 import { checkForeach } from './foreach.js';
 import { imagesOf } from './images.js';
+import { runVerifyImages } from './verify-images.js';
 import { excludeBlockApplies, matchBlockMismatch, type RequestFacts, selectorMatches } from './match.js';
 import { evaluatePodSecurity } from './pod-security.js';
 import {
@@ -169,6 +170,11 @@ function evaluateRule(policy: KyvernoPolicy, rule: CompiledRule, req: Request): 
   if (matchBlockMismatch(rule.match, req.facts) !== undefined) return undefined;
   if (rule.exclude !== undefined && excludeBlockApplies(rule.exclude, req.facts)) return undefined;
   if (rule.problem !== undefined) return { status: 'error', message: rule.problem };
+  if (!rule.validate && rule.verifyImages) {
+    const exception = findException(req.ctx.exceptions ?? [], policy, rule.name, req.facts, req.vars);
+    if (exception) return { status: 'skip', message: `rule skipped due to policy exception ${exception.namespace}/${exception.name}` };
+    return preconditionsOutcome(rule, req.vars) ?? runVerifyImages(rule.verifyImages, req.resource, req.ctx.imageOracle);
+  }
   if (!rule.validate) return { status: 'skip', message: `${rule.otherType ?? 'this'} rules are not evaluated by this engine` };
   return runValidate(policy, rule, rule.validate, req);
 }
@@ -197,7 +203,7 @@ export function evaluateResource(policies: readonly KyvernoPolicy[], resource: u
         resource: ref,
         status: outcome.status,
         message: outcome.message,
-        failureAction: failureActionOf(policy, rule, facts, ctx.failureActionPerRule ?? false),
+        failureAction: rule.imageFailureAction ?? failureActionOf(policy, rule, facts, ctx.failureActionPerRule ?? false),
       });
       if (policy.applyOne && (outcome.status === 'pass' || outcome.status === 'fail')) break;
     }

@@ -58,6 +58,8 @@ function compileRule(name: string, reportName: string, rule: JsonObject): Compil
     preconditions: rule['preconditions'],
     validate,
     otherType,
+    verifyImages: !validate && Array.isArray(rule['verifyImages']) ? rule['verifyImages'] : undefined,
+    imageFailureAction: !validate && Array.isArray(rule['verifyImages']) && isObject(rule['verifyImages'][0]) ? parseFailureAction(rule['verifyImages'][0]['failureAction']) : undefined,
     failureAction: validate ? parseFailureAction(validate['failureAction']) : undefined,
     failureActionOverrides: validate ? parseOverrides(validate['failureActionOverrides']) : [],
     problem,

@@ -44,7 +44,20 @@ export interface EvaluationContext {
    * machine's clock at each call, as in Kyverno.
    */
   readonly now?: number;
+  /**
+   * Answers whether an image is signed by one attestor entry (and returns attestation predicates) for verifyImages
+   * rules; without it those rules report `skip`. No signature is ever fetched by this engine.
+   */
+  readonly imageOracle?: ImageOracle;
 }
+
+/** An attestor entry of a verifyImages rule: a Cosign public key (PEM) or a keyless issuer and subject. */
+export type ImageSigner = { readonly kind: 'key'; readonly publicKey: string } | { readonly kind: 'keyless'; readonly issuer: string; readonly subject: string };
+
+/** What a verifyImages rule asks about one image: its signature, or an attestation of a predicate type. */
+export type ImageQuestion = { readonly kind: 'signature'; readonly signer: ImageSigner } | { readonly kind: 'attestation'; readonly type: string; readonly signer: ImageSigner };
+
+export type ImageOracle = (image: string, question: ImageQuestion) => { readonly status: 'verified'; readonly predicate?: unknown } | { readonly status: 'not-verified' | 'error'; readonly reason?: string };
 
 export interface ResourceRef {
   readonly kind: string;
@@ -78,6 +91,10 @@ export interface CompiledRule {
   /** The `validate` block, or undefined for mutate/generate/verifyImages rules (reported as `skip`). */
   readonly validate: JsonObject | undefined;
   readonly otherType: string | undefined;
+  /** The `verifyImages` entries of a verifyImages rule (run only with an image oracle). */
+  readonly verifyImages: readonly unknown[] | undefined;
+  /** The failure action of a verifyImages rule (its first entry's `failureAction`). */
+  readonly imageFailureAction: FailureAction | undefined;
   readonly failureAction: FailureAction | undefined;
   /** `validate.failureActionOverrides`: per-namespace actions of this rule. */
   readonly failureActionOverrides: readonly FailureActionOverride[];
