@@ -76,11 +76,11 @@ record(`npm package tarball (${pack.entryCount} files)`, pack.size / 1024, 'KiB'
 const { targetIds } = await dist('src/backends/registry.js');
 const { readdirSync } = await import('node:fs');
 const libraryPolicies = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libraryPolicies(join(dir, e.name)) : e.name === 'policy.secpol' ? [join(dir, e.name)] : []));
-const library = libraryPolicies(join(root, 'policies'));
+const libraryPaths = libraryPolicies(join(root, 'policies'));
 for (const target of targetIds) {
   let bytes = 0;
   let longest = 0;
-  for (const path of library) {
+  for (const path of libraryPaths) {
     const front = frontEnd([path], readFile, { today });
     if (!front.value) continue;
     for (const f of (await compileTo(front.value.set, [target])).value ?? []) {
