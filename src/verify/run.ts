@@ -5,6 +5,7 @@ import type { EmittedFile } from '../backends/backend.js';
 import type { TargetId } from '../backends/registry.js';
 import type { EngineAdapter } from './adapter.js';
 import { engineAdapters } from './adapters/index.js';
+import { verifyImages, type ImageDisagreement } from './images.js';
 import { verifyNetworks, type NetworkDisagreement } from './network.js';
 import { verifyPolicies, type PolicyReport, type VerifyOptions } from './verify.js';
 
@@ -18,6 +19,8 @@ export interface VerifyReport {
   readonly policies: readonly PolicyReport[];
   readonly excluded: readonly BackendExclusion[];
   readonly network?: { readonly cases: number; readonly disagreement?: NetworkDisagreement };
+  /** `verify images` blocks, per policy: the semantics against Kyverno's verifyImages rules (images.ts). */
+  readonly images?: readonly { readonly policy: string; readonly cases: number; readonly disagreement?: ImageDisagreement }[];
   readonly ok: boolean;
 }
 
@@ -33,7 +36,16 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
   for (const policy of set.policies) {
     const built = await adaptersFor(policy, targets);
     excluded.push(...built.excluded);
-    reports.push(...verifyPolicies({ policies: [policy], networks: [] }, built.adapters, options));
+    // `verify images` blocks are compared below with a signature oracle; without one both sides skip them.
+    const { images: _images, ...admission } = policy;
+    if (_images?.length && admission.rules.length === 0 && admission.podSecurity.length === 0) continue;
+    reports.push(...verifyPolicies({ policies: [admission], networks: [] }, built.adapters, options));
+  }
+  const images: { policy: string; cases: number; disagreement?: ImageDisagreement }[] = [];
+  for (const policy of set.policies) {
+    if (!policy.images?.length || !targets.includes('kyverno') || policy.omissions.some((o) => o.backends.includes('kyverno'))) continue;
+    const out = await compileTo({ policies: [policy], networks: [] }, ['kyverno']);
+    if (out.value && !hasErrors(out.diagnostics)) images.push({ policy: policy.name, ...verifyImages(policy, out.value, options) });
   }
   let network: VerifyReport['network'];
   if (set.networks.length && targets.includes('netpol')) {
@@ -41,8 +53,8 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
     if (out.value && !hasErrors(out.diagnostics)) network = verifyNetworks(set.networks, out.value, options);
     else excluded.push({ policy: set.networks.map((n) => n.name).join(', '), backend: 'netpol', reason: firstError(out.diagnostics) });
   }
-  const ok = reports.every((r) => !r.disagreement && r.unexercised.length === 0) && !network?.disagreement;
-  return { policies: reports, excluded, ...(network ? { network } : {}), ok };
+  const ok = reports.every((r) => !r.disagreement && r.unexercised.length === 0) && !network?.disagreement && images.every((i) => !i.disagreement);
+  return { policies: reports, excluded, ...(network ? { network } : {}), ...(images.length ? { images } : {}), ok };
 }
 
 /** Compiles one policy for each admission backend and wraps each backend's engine around the artifacts. */

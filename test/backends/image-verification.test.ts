@@ -19,7 +19,7 @@ describe('verify images on backends other than kyverno', () => {
       const refused = out.diagnostics.filter((d) => d.code === 'SP2001');
       expect(refused).toHaveLength(1);
       expect(refused[0]?.message).toBe(`${id} cannot express image signature verification (\`verify images acme\`)`);
-      expect(refused[0]?.span.start).toBe(source().indexOf('verify images'));
+      expect(refused[0]?.span?.start).toBe(source().indexOf('verify images'));
       expect((out.value ?? []).some((f) => f.content.includes('acme'))).toBe(false);
     });
 

@@ -80,7 +80,11 @@ export function verifyCommand(io: Io): Command {
         io.stdout(`${n.disagreement ? 'FAIL' : 'ok  '} network: ${n.cases} connections\n`);
         if (n.disagreement) io.stdout(`  ${JSON.stringify(n.disagreement.connection)}: intents say ${n.disagreement.ir ? 'allow' : 'deny'}, NetworkPolicies say ${n.disagreement.engine ? 'allow' : 'deny'}\n  ${n.disagreement.explanation}\n`);
       }
-      const failure = report.policies.some((p) => p.disagreement) || report.network?.disagreement ? 'see the counterexample above' : 'some rules were not exercised both ways (above)';
+      for (const i of report.images ?? []) {
+        io.stdout(`${i.disagreement ? 'FAIL' : 'ok  '} ${i.policy}: verify images, ${i.cases} cases (semantics vs kyverno verifyImages, fixed-key signature oracle)\n`);
+        if (i.disagreement) io.stdout(`  rule ${i.disagreement.rule}: semantics ${i.disagreement.semantics}, kyverno ${i.disagreement.kyverno}\n  ${JSON.stringify(i.disagreement.case)}\n`);
+      }
+      const failure = report.policies.some((p) => p.disagreement) || report.network?.disagreement || report.images?.some((i) => i.disagreement) ? 'see the counterexample above' : 'some rules were not exercised both ways (above)';
       io.stdout(report.ok ? 'verified: every backend agrees\n' : `verification FAILED: ${failure}\n`);
       return report.ok ? 0 : 1;
     },
