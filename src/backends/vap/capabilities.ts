@@ -2,5 +2,6 @@ import { capabilityTable } from '../capabilities.js';
 
 /** What the ValidatingAdmissionPolicy backend expresses exactly (checked by test/backends/capabilities.test.ts). */
 export const vapCapabilities = capabilityTable('admission', {
+  'image verification: signatures and attestations': { level: 'unsupported', note: 'CEL sees the admission request only and cannot fetch signatures from a registry or transparency log' },
   'exception: expiry': { level: 'approximate', note: 'Kubernetes CEL has no clock: the exception is emitted without its date and keeps applying after it until the policy is recompiled; the output says so and the compile warns (SP2003)' },
 });
