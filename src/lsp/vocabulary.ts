@@ -38,6 +38,7 @@ export const itemSnippets: Readonly<Record<string, readonly { label: string; sni
     { label: 'on', snippet: 'on ${1|create,update,delete,connect|}', doc: 'the operations judged' },
     { label: 'rule', snippet: 'rule ${1:name} {\n  ${2:forbid }\n}', doc: 'one require or forbid' },
     { label: 'exception', snippet: 'exception ${1:name} {\n  namespaces "${2}"\n  reason "${3}"\n  expires ${4:2027-01-01}\n}', doc: 'exempt namespaces, workloads or images, with a reason' },
+    { label: 'verify images', snippet: 'verify images ${1:name} matching "${2:ghcr.io/org/*}" {\n  ${3:keyless issuer "https://token.actions.githubusercontent.com" subject "https://github.com/org/*"}\n}', doc: 'require Cosign signatures (key or keyless) and attestations on matching images' },
     { label: 'enforce pod-security', snippet: '${1|enforce,audit,warn|} pod-security ${2|restricted,baseline,privileged|} version ${3:latest}', doc: 'a Pod Security Standards level' },
     { label: 'omit from', snippet: 'omit from ${1|kyverno,gatekeeper,psa,vap,netpol|} because "${2}"', doc: 'leave the policy out of one backend, with the reason' },
   ],
