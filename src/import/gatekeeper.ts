@@ -61,10 +61,27 @@ function repoGlobs(list: unknown, at: YamlPathStep[]): Translation<string[]> {
   return ok(repos.map((r) => `image matches ${literal(`${r}*`)}`));
 }
 
-function noExemptImages(p: Json, at: YamlPathStep[]): Translation<true> {
+/**
+ * The library's exempt_container helper (lib/exempt_container.rego): an image is exempt when it equals an entry, or
+ * starts with an entry's text before a trailing `*`. Only those two shapes are globs with the same meaning in secpol.
+ */
+function exemptGlobs(p: Json, at: YamlPathStep[]): Translation<string[]> {
   const e = p['exemptImages'];
-  return e === undefined || (Array.isArray(e) && e.length === 0) ? ok(true) : no('parameters.exemptImages (write them as a secpol exception with a reason and an expiry)', [...at, 'exemptImages']);
+  if (e === undefined) return ok([]);
+  const images = strings(e);
+  if (!images) return no('parameters.exemptImages that is not a list of strings', [...at, 'exemptImages']);
+  const bad = images.find((i) => /[*?]/.test(i.endsWith('*') ? i.slice(0, -1) : i));
+  if (bad !== undefined) return no(`the exempt image ${JSON.stringify(bad)} (a * or ? other than one trailing *)`, [...at, 'exemptImages']);
+  return ok(images);
 }
+
+function noExemptImages(p: Json, at: YamlPathStep[]): Translation<true> {
+  const e = exemptGlobs(p, at);
+  return e.ok ? ok(true) : e;
+}
+
+/** The recognised templates whose Rego skips exempt containers (is_exempt), whose exemptImages become an exception. */
+const readsExemptImages = new Set(['K8sDisallowedTags', 'K8sDisallowInteractiveTTY', 'K8sImageDigests', 'K8sRequiredResources']);
 
 /** The library templates whose Rego the importer knows, by constraint kind. */
 const recognisers: Readonly<Record<string, Recogniser>> = {
@@ -245,6 +262,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
   const missing: MissingRule[] = [];
   const head: string[] = [];
   const probes: (readonly string[])[] = [];
+  const tail: string[] = [];
   const origin = spanAt(doc, ['metadata', 'name']);
   const miss = (reason: string, at: readonly YamlPathStep[]) => missing.push({ original: name, origin: spanAt(doc, at), reason });
   const result = (): ImportedPolicy => ({
@@ -258,6 +276,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     original: { engine: 'gatekeeper', template: template?.value, constraint: c },
     doc,
     probes,
+    tail,
   });
   const recogniser = recognisers[kind];
   if (!template) {
@@ -294,6 +313,10 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     return result();
   }
   head.push(`mode ${mode}`, `applies to ${scope.value.subject}`, ...scope.value.lines, ...(r.value.on ? [r.value.on] : []));
+  const exempt = exemptGlobs(params, ['spec', 'parameters']);
+  if (exempt.ok && exempt.value.length && readsExemptImages.has(kind)) {
+    tail.push('exception exempt-images {', `  images ${exempt.value.map((i) => literal(i)).join(', ')}`, `  reason ${literal(`exemptImages of Gatekeeper ${kind} ${name}`)}`, '}');
+  }
   if (r.value.probes) probes.push(...r.value.probes);
   const message = typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
   rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });

@@ -141,6 +141,7 @@ export function renderPolicy(p: ImportedPolicy): string {
     else if (r.key.startsWith('pod-security-') && r.lines.length === 1 && /^(enforce|audit|warn) pod-security /.test(r.lines[0]!)) out.push(`  ${r.lines[0]}`);
     else out.push(`  rule ${r.key} {`, ...r.lines.map((l) => `    ${l}`), '  }');
   }
+  if (p.tail?.length) out.push('', ...p.tail.map((l) => `  ${l}`));
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -57,6 +57,8 @@ export interface ImportedPolicy {
   readonly missing: readonly MissingRule[];
   readonly original: OriginalArtifact;
   readonly doc: YamlDoc;
+  /** Lines after the rules (exceptions), inside the policy block. */
+  readonly tail?: readonly string[];
   /** Rule lines used only to generate requests for --verify (fields the original reads that the import tests loosely). */
   readonly probes?: readonly (readonly string[])[];
 }
