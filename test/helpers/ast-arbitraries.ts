@@ -87,6 +87,13 @@ const exceptionItem: fc.Arbitrary<A.ExceptionItemAst> = fc.oneof(
   date.map((text) => ({ kind: 'expires' as const, span, date: { span, text } })),
 );
 
+const verifyItem: fc.Arbitrary<A.VerifyItemAst> = fc.oneof(
+  str.map((key) => ({ kind: 'key' as const, span, key })),
+  fc.tuple(str, str).map(([issuer, subject]) => ({ kind: 'keyless' as const, span, issuer, subject })),
+  fc.tuple(str, fc.array(comparison, { maxLength: 2 })).map(([type, conditions]) => ({ kind: 'attestation' as const, span, type, conditions })),
+  fc.constantFrom('mutate-digest' as const, 'require-digest' as const).map((kind) => ({ kind, span })),
+);
+
 const policyItem: fc.Arbitrary<A.PolicyItemAst> = fc.oneof(
   fc.tuple(fc.constantFrom<'title' | 'description' | 'category'>('title', 'description', 'category'), str).map(([key, v]) => ({ kind: 'text-setting' as const, span, key, value: v })),
   fc.tuple(fc.constantFrom<'severity' | 'mode'>('severity', 'mode'), name).map(([key, v]) => ({ kind: 'word-setting' as const, span, key, value: v })),
@@ -101,6 +108,7 @@ const policyItem: fc.Arbitrary<A.PolicyItemAst> = fc.oneof(
     return version ? { ...base, version: { span, text: version } } : base;
   }),
   fc.tuple(name, fc.array(exceptionItem, { maxLength: 4 })).map(([n, items]) => ({ kind: 'exception' as const, span, name: n, items })),
+  fc.tuple(name, fc.array(str, { minLength: 1, maxLength: 2 }), fc.array(verifyItem, { maxLength: 4 })).map(([n, images, items]) => ({ kind: 'verify-images' as const, span, name: n, images, items })),
 );
 
 const portSpec: fc.Arbitrary<A.PortSpecAst> = fc.tuple(
