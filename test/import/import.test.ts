@@ -194,6 +194,12 @@ metadata:
     expect(fmt.code).toBe(0);
     expect(written).toMatch(/^# Imported by secpol import from .*ns\.yaml:4 \(Namespace shop/);
     expect((await runCli('import', '--from', 'helm', dir)).code).toBe(2);
+    // Nothing to import is not success: an empty directory is a usage error, a file without policies exit 1.
+    expect((await runCli('import', mkdtempSync(join(tmpdir(), 'secpol-empty-')))).code).toBe(2);
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+    const none = await runCli('import', join(dir, 'cm.yaml'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no Kyverno ClusterPolicy/Policy, Gatekeeper Constraint, labelled Namespace or NetworkPolicy found');
   });
 
   it('policy text cannot leave its string: hostile names and messages stay names and quoted literals', () => {

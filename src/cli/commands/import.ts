@@ -59,7 +59,10 @@ export function importCommand(io: Io): Command {
       const verify = values['verify'] ? { runs: positiveInt(values['runs'], '--runs', 300), seed: positiveInt(values['seed'], '--seed', 1) } : undefined;
       const inputs: ImportInput[] = [];
       const problems: Diagnostic[] = [];
-      for (const path of artifactPaths(positionals)) {
+      const paths = artifactPaths(positionals);
+      // A directory without YAML must not pass as "nothing to import".
+      if (paths.length === 0) throw new UsageError(`no .yaml, .yml or .json file in ${positionals.join(', ')}`);
+      for (const path of paths) {
         try {
           inputs.push({ path, text: readText(path) });
         } catch (e) {
@@ -73,6 +76,10 @@ export function importCommand(io: Io): Command {
       else for (const f of files) io.stdout(`${f.text}\n`);
       printDiagnostics(io, diagnostics, 'text');
       const rules = result.value?.rules ?? [];
+      if (rules.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+        io.stderr(`secpol import: no Kyverno ClusterPolicy/Policy, Gatekeeper Constraint, labelled Namespace or NetworkPolicy found${from ? ` (--from ${String(from)})` : ''}\n`);
+        return 1;
+      }
       const done = rules.filter((r) => r.status !== 'not-imported').length;
       io.stderr(`${files.length} polic${files.length === 1 ? 'y' : 'ies'} written; ${done} of ${rules.length} rules imported${verify ? ' and proven equivalent' : ' (not verified: add --verify)'}\n`);
       return exitCodeFor(diagnostics);
