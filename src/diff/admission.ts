@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { evaluatePolicy, type AdmissionRequest, type RuleOutcome } from '../eval/index.js';
 import type { Mode, Policy, PolicySet } from '../ir/index.js';
 import { requestArbitrary, type GeneratedRequest } from '../verify/index.js';
-import { apiProblems, asStored, problemKind } from './api-validity.js';
+import { apiProblems, asStored, problemKind } from '../verify/index.js';
 
 /** A rule's outcome in one version; `absent` when that version has no such rule (or policy). */
 export type Outcome = RuleOutcome | 'absent';
@@ -153,7 +153,7 @@ function state(outcome: Outcome, mode: Mode | undefined): string {
 /**
  * Requests whose verdict differs between two versions, per policy present in either. Requests come from the
  * generators of BOTH versions (so the boundaries of both are explored) with a fixed seed, in the form the API
- * server stores; those it would reject (api-validity.ts) are counted and never judged, and generation goes on (up
+ * server stores; those it would reject (src/verify/admitted.ts) are counted and never judged, and generation goes on (up
  * to 10 × runs) until `runs` are judged. The first example of each transition of each changed rule is shrunk.
  */
 export function verdictChanges(before: PolicySet, after: PolicySet, options: { runs: number; seed: number }): { rules: RuleVerdictChange[]; requests: GeneratedRequests[] } {
@@ -163,7 +163,7 @@ export function verdictChanges(before: PolicySet, after: PolicySet, options: { r
   for (const name of names) {
     const o = before.policies.find((p) => p.name === name);
     const n = after.policies.find((p) => p.name === name);
-    const arbitraries = [o, n].filter((p): p is Policy => p !== undefined).map(requestArbitrary);
+    const arbitraries = [o, n].filter((p): p is Policy => p !== undefined).map((p) => requestArbitrary(p));
     const arb = (arbitraries.length === 1 ? arbitraries[0]! : fc.oneof(...arbitraries)).map(asStored);
     const compare = (r: GeneratedRequest) => {
       const a = judge(o, r);

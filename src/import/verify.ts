@@ -5,7 +5,7 @@
  * them disagrees, or that the run never both violated and satisfied, is not imported.
  */
 import fc from 'fast-check';
-import { asStored, apiProblems } from '../diff/api-validity.js';
+import { asStored, apiProblems } from '../verify/admitted.js';
 import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } from '../engines/gatekeeper/index.js';
 import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index.js';
 import { admit } from '../engines/psa/index.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
 import { ConstantPool, policyConstants, type Site } from './constants.js';
+import { admits, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
 /** A generated admission request: the object, its namespace and that namespace's labels. */
 export interface GeneratedRequest {
@@ -65,20 +66,45 @@ type Pair = [readonly string[], unknown];
  * neighbour, or to an explicit null. Discriminator fields named `type` are never null: the API server
  * requires them, so such objects never reach admission.
  */
-function pooledEntry(e: { path: readonly string[]; values: readonly unknown[] }): fc.Arbitrary<Pair | undefined> {
+function pooledEntry(e: PoolEntry): fc.Arbitrary<Pair | undefined> {
   const [literal, ...others] = e.values;
   const choices: fc.WeightedArbitrary<unknown>[] = [{ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constant(literal).map(clone) }];
   if (others.length) choices.push({ weight: 3, arbitrary: fc.constantFrom(...others).map(clone) });
-  if (e.path[e.path.length - 1] !== 'type') choices.push({ weight: 1, arbitrary: fc.constant(null) });
+  if (e.path[e.path.length - 1] !== 'type' && !e.known) choices.push({ weight: 1, arbitrary: fc.constant(null) });
   return fc.oneof(...choices).map((v): Pair | undefined => (v === undefined ? undefined : [e.path, v]));
+}
+
+/** A pooled path and its candidates; `known`: a field of a built-in kind, whose null is only an unset field. */
+interface PoolEntry {
+  readonly path: readonly string[];
+  readonly values: readonly unknown[];
+  readonly known?: boolean;
+}
+
+/**
+ * A site's pooled paths. In the admitted domain (`schemas` given), a path into a known field keeps only the values
+ * its type admits (no `"true"` for a boolean, no string for an integer, no null) and a path through a list or a
+ * scalar is dropped; fields the table does not know, and kinds that are not built in, keep every candidate.
+ */
+function entriesAt(pool: ConstantPool, site: Site, schemas: SiteSchemas | undefined): PoolEntry[] {
+  const entries = pool.at(site);
+  const schema = schemas?.[site];
+  if (!schema) return entries;
+  return entries.flatMap((e): PoolEntry[] => {
+    const place = placeOf(schema, e.path);
+    if (place.kind === 'free') return [e];
+    if (place.kind === 'blocked') return [];
+    const values = admittedValues(place.schema, e.path, e.values);
+    return values.length ? [{ path: e.path, values, known: true }] : [];
+  });
 }
 
 /**
  * The pooled paths of a site. Small pools draw every path; large ones (pod security) perturb only a few,
  * so that an object can still satisfy every check at once.
  */
-function pooled(pool: ConstantPool, site: Site): fc.Arbitrary<Pair[]> {
-  const entries = pool.at(site);
+function pooled(pool: ConstantPool, site: Site, schemas?: SiteSchemas): fc.Arbitrary<Pair[]> {
+  const entries = entriesAt(pool, site, schemas);
   if (entries.length === 0) return fc.constant([]);
   const draw = (es: readonly typeof entries[number][]) => (es.length ? fc.tuple(...es.map(pooledEntry)).map((ps) => ps.filter((p): p is Pair => p !== undefined)) : fc.constant([] as Pair[]));
   if (entries.length <= 6) return draw(entries);
@@ -115,8 +141,8 @@ function imageCandidates(policy: Policy, pool: ConstantPool): string[] {
   return [...new Set(['nginx:1.25', ...fromPool, ...fromExceptions])];
 }
 
-function element(pool: ConstantPool, site: Site, base: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
-  return fc.tuple(base, pooled(pool, site)).map(([b, pairs]) => {
+function element(pool: ConstantPool, site: Site, base: fc.Arbitrary<Record<string, unknown>>, schemas?: SiteSchemas): fc.Arbitrary<Record<string, unknown>> {
+  return fc.tuple(base, pooled(pool, site, schemas)).map(([b, pairs]) => {
     if (site !== 'volume') return build(b, pairs);
     // A volume has exactly one source (the API server rejects more): a pooled source replaces the base one.
     const source = pairs.find(([path]) => path[0] !== 'name')?.[0][0];
@@ -129,12 +155,12 @@ function element(pool: ConstantPool, site: Site, base: fc.Arbitrary<Record<strin
  * Containers carry their ports and env (the port/env domains are read through containers). A container
  * usually repeats the pod's shared draw, so `every container has …` is satisfied as often as violated.
  */
-function containerArb(policy: Policy, pool: ConstantPool, index: number, shared: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
-  const own = element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image })));
+function containerArb(policy: Policy, pool: ConstantPool, index: number, shared: Record<string, unknown>, schemas?: SiteSchemas): fc.Arbitrary<Record<string, unknown>> {
+  const own = element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image })), schemas);
   const body = fc.oneof({ weight: 3, arbitrary: fc.constant(shared) }, { weight: 2, arbitrary: own });
-  const ports = fc.option(fc.array(element(pool, 'port', fc.constantFrom({ containerPort: 8080 }, { containerPort: 80, name: 'http' })), { maxLength: 2 }), { nil: undefined });
-  const env = fc.option(fc.array(element(pool, 'env', fc.constantFrom({ name: 'MODE', value: 'prod' }, { name: 'TOKEN' })), { maxLength: 2 }), { nil: undefined });
-  const items = itemLists(pool, 'container');
+  const ports = fc.option(fc.array(element(pool, 'port', fc.constantFrom({ containerPort: 8080 }, { containerPort: 80, name: 'http' }), schemas), { maxLength: 2 }), { nil: undefined });
+  const env = fc.option(fc.array(element(pool, 'env', fc.constantFrom({ name: 'MODE', value: 'prod' }, { name: 'TOKEN' }), schemas), { maxLength: 2 }), { nil: undefined });
+  const items = itemLists(pool, 'container', schemas);
   return fc.tuple(body, ports, env, items).map(([c, p, e, lists]) => {
     const out: Record<string, unknown> = { name: `c${index}`, ...clone(c), ...(p ? { ports: p } : {}), ...(e ? { env: e } : {}) };
     for (const [path, list] of lists) setPath(out, path, list);
@@ -142,16 +168,23 @@ function containerArb(policy: Policy, pool: ConstantPool, index: number, shared:
   });
 }
 
-function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number, shared: Record<string, unknown>) {
-  return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i, shared)))));
+function containers(policy: Policy, pool: ConstantPool, min: number, max: number, offset: number, shared: Record<string, unknown>, schemas?: SiteSchemas) {
+  return fc.integer({ min, max }).chain((n): fc.Arbitrary<Record<string, unknown>[]> => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(policy, pool, offset + i, shared, schemas)))));
 }
 
-/** Lists for the `item in path` domains read at a site, each element drawn from the item pool. */
-function itemLists(pool: ConstantPool, site: Site): fc.Arbitrary<[readonly string[], unknown[]][]> {
-  const paths = pool.itemPaths.filter((x) => x.site === site);
+/**
+ * Lists for the `item in path` domains read at a site, each element drawn from the item pool (in the admitted
+ * domain, typed as the list's element where the path is a known list of objects, and none where it is no such list).
+ */
+function itemLists(pool: ConstantPool, site: Site, schemas?: SiteSchemas): fc.Arbitrary<[readonly string[], unknown[]][]> {
+  const paths = pool.itemPaths.filter((x) => x.site === site).flatMap((x): { path: readonly string[]; schemas: SiteSchemas | undefined }[] => {
+    if (!schemas) return [{ path: x.path, schemas }];
+    const place = listElementAt(schemas[site], x.path);
+    return place.kind === 'blocked' ? [] : [{ path: x.path, schemas: place.kind === 'known' ? { ...schemas, item: place.schema } : {} }];
+  });
   if (paths.length === 0) return fc.constant([]);
   return fc
-    .tuple(...paths.map((x) => fc.option(fc.array(element(pool, 'item', fc.constant({})), { maxLength: 3 }), { nil: undefined }).map((list) => [x.path, list] as const)))
+    .tuple(...paths.map((x) => fc.option(fc.array(element(pool, 'item', fc.constant({}), x.schemas), { maxLength: 3 }), { nil: undefined }).map((list) => [x.path, list] as const)))
     .map((pairs) => pairs.filter((p): p is readonly [readonly string[], Record<string, unknown>[]] => p[1] !== undefined).map(([path, list]): [readonly string[], unknown[]] => [path, list]));
 }
 
@@ -159,20 +192,20 @@ function itemLists(pool: ConstantPool, site: Site): fc.Arbitrary<[readonly strin
 const compliantPodSecurity = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 const compliantContainerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
-function podSpecArb(policy: Policy, pool: ConstantPool): fc.Arbitrary<{ spec: Record<string, unknown>; objectPairs: Pair[] }> {
-  const volumes = fc.option(fc.array(element(pool, 'volume', fc.constantFrom({ name: 'data', emptyDir: {} }, { name: 'host', hostPath: { path: '/var' } }, { name: 'cfg', configMap: { name: 'cfg' } })), { maxLength: 2 }), { nil: undefined });
+function podSpecArb(policy: Policy, pool: ConstantPool, schemas?: SiteSchemas): fc.Arbitrary<{ spec: Record<string, unknown>; objectPairs: Pair[] }> {
+  const volumes = fc.option(fc.array(element(pool, 'volume', fc.constantFrom({ name: 'data', emptyDir: {} }, { name: 'host', hostPath: { path: '/var' } }, { name: 'cfg', configMap: { name: 'cfg' } }), schemas), { maxLength: 2 }), { nil: undefined });
   const compliant = policy.podSecurity.length > 0 ? fc.boolean() : fc.constant(false);
   return fc
-    .record({ compliant, shared: element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image }))) })
+    .record({ compliant, shared: element(pool, 'container', fc.constantFrom(...imageCandidates(policy, pool)).map((image) => ({ image })), schemas) })
     .chain(({ compliant: base, shared }) => {
       const sharedBody = base ? deepMerge({ securityContext: compliantContainerSecurity }, shared) : shared;
       return fc
         .record({
-          containers: containers(policy, pool, 1, 3, 0, sharedBody),
-          initContainers: fc.option(containers(policy, pool, 0, 2, 10, sharedBody), { nil: undefined }),
-          ephemeralContainers: fc.option(containers(policy, pool, 0, 1, 20, sharedBody), { nil: undefined }),
+          containers: containers(policy, pool, 1, 3, 0, sharedBody, schemas),
+          initContainers: fc.option(containers(policy, pool, 0, 2, 10, sharedBody, schemas), { nil: undefined }),
+          ephemeralContainers: fc.option(containers(policy, pool, 0, 1, 20, sharedBody, schemas), { nil: undefined }),
           volumes,
-          objectPairs: pooled(pool, 'object'),
+          objectPairs: pooled(pool, 'object', schemas),
         })
         .map(({ containers: cs, initContainers, ephemeralContainers, volumes: vs, objectPairs }) => ({
           spec: { ...(base ? { securityContext: clone(compliantPodSecurity) } : {}), containers: cs, ...(initContainers ? { initContainers } : {}), ...(ephemeralContainers ? { ephemeralContainers } : {}), ...(vs ? { volumes: vs } : {}) },
@@ -264,7 +297,7 @@ function ownedCases(policy: Policy): { kind: string; ref: OwnerReference; namesp
 }
 
 /** Pods and pod controllers (`applies to pods`), or only the `kinds` given (`applies to "v1" Pod`: Pods alone). */
-function podsRequest(policy: Policy, pool: ConstantPool, kinds: readonly string[] = ['Pod', ...podControllers.map((c) => c.kind)]): fc.Arbitrary<GeneratedObject> {
+function podsRequest(policy: Policy, pool: ConstantPool, schemas: SiteSchemas | undefined, kinds: readonly string[] = ['Pod', ...podControllers.map((c) => c.kind)]): fc.Arbitrary<GeneratedObject> {
   const owners = ownerCandidates(policy);
   const owned = ownedCases(policy);
   return fc
@@ -272,8 +305,8 @@ function podsRequest(policy: Policy, pool: ConstantPool, kinds: readonly string[
       kind: fc.constantFrom(...kinds),
       name: fc.constantFrom(...nameCandidates(policy)),
       labels: labelCandidates([policy.scope.objectSelector]),
-      pod: podSpecArb(policy, pool),
-      items: itemLists(pool, 'object'),
+      pod: podSpecArb(policy, pool, schemas),
+      items: itemLists(pool, 'object', schemas),
       // A template may carry its own name and namespace, which the API server ignores (issue 22 item 3).
       templateIdentity: fc.option(fc.record({ name: fc.constantFrom(...nameCandidates(policy)), namespace: fc.constantFrom(...namespaceCandidates(policy)) }), { nil: undefined }),
       owners: fc.option(fc.subarray(owners, { minLength: 1, maxLength: Math.min(2, owners.length) }), { nil: undefined, freq: 2 }),
@@ -298,17 +331,17 @@ function podsRequest(policy: Policy, pool: ConstantPool, kinds: readonly string[
     });
 }
 
-function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Subject, { kind: 'resource' }>): fc.Arbitrary<GeneratedObject> {
+function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Subject, { kind: 'resource' }>, schemas: SiteSchemas | undefined): fc.Arbitrary<GeneratedObject> {
   const apiVersion = subject.group ? `${subject.group}/${subject.version}` : subject.version;
-  const list = (site: Site, base: Record<string, unknown>) => fc.option(fc.array(element(pool, site, fc.constant(base)), { maxLength: 3 }), { nil: undefined });
+  const list = (site: Site, base: Record<string, unknown>) => fc.option(fc.array(element(pool, site, fc.constant(base), schemas), { maxLength: 3 }), { nil: undefined });
   return fc
     .record({
       name: fc.constantFrom(...nameCandidates(policy)),
       labels: labelCandidates([policy.scope.objectSelector]),
-      pairs: pooled(pool, 'object'),
+      pairs: pooled(pool, 'object', schemas),
       rules: list('rbac-rule', { apiGroups: [''], resources: ['pods'], verbs: ['get'] }),
       subjects: list('subject', { kind: 'User', name: 'alice' }),
-      items: itemLists(pool, 'object'),
+      items: itemLists(pool, 'object', schemas),
     })
     .map(({ name, labels, pairs, rules, subjects, items }) => {
       const object = build({ apiVersion, kind: subject.resourceKind, metadata: { name, labels } }, pairs);
@@ -334,13 +367,19 @@ function debugRequest(pod: Record<string, unknown>): { subResource: string } {
   return { subResource: 'ephemeralcontainers' };
 }
 
-/** Requests biased to the policy's constants, scopes, exceptions and boundaries (issue 5, verify). */
-export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest> {
+/**
+ * Requests biased to the policy's constants, scopes, exceptions and boundaries (issue 5, verify), in a domain
+ * (domain.ts): by default the admitted one, what the API server passes on to validating admission.
+ */
+export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): fc.Arbitrary<GeneratedRequest> {
   const pool = policyConstants(policy);
   const subjects = [...policy.scope.subjects, ...policy.rules.flatMap((r) => r.subjects ?? [])];
   const isPod = (s: Subject) => s.kind === 'resource' && s.group === '' && s.version === 'v1' && s.resourceKind === 'Pod';
-  const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool) : isPod(s) ? podsRequest(policy, pool, ['Pod']) : resourceRequest(policy, pool, s)));
-  const object = objects.length ? fc.oneof(...objects) : podsRequest(policy, pool);
+  const admitted = domain === 'admitted';
+  const pods = admitted ? podSites : undefined;
+  const resource = (s: Extract<Subject, { kind: 'resource' }>) => resourceRequest(policy, pool, s, admitted ? resourceSites(s.group, s.version, s.resourceKind) : undefined);
+  const objects = subjects.map((s) => (s.kind === 'pods' ? podsRequest(policy, pool, pods) : isPod(s) ? podsRequest(policy, pool, pods, ['Pod']) : resource(s)));
+  const object = objects.length ? fc.oneof(...objects) : podsRequest(policy, pool, pods);
   // Steered into the policy's scope first (three cases in four), so that rules are exercised rather than
   // skipped; the rest crosses the scope's boundaries (other operations, excluded namespaces).
   const s = policy.scope;
@@ -379,5 +418,6 @@ export function requestArbitrary(policy: Policy): fc.Arbitrary<GeneratedRequest>
     });
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.
   const instants = expiryInstants(policy);
-  return instants.length ? fc.tuple(requests, fc.constantFrom(...instants)).map(([r, now]) => ({ ...r, now })) : requests;
+  const timed = instants.length ? fc.tuple(requests, fc.constantFrom(...instants)).map(([r, now]) => ({ ...r, now })) : requests;
+  return admitted ? timed.map(mend).filter(admits) : timed;
 }

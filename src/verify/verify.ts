@@ -5,11 +5,14 @@ import { capabilityTables } from '../docs/capability-matrix.js';
 import { evaluatePolicy } from '../eval/index.js';
 import type { BackendId, Policy, PolicySet } from '../ir/index.js';
 import { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.js';
+import type { Domain } from './domain.js';
 import { requestArbitrary, type GeneratedRequest } from './generate.js';
 
 export interface VerifyOptions {
   readonly runs: number;
   readonly seed: number;
+  /** The generated domain (domain.ts): `admitted` (default), what reaches validating admission; `any`, hostile shapes too. */
+  readonly domain?: Domain;
 }
 
 export interface EngineOpinion {
@@ -151,7 +154,7 @@ export function verifyPolicies(set: PolicySet, adapters: readonly EngineAdapter[
     const approximated: Record<string, number> = {};
     let cases = 0;
     const result = fc.check(
-      fc.property(requestArbitrary(policy), (request) => {
+      fc.property(requestArbitrary(policy, options.domain), (request) => {
         cases++;
         return compareRequest(policy, adapters, request, counts, outcomes, reach, approximated) === undefined;
       }),

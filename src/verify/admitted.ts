@@ -1,15 +1,23 @@
+import { findKnownKind, knownKinds, type FieldSchema } from '../check/fields/index.js';
 import { parseQuantity, podControllers, type Operation } from '../ir/index.js';
 
 /**
- * What the API server does to a request before any admission policy sees it, for Pods and pod controllers (the
- * objects secpol's generator writes field by field): the object as it would be stored (`asStored`), and the
- * validation errors that reject it (`apiProblems`). Written from the Kubernetes API reference, which gives each
- * field's type and which names must be unique:
- * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/ (PodSpec, Container, Volume,
- * SecurityContext) and the validation it summarises (pkg/apis/core/validation: ValidatePodCreate,
- * ValidatePodTemplateSpec, validateContainerCommon, validateVolumes). Schema validation runs before validating
- * admission, so a request it rejects never reaches Kyverno, Gatekeeper or a ValidatingAdmissionPolicy.
- * Deliberately partial: only the fields secpol rules read and the names that must be unique; other kinds are not checked.
+ * The admitted domain: what the API server does to a request before any validating admission policy sees it. The
+ * Kubernetes admission docs give the order: mutating admission, then validation of the object against its kind's
+ * schema, then validating admission (Kyverno's and Gatekeeper's webhooks, ValidatingAdmissionPolicy): "after the
+ * incoming object is validated by the API server, validating admission webhooks are invoked"
+ * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/). So admission only
+ * ever sees objects that passed schema validation, in the form the API server decoded them into (`asStored`), and
+ * a request with `apiProblems` never reaches Kyverno, Gatekeeper or a ValidatingAdmissionPolicy.
+ *
+ * One definition, used by `secpol verify` (whose generator makes only admitted objects of built-in kinds), `secpol
+ * diff` and `secpol import --verify`. Field types come from the checker's field table (src/check/fields, the API
+ * reference field by field); the PodSpec rules beyond types from the API reference
+ * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/ and the validation it summarises
+ * (pkg/apis/core/validation: ValidatePodCreate, ValidatePodTemplateSpec, validateContainerCommon, validateVolumes).
+ * Deliberately partial: types of every known field of a built-in kind, required and unique names of PodSpec, enum
+ * values of the fields rules read; fields the table does not know, and kinds that are not built in (CRDs such as
+ * dapr.io Component, whose schema their CRD decides), are not checked and keep any shape.
  */
 
 /** The parts of a request the API server validates. */
@@ -20,47 +28,6 @@ export interface ApiRequest {
   readonly subResource?: string;
 }
 
-type Type = 'string' | 'boolean' | 'integer' | 'quantity' | { readonly fields: Readonly<Record<string, Type>> } | { readonly list: Type } | { readonly map: Type };
-
-const strings: Type = { list: 'string' };
-const profile: Type = { fields: { type: 'string', localhostProfile: 'string' } };
-const seLinux: Type = { fields: { user: 'string', role: 'string', type: 'string', level: 'string' } };
-const windows: Type = { fields: { gmsaCredentialSpecName: 'string', gmsaCredentialSpec: 'string', runAsUserName: 'string', hostProcess: 'boolean' } };
-const ids = { runAsUser: 'integer', runAsGroup: 'integer', runAsNonRoot: 'boolean', seccompProfile: profile, appArmorProfile: profile, seLinuxOptions: seLinux, windowsOptions: windows } as const;
-const containerSecurity: Type = {
-  fields: { ...ids, privileged: 'boolean', allowPrivilegeEscalation: 'boolean', readOnlyRootFilesystem: 'boolean', procMount: 'string', capabilities: { fields: { add: strings, drop: strings } } },
-};
-const podSecurity: Type = {
-  fields: { ...ids, fsGroup: 'integer', fsGroupChangePolicy: 'string', supplementalGroups: { list: 'integer' }, sysctls: { list: { fields: { name: 'string', value: 'string' } } } },
-};
-const resources: Type = { fields: { limits: { map: 'quantity' }, requests: { map: 'quantity' } } };
-const container: Type = {
-  fields: {
-    name: 'string', image: 'string', imagePullPolicy: 'string', command: strings, args: strings, workingDir: 'string', stdin: 'boolean', tty: 'boolean',
-    ports: { list: { fields: { name: 'string', containerPort: 'integer', hostPort: 'integer', hostIP: 'string', protocol: 'string' } } },
-    env: { list: { fields: { name: 'string', value: 'string' } } },
-    volumeMounts: { list: { fields: { name: 'string', mountPath: 'string', subPath: 'string', readOnly: 'boolean', mountPropagation: 'string' } } },
-    securityContext: containerSecurity, resources,
-  },
-};
-const volume: Type = {
-  fields: {
-    name: 'string', hostPath: { fields: { path: 'string', type: 'string' } }, emptyDir: { fields: { medium: 'string', sizeLimit: 'quantity' } },
-    configMap: { fields: { name: 'string', optional: 'boolean' } }, secret: { fields: { secretName: 'string', optional: 'boolean' } },
-    persistentVolumeClaim: { fields: { claimName: 'string', readOnly: 'boolean' } },
-  },
-};
-const podSpec: Type = {
-  fields: {
-    containers: { list: container }, initContainers: { list: container }, ephemeralContainers: { list: container }, volumes: { list: volume },
-    hostNetwork: 'boolean', hostPID: 'boolean', hostIPC: 'boolean', hostUsers: 'boolean', shareProcessNamespace: 'boolean', automountServiceAccountToken: 'boolean',
-    serviceAccountName: 'string', serviceAccount: 'string', nodeName: 'string', priorityClassName: 'string', runtimeClassName: 'string', restartPolicy: 'string',
-    dnsPolicy: 'string', hostname: 'string', subdomain: 'string', schedulerName: 'string', priority: 'integer', nodeSelector: { map: 'string' },
-    terminationGracePeriodSeconds: 'integer', activeDeadlineSeconds: 'integer', securityContext: podSecurity,
-  },
-};
-const metadata: Type = { fields: { name: 'string', generateName: 'string', namespace: 'string', labels: { map: 'string' }, annotations: { map: 'string' } } };
-
 /** Enumerated string fields (the API reference's "Possible enum values"). */
 const enums: Readonly<Record<string, readonly string[]>> = {
   imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
@@ -69,6 +36,13 @@ const enums: Readonly<Record<string, readonly string[]>> = {
   restartPolicy: ['Always', 'Never', 'OnFailure'],
 };
 const profileTypes = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+/** The values the API server accepts for the enumerated field at the end of `path` (a PodSpec path), if it is one. */
+export function enumValues(path: readonly string[]): readonly string[] | undefined {
+  const last = path[path.length - 1] ?? '';
+  if (last === 'type' && ['seccompProfile', 'appArmorProfile'].includes(path[path.length - 2] ?? '')) return profileTypes;
+  return Object.hasOwn(enums, last) ? enums[last] : undefined;
+}
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** IANA_SVC_NAME: at most 15 lowercase letters, digits and single hyphens, at least one letter. */
 const isPortName = (n: string) => n.length <= 15 && dnsLabel.test(n) && /[a-z]/.test(n) && !n.includes('--');
@@ -80,7 +54,7 @@ const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'object' : typeof v);
 
 /** The pod specs of an object: a Pod's own, or a controller's template (with its path and whether it is a template). */
-function podSpecs(object: unknown): { path: readonly string[]; template: boolean; controller?: string }[] {
+export function podSpecs(object: unknown): { path: readonly string[]; template: boolean; controller?: string }[] {
   if (!isObject(object)) return [];
   if (object['apiVersion'] === 'v1' && object['kind'] === 'Pod') return [{ path: ['spec'], template: false }];
   const c = podControllers.find((x) => object['apiVersion'] === `${x.group}/${x.version}` && object['kind'] === x.kind);
@@ -91,29 +65,77 @@ function at(root: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), root);
 }
 
-/** Maps whose values Go decodes from `null` into their zero value rather than leaving out: label-like maps and quantities. */
-const nullAs: Readonly<Record<string, string>> = { labels: '', annotations: '', nodeSelector: '', limits: '0', requests: '0' };
+/** The schema of an object whose kind is built into the API server (the field table's kinds but CRDs: their CRD decides). */
+export function builtInSchema(object: unknown): FieldSchema | undefined {
+  if (!isObject(object) || typeof object['apiVersion'] !== 'string' || typeof object['kind'] !== 'string') return undefined;
+  const apiVersion = object['apiVersion'];
+  const slash = apiVersion.indexOf('/');
+  const known = findKnownKind(slash < 0 ? '' : apiVersion.slice(0, slash), apiVersion.slice(slash + 1), object['kind']);
+  return known && builtInKinds.includes(known) ? known.schema : undefined;
+}
 
-/** `null` as Go's JSON decoding stores it: a field left unset, a map value its zero value. */
-function dropNulls(v: unknown, key = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => dropNulls(x));
-  if (!isObject(v)) return v;
-  const zero = nullAs[key];
-  const entries = Object.entries(v).map(([k, x]): [string, unknown] => [k, x === null && zero !== undefined ? zero : dropNulls(x, k)]);
-  return Object.fromEntries(entries.filter(([, x]) => x !== null));
+/** Core and the `*.k8s.io` and unqualified groups (apps, batch) are served by the API server itself. */
+const builtInKinds = knownKinds.filter((k) => !k.group.includes('.') || k.group.endsWith('.k8s.io'));
+
+const stringField: FieldSchema = { type: 'string' };
+
+/** The schema of key `k` inside a value of schema `s`; undefined for a field the table does not know. */
+function child(s: FieldSchema | undefined, k: string): { schema?: FieldSchema; mapValue: boolean } {
+  const field = s?.fields?.[k];
+  if (field) return { schema: field, mapValue: false };
+  if (s && (s.type === 'string-map' || s.values)) return { schema: s.values ?? stringField, mapValue: true };
+  return { mapValue: false };
+}
+
+/** Go's zero value for a field of this schema: what a `null` map value or list element decodes into. */
+function zero(s: FieldSchema): unknown {
+  switch (s.type) {
+    case 'string':
+      return '';
+    case 'quantity':
+      return '0';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'any':
+      return null;
+    default:
+      return s.type === 'string-list' || s.type === 'object-list' ? [] : {};
+  }
 }
 
 /**
- * The object as the API server stores it and shows it to admission: an explicit `null` is an unset field, or an
- * empty label value and a zero quantity in maps (Go's JSON decoding), and what a controller needs but no rule reads is filled in as `kubectl create` would require it:
+ * `null` as Go's JSON decoding into the typed object stores it: a field left unset; a map value (labels, resource
+ * quantities) or a list element its zero value. Fields the table does not know lose their nulls too.
+ */
+function decoded(v: unknown, s: FieldSchema | undefined): unknown {
+  if (Array.isArray(v)) {
+    const element = s?.type === 'object-list' ? s.element : s?.type === 'string-list' ? stringField : undefined;
+    return v.map((x) => (x === null && element ? zero(element) : decoded(x, element)));
+  }
+  if (!isObject(v)) return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) {
+    const c = child(s, k);
+    if (x !== null) out[k] = decoded(x, c.schema);
+    else if (c.mapValue && c.schema && c.schema.type !== 'any') out[k] = zero(c.schema);
+  }
+  return out;
+}
+
+/**
+ * The object as the API server stores it and shows it to admission, for built-in kinds: nulls decoded as Go does
+ * (`decoded`), and what a controller needs but no rule reads filled in as `kubectl create` would require it:
  * a selector matching the template's labels (Deployment, ReplicaSet, StatefulSet, DaemonSet), a CronJob schedule,
- * restartPolicy Never for Job templates (whose default, Always, a Job rejects).
+ * restartPolicy Never for Job templates (whose default, Always, a Job rejects). Other kinds are returned as they are.
  */
 export function asStored<T extends ApiRequest>(request: T): T {
-  const specs = podSpecs(request.object);
-  if (!specs.length) return request;
-  const object = dropNulls(request.object) as Json;
-  for (const s of specs) {
+  const schema = builtInSchema(request.object);
+  if (!schema) return request;
+  const object = decoded(request.object, schema) as Json;
+  for (const s of podSpecs(object)) {
     const spec = at(object, s.path);
     const template = at(object, s.path.slice(0, -1));
     if (!isObject(spec) || !isObject(template)) continue;
@@ -132,26 +154,49 @@ export function asStored<T extends ApiRequest>(request: T): T {
   return { ...request, object } as T;
 }
 
-/** Type errors, in the API server's words, for a value against its declared type (unknown fields are not checked). */
-function typeProblems(v: unknown, type: Type, path: string, out: string[]): void {
+/**
+ * Type errors, in the API server's words, for a value against its field schema: every known field, list element
+ * and map value, and the keys of maps whose keys Kubernetes validates (resource names). Unknown fields and `any`
+ * fields are not checked.
+ */
+function typeProblems(v: unknown, s: FieldSchema, path: string, out: string[]): void {
   if (v === undefined || v === null) return;
-  if (type === 'string' || type === 'boolean') {
-    if (typeof v !== type) out.push(`${path}: Invalid value: ${show(v)}: must be a ${type}, not a ${kindOf(v)}`);
-  } else if (type === 'integer') {
-    if (typeof v !== 'number' || !Number.isInteger(v)) out.push(`${path}: Invalid value: ${show(v)}: must be an integer, not a ${kindOf(v)}`);
-  } else if (type === 'quantity') {
-    const q = typeof v === 'number' ? v : typeof v === 'string' ? parseQuantity(v) : undefined;
-    if (q === undefined) out.push(`${path}: Invalid value: ${show(v)}: must be a quantity (a number, or a string such as 500m or 1Gi)`);
-    else if (q < 0) out.push(`${path}: Invalid value: ${show(v)}: must be greater than or equal to 0`);
-  } else if ('list' in type) {
-    if (!Array.isArray(v)) out.push(`${path}: Invalid value: must be a list, not a ${kindOf(v)}`);
-    else v.forEach((x, i) => typeProblems(x, type.list, `${path}[${i}]`, out));
-  } else if (!isObject(v)) {
-    out.push(`${path}: Invalid value: must be an object, not a ${kindOf(v)}`);
-  } else if ('map' in type) {
-    for (const [k, x] of Object.entries(v)) typeProblems(x, type.map, `${path}.${k}`, out);
-  } else {
-    for (const [k, t] of Object.entries(type.fields)) typeProblems(v[k], t, path ? `${path}.${k}` : k, out);
+  const wrong = (what: string) => out.push(`${path}: Invalid value: ${show(v)}: must be ${what}, not a ${kindOf(v)}`);
+  switch (s.type) {
+    case 'any':
+      return;
+    case 'string':
+    case 'boolean':
+      if (typeof v !== s.type) wrong(`a ${s.type}`);
+      return;
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) wrong('an integer');
+      return;
+    case 'number':
+      if (typeof v !== 'number') wrong('a number');
+      return;
+    case 'quantity': {
+      const q = typeof v === 'number' ? v : typeof v === 'string' ? parseQuantity(v) : undefined;
+      if (q === undefined) out.push(`${path}: Invalid value: ${show(v)}: must be a quantity (a number, or a string such as 500m or 1Gi)`);
+      else if (q < 0) out.push(`${path}: Invalid value: ${show(v)}: must be greater than or equal to 0`);
+      return;
+    }
+    case 'string-list':
+    case 'object-list': {
+      if (!Array.isArray(v)) return void out.push(`${path}: Invalid value: must be a list, not a ${kindOf(v)}`);
+      const element = s.type === 'string-list' ? stringField : (s.element ?? { type: 'any' });
+      v.forEach((x, i) => typeProblems(x, element, `${path}[${i}]`, out));
+      return;
+    }
+    default: {
+      if (!isObject(v)) return void out.push(`${path}: Invalid value: must be an object, not a ${kindOf(v)}`);
+      for (const [k, x] of Object.entries(v)) {
+        const c = child(s, k);
+        const p = path ? `${path}.${k}` : k;
+        if (c.mapValue && s.keys && !s.keys.names.includes(k) && !s.keys.forms.some((f) => f.test.test(k))) out.push(`${p}: Invalid value: ${show(k)}: must be a standard resource name or a fully-qualified extended resource name`);
+        if (c.schema) typeProblems(x, c.schema, p, out);
+      }
+    }
   }
 }
 
@@ -180,6 +225,13 @@ function enumProblems(o: unknown, path: string, out: string[]): void {
     const v = o[k];
     if (typeof v === 'string' && !values.includes(v)) out.push(`${path}.${k}: Unsupported value: ${show(v)}: supported values: ${values.map(show).join(', ')}`);
   }
+}
+
+/** Type errors of one value of a known field (its stored form: nulls inside decoded). */
+export function valueProblems(value: unknown, schema: FieldSchema): string[] {
+  const out: string[] = [];
+  typeProblems(decoded(value, schema), schema, 'value', out);
+  return out;
 }
 
 /** The rules of PodSpec beyond types: required and unique names, one source per volume, ports, ids, enums. */
@@ -251,24 +303,20 @@ function specProblems(spec: unknown, path: string, where: { template: boolean; c
 
 /**
  * The errors the API server would answer this request with (empty when it would pass them on to admission), as
- * `path: Reason: detail`. Apply to the stored form (`asStored`). Only Pods and pod controllers are checked.
+ * `path: Reason: detail`. Apply to the stored form (`asStored`). Only built-in kinds are checked.
  */
 export function apiProblems(request: ApiRequest): string[] {
-  const specs = podSpecs(request.object);
-  if (!specs.length) return [];
+  const schema = builtInSchema(request.object);
+  if (!schema) return [];
   const out: string[] = [];
   const object = request.object as Json;
-  typeProblems(object['metadata'], metadata, 'metadata', out);
+  typeProblems(object, schema, '', out);
   const name = at(object, ['metadata', 'name']);
   if ((typeof name !== 'string' || name === '') && typeof at(object, ['metadata', 'generateName']) !== 'string') out.push('metadata.name: Required value');
   const create = (request.operation ?? 'CREATE') === 'CREATE';
   const debug = request.subResource === 'ephemeralcontainers';
-  for (const s of specs) {
-    const path = s.path.join('.');
-    const spec = at(object, s.path);
-    typeProblems(spec, podSpec, path, out);
-    if (s.template) typeProblems(at(object, [...s.path.slice(0, -1), 'metadata']), metadata, `${s.path.slice(0, -1).join('.')}.metadata`, out);
-    specProblems(spec, path, { template: s.template, create, debug, ...(s.controller ? { controller: s.controller } : {}) }, out);
+  for (const s of podSpecs(object)) {
+    specProblems(at(object, s.path), s.path.join('.'), { template: s.template, create, debug, ...(s.controller ? { controller: s.controller } : {}) }, out);
   }
   return [...new Set(out)];
 }
