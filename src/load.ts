@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { diagnostic, pathDiagnostic, sortDiagnostics, type Diagnostic, type Staged } from './diagnostics/index.js';
 import { SourceFile } from './source/index.js';
 import { parseSource, type FileAst, type ImportAst } from './syntax/index.js';
+import { resolveKeyFiles } from './load-keys.js';
 
 /**
  * Reads a file's bytes; injected so that only cli.ts touches the file system. Given the project `root`, the
@@ -88,7 +89,7 @@ export function loadPolicyFiles(args: readonly (string | PolicyArgument)[], read
     }
     const file = parseSource(new SourceFile(path, text.replace(/^\ufeff/, '')));
     diagnostics.push(...file.diagnostics);
-    parsed.set(path, file.value ?? null);
+    parsed.set(path, file.value ? resolveKeyFiles(file.value, path, root, read, insideRoot, diagnostics) : null);
     if (!file.value) return;
     visiting.push(path);
     const targets: string[] = [];

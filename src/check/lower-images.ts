@@ -20,14 +20,14 @@ function checkImageGlob(r: Reporter, s: StringAst): boolean {
   return false;
 }
 
-function lowerKey(r: Reporter, s: StringAst): ImageAttestor | undefined {
-  const text = s.value.replace(/\r\n/g, '\n');
+function lowerKey(r: Reporter, s: StringAst, resolved: { readonly path: string; readonly text: string } | undefined): ImageAttestor | undefined {
+  const text = (resolved?.text ?? s.value).replace(/\r\n/g, '\n');
   if (!PEM.test(text)) {
     r.report('SP1004', s.span, {
-      what: 'Cosign public key',
+      what: resolved ? `Cosign public key file ${resolved.path}` : 'Cosign public key',
       value: JSON.stringify(s.value.length > 40 ? `${s.value.slice(0, 40)}…` : s.value),
-      reason: 'not a PEM public key',
-      hint: 'paste the PEM text of cosign.pub with \\n line breaks: "-----BEGIN PUBLIC KEY-----\\n…\\n-----END PUBLIC KEY-----" (key files, KMS and secret references are not supported)',
+      reason: resolved ? 'its content is not a PEM public key' : 'not a PEM public key',
+      hint: 'give a .pub/.pem file relative to the policy file, or paste the PEM text with \\n line breaks: "-----BEGIN PUBLIC KEY-----\\n…\\n-----END PUBLIC KEY-----" (KMS and secret references are not supported)',
     });
     return undefined;
   }
@@ -101,7 +101,7 @@ export function lowerVerifyImages(r: Reporter, v: VerifyImagesAst): ImageVerific
   for (const item of v.items) {
     switch (item.kind) {
       case 'key': {
-        const k = lowerKey(r, item.key);
+        const k = lowerKey(r, item.key, item.resolved);
         if (k && k.kind === 'key' && once(`key ${k.publicKey}`, item.span)) attestors.push(k);
         break;
       }

@@ -217,7 +217,8 @@ export interface VerifyImagesAst extends Located {
 }
 
 export type VerifyItemAst =
-  | (Located & { readonly kind: 'key'; readonly key: StringAst })
+  /** `resolved`: the key file's text, when `key` names a file (read by the load stage, src/load-keys.ts). */
+  | (Located & { readonly kind: 'key'; readonly key: StringAst; readonly resolved?: { readonly path: string; readonly text: string } })
   | (Located & { readonly kind: 'keyless'; readonly issuer: StringAst; readonly subject: StringAst })
   | (Located & { readonly kind: 'attestation'; readonly type: StringAst; readonly conditions: readonly ComparisonAst[] })
   | (Located & { readonly kind: 'mutate-digest' | 'require-digest' });
