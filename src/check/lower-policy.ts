@@ -21,6 +21,7 @@ import type { Span } from '../source/index.js';
 import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst, VerifyImagesAst } from '../syntax/index.js';
 import { closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
 import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, spanOfAll } from './lower-common.js';
+import { defaultMessage } from './default-message.js';
 import { lowerVerifyImages } from './lower-images.js';
 import { lowerDomain, lowerPredicate, type PredicateScope } from './lower-predicate.js';
 import { Reporter, type CheckOptions } from './report.js';
@@ -206,13 +207,12 @@ function lowerRule(r: Reporter, rule: RuleAst, policySubjects: readonly Subject[
   const predicate = assertion && assertion.kind === 'assertion' ? lowerPredicate(r, assertion.predicate, scope) : undefined;
   const whenPredicate = when && when.kind === 'assertion' ? lowerPredicate(r, when.predicate, scope) : undefined;
   let message: MessageTemplate | undefined;
-  if (messageAst && assertion?.kind === 'assertion') {
-    const top = assertion.predicate;
-    // The domain was already checked with the predicate; a scratch reporter avoids reporting it twice.
-    const elementScope = top.kind === 'quantified' ? lowerDomain(new Reporter(), top.domain, scope)?.scope : undefined;
-    message = lowerMessage(r, messageAst, elementScope ?? scope);
-  }
+  const top = assertion?.kind === 'assertion' ? assertion.predicate : undefined;
+  // The domain was already checked with the predicate; a scratch reporter avoids reporting it twice.
+  const elementScope = top?.kind === 'quantified' ? lowerDomain(new Reporter(), top.domain, scope)?.scope : undefined;
+  if (messageAst && top) message = lowerMessage(r, messageAst, elementScope ?? scope);
   if (!predicate || !assertion || assertion.kind !== 'assertion' || (when && !whenPredicate)) return undefined;
+  if (!messageAst) message = defaultMessage(rule.name.text, assertion, predicate, elementScope);
   return {
     name: rule.name.text,
     span: rule.span,

@@ -1,3 +1,3 @@
 export { parseSource, maxNesting } from './parse.js';
-export { printFile } from './print.js';
+export { predicateText, printFile } from './print.js';
 export type { AllowFlowAst, AndAst, AppliesAst, AssertionAst, CommentAst, CompareOp, ComparisonAst, DomainAst, ExceptionAst, ExceptionItemAst, FileAst, ImportAst, KindTargetAst, LabelOp, LabelTestAst, LabelsAst, ListOp, Located, NameAst, NamedPortAst, NamespacesAst, NetworkAst, NetworkItemAst, NotAst, OmitAst, OperationsAst, OrAst, PathAst, PathSegmentAst, PeerAst, PeerNamespaceAst, PodSecurityAst, PolicyAst, PolicyItemAst, PortSpecAst, PredicateAst, QuarantineAst, QuantifiedAst, Quantifier, RuleAst, RuleItemAst, StateOp, StringAst, TestAst, TextSettingAst, ValueAst, VerifyImagesAst, VerifyItemAst, WordSettingAst, WorkloadDeclAst, WorkloadRefAst } from './ast.js';

@@ -30,7 +30,6 @@ const set = irOf(dsl`
     }
   }
 `);
-const policy = set.policies[0]!;
 
 /** The rule conditions, written independently of src/eval: does the named container break its rule? */
 const breaks: Record<string, (c: Record<string, unknown>) => boolean> = {
@@ -47,8 +46,25 @@ function containersOf(object: Record<string, unknown>): Record<string, unknown>[
 /** Backend engines prefix their messages (`fail: `, `[policy/rule] `); the element named is what matters. */
 const named = (message: string | undefined): string | undefined => /container (.*?) (runs|must|uses)/.exec(message ?? '')?.[1];
 
-describe('denial messages name an element that breaks the rule', () => {
-  it('in the semantics and in every backend engine', async () => {
+/** The same rules without `message`: the default message names the element too (issue 16 item 5). */
+const unwritten = irOf(dsl`
+  policy named {
+    applies to pods
+    rule privileged {
+      forbid any container has securityContext.privileged = true
+    }
+    rule non-root {
+      require every container has securityContext.runAsNonRoot = true
+    }
+    rule no-latest {
+      require no container has image matches "*:latest"
+    }
+  }
+`);
+
+async function namesABreakingElement(set: typeof unwritten): Promise<void> {
+  const policy = set.policies[0]!;
+  {
     const adapters: EngineAdapter[] = [];
     for (const target of ['kyverno', 'gatekeeper', 'vap'] as const) {
       const out = await compileTo(set, [target]);
@@ -78,5 +94,20 @@ describe('denial messages name an element that breaks the rule', () => {
       { seed: 7, numRuns: 400 },
     );
     expect(checked).toBeGreaterThan(100);
+  }
+}
+
+describe('denial messages name an element that breaks the rule', () => {
+  it('in the semantics and in every backend engine', async () => {
+    await namesABreakingElement(set);
+  });
+
+  it('also with the default message of a rule written without one', async () => {
+    expect(unwritten.policies[0]!.rules.map((r) => r.message?.parts.map((p) => (p.kind === 'text' ? p.text : `{${p.path.join('.')}}`)).join(''))).toEqual([
+      'container {name} must not have image matches "*:latest" (rule no-latest)',
+      'container {name} must have securityContext.runAsNonRoot = true (rule non-root)',
+      'container {name} must not have securityContext.privileged = true (rule privileged)',
+    ]);
+    await namesABreakingElement(unwritten);
   });
 });

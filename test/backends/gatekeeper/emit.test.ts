@@ -63,7 +63,7 @@ describe('the emitted file', () => {
     const { rego } = compile(hostPid);
     expect(rego).toContain('# rule host-pid, from test.secpol:6\nviolation contains {"msg": msg, "details": {"policy": "no-host-pid", "rule": "host-pid"}} if {\n');
     expect(rego).toContain('\tvalue_at(pod_view, ["spec", "hostPID"]) == true\n');
-    expect(rego).toContain('\tmsg := "rule host-pid is violated"\n');
+    expect(rego).toContain('\tmsg := "rule host-pid forbids spec.hostPID = true"\n');
     expect(rego).toContain('import future.keywords.if\n');
     for (const unused of ['containers :=', 'quantity(', 'matches_glob(', 'effective_', 'exception_', 'pss_', 'message_value(']) expect(rego).not.toContain(unused);
   });

@@ -92,7 +92,8 @@ function mutate(s: Strings): PolicySet {
         message: { ...r.message!, parts: [{ kind: 'text', text: s.before }, { kind: 'field', path: ['name'] }, { kind: 'text', text: s.after }] },
         predicate: r.predicate.kind === 'quantified' && r.predicate.body.kind === 'test' ? { ...r.predicate, body: { ...r.predicate.body, test: { op: 'glob', pattern: s.glob } } } : r.predicate,
       })),
-      swap(r2, (r) => ({ ...r, name: s.r2, predicate: r.predicate.kind === 'test' ? { ...r.predicate, test: { op: 'eq', value: s.value } } : r.predicate })),
+      // Without a message, so the backend's own fallback (naming the hostile rule name) is what is emitted.
+      swap(r2, ({ message: _, ...r }) => ({ ...r, name: s.r2, predicate: r.predicate.kind === 'test' ? { ...r.predicate, test: { op: 'eq', value: s.value } } : r.predicate })),
     ],
     exceptions: p.exceptions.map((e) => ({ ...e, name: s.exception, reason: s.reason, rules: [s.r2] })),
   };

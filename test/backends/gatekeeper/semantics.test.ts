@@ -297,7 +297,7 @@ describe('messages', () => {
 
   it('default to naming the rule, under the constraint of its mode', () => {
     const docs = rules('  rule r {\n    forbid spec.hostPID = true\n  }');
-    expect(run(docs, { object: pod({ hostPID: true }) }).get('r')).toEqual({ violated: true, messages: ['rule r is violated'], actions: ['deny'] });
+    expect(run(docs, { object: pod({ hostPID: true }) }).get('r')).toEqual({ violated: true, messages: ['rule r forbids spec.hostPID = true'], actions: ['deny'] });
   });
 });
 
