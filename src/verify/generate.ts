@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
 import { ConstantPool, policyConstants, type Site } from './constants.js';
-import { admits, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
+import { admittedOnly, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
 /** A generated admission request: the object, its namespace and that namespace's labels. */
 export interface GeneratedRequest {
@@ -419,5 +419,5 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.
   const instants = expiryInstants(policy);
   const timed = instants.length ? fc.tuple(requests, fc.constantFrom(...instants)).map(([r, now]) => ({ ...r, now })) : requests;
-  return admitted ? timed.map(mend).filter(admits) : timed;
+  return admitted ? timed.map(mend).filter(admittedOnly(policy.name)) : timed;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../src/cli/io.js';
 import { frontEnd } from '../../src/compile.js';
 import { apiProblems, asStored, builtInSchema, requestArbitrary, type GeneratedRequest } from '../../src/verify/index.js';
+import { admittedOnly } from '../../src/verify/domain.js';
 import { dsl, irOf } from '../helpers/dsl.js';
 import { projectRoot } from '../helpers/corpora.js';
 
@@ -81,5 +82,25 @@ describe('the admitted domain', async () => {
     const shapes = fc.sample(requestArbitrary(policy), { numRuns: 300, seed }).flatMap((r) => (builtInSchema(r.object) ? [] : [JSON.stringify(r.object)]));
     expect(shapes.length).toBeGreaterThan(100);
     expect(shapes.some((s) => s.includes('null'))).toBe(true);
+  });
+
+  it('a controller generated for rules over itself gets the pod template every admitted controller has', () => {
+    const policy = irOf(dsl`
+      policy replicas {
+        applies to "apps/v1" Deployment
+        rule min-replicas { require spec.replicas >= 2 }
+      }`).policies[0]!;
+    const requests = fc.sample(requestArbitrary(policy), { numRuns: 200, seed });
+    for (const r of requests) expect(apiProblems(r)).toEqual([]);
+    expect(requests.map((r) => (r.object['spec'] as Record<string, unknown>)['replicas'])).toEqual(expect.arrayContaining([1, 2]));
+  });
+
+  it('a generator that cannot reach the domain stops with the reasons instead of searching forever', () => {
+    const keep = admittedOnly<{ object: unknown }>('p');
+    const invalid = { object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } } };
+    for (let i = 0; i < 998; i++) expect(keep(invalid)).toBe(false);
+    expect(keep(asStored({ object: { ...invalid.object, spec: { containers: [{ name: 'a', image: 'nginx' }] } } }))).toBe(true);
+    for (let i = 0; i < 999; i++) expect(keep(invalid)).toBe(false);
+    expect(() => keep(invalid)).toThrow(/1,000 requests in a row for policy p .*spec\.containers: Required value/);
   });
 });
