@@ -210,6 +210,23 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'replica-limits', body: `require spec is absent or ${alts.join(' or ')}` });
     },
   },
+  K8sBlockEndpointEditDefaultRole: {
+    pkg: 'k8sblockendpointeditdefaultrole',
+    // The Rego reports the ClusterRole named system:aggregate-to-edit when one of its rules lists "endpoints" among
+    // its resources and create, patch or update among its verbs (exact strings: "*" is not read as a wildcard).
+    translate: () =>
+      ok({
+        rule: 'block-endpoint-edit',
+        body: 'forbid metadata.name = "system:aggregate-to-edit" and any rbac rule has (resources contains "endpoints" and verbs contains any of ["create", "patch", "update"])',
+        // Every verb and resource the Rego names, and near misses, so a translation that forgets one meets it.
+        probes: [
+          ['forbid metadata.name in ["system:aggregate-to-edit", "system:aggregate-to-admin"]'],
+          ...['create', 'patch', 'update', 'get', 'delete', '*'].flatMap((v) => ['endpoints', 'endpointslices', '*'].map((r) => [
+            `forbid metadata.name = "system:aggregate-to-edit" and any rbac rule has (resources contains ${literal(r)} and verbs contains ${literal(v)})`,
+          ])),
+        ],
+      }),
+  },
   K8sDisallowAnonymous: {
     pkg: 'k8sdisallowanonymous',
     translate: (p, at) => {
