@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { evaluateConstraint, loadTemplate, parseConstraint } from '../../src/engines/gatekeeper/index.js';
 import { importPolicies } from '../../src/import/index.js';
+import { parseQuantity } from '../../src/ir/quantity.js';
 import { corpusPath, hasCorpus } from '../helpers/corpora.js';
 
 const options = { today: '2026-06-01', verify: { runs: 200, seed: 1 } };
@@ -31,5 +34,45 @@ describe.skipIf(!hasCorpus('gatekeeper'))('import: gatekeeper-library recogniser
     const r = await statusOf([{ ...s.template, text: edited }, s.constraint]);
     expect(r.rules).toEqual(['not-imported']);
     expect(r.codes).toContain('SP3002');
+  }, 60_000);
+
+  it('K8sContainerLimits stays SP3001: its Rego reports quantities Kubernetes admits (1e9, 100e-3) below the maxima', async () => {
+    const s = sample('containerlimits', 'container-must-have-limits');
+    const template = loadTemplate(YAML.parse(s.template.text));
+    const constraint = parseConstraint(YAML.parse(s.constraint.text));
+    const pod = (limits: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'd' }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { limits } }] } });
+    const violations = (limits: Record<string, string>) => evaluateConstraint({ template: template as never, constraint: constraint as never, object: pod(limits), operation: 'CREATE' }).violations.map((v) => v.msg);
+    // The sample allows cpu up to 200m and memory up to 1Gi.
+    expect(violations({ cpu: '100m', memory: '512Mi' })).toEqual([]);
+    expect(violations({ cpu: '100m', memory: '1e9' }).join()).toMatch(/could not be parsed/);
+    expect(violations({ cpu: '100e-3', memory: '512Mi' }).join()).toMatch(/could not be parsed/);
+    // while secpol reads both as the quantities they are, below the maxima: no secpol test can tell them apart.
+    expect(parseQuantity('1e9')! < parseQuantity('1Gi')! && parseQuantity('100e-3')! < parseQuantity('200m')!).toBe(true);
+    const r = await importPolicies([s.template, s.constraint], options);
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['not-imported']);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`).join()).toMatch(/SP3001 .*K8sContainerLimits.*written form/);
+  }, 60_000);
+
+  it('every template the language cannot express is SP3001 naming the missing construct, not "unknown template"', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['uniqueingresshost', 'unique-ingress-host', /inventory.*cross-object/],
+      ['uniqueserviceselector', 'unique-service-selector', /inventory.*cross-object/],
+      ['storageclass', 'storageclass', /inventory.*other objects/],
+      ['poddisruptionbudget', 'poddisruptionbudget', /inventory.*other objects/],
+      ['horizontalpodautoscaler', 'horizontalpodautoscaler', /arithmetic between fields/],
+      ['noupdateserviceaccount', 'noupdateserviceaccount', /old object/],
+      ['containerresourceratios', 'container-must-meet-ratio', /never with another field/],
+      ['containerrequests', 'container-must-have-requests', /written form/],
+      ['ephemeralstoragelimit', 'container-must-have-ephemeral-storage-limit', /written form/],
+      ['verifydeprecatedapi', 'verify-1.16', /one API version of a kind/],
+    ];
+    for (const [dir, name, reason] of cases) {
+      const s = sample(dir, name);
+      const r = await importPolicies([s.template, s.constraint], { today: options.today });
+      const text = r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
+      expect(text, dir).toMatch(/SP3001/);
+      expect(text, dir).toMatch(reason);
+      expect(text, dir).not.toMatch(/not one the importer knows/);
+    }
   }, 60_000);
 });
