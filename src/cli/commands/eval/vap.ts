@@ -6,9 +6,8 @@
 import { diagnostic } from '../../../diagnostics/index.js';
 import { evaluateVap, loadVapDocuments } from '../../../engines/vap/index.js';
 import type { EngineRun, EvalContext, EvalVerdict } from './context.js';
-import { identity, namespaceLabels, namespacesAmong, spanIn } from './inputs.js';
-
-const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+import { celRequest } from './cel-request.js';
+import { identity, namespacesAmong, spanIn } from './inputs.js';
 
 export function runVap(ctx: EvalContext): EngineRun {
   const loaded = loadVapDocuments(ctx.policies.map((d) => d.value));
@@ -22,22 +21,12 @@ export function runVap(ctx: EvalContext): EngineRun {
   const verdicts: EvalVerdict[] = [];
   for (const r of ctx.resources) {
     const id = identity(r);
-    const op = (r.admission ? r.admission.operation : ctx.operation) ?? 'CREATE';
-    if (!OPERATIONS.includes(op)) {
-      verdicts.push({ resource: id, policy: '', rule: '', verdict: 'error', message: `the AdmissionReview's operation ${JSON.stringify(op)} is none of ${OPERATIONS.join(', ')}` });
+    const request = celRequest(ctx, r, namespaces);
+    if ('problem' in request) {
+      verdicts.push({ resource: id, policy: '', rule: '', verdict: 'error', message: request.problem });
       continue;
     }
-    const requestUser = r.admission?.userInfo;
-    const q = ctx.requester;
-    const userInfo = requestUser ? { username: requestUser.username ?? '', groups: requestUser.groups ?? [] } : q ? { username: q.username, groups: q.groups } : undefined;
-    const namespace = id.namespace ? { name: id.namespace, labels: namespaceLabels(namespaces.get(id.namespace), id.namespace, ctx.namespaceLabels) } : undefined;
-    const results = evaluateVap(loaded, {
-      object: r.object,
-      operation: op as 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT',
-      ...(r.admission?.oldObject !== undefined ? { oldObject: r.admission.oldObject } : {}),
-      ...(namespace ? { namespace } : {}),
-      ...(userInfo ? { userInfo } : {}),
-    });
+    const results = evaluateVap(loaded, request);
     for (const x of results) {
       const rule = `${x.validation < 0 ? 'matchConditions' : `validations[${x.validation}]`} ${x.actions.join(',')}`;
       verdicts.push({ resource: id, policy: x.policy, rule, verdict: x.error !== undefined ? 'error' : x.allowed ? 'pass' : 'fail', message: x.message });
