@@ -28,6 +28,8 @@ interface Ctx {
   readonly C: string;
   /** Image globs exempting containers (empty: none), for legacy annotations naming a container. */
   readonly globs: readonly string[];
+  /** Collects each container filter a check uses, so its message can name the offending containers. */
+  readonly offenders?: string[];
 }
 
 type Body = (c: Ctx) => string;
@@ -49,7 +51,10 @@ const and = (parts: readonly string[]): string => (parts.length === 0 ? TRUE : p
 /** Containers, initContainers and ephemeralContainers; a missing or non-list value contributes nothing. */
 const ALL_CONTAINERS = `[${['containers', 'initContainers', 'ephemeralContainers'].map((k) => `${OBJECT}.spec.${k}`).join(', ')}][?type(@) == 'array'][].not_null(@, ${FALSE})`;
 
-const anyContainer = (c: Ctx, body: string): string => `(length(${c.C} | [?${body}]) > ${ZERO})`;
+const anyContainer = (c: Ctx, body: string): string => {
+  c.offenders?.push(`${c.C} | [?${body}]`);
+  return `(length(${c.C} | [?${body}]) > ${ZERO})`;
+};
 /** Unset (null) or one of the strings. */
 const allowedOrUnset = (v: string, allowed: readonly string[]): string => `(${v} == ${NULL} || contains(${listLiteral(allowed)}, ${v}))`;
 const nonEmpty = (v: string): string => `(${v} != ${NULL} && ${v} != '')`;
@@ -231,6 +236,11 @@ export interface PssCheckRule {
   readonly guidance: string;
   /** The violation as boolean JMESPath expressions over `request.object` (the pod view); violated when any holds. */
   readonly violations: readonly string[];
+  /**
+   * The containers that fail the check, as a JMESPath list, when the check has one container filter (and no
+   * exception split): the message names them, as Pod Security Admission's messages do.
+   */
+  readonly offenders?: string;
 }
 
 export interface PssRuleResult {
@@ -287,17 +297,18 @@ export function pssViolation(level: PssLevel, version: PodSecurity['version'], e
       continue;
     }
     const branches: string[] = [];
+    const offenders: string[] = [];
     for (let mask = 0; mask < 2 ** conditional.length; mask++) {
       const on = (i: number): boolean => (mask & (1 << i)) !== 0;
       const globs = imageExceptions.filter((e) => e.when === undefined || conditional.some((x, i) => x === e && on(i))).flatMap((e) => e.images);
       const C = globs.length ? `${ALL_CONTAINERS} | [?${not(imageExempt(globs))}]` : ALL_CONTAINERS;
-      const body = rule.violated({ C, globs });
+      const body = rule.violated({ C, globs, ...(conditional.length === 0 ? { offenders } : {}) });
       const guard = conditional.map((e, i) => (on(i) ? paren(e.when ?? TRUE) : not(e.when ?? TRUE)));
       branches.push(guard.length ? `(${guard.join(' && ')} && ${body})` : body);
     }
     const violated = or(branches);
     const violations = skip.length ? [`(${not(or(skip))} && ${violated})`] : disjuncts(violated);
-    out.push({ id: check.id, control: check.control, guidance: checkGuidance[check.control], violations });
+    out.push({ id: check.id, control: check.control, guidance: checkGuidance[check.control], violations, ...(offenders.length === 1 ? { offenders: offenders[0]! } : {}) });
   }
   return { checks: out, tooManySplits };
 }

@@ -3,7 +3,7 @@ import type { Exception, Omission, Policy, PodSecurity, Rule, Subject } from '..
 import type { EmitOptions } from '../backend.js';
 import { formatLine, type Span } from '../../source/index.js';
 import { appliesToRule, exemptsWholeObject, hasObjectFilter, policyExceptions, ruleNamesWithAutogen, type ExceptionDocument } from './exceptions.js';
-import { kyvernoText, variable } from './jmespath.js';
+import { kyvernoText, literal, variable } from './jmespath.js';
 import { exclusionsOf, kyvernoPssVersion, normalizeExclusions, podSecurityRuleName } from './pod-security.js';
 import { containerForeach, ELEMENT, not, OBJECT, placeholderExpression, predicateExpression, witnessExpression, type ImageException, type PredicateEnv } from './predicate.js';
 import { MAX_PSS_SPLIT, pssExceptions, pssViolation } from './pss-rules.js';
@@ -59,6 +59,14 @@ export interface PolicyViews {
 
 const CONTROLLERS = 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet';
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The names of the containers a Pod Security check's filter keeps, for its message (`the pod` when only a pod-level
+ * setting fails it). Names are stringified and a `{{` from the object is broken up, as placeholders are.
+ */
+function offenderNames(filter: string): string {
+  return `replace_all(join(', ', map(&to_string(@), ${filter} | [*].name)) || 'the pod', ${literal('{{')}, ${literal('{ {')})`;
+}
 
 /**
  * The value of a top-level quantifier's body that alone makes the rule fail: it holds for `forbid any` and
@@ -237,7 +245,7 @@ class Builder {
       out['validate'] = {
         failureAction: failureAction(ps.mode),
         allowExistingViolations: false,
-        message: kyvernoText(`violates PodSecurity "${ps.level}:${version}": ${check.id} (${check.guidance})`),
+        message: kyvernoText(`violates PodSecurity "${ps.level}:${version}": ${check.id} (${check.guidance})`) + (check.offenders ? `; containers: ${variable(offenderNames(check.offenders))}` : ''),
         deny: { conditions: { any: check.violations.map(holds) } },
       };
       return out;
