@@ -27,7 +27,7 @@ export type {
   Verdict,
 } from './cluster.js';
 export { isAllowed } from './evaluate.js';
-export { loadCluster } from './load.js';
+export { loadCluster, templatePaths } from './load.js';
 export { isPortName, isPortNumber, isProtocol } from './ports.js';
 export { connectivityMatrix, renderMatrix, type Matrix, type MatrixOptions, type Probe } from './matrix.js';
 

@@ -5,7 +5,7 @@ import { compilePolicy } from './policy.js';
 import { isRecord, show } from './util.js';
 
 /** Workload kinds whose pod template becomes one representative pod named `<name>-<kind in lowercase>`. */
-const templatePaths: Readonly<Record<string, readonly string[]>> = {
+export const templatePaths: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],

@@ -12,19 +12,11 @@
  */
 import { isIP } from 'node:net';
 import { diagnostic, type Diagnostic } from '../../../diagnostics/index.js';
-import { connectivityMatrix, isPortName, isPortNumber, isProtocol, loadCluster, type Probe, type Protocol } from '../../../engines/netpol/index.js';
+import { connectivityMatrix, isPortName, isPortNumber, isProtocol, loadCluster, templatePaths, type Probe, type Protocol } from '../../../engines/netpol/index.js';
 import { UsageError } from '../../args.js';
 import { spanIn, type LoadedDoc } from './inputs.js';
 
 const PROTOCOLS: readonly Protocol[] = ['SCTP', 'TCP', 'UDP'];
-const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 type Rec = Record<string, unknown>;
 const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,7 +41,7 @@ function portProblem(p: unknown): string | undefined {
 function withoutBadPorts(d: LoadedDoc, diagnostics: Diagnostic[]): unknown {
   const o = d.value;
   if (!isRecord(o) || typeof o['kind'] !== 'string') return o;
-  const templatePath = o['kind'] === 'Pod' ? [] : TEMPLATE_PATHS[o['kind']];
+  const templatePath = o['kind'] === 'Pod' ? [] : templatePaths[o['kind']];
   if (templatePath === undefined) return o;
   const specPath = [...templatePath, 'spec'];
   const containers = dig(o, [...specPath, 'containers']);
@@ -102,7 +94,7 @@ function peersOf(values: readonly unknown[], podRefs: ReadonlySet<string>): Map<
       const owner = owners.find((r) => r['controller'] === true) ?? owners[0];
       const label = owner && typeof owner['kind'] === 'string' && typeof owner['name'] === 'string' ? `${ns}/${owner['name']}[${owner['kind']}]` : `${ns}/${name}[Pod]`;
       add(label, ns, `${ns}/${name}`, `${ns}/${name}`);
-    } else if (Object.hasOwn(TEMPLATE_PATHS, o['kind'])) {
+    } else if (Object.hasOwn(templatePaths, o['kind'])) {
       add(`${ns}/${name}[${o['kind']}]`, ns, `${ns}/${name}-${o['kind'].toLowerCase()}`, `${ns}/${name}`);
     }
   }
