@@ -287,6 +287,19 @@ export type DomainCstChildren = {
   KwItem?: IToken[];
   KwIn?: IToken[];
   path?: PathCstNode[];
+  reference?: ReferenceCstNode[];
+};
+
+export interface ReferenceCstNode extends CstNode {
+  name: "reference";
+  children: ReferenceCstChildren;
+}
+
+export type ReferenceCstChildren = {
+  Identifier: IToken[];
+  KwReferenced: IToken[];
+  KwBy: IToken[];
+  path: PathCstNode[];
 };
 
 export interface ComparisonCstNode extends CstNode {
@@ -644,6 +657,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   primary(children: PrimaryCstChildren, param?: IN): OUT;
   quantified(children: QuantifiedCstChildren, param?: IN): OUT;
   domain(children: DomainCstChildren, param?: IN): OUT;
+  reference(children: ReferenceCstChildren, param?: IN): OUT;
   comparison(children: ComparisonCstChildren, param?: IN): OUT;
   test(children: TestCstChildren, param?: IN): OUT;
   path(children: PathCstChildren, param?: IN): OUT;

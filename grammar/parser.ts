@@ -309,7 +309,7 @@ export class SecpolParser extends CstParser {
   });
 
   // domain := ('app' | 'init' | 'ephemeral')? 'container' | 'volume' | 'port' | 'env' | 'rbac' 'rule'
-  //         | 'subject' | 'item' 'in' path
+  //         | 'subject' | 'item' 'in' path | reference
   private domain = this.RULE('domain', () => {
     this.OR([
       {
@@ -341,7 +341,16 @@ export class SecpolParser extends CstParser {
           this.SUBRULE(this.path);
         },
       },
+      { ALT: () => this.SUBRULE(this.reference) },
     ]);
+  });
+
+  // reference := Identifier 'referenced' 'by' path   (the object a field names: `role referenced by roleRef`)
+  private reference = this.RULE('reference', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.KwReferenced);
+    this.CONSUME(T.KwBy);
+    this.SUBRULE(this.path);
   });
 
   // comparison := 'effective'? path test

@@ -100,6 +100,9 @@ export const KwEnv = keyword('env');
 export const KwRbac = keyword('rbac');
 export const KwSubject = keyword('subject');
 export const KwItem = keyword('item');
+// Cross-object references (docs/language/references.md): `role referenced by roleRef`.
+export const KwReferenced = keyword('referenced');
+export const KwBy = keyword('by');
 export const KwIn = keyword('in');
 export const KwIs = keyword('is');
 export const KwAbsent = keyword('absent');

@@ -52,6 +52,9 @@ function firstField(p: Predicate): { primary: Path; fallback?: Path } | undefine
       const hop = p.domain.chains[0]?.[0];
       return hop ? { primary: hop } : undefined;
     }
+    case 'referenced':
+      // The body reads another object; in this document, the referring field is what decides.
+      return { primary: p.reference.path };
     default:
       return assertNever(p, 'predicate');
   }

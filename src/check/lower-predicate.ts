@@ -1,4 +1,4 @@
-import { effectiveFields, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Scalar, type Test, type ValueRef } from '../ir/index.js';
+import { effectiveFields, referenceTargets, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Reference, type Scalar, type Test, type ValueRef } from '../ir/index.js';
 import { parseQuantity, translateRe2Flags } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ComparisonAst, DomainAst, PathAst, PredicateAst, TestAst, ValueAst } from '../syntax/index.js';
@@ -7,6 +7,7 @@ import {
   containerPortSchema,
   containerSchema,
   envVarSchema,
+  findKnownKind,
   policyRuleSchema,
   rbacSubjectSchema,
   resolvePath,
@@ -49,6 +50,11 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
       return operand && { kind: 'not', operand, span: p.span };
     }
     case 'quantified': {
+      if (p.domain.kind === 'reference') {
+        const lowered = lowerReference(r, p.domain, scope);
+        const body = lowerPredicate(r, p.body, lowered?.scope ?? elementScope('element', anySchema));
+        return lowered && body && { kind: 'referenced', quantifier: p.quantifier, reference: lowered.reference, body, span: p.span };
+      }
       const lowered = lowerDomain(r, p.domain, scope);
       if (!lowered) {
         lowerPredicate(r, p.body, elementScope('element', anySchema));
@@ -60,6 +66,42 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
     case 'comparison':
       return lowerComparison(r, p, scope);
   }
+}
+
+/**
+ * `KIND referenced by PATH` (docs/language/references.md): KIND must be a reference the language knows, PATH its
+ * referring field, and the rule must apply only to kinds that carry that field. The body is checked against the
+ * referenced kinds' fields, as a rule that applies to them.
+ */
+function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }>, scope: PredicateScope): { reference: Reference; scope: PredicateScope } | undefined {
+  const known = Object.values(referenceTargets);
+  const describe = known.map((k) => `\`${k.name} referenced by ${k.path.join('.')}\` (from ${k.from.map((f) => f.kind).join(' or ')})`).join(', ');
+  const spec = known.find((k) => k.name === d.target);
+  if (!spec) {
+    const near = closestName(d.target, known.map((k) => k.name));
+    r.report('SP1010', d.targetSpan, { what: 'reference kind', name: d.target, hint: near[0] ? `did you mean "${near[0]}"? secpol follows ${describe}` : `secpol follows ${describe}` });
+    return undefined;
+  }
+  const path = d.path.segments.map((s) => s.name);
+  if (path.join('.') !== spec.path.join('.')) {
+    r.report('SP1010', d.path.span, { what: `field referring to a ${spec.name}`, name: path.join('.'), hint: `a ${spec.name} is named by ${spec.path.join('.')}: write \`${spec.name} referenced by ${spec.path.join('.')}\`` });
+    return undefined;
+  }
+  const from = spec.from.map((f) => f.kind);
+  if (!scope.atObject || scope.objectKinds.length === 0 || !scope.objectKinds.every((k) => from.includes(k))) {
+    const kinds = scope.objectKinds.filter((k) => !from.includes(k));
+    const which = scope.atObject && kinds.length ? `; ${kinds.join(', ')} ha${kinds.length === 1 ? 's' : 've'} no ${spec.path.join('.')}` : scope.atObject ? '' : ' (at the object, not inside a quantifier)';
+    r.report('SP1009', d.span, { detail: `\`${spec.name} referenced by ${spec.path.join('.')}\` can only be used in rules that apply to ${from.join(' or ')}${which}`, hint: `give the rule \`applies to "${spec.from[0]!.apiVersion}" ${from.join(', ')}\`` });
+    return undefined;
+  }
+  const schemas = spec.targets.map((t) => {
+    const [group, version] = t.apiVersion.includes('/') ? t.apiVersion.split('/') : ['', t.apiVersion];
+    return { owner: t.kind, schema: findKnownKind(group!, version!, t.kind)?.schema ?? anySchema };
+  });
+  return {
+    reference: { kind: spec.name, path, span: d.span },
+    scope: { schemas, podObject: false, container: false, objectKinds: spec.targetKinds, atObject: true },
+  };
 }
 
 function misplaced(r: Reporter, span: Span, what: string, where: string): undefined {
@@ -95,6 +137,9 @@ export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): {
         return misplaced(r, d.span, 'a `subject` quantifier', 'in rules that apply to RoleBinding or ClusterRoleBinding');
       }
       return make('subject', [[['subjects']]], elementScope('subject', rbacSubjectSchema));
+    case 'reference':
+      // Lowered by lowerReference: a reference is not a list of the object.
+      return misplaced(r, d.span, 'a reference', 'as `any|every|no KIND referenced by PATH has …`');
     case 'item': {
       const path = d.path.segments.map((s) => s.name);
       const resolved = resolveIn(r, d.path, scope);

@@ -3,6 +3,7 @@ import { evaluateImageVerifications, type ImageOracle } from './images.js';
 import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, subresourceInScope, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
+import { referencedObject } from './references.js';
 import { selectorMatches } from './selector.js';
 import { globMatch, isObject, valueAt } from './values.js';
 
@@ -86,9 +87,11 @@ export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest):
   const applicable = policy.exceptions.filter((e) => appliesTo(e, rule.name) && exceptionMatchesObject(e, id, req));
   if (applicable.some(exemptsWholeObject)) return { ...base, outcome: 'skip', skipped: 'exempt' };
   const imageGlobs = applicable.flatMap((e) => e.images);
+  const inventory = req.inventory ?? [];
   const scope: EvalScope = {
     value: target.view,
     pod: target.view,
+    resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, inventory),
     ...(imageGlobs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && imageGlobs.some((g) => globMatch(g, image))); } } : {}),
   };
   if (rule.when && !evalPredicate(rule.when, scope)) return { ...base, outcome: 'skip', skipped: 'when-false' };

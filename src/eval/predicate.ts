@@ -1,4 +1,4 @@
-import { assertNever, type Domain, type FieldTest, type Predicate, type Test, type ValueRef } from '../ir/index.js';
+import { assertNever, type Domain, type FieldTest, type Predicate, type Reference, type Test, type ValueRef } from '../ir/index.js';
 import { globMatch, isEmpty, isObject, jsonEqual, quantityOf, regexSearch, scalarIn, valueAt, type Json } from './values.js';
 
 /** Where a predicate is evaluated: the current element, and the pod view (for `effective`). */
@@ -7,6 +7,11 @@ export interface EvalScope {
   readonly pod: unknown;
   /** Leaves containers out of container domains (image exceptions); undefined keeps all. */
   readonly keepContainer?: (container: unknown) => boolean;
+  /**
+   * The object a reference names, read from the object being checked (semantics §3.1); undefined when it names
+   * nothing or the object is not in the inventory. Absent: no inventory is known, and every reference names nothing.
+   */
+  readonly resolve?: (ref: Reference, referrer: unknown) => unknown;
 }
 
 /** A failing element, for messages and explanations: the path of quantifier indices that decided it. */
@@ -36,6 +41,12 @@ export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
         default:
           return assertNever(p.quantifier, 'quantifier');
       }
+    }
+    case 'referenced': {
+      // A domain of zero or one element: the referenced object, when it exists.
+      const target = scope.resolve?.(p.reference, scope.value);
+      const holds = target !== undefined && evalPredicate(p.body, { value: target, pod: target });
+      return p.quantifier === 'any' ? holds : p.quantifier === 'no' ? !holds : target === undefined || holds;
     }
     case 'test':
       return evalTest(p, scope);

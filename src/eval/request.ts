@@ -23,6 +23,11 @@ export interface AdmissionRequest {
    * its expiry. Callers choose it (the CLI: `--now`, else the current time); the semantics never reads a clock.
    */
   readonly now?: number;
+  /**
+   * The cluster objects that exist beside the request, for references (`role referenced by roleRef`, semantics
+   * §3.1): what Gatekeeper syncs into data.inventory and Kyverno's API calls read. Absent: none.
+   */
+  readonly inventory?: readonly unknown[];
 }
 
 export interface ObjectIdentity {

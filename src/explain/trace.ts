@@ -165,6 +165,18 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       if (traces.length === 0) return { ...empty(result), notes: [`no ${p.domain.kind} to check: \`${p.quantifier} ${p.domain.kind}\` is ${result} on an empty list`] };
       return merge(result, traces.map((x) => x.t));
     }
+    case 'referenced': {
+      const what = `${p.reference.kind} referenced by ${p.reference.path.join('.')}`;
+      const target = scope.resolve?.(p.reference, scope.value);
+      if (target === undefined) {
+        const result = p.quantifier !== 'any';
+        return { ...empty(result), notes: [`no ${what} in the inventory: \`${p.quantifier} ${what}\` is ${result} when it does not exist`] };
+      }
+      const kind = valueAt(target, ['kind']);
+      const name = valueAt(target, ['metadata', 'name']);
+      const t = tracePredicate(p.body, { ...scope, value: target, pod: target, path: [`<${String(kind)} ${String(name)}>`], podPath: [] });
+      return { ...t, result: p.quantifier === 'no' ? !t.result : t.result };
+    }
     case 'test': {
       const value = resolveValue(p.subject, scope);
       const result = applyTest(p.test, value, p.subject.type === 'quantity');

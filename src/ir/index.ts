@@ -31,6 +31,8 @@ export type {
   PssControl,
   PssLevel,
   Quantified,
+  Reference,
+  Referenced,
   Quarantine,
   QuantityValue,
   Rule,
@@ -47,6 +49,7 @@ export type {
 export { effectiveFields, podControllers, pssControls } from './ir.js';
 export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
+export { referenceTargets, roleReference, type ReferenceSpec, type ReferenceTarget } from './references.js';
 export { re2RegExp, translateRe2Flags, type Re2Translation } from './regex.js';
 export { controllerManagerUser, controllerUsernames, ownedLevels, ownerNameMatches, type OwnedLevel } from './workloads.js';
 export { exceptionInForce, expiryEndMs, expiryEndNs, expiryEndRfc3339 } from './expiry.js';

@@ -115,6 +115,7 @@ export type Predicate =
   | { readonly kind: 'or'; readonly operands: readonly Predicate[]; readonly span: Span }
   | { readonly kind: 'not'; readonly operand: Predicate; readonly span: Span }
   | Quantified
+  | Referenced
   | FieldTest;
 
 /**
@@ -126,6 +127,31 @@ export interface Quantified {
   readonly quantifier: 'any' | 'every' | 'no';
   readonly domain: Domain;
   readonly body: Predicate;
+  readonly span: Span;
+}
+
+/**
+ * `any|every|no role referenced by roleRef has P` (docs/language/references.md, semantics §3.1): the object the
+ * reference names, looked up in the cluster's inventory beside the request. It is a domain of zero or one element:
+ * a referenced object that does not exist makes `any` false, `every` true and `no` true. The body is evaluated with
+ * the referenced object as its scope.
+ */
+export interface Referenced {
+  readonly kind: 'referenced';
+  readonly quantifier: 'any' | 'every' | 'no';
+  readonly reference: Reference;
+  readonly body: Predicate;
+  readonly span: Span;
+}
+
+/**
+ * A reference the language knows (src/ir/references.ts): `role` read from a binding's `roleRef` names a ClusterRole
+ * (cluster-scoped) or a Role in the binding's namespace, by roleRef.kind and roleRef.name.
+ */
+export interface Reference {
+  readonly kind: 'role';
+  /** The referring field, relative to the object (`roleRef`). */
+  readonly path: readonly string[];
   readonly span: Span;
 }
 

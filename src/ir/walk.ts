@@ -19,6 +19,10 @@ export function* walkPredicate(p: Predicate, enclosing: readonly Quantified[] = 
     case 'quantified':
       yield* walkPredicate(p.body, [...enclosing, p]);
       return;
+    case 'referenced':
+      // The body reads another object: no quantifier of the referring object encloses it.
+      yield* walkPredicate(p.body, []);
+      return;
     case 'test':
       return;
     default:

@@ -224,6 +224,8 @@ function domainText(d: A.DomainAst): string {
       return 'rbac rule';
     case 'item':
       return `item in ${pathText(d.path)}`;
+    case 'reference':
+      return `${d.target} referenced by ${pathText(d.path)}`;
     default:
       return d.kind;
   }

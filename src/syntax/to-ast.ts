@@ -207,7 +207,14 @@ class AstBuilder {
     if (c.KwEnv) return { kind: 'env', span };
     if (c.KwRbac) return { kind: 'rbac-rule', span };
     if (c.KwSubject) return { kind: 'subject', span };
+    if (c.reference) return this.reference(first(c.reference), span);
     return { kind: 'item', span, path: this.path(first(c.path)) };
+  }
+
+  reference(n: C.ReferenceCstNode, span: Span): A.DomainAst {
+    const c = n.children;
+    const target = first(c.Identifier);
+    return { kind: 'reference', span, target: target.image, targetSpan: this.tokenSpan(target), path: this.path(first(c.path)) };
   }
 
   comparison(n: C.ComparisonCstNode): A.ComparisonAst {

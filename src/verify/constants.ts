@@ -5,7 +5,7 @@ import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, t
  * Where generated values go: the pod (or object) root, or an element of a domain (container, volume…).
  * `effective` tests seed both the container and the pod-level securityContext.
  */
-export type Site = 'object' | 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item';
+export type Site = 'object' | 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item' | 'referenced';
 
 /** Candidate values per (site, path): the policy's own constants, their neighbours and type-confusing twins. */
 export class ConstantPool {
@@ -27,6 +27,9 @@ export class ConstantPool {
 
   /** Paths of item domains (`item in path`) and the site they are read at, to generate lists there. */
   readonly itemPaths: { readonly site: Site; readonly path: readonly string[] }[] = [];
+
+  /** References the policy reads (`role referenced by roleRef`): verify generates an inventory for them. */
+  readonly references = new Set<'role'>();
 }
 
 /**
@@ -136,6 +139,11 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
     case 'quantified':
       if (p.domain.kind === 'item') for (const chain of p.domain.chains) pool.itemPaths.push({ site, path: chain[0] ?? [] });
       collectConstants(p.body, siteOf(p.domain), pool);
+      return;
+    case 'referenced':
+      // The body reads the referenced object: its root is the `referenced` site of the generated inventory.
+      pool.references.add(p.reference.kind);
+      collectConstants(p.body, 'referenced', pool);
       return;
     case 'test': {
       const values = [...neighbours(p.test), ...listCandidates(p.test)];

@@ -9,6 +9,7 @@ import * as templates from './templates.generated.js';
 import { schemaValidator, validateObject } from '../common/schema.js';
 import * as validators from './validators.generated.js';
 import { templateNamesOf, type TemplateNames } from './names.js';
+import { syncedKinds, syncSetFile } from './sync.js';
 import { buildView, type ConstraintTemplateView, type ConstraintView, type GatekeeperFileView, type PolicyPlan } from './view.js';
 
 const renderHeader = loadTemplate<{ readonly header: readonly string[] }>(templates.file);
@@ -106,6 +107,8 @@ export const gatekeeperBackend: Backend = {
           ...view.constraints.map((c) => ({ apiVersion: 'constraints.gatekeeper.sh/v1beta1', kind: c.kind, name: c.name })),
         ],
       });
+      const synced = syncedKinds(policy, plan.rules);
+      if (synced.length) files.push(syncSetFile(policy, pathOf(policy, names).replace(/\.yaml$/, '.sync.yaml'), names.templateName, synced));
     }
     return { value: files, diagnostics };
   },

@@ -347,7 +347,7 @@ export class RegoModule {
 
   constructor() {
     // Fixed helpers, the entry point, and the local variables the fixed helpers and rule bodies use.
-    this.names = new RegoNames([...libraryOrder, 'violation', 'msg', 'failures', 'template', 'path', 'own', 'metadata', 'ns', 'key', 'value', 'list', 'element', 'pattern', 'patterns', 'values', 'x', 'v', 'm', 'c', 'annotations', 'field', 'capability', 'volume', 'port', 'handler', 'host', 'source', 'settings', 'o', 's', 'named', 'control', 'image']);
+    this.names = new RegoNames([...libraryOrder, 'violation', 'msg', 'failures', 'template', 'path', 'own', 'metadata', 'ns', 'key', 'value', 'list', 'element', 'pattern', 'patterns', 'values', 'x', 'v', 'm', 'c', 'annotations', 'field', 'capability', 'volume', 'port', 'handler', 'host', 'source', 'settings', 'o', 's', 'named', 'control', 'image', 'obj', 'name', 'target']);
   }
 
   /** Marks a fixed helper (and what it calls) as used; returns its name for splicing. */

@@ -1,4 +1,4 @@
-import { assertNever, type Domain, type DomainKind, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+import { assertNever, referenceTargets, type Domain, type Reference, type DomainKind, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
 import type { RegoModule } from './library.js';
 import { indent, regoLiteral, regoPath, regoTerm, ruleText } from './rego-text.js';
 
@@ -84,11 +84,55 @@ export class RuleCompiler {
             return assertNever(p.quantifier, 'quantifier');
         }
       }
+      case 'referenced': {
+        // A domain of zero or one element: the referenced object when data.inventory holds it (semantics §3.1).
+        const element = this.fresh(p.reference.kind);
+        const domain = `${this.referenced(p.reference)}(${scope.term})`;
+        const body = this.compile(p.body, { term: element, isRoot: false });
+        switch (p.quantifier) {
+          case 'any':
+            return { literals: [`some ${element} in ${domain}`, ...body.literals], pure: false };
+          case 'every':
+            return { literals: [`every ${element} in ${domain} {\n${body.literals.map((l) => indent(l)).join('\n')}\n}`], pure: false };
+          case 'no':
+            return { literals: [`not ${this.helper(scope, [[`some ${element} in ${domain}`, ...body.literals]])}`], pure: true };
+          default:
+            return assertNever(p.quantifier, 'quantifier');
+        }
+      }
       case 'test':
         return { literals: [this.test(p, scope)], pure: true };
       default:
         return assertNever(p, 'predicate');
     }
+  }
+
+  /**
+   * `<kind>_referenced_by(obj)`: the referenced object as an array of zero or one element, read from Gatekeeper's
+   * synced inventory (docs "Replicating Data": data.inventory.cluster[apiVersion][kind][name] for cluster-scoped
+   * objects, data.inventory.namespace[ns][apiVersion][kind][name] for namespaced ones). Each target is chosen by
+   * `<path>.kind`; a namespaced one lives in the referring object's namespace. Always defined (`else := []`).
+   */
+  private referenced(ref: Reference): string {
+    const spec = referenceTargets[ref.kind];
+    return this.module.once(`reference:${ref.kind}:${ref.path.join('.')}`, () => {
+      const name = this.module.names.allocate(ref.kind, 'referenced', 'by', ...ref.path.map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()));
+      const valueAt = this.module.use('value_at');
+      const branches = spec.targets.map((t) => {
+        const lookup = t.scope === 'cluster' ? `data.inventory.cluster[${regoLiteral(t.apiVersion)}][${regoLiteral(t.kind)}][name]` : `data.inventory.namespace[ns][${regoLiteral(t.apiVersion)}][${regoLiteral(t.kind)}][name]`;
+        const lines = [
+          `${valueAt}(obj, ${regoPath([...ref.path, 'kind'])}) == ${regoLiteral(t.kind)}`,
+          `name := ${valueAt}(obj, ${regoPath([...ref.path, 'name'])})`,
+          'is_string(name)',
+          ...(t.scope === 'cluster' ? [] : [`ns := ${this.module.use('object_namespace')}`, 'is_string(ns)']),
+          `target := ${lookup}`,
+        ];
+        return `[target] if {\n${lines.map((l) => `\t${l}`).join('\n')}\n}`;
+      });
+      const what = spec.targets.map((t) => `${t.kind} (${t.scope === 'cluster' ? 'cluster-scoped' : "in the object's namespace"})`).join(' or ');
+      const text = `# The ${what} named by ${ref.path.join('.')}, from the synced data.inventory: [object], or [] when it is not there.\n${name}(obj) := ${branches.join(' else := ')} else := []`;
+      return { name, text };
+    });
   }
 
   /** One literal that holds iff p holds and binds nothing (a helper call when p needs several literals). */

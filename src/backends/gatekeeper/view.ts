@@ -3,6 +3,7 @@ import { formatLine, type Span } from '../../source/index.js';
 import { policyModule } from './module.js';
 import { constraintNameOf, type TemplateNames } from './names.js';
 import { comment } from './rego-text.js';
+import { requiresSyncData, syncedKinds } from './sync.js';
 
 /**
  * The view model of one `gatekeeper/<policy>.yaml` file: a ConstraintTemplate and its Constraints.
@@ -68,8 +69,10 @@ export function buildView(plan: PolicyPlan): GatekeeperFileView {
     labelsInRego: policy.scope.operations.includes('UPDATE'),
   });
   const source = formatLine(policy.span);
+  const synced = syncedKinds(policy, plan.rules);
   const annotations = {
     'metadata.gatekeeper.sh/title': policy.title ?? policy.name,
+    ...(synced.length ? { 'metadata.gatekeeper.sh/requires-sync-data': requiresSyncData(synced) } : {}),
     ...(policy.description ? { description: policy.description } : {}),
     'secpol.dev/policy': policy.name,
     'secpol.dev/source': source,

@@ -272,6 +272,9 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
       return not(compile(p.operand, scope, env));
     case 'quantified':
       return compileQuantified(p, scope, env, { kind: 'boolean' });
+    case 'referenced':
+      env.unsupported(p.span, `a rule that reads another object (\`${p.reference.kind} referenced by ${p.reference.path.join('.')}\`)`, 'compile this policy for gatekeeper, or add `omit from kyverno because "…"`');
+      return 'false';
     case 'test':
       return compileTest(p, scope, env);
     default:

@@ -15,7 +15,8 @@ interface Pair {
  * violation of every rule of the policy (`<policy>/*`), so a Rego runtime error can never read as a pass.
  */
 export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[] {
-  const docs = documentsOf(files, 'gatekeeper') as { kind?: string; metadata?: { annotations?: Record<string, string> } }[];
+  // SyncSets (what data.inventory replicates) configure Gatekeeper; they are neither templates nor constraints.
+  const docs = (documentsOf(files, 'gatekeeper') as { kind?: string; metadata?: { annotations?: Record<string, string> } }[]).filter((d) => d.kind !== 'SyncSet');
   const templates = new Map<string, Template>();
   for (const d of docs.filter((x) => x.kind === 'ConstraintTemplate')) {
     const t = loadTemplate(d);
