@@ -10,6 +10,7 @@ import { containerSchema } from '../check/fields/index.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { and, literal, not, or, pathText, quantified, test } from './text.js';
 import { fieldType } from './kinds.js';
+import { conditionsPredicate as booleanConditions, isBooleanCondition } from './kyverno-jmespath.js';
 
 type Op = 'AnyIn' | 'AnyNotIn' | 'AllIn' | 'AllNotIn' | 'Equals';
 
@@ -48,6 +49,11 @@ const ONE_LIST = /^request\.object\.spec\.(containers|initContainers|ephemeralCo
 const OBJECT_FIELD = /^request\.object\.([A-Za-z0-9_.]+)$/;
 
 function condition(c: unknown, schema: FieldSchema, pods: boolean, at: readonly YamlPathStep[]): Translation<Pred> {
+  if (isBooleanCondition(c)) {
+    const b = booleanConditions([c], { root: { schema, level: pods ? 'pod' : 'other' }, podView: pods, at: [...at, 'key'] });
+    if (!b.ok) return b;
+    return b.value === true ? ok({ kind: 'true' }) : b.value === false ? no('a condition that never holds', [...at, 'key']) : ok(b.value);
+  }
   const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
   if (!o || typeof o.key !== 'string') return no('a condition without a string key', at);
   const op = o.operator;

@@ -7,6 +7,7 @@
  */
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
+import { conditionsPredicate as booleanConditions, foreachViolation, type JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf, type Subject } from './kinds.js';
@@ -21,6 +22,8 @@ interface Scope {
   readonly subject: Subject;
   readonly namespaces: readonly string[];
   readonly excluded: readonly string[];
+  /** `where namespace labels …` from match.resources.namespaceSelector. */
+  readonly namespaceLabels?: string;
 }
 
 export function isKyvernoPolicy(value: unknown): boolean {
@@ -40,7 +43,9 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
   const rules: ImportedRule[] = [];
   const missing: MissingRule[] = [];
   const miss = (original: string, reason: string, at: readonly YamlPathStep[]) => missing.push({ original, origin: spanAt(doc, at), reason });
-  const action = actionOf(spec['validationFailureAction']);
+  // An Audit policy with emitWarning also returns its failures as admission warnings: secpol's `warn`.
+  const warns = spec['emitWarning'] === true;
+  const action = warnMode(actionOf(spec['validationFailureAction']), warns);
   let policyScope: Scope | undefined;
   let ruleAction: string | undefined;
   const podSecurityModes = new Set<string>();
@@ -50,7 +55,7 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
     const name = typeof r['name'] === 'string' ? r['name'] : `rule-${i + 1}`;
     const validate = r['validate'];
     if (!isMap(validate)) return miss(name, `it is not a validate rule (${['mutate', 'generate', 'verifyImages'].find((k) => r[k] !== undefined) ?? 'no validate block'}); secpol only has validation`, at);
-    const mode = validate['failureAction'] !== undefined ? actionOf(validate['failureAction']) : action;
+    const mode = validate['failureAction'] !== undefined ? warnMode(actionOf(validate['failureAction']), warns) : action;
     if (!mode) return miss(name, `the failure action ${JSON.stringify(validate['failureAction'] ?? spec['validationFailureAction'])}`, at);
     const scope = scopeOf(r, autogen, [...at]);
     if (!scope.ok) return miss(name, scope.reason, scope.at ?? at);
@@ -58,12 +63,13 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
     if (policyScope && !sameNamespaces(policyScope, s)) return miss(name, 'its namespaces differ from the first rule\'s (secpol scopes namespaces per policy)', [...at, 'match']);
     for (const k of ['validationFailureActionOverrides']) if (spec[k] !== undefined) return miss(name, `spec.${k}`, ['spec', k]);
     if (validate['failureActionOverrides'] !== undefined) return miss(name, 'validate.failureActionOverrides (per-namespace actions)', [...at, 'validate', 'failureActionOverrides']);
-    const pre = preconditionsOk(r['preconditions'], [...at, 'preconditions']);
+    const pre = preconditionsOf(r['preconditions'], { root: { schema: scope.value.subject.schema, level: scope.value.subject.pods ? 'pod' : 'other' }, podView: scope.value.subject.pods, at: [...at, 'preconditions'] });
     if (!pre.ok) return miss(name, pre.reason, pre.at ?? at);
     if (validate['podSecurity'] !== undefined) {
       const line = podSecurityLine(validate['podSecurity'], mode, [...at, 'validate', 'podSecurity']);
       if (!line.ok) return miss(name, line.reason, line.at ?? at);
       if (!scope.value.subject.pods) return miss(name, 'podSecurity on kinds other than Pod', [...at, 'match']);
+      if (pre.value !== true) return miss(name, 'preconditions on a podSecurity rule (a pod-security line has no condition)', [...at, 'preconditions']);
       if (podSecurityModes.has(mode)) return miss(name, `a second podSecurity rule with failure action ${mode}`, at);
       podSecurityModes.add(mode);
       policyScope ??= s;
@@ -73,18 +79,20 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
     if (ruleAction !== undefined && ruleAction !== mode) return miss(name, `its failure action (${mode}) differs from the other rules' (${ruleAction}); import it as its own policy`, [...at, 'validate']);
     const body = validateBody(validate, scope.value.subject, [...at, 'validate']);
     if (!body.ok) return miss(name, body.reason, body.at ?? at);
-    if (rules.some((x) => x.key === nameOf(name))) return miss(name, 'a second rule with this name', at);
+    const key = ruleName(name);
+    if (rules.some((x) => x.key === key)) return miss(name, 'a second rule with this name', at);
     ruleAction = mode;
     policyScope ??= s;
-    const lines = [`applies to ${scope.value.subject.text}`, body.value];
+    const lines = [`applies to ${scope.value.subject.text}`, ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value];
     const message = typeof validate['message'] === 'string' ? messageLine(validate['message']) : undefined;
     if (message) lines.push(message);
-    rules.push({ key: nameOf(name), original: name, origin: spanAt(doc, at), lines });
+    rules.push({ key, original: name, origin: spanAt(doc, at), lines });
   });
   const head: string[] = [];
   if (ruleAction) head.push(`mode ${ruleAction}`);
   if (policyScope?.namespaces.length) head.push(`in namespaces ${policyScope.namespaces.map((n) => literal(n)).join(', ')}`);
   if (policyScope?.excluded.length) head.push(`except namespaces ${policyScope.excluded.map((n) => literal(n)).join(', ')}`);
+  if (policyScope?.namespaceLabels) head.push(`where namespace labels ${policyScope.namespaceLabels}`);
   return {
     name: nameOf(originalName),
     source: 'kyverno',
@@ -104,8 +112,69 @@ function actionOf(v: unknown): 'audit' | 'enforce' | undefined {
   return v.toLowerCase() === 'audit' ? 'audit' : v.toLowerCase() === 'enforce' ? 'enforce' : undefined;
 }
 
+/**
+ * A secpol rule name for a Kyverno rule. `pod-security-<mode>-…` names the Kyverno rules of a secpol pod-security
+ * line (docs/backends/kyverno.md), so a translated rule of that name would be reported as part of one: it becomes
+ * `pss-<mode>-…`.
+ */
+function ruleName(name: string): string {
+  return nameOf(name).replace(/^pod-security-(enforce|audit|warn)-/, 'pss-$1-');
+}
+
+function warnMode(mode: 'audit' | 'enforce' | undefined, warns: boolean): 'audit' | 'enforce' | 'warn' | undefined {
+  return mode === 'audit' && warns ? 'warn' : mode;
+}
+
 function sameNamespaces(a: Scope, b: Scope): boolean {
-  return JSON.stringify([a.namespaces, a.excluded]) === JSON.stringify([b.namespaces, b.excluded]);
+  return JSON.stringify([a.namespaces, a.excluded, a.namespaceLabels ?? '']) === JSON.stringify([b.namespaces, b.excluded, b.namespaceLabels ?? '']);
+}
+
+/**
+ * A Kubernetes label selector (matchLabels, matchExpressions In/NotIn/Exists/DoesNotExist: the API reference's
+ * LabelSelector) as secpol label tests, which have the same meaning (docs/language/scope.md).
+ */
+function labelTests(selector: unknown, at: YamlPathStep[]): Translation<string> {
+  if (!isMap(selector)) return no('a label selector that is not a map', at);
+  const extra = Object.keys(selector).filter((k) => k !== 'matchLabels' && k !== 'matchExpressions');
+  if (extra.length) return no(`the label selector key ${extra[0]}`, [...at, extra[0]!]);
+  const tests: string[] = [];
+  const labels = selector['matchLabels'] ?? {};
+  if (!isMap(labels)) return no('matchLabels that is not a map', [...at, 'matchLabels']);
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k];
+    if (typeof v !== 'string') return no(`the label value ${JSON.stringify(v)}`, [...at, 'matchLabels', k]);
+    tests.push(`${literal(k)} = ${literal(v)}`);
+  }
+  const exprs = selector['matchExpressions'] ?? [];
+  if (!Array.isArray(exprs)) return no('matchExpressions that is not a list', [...at, 'matchExpressions']);
+  for (const [i, e] of exprs.entries()) {
+    const where = [...at, 'matchExpressions', i];
+    if (!isMap(e) || typeof e['key'] !== 'string') return no('a match expression without a key', where);
+    const key = literal(e['key']);
+    const values = strings(e['values'] ?? []);
+    if (!values) return no('match expression values that are not strings', where);
+    const list = `[${values.map((v) => literal(v)).join(', ')}]`;
+    switch (e['operator']) {
+      case 'In':
+        if (!values.length) return no('In without values', where);
+        tests.push(`${key} in ${list}`);
+        break;
+      case 'NotIn':
+        if (!values.length) return no('NotIn without values', where);
+        tests.push(`${key} not in ${list}`);
+        break;
+      case 'Exists':
+        tests.push(`${key} exists`);
+        break;
+      case 'DoesNotExist':
+        tests.push(`${key} is absent`);
+        break;
+      default:
+        return no(`the match expression operator ${JSON.stringify(e['operator'])}`, where);
+    }
+  }
+  if (tests.length === 0) return no('an empty label selector', at);
+  return ok(tests.join(' and '));
 }
 
 /** `match`/`exclude` with resource kinds and namespaces only; anything that narrows further is refused. */
@@ -115,7 +184,7 @@ function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<
   if (!filters.ok) return filters;
   if (filters.value.length !== 1) return no('a match with several resource filters (any/all of more than one)', [...at, 'match']);
   const f = filters.value[0]!;
-  const allowed = ['kinds', 'namespaces', 'operations'];
+  const allowed = ['kinds', 'namespaces', 'operations', 'namespaceSelector'];
   const extra = Object.keys(f.resources).filter((k) => !allowed.includes(k));
   if (extra.length) return no(`match.resources.${extra[0]}`, [...f.at, extra[0]!]);
   if (f.other.length) return no(`match by ${f.other[0]}`, f.at);
@@ -150,7 +219,13 @@ function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<
       excluded = [...excluded, ...ns];
     }
   }
-  return ok({ subject, namespaces, excluded: [...new Set(excluded)].sort() });
+  let namespaceLabels: string | undefined;
+  if (f.resources['namespaceSelector'] !== undefined) {
+    const sel = labelTests(f.resources['namespaceSelector'], [...f.at, 'namespaceSelector']);
+    if (!sel.ok) return sel;
+    namespaceLabels = sel.value;
+  }
+  return ok({ subject, namespaces, excluded: [...new Set(excluded)].sort(), ...(namespaceLabels ? { namespaceLabels } : {}) });
 }
 
 interface Filter {
@@ -183,23 +258,37 @@ function resourceFilters(block: unknown, at: YamlPathStep[]): Translation<Filter
   return legacy ? ok([legacy]) : no('a match block without resources', at);
 }
 
-/** Preconditions that only leave out DELETE (the default scope of secpol: create and update) are accepted. */
-function preconditionsOk(pre: unknown, at: YamlPathStep[]): Translation<true> {
+/**
+ * Rule preconditions: false skips the rule (Kyverno docs, "Preconditions"), which is secpol's `when`. A condition
+ * that only leaves out DELETE adds nothing (secpol's default scope is create and update); the others are
+ * translated as boolean expressions over the object.
+ */
+function preconditionsOf(pre: unknown, ctx: JmesContext): Translation<Pred | true> {
   if (pre === undefined) return ok(true);
-  const list = Array.isArray(pre) ? pre : isMap(pre) && Object.keys(pre).length === 1 && Array.isArray(pre['all']) ? pre['all'] : undefined;
-  if (!list) return no('preconditions other than a list of all', at);
-  for (const [i, c] of list.entries()) {
+  const isDeleteCheck = (c: unknown) => {
     const o = isMap(c) ? c : {};
     const key = typeof o['key'] === 'string' ? o['key'].replace(/\s+/g, '') : '';
-    const isOperation = key === '{{request.operation}}' || key === "{{request.operation||'BACKGROUND'}}";
-    if (!(isOperation && o['operator'] === 'NotEquals' && o['value'] === 'DELETE')) return no('a precondition other than request.operation NotEquals DELETE', [...at, ...(Array.isArray(pre) ? [] : ['all']), i]);
+    return (key === '{{request.operation}}' || key === "{{request.operation||'BACKGROUND'}}") && o['operator'] === 'NotEquals' && o['value'] === 'DELETE';
+  };
+  const list = Array.isArray(pre) ? pre : isMap(pre) && Object.keys(pre).length === 1 && Array.isArray(pre['all']) ? pre['all'] : undefined;
+  let block: unknown = pre;
+  if (list) {
+    const rest = list.filter((c) => !isDeleteCheck(c));
+    if (rest.length === 0) return ok(true);
+    block = { all: rest };
   }
-  return ok(true);
+  const r = booleanConditions(block, ctx);
+  if (!r.ok) return r;
+  if (r.value === false) return no('preconditions that never hold', ctx.at);
+  return ok(r.value === true ? true : r.value);
 }
 
 function validateBody(validate: Json, subject: Subject, at: YamlPathStep[]): Translation<string> {
   const schema: FieldSchema = subject.schema;
-  if (validate['foreach'] !== undefined) return no('validate.foreach', [...at, 'foreach']);
+  if (validate['foreach'] !== undefined) {
+    const p = foreachViolation(validate['foreach'], { root: { schema, level: subject.pods ? 'pod' : 'other' }, podView: subject.pods, at: [...at, 'foreach'] });
+    return p.ok ? ok(`forbid ${renderPredicate(p.value)}`) : p;
+  }
   if (validate['cel'] !== undefined || validate['manifests'] !== undefined || validate['assert'] !== undefined) return no('a CEL, manifests or assert validation', at);
   if (validate['pattern'] !== undefined) {
     const p = patternPredicate(validate['pattern'], schema, subject.pods, [...at, 'pattern']);
