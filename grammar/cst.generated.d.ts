@@ -10,6 +10,7 @@ export type FileCstChildren = {
   importDecl?: ImportDeclCstNode[];
   policyDecl?: PolicyDeclCstNode[];
   networkDecl?: NetworkDeclCstNode[];
+  defaultsDecl?: DefaultsDeclCstNode[];
 };
 
 export interface ImportDeclCstNode extends CstNode {
@@ -627,6 +628,36 @@ export type PortSpecCstChildren = {
   StringLiteral?: IToken[];
 };
 
+export interface DefaultsDeclCstNode extends CstNode {
+  name: "defaultsDecl";
+  children: DefaultsDeclCstChildren;
+}
+
+export type DefaultsDeclCstChildren = {
+  KwDefaults: IToken[];
+  name: NameCstNode[];
+  LBrace: IToken[];
+  defaultsItem?: DefaultsItemCstNode[];
+  RBrace: IToken[];
+};
+
+export interface DefaultsItemCstNode extends CstNode {
+  name: "defaultsItem";
+  children: DefaultsItemCstChildren;
+}
+
+export type DefaultsItemCstChildren = {
+  metaItem?: MetaItemCstNode[];
+  scopeItem?: ScopeItemCstNode[];
+  podSecurityDecl?: PodSecurityDeclCstNode[];
+  KwDefault?: IToken[];
+  KwDeny?: IToken[];
+  direction?: DirectionCstNode[];
+  KwAnd?: IToken[];
+  KwAllow?: IToken[];
+  KwDns?: IToken[];
+};
+
 export interface NameCstNode extends CstNode {
   name: "name";
   children: NameCstChildren;
@@ -680,5 +711,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   peer(children: PeerCstChildren, param?: IN): OUT;
   peerNamespace(children: PeerNamespaceCstChildren, param?: IN): OUT;
   portSpec(children: PortSpecCstChildren, param?: IN): OUT;
+  defaultsDecl(children: DefaultsDeclCstChildren, param?: IN): OUT;
+  defaultsItem(children: DefaultsItemCstChildren, param?: IN): OUT;
   name(children: NameCstChildren, param?: IN): OUT;
 }

@@ -16,10 +16,12 @@ export class SecpolParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  // file := importDecl* (policyDecl | networkDecl)*
+  // file := importDecl* (policyDecl | networkDecl | defaultsDecl)*
   public file = this.RULE('file', () => {
     this.MANY(() => this.SUBRULE(this.importDecl));
-    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.policyDecl) }, { ALT: () => this.SUBRULE(this.networkDecl) }]));
+    this.MANY2(() =>
+      this.OR([{ ALT: () => this.SUBRULE(this.policyDecl) }, { ALT: () => this.SUBRULE(this.networkDecl) }, { ALT: () => this.SUBRULE(this.defaultsDecl) }]),
+    );
   });
 
   // importDecl := 'import' String
@@ -727,6 +729,39 @@ export class SecpolParser extends CstParser {
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.RangeLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+
+  // defaultsDecl := 'defaults' name '{' defaultsItem* '}'
+  private defaultsDecl = this.RULE('defaultsDecl', () => {
+    this.CONSUME(T.KwDefaults);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.defaultsItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  // defaultsItem := metaItem | scopeItem | podSecurityDecl
+  //               | 'default' 'deny' direction ('and' direction)? | 'allow' 'dns'
+  // (the network intents without `in namespaces`: the block's own scope says which namespaces get them)
+  private defaultsItem = this.RULE('defaultsItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.metaItem) },
+      { ALT: () => this.SUBRULE(this.scopeItem) },
+      { ALT: () => this.SUBRULE(this.podSecurityDecl) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwDefault);
+          this.CONSUME(T.KwDeny);
+          this.AT_LEAST_ONE_SEP({ SEP: T.KwAnd, DEF: () => this.SUBRULE(this.direction) });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwAllow);
+          this.CONSUME(T.KwDns);
+        },
+      },
     ]);
   });
 

@@ -119,6 +119,7 @@ export const KwFalse = keyword('false');
 export const KwWorkload = keyword('workload');
 export const KwWith = keyword('with');
 export const KwPorts = keyword('ports');
+export const KwDefaults = keyword('defaults');
 export const KwDefault = keyword('default');
 export const KwDeny = keyword('deny');
 export const KwIngress = keyword('ingress');

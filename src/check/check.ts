@@ -1,6 +1,7 @@
 import { sortDiagnostics, type Staged } from '../diagnostics/index.js';
-import type { NetworkSet, Policy, PolicySet } from '../ir/index.js';
+import type { NamespaceDefaults, NetworkSet, Policy, PolicySet } from '../ir/index.js';
 import type { FileAst } from '../syntax/index.js';
+import { lowerDefaults } from './lower-defaults.js';
 import { lowerNetwork } from './lower-network.js';
 import { lowerPolicy } from './lower-policy.js';
 import { Reporter, type CheckOptions } from './report.js';
@@ -15,6 +16,7 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
   checkDuplicateNames(r, files);
   const policies: Policy[] = [];
   const networks: NetworkSet[] = [];
+  const defaults: NamespaceDefaults[] = [];
   for (const file of files) {
     for (const decl of file.decls) {
       if (decl.kind === 'policy') {
@@ -25,12 +27,15 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
           checkUnjudgedWorkloadOwners(r, policy);
           policies.push(policy);
         }
+      } else if (decl.kind === 'defaults') {
+        const lowered = lowerDefaults(r, decl);
+        if (lowered) defaults.push(lowered);
       } else networks.push(lowerNetwork(r, decl));
     }
   }
   for (const net of networks) checkNetworkReachability(r, net, networks);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const value: PolicySet = { policies: policies.sort(byName), networks: networks.sort(byName) };
+  const value: PolicySet = { policies: policies.sort(byName), networks: networks.sort(byName), ...(defaults.length ? { defaults: defaults.sort(byName) } : {}) };
   return { value, diagnostics: sortDiagnostics(r.diagnostics) };
 }
 

@@ -228,7 +228,7 @@ function lowerRule(r: Reporter, rule: RuleAst, policySubjects: readonly Subject[
   };
 }
 
-function lowerPodSecurity(r: Reporter, ps: PodSecurityAst): PodSecurity | undefined {
+export function lowerPodSecurity(r: Reporter, ps: PodSecurityAst): PodSecurity | undefined {
   const mode = lowerWord(r, ps.mode, 'pod-security mode', modes);
   const level = lowerWord(r, ps.level, 'pod-security level', levels);
   let version: PodSecurity['version'] = 'latest';

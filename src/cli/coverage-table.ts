@@ -18,7 +18,7 @@ export function coverageTable(rows: readonly CoverageRow[], targets: readonly Ta
   const pattern = (r: CoverageRow) => targets.map((t) => cell[r.backends[t]?.status ?? 'not-applicable']).join('\t');
   let lines: { label: string; cells: string[] }[];
   if (rows.length <= maxRows) {
-    lines = rows.map((r) => ({ label: r.kind === 'network' ? `${r.name} (network)` : r.name, cells: pattern(r).split('\t') }));
+    lines = rows.map((r) => ({ label: r.kind === 'policy' ? r.name : `${r.name} (${r.kind})`, cells: pattern(r).split('\t') }));
   } else {
     const groups = new Map<string, CoverageRow[]>();
     for (const r of rows) groups.set(pattern(r), [...(groups.get(pattern(r)) ?? []), r]);

@@ -1,4 +1,5 @@
 export type {
+  NamespaceDefaults,
   BackendId,
   DefaultDeny,
   DnsAllow,

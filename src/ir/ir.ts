@@ -9,6 +9,8 @@ import type { Span } from '../source/index.js';
 export interface PolicySet {
   readonly policies: readonly Policy[];
   readonly networks: readonly NetworkSet[];
+  /** `defaults` blocks, sorted by name; absent when the input has none. */
+  readonly defaults?: readonly NamespaceDefaults[];
 }
 
 // ------------------------------------------------------------------ admission
@@ -398,3 +400,28 @@ export type NamespaceRef =
 export type PortRule =
   | { readonly kind: 'number'; readonly protocol: Protocol; readonly port: number; readonly endPort?: number }
   | { readonly kind: 'named'; readonly protocol: Protocol; readonly name: string };
+
+// ------------------------------------------------------------------ per-namespace defaults
+
+/**
+ * `defaults NAME { … }` (docs/language/defaults.md, semantics §7): what every selected namespace has once it is
+ * admitted. A namespace is selected when its name is listed (or no names are listed), its own labels match the
+ * selector, and it is not excepted. It then holds the NetworkPolicies of `default deny` and `allow dns` (named
+ * after the block) and carries the Pod Security Admission labels of the pod-security lines.
+ */
+export interface NamespaceDefaults {
+  readonly name: string;
+  readonly span: Span;
+  readonly title?: string;
+  readonly description?: string;
+  /** Namespaces selected by name, sorted; empty = every namespace. */
+  readonly namespaces: readonly string[];
+  readonly excludedNamespaces: readonly string[];
+  /** A test on the namespace's own labels. */
+  readonly selector?: LabelSelector;
+  readonly defaultDeny?: { readonly ingress: boolean; readonly egress: boolean; readonly span: Span };
+  /** `allow dns`, kept only where egress is denied (else it changes nothing: SP1017). */
+  readonly dns?: { readonly span: Span };
+  /** Sorted by mode: enforce, audit, warn. */
+  readonly podSecurity: readonly PodSecurity[];
+}

@@ -20,6 +20,7 @@ export function documentSymbols(file: FileAst): DocumentSymbol[] {
       });
       return symbol(named(decl.name), SymbolKind.Class, decl, decl.name, 'policy', children);
     }
+    if (decl.kind === 'defaults') return symbol(named(decl.name), SymbolKind.Namespace, decl, decl.name, 'defaults');
     const children = decl.items.flatMap((i): DocumentSymbol[] => (i.kind === 'workload' ? [symbol(named(i.name), SymbolKind.Variable, i, i.name, `workload in ${i.namespace.value}`)] : []));
     return symbol(named(decl.name), SymbolKind.Namespace, decl, decl.name, 'network', children);
   });

@@ -20,7 +20,7 @@ export interface NameAst extends Located {
 export interface FileAst extends Located {
   readonly kind: 'file';
   readonly imports: readonly ImportAst[];
-  readonly decls: readonly (PolicyAst | NetworkAst)[];
+  readonly decls: readonly (PolicyAst | NetworkAst | DefaultsAst)[];
   /** Comments with their spans; the printer puts them back by position. */
   readonly comments: readonly CommentAst[];
 }
@@ -292,3 +292,23 @@ export type PeerAst =
 export type PeerNamespaceAst =
   | (Located & { readonly kind: 'named'; readonly namespace: StringAst })
   | (Located & { readonly kind: 'selected'; readonly labels: readonly LabelTestAst[] });
+
+// ---- per-namespace defaults ----
+
+/** `defaults NAME { … }`: what every namespace in the block's scope gets (docs/language/defaults.md). */
+export interface DefaultsAst extends Located {
+  readonly kind: 'defaults';
+  readonly name: NameAst;
+  readonly items: readonly DefaultsItemAst[];
+}
+
+export type DefaultsItemAst =
+  | TextSettingAst
+  | WordSettingAst
+  | AppliesAst
+  | NamespacesAst
+  | LabelsAst
+  | OperationsAst
+  | PodSecurityAst
+  | (Located & { readonly kind: 'default-deny'; readonly directions: readonly NameAst[]; readonly namespaces: readonly StringAst[] })
+  | (Located & { readonly kind: 'allow-dns'; readonly namespaces: readonly StringAst[] });

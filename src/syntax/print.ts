@@ -32,6 +32,7 @@ class Printer {
     f.decls.forEach((d, i) => {
       const blank = i > 0 || f.imports.length > 0;
       if (d.kind === 'policy') this.block(d, 0, `policy ${d.name.text}`, d.items, (item, depth, b) => this.policyItem(item, depth, b), blank);
+      else if (d.kind === 'defaults') this.block(d, 0, `defaults ${d.name.text}`, d.items, (item, depth, b) => this.item(item, depth, defaultsItemText(item), b), blank);
       else this.block(d, 0, `network ${d.name.text}`, d.items, (item, depth, b) => this.networkItem(item, depth, b), blank);
     });
     this.flushComments(Number.POSITIVE_INFINITY, 0);
@@ -146,6 +147,17 @@ function policyItemText(item: Exclude<A.PolicyItemAst, A.RuleAst | A.ExceptionAs
       return omitText(item);
     case 'pod-security':
       return `${item.mode.text} pod-security ${item.level.text}${item.version ? ` version ${item.version.text}` : ''}`;
+  }
+}
+
+function defaultsItemText(item: A.DefaultsItemAst): string {
+  switch (item.kind) {
+    case 'default-deny':
+      return `default deny ${item.directions.map((d) => d.text).join(' and ')}`;
+    case 'allow-dns':
+      return 'allow dns';
+    default:
+      return policyItemText(item);
   }
 }
 

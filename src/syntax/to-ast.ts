@@ -10,9 +10,10 @@ import type * as A from './ast.js';
 export function toAst(file: SourceFile, cst: C.FileCstNode, comments: readonly IToken[]): A.FileAst {
   const b = new AstBuilder(file);
   const c = cst.children;
-  const decls: (A.PolicyAst | A.NetworkAst)[] = [
+  const decls: (A.PolicyAst | A.NetworkAst | A.DefaultsAst)[] = [
     ...(c.policyDecl ?? []).map((p) => b.policy(p)),
     ...(c.networkDecl ?? []).map((n) => b.network(n)),
+    ...(c.defaultsDecl ?? []).map((d) => b.defaults(d)),
   ].sort((x, y) => x.span.start - y.span.start);
   return {
     kind: 'file',
@@ -298,6 +299,21 @@ class AstBuilder {
   network(n: C.NetworkDeclCstNode): A.NetworkAst {
     const items = (n.children.networkItem ?? []).map((i) => this.networkItem(i));
     return { kind: 'network', span: this.nodeSpan(n), name: this.name(first(n.children.name)), items };
+  }
+
+  defaults(n: C.DefaultsDeclCstNode): A.DefaultsAst {
+    const items = (n.children.defaultsItem ?? []).map((i) => this.defaultsItem(i));
+    return { kind: 'defaults', span: this.nodeSpan(n), name: this.name(first(n.children.name)), items };
+  }
+
+  defaultsItem(n: C.DefaultsItemCstNode): A.DefaultsItemAst {
+    const c = n.children;
+    const span = this.nodeSpan(n);
+    if (c.metaItem) return this.metaItem(first(c.metaItem));
+    if (c.scopeItem) return this.scopeItem(first(c.scopeItem));
+    if (c.podSecurityDecl) return this.podSecurity(first(c.podSecurityDecl));
+    if (c.KwDefault) return { kind: 'default-deny', span, directions: (c.direction ?? []).map((x) => this.tokenName(first(x.children.KwIngress ?? x.children.KwEgress))), namespaces: [] };
+    return { kind: 'allow-dns', span, namespaces: [] };
   }
 
   networkItem(n: C.NetworkItemCstNode): A.NetworkItemAst {

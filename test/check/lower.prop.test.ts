@@ -64,7 +64,7 @@ describe('lowering', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(1000), { minLength: 20, maxLength: 20 }), fc.boolean(), (order, split) => {
         const decls = shuffled(file.decls, order).map((d) =>
-          d.kind === 'policy' ? ({ ...d, items: shuffled(d.items, order.slice(3)) } as PolicyAst) : { ...d, items: shuffled(d.items, order.slice(7)) },
+          d.kind === 'policy' ? ({ ...d, items: shuffled(d.items, order.slice(3)) } as PolicyAst) : ({ ...d, items: shuffled<unknown>(d.items, order.slice(7)) } as typeof d),
         );
         const files: FileAst[] = split ? decls.map((d) => ({ ...file, decls: [d] })) : [{ ...file, decls }];
         expect(irWithoutSpans(shuffled(files, order.slice(11)))).toBe(reference);

@@ -20,3 +20,4 @@ export type {
   RuleStatus,
   UserInfo,
 } from './types.js';
+export { KyvernoBackground, objectKey, type BackgroundResult, type Provenance } from './generate.js';
