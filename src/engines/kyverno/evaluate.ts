@@ -5,6 +5,7 @@
  * every other rule produces one `pass | fail | skip | error` result.
  */
 import { evaluateConditions } from './conditions.js';
+import { loadContext } from './context.js';
 import { findException } from './exceptions.js';
 import { checkForeach } from './foreach.js';
 import { imagesOf } from './images.js';
@@ -136,15 +137,21 @@ interface Request {
   readonly vars: VarContext;
 }
 
-/** Patterns on UPDATE: a violation the old object already had is not reported again (Kyverno skips it). */
-function checkPatternsOnUpdate(info: RuleInfo, rule: CompiledRule, validate: JsonObject, req: Request, outcome: Outcome): Outcome {
+/**
+ * Kyverno 1.13+ on UPDATE (pkg/engine/handlers/validation/validate_resource.go, `validate` and `validateOldObject`):
+ * when the rule's own action (`validate.failureAction`, else `spec.validationFailureAction`) is Enforce and
+ * `validate.allowExistingViolations` is not false (it defaults to true), the old object is validated again as a
+ * CREATE; if the old and the new object both fail, the rule reports `skip`. Deny, pattern and foreach bodies alike.
+ */
+function allowExistingViolation(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request, outcome: Outcome, body: (r: Request) => Outcome | undefined): Outcome | undefined {
   const old = req.ctx.oldObject;
-  if (req.facts.operation !== 'UPDATE' || !isObject(old)) return outcome;
+  if (outcome.status !== 'fail' || req.facts.operation !== 'UPDATE' || !isObject(old) || validate['allowExistingViolations'] === false) return outcome;
+  if ((rule.failureAction ?? policy.validationFailureAction) !== 'Enforce') return outcome;
   const request = isObject(req.vars.data['request']) ? req.vars.data['request'] : {};
-  const oldVars: VarContext = { ...req.vars, deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old } } };
-  const oldOutcome = preconditionsOutcome(rule, oldVars) ?? checkPatterns(info, validate, old, oldVars);
-  if (oldOutcome.status !== outcome.status || oldOutcome.message !== outcome.message) return outcome;
-  return outcome.status === 'pass' ? outcome : { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
+  const oldReq: Request = { ...req, resource: old, facts: { ...req.facts, operation: 'CREATE' }, vars: { ...req.vars, deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old, operation: 'CREATE' } } } };
+  if (matchBlockMismatch(rule.match, oldReq.facts) !== undefined || (rule.exclude !== undefined && excludeBlockApplies(rule.exclude, oldReq.facts))) return outcome;
+  const prior = preconditionsOutcome(rule, oldReq.vars) ?? body(oldReq);
+  return prior?.status === 'fail' ? { status: 'skip', message: 'skipping the rule evaluation as pre-existing violations are allowed' } : outcome;
 }
 
 function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request): Outcome | undefined {
@@ -154,14 +161,22 @@ function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonOb
   if (exception && !(podSecurity !== undefined && exception.podSecurity !== undefined)) {
     return { status: 'skip', message: `rule skipped due to policy exception ${exception.namespace}/${exception.name}` };
   }
+  // Rule context loads before the preconditions (pkg/engine/handlers/validation: loadContext, then CheckPreconditions).
+  const loaded = loadContext(rule.context, req.vars, req.ctx.cluster);
+  if ('error' in loaded) return { status: 'error', message: loaded.error };
+  if (loaded.vars !== req.vars) req = { ...req, vars: loaded.vars };
   const pre = preconditionsOutcome(rule, req.vars);
   if (pre) return pre;
-  if (validate['deny'] !== undefined && validate['deny'] !== null) return checkDeny(info, validate['deny'], req.vars);
-  if (validate['pattern'] !== undefined || validate['anyPattern'] !== undefined) {
+  let body: ((r: Request) => Outcome | undefined) | undefined;
+  if (validate['deny'] !== undefined && validate['deny'] !== null) body = (r) => checkDeny(info, validate['deny'], r.vars);
+  else if (validate['pattern'] !== undefined || validate['anyPattern'] !== undefined) {
     if (req.facts.operation === 'DELETE') return undefined;
-    return checkPatternsOnUpdate(info, rule, validate, req, checkPatterns(info, validate, req.resource, req.vars));
+    body = (r) => checkPatterns(info, validate, r.resource, r.vars);
+  } else if (Array.isArray(validate['foreach'])) body = (r) => checkForeach(info, validate['foreach'] as unknown[], r.resource, r.vars);
+  if (body) {
+    const outcome = body(req);
+    return outcome && allowExistingViolation(policy, rule, validate, req, outcome, body);
   }
-  if (Array.isArray(validate['foreach'])) return checkForeach(info, validate['foreach'], req.resource, req.vars);
   if (podSecurity !== undefined) return evaluatePodSecurity(rule.name, podSecurity, req.resource, exception?.podSecurity ?? []);
   return { status: 'error', message: 'invalid validation rule: podSecurity, patterns, deny or foreach expected' };
 }

@@ -118,7 +118,17 @@ export function checkPatterns(rule: RuleInfo, body: JsonObject, resource: unknow
   if (failed.length > 0) {
     const errors = failed.join(' ');
     if (rule.message === '') return { status: 'fail', message: `validation error: ${errors}` };
-    return { status: 'fail', message: `validation error: ${rule.message}${rule.message.endsWith('.') ? ' ' : '. '}${errors}` };
+    // Current Kyverno substitutes variables in this message too (validate_resource.go buildAnyPatternErrorMessage;
+    // older releases joined the raw text).
+    let msg: string;
+    try {
+      const substituted = substituteString(rule.message, ctx);
+      msg = typeof substituted === 'string' ? substituted : JSON.stringify(substituted);
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return { status: 'fail', message: `validation error: variables substitution error in rule ${rule.name} execution error: ${errors}` };
+    }
+    return { status: 'fail', message: `validation error: ${msg}${msg.endsWith('.') ? ' ' : '. '}${errors}` };
   }
   if (skipped.length > 0) return { status: 'skip', message: skipped.join(' ') };
   return { status: 'pass', message: rule.message };

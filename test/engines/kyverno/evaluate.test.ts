@@ -78,11 +78,17 @@ spec:
     expect(statuses(run(policy, pod({})))).toEqual(['first=fail']);
   });
 
-  it('skips an UPDATE whose old object already violated the pattern in the same way', () => {
-    const policy = hostNetwork('');
+  // validate_resource.go (Kyverno 1.13+): only for rules whose own action is Enforce, unless allowExistingViolations is false.
+  it('skips an Enforce rule on an UPDATE whose old object already failed it, unless allowExistingViolations is false', () => {
+    const policy = hostNetwork('  validationFailureAction: Enforce');
     const ctx = { operation: 'UPDATE' as const, oldObject: pod({ hostNetwork: true }) };
     expect(statuses(run(policy, pod({ hostNetwork: true }), ctx))).toEqual(['r=skip']);
     expect(statuses(run(policy, pod({ hostNetwork: true }), { operation: 'UPDATE', oldObject: pod({ hostNetwork: false }) }))).toEqual(['r=fail']);
+    expect(statuses(run(policy.replace('message: no host network', 'allowExistingViolations: false\n      message: no host network'), pod({ hostNetwork: true }), ctx))).toEqual(['r=fail']);
+    expect(statuses(run(hostNetwork(''), pod({ hostNetwork: true }), ctx)), 'Audit: no old-object check').toEqual(['r=fail']);
+    const deny = policy.replace(/pattern:\n\s+spec:\n\s+=\(hostNetwork\): false/, "deny:\n        conditions:\n          all:\n          - key: '{{ request.object.spec.hostNetwork }}'\n            operator: Equals\n            value: true");
+    expect(deny).toContain('deny:');
+    expect(statuses(run(deny, pod({ hostNetwork: true }), ctx)), 'deny bodies too').toEqual(['r=skip']);
   });
 
   it('does not report pattern rules on DELETE', () => {
