@@ -5,6 +5,7 @@ import { formatLine, SourceFile, type Span } from '../source/index.js';
 import { parseSource, printFile } from '../syntax/index.js';
 import { importConstraint, isConstraint, isConstraintTemplate, templateKind } from './gatekeeper.js';
 import { importKyverno, isKyvernoPolicy } from './kyverno.js';
+import { exceptionLines, exceptionPolicies, isPolicyException } from './kyverno-exceptions.js';
 import type { ImportedPolicy, ImportSource, MissingRule } from './model.js';
 import { importNetworkPolicies, isNetworkPolicy } from './netpol.js';
 import { importPsa, isPsaNamespace } from './psa.js';
@@ -52,18 +53,27 @@ export function importArtifacts(inputs: readonly ImportInput[], options: ImportO
   for (const d of docs) if (isConstraintTemplate(d.value)) templates.set(templateKind(d.value) ?? '', { value: d.value, doc: d });
   const policies: ImportedPolicy[] = [];
   const networkPolicies: YamlDoc[] = [];
+  const exceptions = docs.filter((d) => isPolicyException(d.value));
+  const kyvernoNames = new Set<string>();
   for (const d of docs) {
     const v = d.value as { kind?: unknown; apiVersion?: unknown };
     if (isKyvernoPolicy(v)) {
-      if (wants('kyverno')) policies.push(importKyverno(d));
+      if (!wants('kyverno')) continue;
+      const p = importKyverno(d, exceptions);
+      kyvernoNames.add(p.kyvernoName ?? '');
+      policies.push(p);
     } else if (isConstraint(v)) {
       if (wants('gatekeeper')) policies.push(importConstraint(d, templates.get(String(v.kind))));
     } else if (isPsaNamespace(v)) {
       if (wants('psa')) policies.push(importPsa(d));
     } else if (isNetworkPolicy(v)) {
       if (wants('netpol')) networkPolicies.push(d);
-    } else if (v.kind === 'PolicyException' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('kyverno.io/')) {
-      if (wants('kyverno')) diagnostics.push(diagnostic('SP3001', spanAt(d, ['kind']), { what: 'PolicyException', reason: 'importing Kyverno PolicyExceptions into secpol exceptions is not implemented yet' }));
+    }
+  }
+  if (wants('kyverno')) {
+    for (const d of exceptions) {
+      const unknown = exceptionPolicies(d).filter((n) => !kyvernoNames.has(n));
+      if (unknown.length) diagnostics.push(diagnostic('SP3001', spanAt(d, ['spec', 'exceptions']), { what: 'PolicyException', reason: `it names ${unknown.join(', ')}, which the input does not hold (give the ClusterPolicy with its exceptions)` }));
     }
   }
   const network = importNetworkPolicies(networkPolicies);
@@ -76,13 +86,13 @@ export function importArtifacts(inputs: readonly ImportInput[], options: ImportO
     const unique = n === 0 ? p : { ...p, name: `${p.name}-${n + 1}` };
     const built = buildChecked(unique, options);
     files.push(built);
-    for (const m of built.policy.missing) diagnostics.push(missingDiagnostic(m));
+    for (const m of [...built.policy.missing, ...(built.policy.exceptionsMissing ?? [])]) diagnostics.push(missingDiagnostic(m));
   }
   return { value: { files }, diagnostics };
 }
 
 export function missingDiagnostic(m: MissingRule): Diagnostic {
-  return diagnostic('SP3001', m.origin, { what: `rule ${m.original}`, reason: m.reason });
+  return diagnostic('SP3001', m.origin, { what: m.original.startsWith('PolicyException ') ? m.original : `rule ${m.original}`, reason: m.reason });
 }
 
 /** Renders, parses, formats and checks; a rule the checker rejects is moved to the missing rules with its reason. */
@@ -132,6 +142,7 @@ const where = (span: Span) => formatLine(span);
 export function renderPolicy(p: ImportedPolicy): string {
   const out: string[] = [`# Imported by secpol import from ${commentText(where(p.origin))} (${commentText(p.describe)}).`];
   for (const m of p.missing) out.push(`# Not imported: rule ${commentText(m.original)} (${commentText(where(m.origin))}): ${commentText(m.reason)}`);
+  for (const m of p.exceptionsMissing ?? []) out.push(`# Not imported: ${commentText(m.original)} (${commentText(where(m.origin))}): ${commentText(m.reason)}`);
   if (p.rules.length === 0) return `${out.join('\n')}\n`;
   out.push(`${p.block === 'network' ? 'network' : 'policy'} ${p.name} {`);
   for (const h of p.head) out.push(`  ${h}`);
@@ -142,6 +153,11 @@ export function renderPolicy(p: ImportedPolicy): string {
     else out.push(`  rule ${r.key} {`, ...r.lines.map((l) => `    ${l}`), '  }');
   }
   if (p.tail?.length) out.push('', ...p.tail.map((l) => `  ${l}`));
+  const keys = new Set(p.rules.map((r) => r.key));
+  for (const e of p.exceptions ?? []) {
+    const lines = exceptionLines(e, keys);
+    if (lines.length) out.push('', ...lines.map((l) => `  ${l}`));
+  }
   out.push('}');
   return `${out.join('\n')}\n`;
 }

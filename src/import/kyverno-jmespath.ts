@@ -79,6 +79,18 @@ function or(ops: readonly B[]): B {
     if (o.k === 'or') flat.push(...o.ops);
     else flat.push(o);
   }
+  // `p is absent or (p exists and p is empty)` is `p is empty` (semantics §3: a missing value is empty).
+  for (let i = 0; i < flat.length; i++) {
+    const o = flat[i]!;
+    if (o.k !== 'and' || o.ops.length !== 2 || o.ops[0]!.k !== 't' || o.ops[1]!.k !== 't') continue;
+    const m = /^(.*) exists$/.exec(o.ops[0]!.text);
+    if (!m || o.ops[1]!.text !== `${m[1]} is empty`) continue;
+    const absent = flat.findIndex((x) => x.k === 't' && x.text === `${m[1]} is absent`);
+    if (absent < 0) continue;
+    flat[i] = o.ops[1]!;
+    flat.splice(absent, 1);
+    i = -1;
+  }
   return flat.length === 0 ? F : flat.length === 1 ? flat[0]! : { k: 'or', ops: flat };
 }
 

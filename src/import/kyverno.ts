@@ -7,6 +7,7 @@
  */
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
+import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
 import { conditionsPredicate as booleanConditions, foreachViolation, type JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
@@ -31,7 +32,7 @@ export function isKyvernoPolicy(value: unknown): boolean {
 }
 
 /** One ClusterPolicy (or Policy) document as one imported policy; undefined when no rule could be read at all. */
-export function importKyverno(doc: YamlDoc): ImportedPolicy {
+export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = []): ImportedPolicy {
   const value = doc.value as Json;
   const metadata = isMap(value['metadata']) ? value['metadata'] : {};
   const spec = isMap(value['spec']) ? value['spec'] : {};
@@ -49,6 +50,7 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
   let policyScope: Scope | undefined;
   let ruleAction: string | undefined;
   const podSecurityModes = new Set<string>();
+  const autogens = new Set<string>();
   rulesValue.forEach((rule, i) => {
     const at: YamlPathStep[] = ['spec', 'rules', i];
     const r = isMap(rule) ? rule : {};
@@ -87,7 +89,12 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
     const message = typeof validate['message'] === 'string' ? messageLine(validate['message']) : undefined;
     if (message) lines.push(message);
     rules.push({ key, original: name, origin: spanAt(doc, at), lines });
+    if (scope.value.subject.text === 'pods') autogens.add(key);
   });
+  const kyvernoName = policyNamespace ? `${policyNamespace}/${originalName}` : originalName;
+  const mine = exceptionDocs.filter((d) => exceptionPolicies(d).includes(kyvernoName));
+  const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key) }));
+  const ex = importExceptions(kyvernoName, mine, targets);
   const head: string[] = [];
   if (ruleAction) head.push(`mode ${ruleAction}`);
   if (policyScope?.namespaces.length) head.push(`in namespaces ${policyScope.namespaces.map((n) => literal(n)).join(', ')}`);
@@ -101,8 +108,12 @@ export function importKyverno(doc: YamlDoc): ImportedPolicy {
     head,
     rules,
     missing,
-    original: { engine: 'kyverno', documents: [doc.value], policy: originalName },
+    // The original exceptions run with the policy under --verify, translated or not.
+    original: { engine: 'kyverno', documents: [doc.value, ...mine.map((d) => d.value)], policy: originalName },
     doc,
+    kyvernoName,
+    ...(ex.exceptions.length ? { exceptions: ex.exceptions } : {}),
+    ...(ex.problems.length ? { exceptionsMissing: ex.problems } : {}),
   };
 }
 
@@ -203,7 +214,7 @@ function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<
   const listed = typeof autogen === 'string' ? autogen.split(',').map((c) => c.trim()).sort().join(',') : undefined;
   const controllers = autogen === undefined || autogen === 'all' || listed === 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet' ? true : autogen === 'none' ? false : undefined;
   if (controllers === undefined) return no(`the autogen-controllers annotation ${JSON.stringify(autogen)} (only the default, all, none, or exactly the controllers secpol's pods cover)`, ['metadata', 'annotations']);
-  const subject = subjectOf(kinds, controllers);
+  const subject = subjectOf(kinds, controllers, true);
   if (typeof subject === 'string') return no(subject, [...f.at, 'kinds']);
   const namespaces = strings(f.resources['namespaces']) ?? [];
   if (namespaces.some((n) => /[*?]/.test(n))) return no('a namespace wildcard', [...f.at, 'namespaces']);

@@ -35,6 +35,16 @@ export interface MissingRule {
   readonly reason: string;
 }
 
+/** A translated exception: its filter lines, the secpol rules it exempts, and its end date. */
+export interface ImportedException {
+  readonly name: string;
+  readonly filter: readonly string[];
+  readonly rules: readonly string[];
+  readonly reason: string;
+  /** YYYY-MM-DD, or absent. */
+  readonly expires?: string;
+}
+
 /** The original artifact, as its engine needs it for `--verify`. */
 export type OriginalArtifact =
   | { readonly engine: 'kyverno'; readonly documents: readonly unknown[]; readonly policy: string }
@@ -59,6 +69,12 @@ export interface ImportedPolicy {
   readonly doc: YamlDoc;
   /** Lines after the rules (exceptions), inside the policy block. */
   readonly tail?: readonly string[];
+  /** Translated exceptions, rendered for the rules still imported. */
+  readonly exceptions?: readonly ImportedException[];
+  /** Exceptions of the original that are not translated (SP3001; not rules, so not counted as rules). */
+  readonly exceptionsMissing?: readonly MissingRule[];
+  /** The Kyverno policy's name as exceptions refer to it (`<namespace>/<name>` for a Policy). */
+  readonly kyvernoName?: string;
   /** Rule lines used only to generate requests for --verify (fields the original reads that the import tests loosely). */
   readonly probes?: readonly (readonly string[])[];
 }

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { asStored, apiProblems } from '../verify/admitted.js';
 import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } from '../engines/gatekeeper/index.js';
 import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index.js';
+import { DEFAULT_NOW_NS } from '../engines/rego/index.js';
 import { admit } from '../engines/psa/index.js';
 import type { Policy } from '../ir/index.js';
 import { adapterLabel, adaptersFor, compareRequest, renderDisagreement, requestArbitrary, verifyNetworks, type EngineAdapter, type EngineVerdict, type GeneratedRequest } from '../verify/index.js';
@@ -87,6 +88,9 @@ function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
         const results = evaluateResource(loaded.policies, request.object, {
           operation: request.operation,
           namespaceLabels: request.namespaceLabels,
+          // The original PolicyExceptions run with the original policy, at the request's instant (their expiry).
+          exceptions: loaded.exceptions,
+          now: request.now ?? DEFAULT_NOW_NS / 1e6,
           ...(request.subResource ? { subresource: request.subResource } : {}),
           ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}),
         });
