@@ -19,7 +19,7 @@ import {
 } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst, VerifyImagesAst } from '../syntax/index.js';
-import { closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
+import { builtInGroup, closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
 import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, spanOfAll } from './lower-common.js';
 import { defaultMessage } from './default-message.js';
 import { lowerVerifyImages } from './lower-images.js';
@@ -98,7 +98,9 @@ export function objectScope(subjects: readonly Subject[]): PredicateScope {
       kinds.push(s.resourceKind);
     }
   }
-  return { schemas, podObject: kinds.length > 0 && kinds.every((k) => k === 'Pod'), container: false, objectKinds: kinds, atObject: true };
+  // Pods and their controllers, and the built-in kinds the table knows, reach admission validated against their schema.
+  const apiTyped = subjects.length > 0 && subjects.every((s) => s.kind === 'pods' || (builtInGroup(s.group) && findKnownKind(s.group, s.version, s.resourceKind) !== undefined));
+  return { schemas, podObject: kinds.length > 0 && kinds.every((k) => k === 'Pod'), container: false, objectKinds: kinds, atObject: true, apiTyped };
 }
 
 function lowerScope(r: Reporter, p: PolicyAst, needsSubjects: boolean): Scope {

@@ -28,6 +28,8 @@ export interface PredicateScope {
   /** Kinds the object may be, for domain checks (rbac rule needs Role/ClusterRole…). */
   readonly objectKinds: readonly string[];
   readonly atObject: boolean;
+  /** Every subject is a kind the API server validates against its schema (built in and in the field table, not a CRD). */
+  readonly apiTyped?: boolean;
 }
 
 const containerLists = { all: ['containers', 'initContainers', 'ephemeralContainers'], app: ['containers'], init: ['initContainers'], ephemeral: ['ephemeralContainers'] } as const;
@@ -111,7 +113,11 @@ function misplaced(r: Reporter, span: Span, what: string, where: string): undefi
 
 /** Resolves a quantifier's domain to list chains relative to the current scope, and the element's scope. */
 export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): { domain: Domain; scope: PredicateScope } | undefined {
-  const make = (kind: DomainKind, chains: string[][][], inner: PredicateScope) => ({ domain: { kind, chains, span: d.span }, scope: inner });
+  // The elements of a typed list of a built-in kind are typed objects in turn.
+  const make = (kind: DomainKind, chains: string[][][], inner: PredicateScope, typed = scope.apiTyped === true) => ({
+    domain: { kind, chains, span: d.span, ...(typed ? { apiTyped: true as const } : {}) },
+    scope: { ...inner, apiTyped: typed },
+  });
   switch (d.kind) {
     case 'container':
       if (!scope.podObject) return misplaced(r, d.span, 'a container quantifier', 'in rules that apply to pods');
@@ -148,7 +154,7 @@ export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): {
         r.report('SP1003', d.path.span, { detail: `\`item in\` needs a list of objects, but ${path.join('.')} is ${describeType(resolved.type)}`, hint: resolved.type === 'string-list' ? 'test lists of strings with `contains`, `contains only [...]` or `contains none of [...]`' : 'quantify over a list field' });
         return undefined;
       }
-      return make('item', [[path]], elementScope('list item', resolved.element ?? anySchema));
+      return make('item', [[path]], elementScope('list item', resolved.element ?? anySchema), apiTypedAt(scope, path, 'object-list'));
     }
   }
 }
@@ -186,7 +192,17 @@ function lowerComparison(r: Reporter, c: ComparisonAst, scope: PredicateScope): 
 
 function lowerField(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef | undefined {
   const schema = resolveIn(r, path, scope);
-  return schema && { kind: 'field', path: path.segments.map((s) => s.name), type: schema.type };
+  const names = path.segments.map((s) => s.name);
+  return schema && { kind: 'field', path: names, type: schema.type, ...(apiTypedAt(scope, names, schema.type) ? { apiTyped: true as const } : {}) };
+}
+
+/** The API server types `path` as `type` in every subject of the scope (see `ValueRef.apiTyped`). */
+function apiTypedAt(scope: PredicateScope, path: readonly string[], type: FieldType): boolean {
+  if (scope.apiTyped !== true || type === 'any' || scope.schemas.length === 0) return false;
+  return scope.schemas.every(({ schema }) => {
+    const res = resolvePath(schema, path);
+    return res.ok && res.schema.type === type;
+  });
 }
 
 function lowerEffective(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef | undefined {
@@ -199,7 +215,7 @@ function lowerEffective(r: Reporter, path: PathAst, scope: PredicateScope): Valu
   }
   const field = name as EffectiveField;
   const parts = field.split('.');
-  return { kind: 'effective', field, containerPath: ['securityContext', ...parts], podPath: ['spec', 'securityContext', ...parts], type: effectiveFields[field] };
+  return { kind: 'effective', field, containerPath: ['securityContext', ...parts], podPath: ['spec', 'securityContext', ...parts], type: effectiveFields[field], ...(scope.apiTyped ? { apiTyped: true as const } : {}) };
 }
 
 const unsafeRegex = /\(\?[=!<]|\\[1-9]|\\k<|\(\?P?</;

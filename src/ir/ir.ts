@@ -167,15 +167,26 @@ export interface Domain {
   readonly kind: DomainKind;
   readonly chains: readonly (readonly (readonly string[])[])[];
   readonly span: Span;
+  /**
+   * Every list on the chains is a list of objects the API server types (fields of built-in kinds, for every subject
+   * of the rule): in an admitted object each is absent or a list of objects, never null, a scalar or a null element.
+   */
+  readonly apiTyped?: true;
 }
 
+/**
+ * `apiTyped`: the API server validates this value before admission (docs/verification.md, "admitted"): a field of a
+ * built-in kind (not a CRD) that the field table types alike for every subject of the rule, on a path of typed
+ * objects. In an admitted object the value is then absent or of `type` (never null), and each object on its path is
+ * an object; backends may leave out the type guards they need for other shapes. Absent for `any` fields and CRDs.
+ */
 export type ValueRef =
-  | { readonly kind: 'field'; readonly path: readonly string[]; readonly type: FieldType }
+  | { readonly kind: 'field'; readonly path: readonly string[]; readonly type: FieldType; readonly apiTyped?: true }
   /**
    * The value Kubernetes applies to a container: the container's securityContext field if set, else the pod's.
    * Only inside a container quantifier whose elements are containers of the object being checked.
    */
-  | { readonly kind: 'effective'; readonly field: EffectiveField; readonly containerPath: readonly string[]; readonly podPath: readonly string[]; readonly type: FieldType };
+  | { readonly kind: 'effective'; readonly field: EffectiveField; readonly containerPath: readonly string[]; readonly podPath: readonly string[]; readonly type: FieldType; readonly apiTyped?: true };
 
 export const effectiveFields = {
   runAsNonRoot: 'boolean',

@@ -3,6 +3,7 @@ import { diagnostic, hasErrors, pathDiagnostic, type Diagnostic, type Staged } f
 import type { Operation } from '../ir/index.js';
 import type { ReadFile } from '../load.js';
 import { SourceFile, type Span } from '../source/index.js';
+import { namespaceCaseKeys, type NamespaceCase } from './namespace-cases.js';
 import { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
 
 /** One admission case of a suite.yaml (docs/policies.md). */
@@ -40,6 +41,8 @@ export interface Suite {
   readonly connections: readonly ConnectionCase[];
   /** For network suites: the documents of samples/cluster.yaml. */
   readonly cluster: readonly unknown[];
+  /** For defaults suites: `- admit: samples/<namespace>.yaml` cases (src/suite/namespace-cases.ts). */
+  readonly namespaces?: readonly NamespaceCase[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -98,11 +101,29 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
   }
   const admission: AdmissionCase[] = [];
   const connections: ConnectionCase[] = [];
+  const namespaces: NamespaceCase[] = [];
   let cluster: unknown[] = [];
+  const loadNamespaceCase = (o: Record<string, unknown>, i: number): void => {
+    const at = spanAt(doc, ['cases', i]);
+    for (const key of Object.keys(o)) if (!namespaceCaseKeys.has(key)) bad(spanAt(doc, ['cases', i, key]), `unknown field "${key}" in case ${i + 1}`, `a namespace case has ${[...namespaceCaseKeys].join(', ')}`);
+    const sample = o['admit'];
+    if (typeof sample !== 'string' || posix.isAbsolute(sample)) return bad(at, `case ${i + 1}: admit names a Namespace sample relative to the suite`, 'e.g. `- { admit: samples/shop.yaml, generates: [NetworkPolicy/x-default-deny], labels: {…} }`');
+    const generates = o['generates'];
+    if (!Array.isArray(generates) || !generates.every((g) => typeof g === 'string' && /^[A-Za-z]+\/[a-z0-9-.]+$/.test(g))) return bad(spanAt(doc, ['cases', i]), `case ${i + 1}: generates lists Kind/name of every object that must exist in the namespace`, 'write `generates: []` when nothing must be generated');
+    const labels = o['labels'] ?? {};
+    if (typeof labels !== 'object' || labels === null || Array.isArray(labels) || !Object.values(labels).every((v) => typeof v === 'string')) return bad(spanAt(doc, ['cases', i, 'labels']), `case ${i + 1}: labels is a map of strings`, 'e.g. `labels: { pod-security.kubernetes.io/enforce: restricted }`');
+    const sampleDocs = readYaml(posix.join(posix.dirname(path), sample), read, diagnostics, root, spanAt(doc, ['cases', i, 'admit']));
+    const first = sampleDocs?.[0];
+    if (!first) return;
+    const object = first.value as { kind?: unknown } | null;
+    if (object?.kind !== 'Namespace') return bad(spanAt(doc, ['cases', i, 'admit']), `case ${i + 1}: ${sample} is not a Namespace`, 'a namespace case admits a v1 Namespace');
+    namespaces.push({ name: sample, span: at, object: first.value, existing: o['existing'] === true, generates: generates as string[], labels: labels as Record<string, string> });
+  };
   cases.forEach((c: unknown, i) => {
     const at = spanAt(doc, ['cases', i]);
     if (typeof c !== 'object' || c === null || Array.isArray(c)) return bad(at, `case ${i + 1} is not a mapping`, 'each case is `- sample: …` or `- from: …`');
     const o = c as Record<string, unknown>;
+    if ('admit' in o) return loadNamespaceCase(o, i);
     const network = 'from' in o;
     for (const key of Object.keys(o)) {
       if (!(network ? connectionKeys : admissionKeys).has(key)) bad(spanAt(doc, ['cases', i, key]), `unknown field "${key}" in case ${i + 1}`, `a ${network ? 'connection' : 'sample'} case has ${[...(network ? connectionKeys : admissionKeys)].join(', ')}`);
@@ -145,5 +166,5 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
     const clusterPath = posix.join(posix.dirname(path), typeof top.cluster === 'string' ? top.cluster : 'samples/cluster.yaml');
     cluster = (readYaml(clusterPath, read, diagnostics, root, typeof top.cluster === 'string' ? spanAt(doc, ['cluster']) : undefined) ?? []).map((d) => d.value);
   }
-  return { value: { path, admission, connections, cluster }, diagnostics };
+  return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}) }, diagnostics };
 }

@@ -8,6 +8,7 @@ import { adapterLabel, adaptersFor, covers, enforcesExpiry, firstError, type Eng
 import { documentsOf } from '../verify/adapter.js';
 import { netClusterOf } from './cluster.js';
 import type { Suite } from './load.js';
+import { runNamespaceCases } from './namespace-cases.js';
 
 /** One judge's answer on one case: the rules it found violated (admission) or its allow/deny (network). */
 export interface JudgeResult {
@@ -18,7 +19,8 @@ export interface JudgeResult {
 
 export interface CaseResult {
   readonly name: string;
-  readonly expect: 'allow' | 'deny';
+  /** `state` for a defaults suite's namespace case: the objects and labels it lists. */
+  readonly expect: 'allow' | 'deny' | 'state';
   readonly judges: readonly JudgeResult[];
   readonly ok: boolean;
 }
@@ -108,6 +110,7 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
     cases.push({ name: c.name, expect: c.expect, judges, ok: judges.every((j) => j.ok) });
   }
   if (suite.connections.length) await runConnections(set, suite, cases, notes);
+  if (suite.namespaces?.length) await runNamespaceCases(set, suite.namespaces, cases, notes);
   return { suite: suite.path, cases, notes, ok: cases.every((c) => c.ok) };
 }
 

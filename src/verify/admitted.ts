@@ -1,4 +1,4 @@
-import { findKnownKind, knownKinds, type FieldSchema } from '../check/fields/index.js';
+import { builtInGroup, findKnownKind, knownKinds, type FieldSchema } from '../check/fields/index.js';
 import { parseQuantity, podControllers, type Operation } from '../ir/index.js';
 
 /**
@@ -75,7 +75,7 @@ export function builtInSchema(object: unknown): FieldSchema | undefined {
 }
 
 /** Core and the `*.k8s.io` and unqualified groups (apps, batch) are served by the API server itself. */
-const builtInKinds = knownKinds.filter((k) => !k.group.includes('.') || k.group.endsWith('.k8s.io'));
+const builtInKinds = knownKinds.filter((k) => builtInGroup(k.group));
 
 const stringField: FieldSchema = { type: 'string' };
 

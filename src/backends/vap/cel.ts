@@ -1,12 +1,14 @@
-import { assertNever, type Domain, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+import { assertNever, type Domain, type FieldTest, type FieldType, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
 
 /**
  * IR predicate → CEL (Kubernetes ValidatingAdmissionPolicy dialect), exactly per docs/language/semantics.md §3.
  *
- * The one rule: no sub-expression may raise an error on any object shape, because a VAP expression error under
- * failurePolicy Fail denies the request. Every field read is behind a `has()` chain whose steps are checked to be
- * objects first, and every comparison behind a `type(x) == …` test (no coercion: `"0"` is not `0`).
- * Every string from the policy enters CEL only through `celString`.
+ * The one rule: no sub-expression may raise an error on any object admission can see, because a VAP expression
+ * error under failurePolicy Fail denies the request. A field the API server types (`apiTyped`: a field of a
+ * built-in kind, validated against its schema before admission) is read behind `has()` alone and compared as its
+ * type; every other field (CRDs, free-form and unknown fields) is read behind a `has()` chain whose steps are
+ * checked to be objects first, and compared behind a `type(x) == …` test (no coercion: `"0"` is not `0`).
+ * docs/backends/vap.md, "Which reads are guarded". Every string from the policy enters CEL only through `celString`.
  */
 
 /** A CEL string literal: ASCII only, everything else escaped (`\u`/`\U` by code point), so it is safe in any YAML style. */
@@ -49,15 +51,18 @@ export function isObject(term: string): string {
   return `type(${term}) == map`;
 }
 
-/** The guard under which `term.path` can be read without error (the value itself may still be null). */
 /** Terms that always hold an object (the admitted object and the pod view), so their own type is not tested. */
 const knownObjects = new Set(['variables.subject', 'variables.podView', 'variables.podSpec']);
 
-export function hasPath(term: string, path: readonly string[]): string {
+/**
+ * The guard under which `term.path` can be read without error (the value itself may still be null). `typed`: the
+ * API server types every step as an object (`apiTyped`), so only presence is tested.
+ */
+export function hasPath(term: string, path: readonly string[], typed = false): string {
   const parts: string[] = [];
   let cur = term;
   for (const key of path) {
-    if (!knownObjects.has(cur)) parts.push(isObject(cur));
+    if (!typed && !knownObjects.has(cur)) parts.push(isObject(cur));
     parts.push(isIdent(key) ? `has(${cur}.${key})` : `${celString(key)} in ${cur}`);
     cur = select(cur, key);
   }
@@ -68,10 +73,14 @@ export function valueOf(term: string, path: readonly string[]): string {
   return path.reduce((t, k) => select(t, k), term);
 }
 
-/** A value reference: `guard` makes `value` safe to read; a missing value is an unreadable or null one. */
+/**
+ * A value reference: `guard` makes `value` safe to read; a missing value is an unreadable or null one. `typed`: the
+ * value is absent or of the reference's type, never null, so `guard` alone says it is present.
+ */
 interface Ref {
   readonly guard: string;
   readonly value: string;
+  readonly typed: boolean;
 }
 
 const isNumber = (x: string) => `(type(${x}) == int || type(${x}) == uint || type(${x}) == double)`;
@@ -93,6 +102,32 @@ function oneOf(x: string, vs: readonly Scalar[]): string {
   if (bools.length) parts.push(`(type(${x}) == bool && ${x} in [${bools.join(', ')}])`);
   if (numbers.length) parts.push(`(${isNumber(x)} && double(${x}) in [${numbers.map(celDouble).join(', ')}])`);
   return parts.length ? `(${parts.join(' || ')})` : 'false';
+}
+
+/** A literal of a typed field's own type: an integer field's whole numbers as CEL ints, exactly as stored. */
+function literal(v: Scalar, type: FieldType): string {
+  if (typeof v === 'string') return celString(v);
+  if (typeof v === 'boolean') return String(v);
+  return type === 'integer' && Number.isSafeInteger(v) ? String(v) : celDouble(v);
+}
+
+/** `x` of the typed field's type, as the left operand of a comparison with `literal(…, type)`. */
+function operand(x: string, type: FieldType, v: Scalar): string {
+  return typeof v === 'number' && !(type === 'integer' && Number.isSafeInteger(v)) ? `double(${x})` : x;
+}
+
+/** `x` equals `v`, for a value the API server typed: a boolean is its own test. */
+function typedEquals(x: string, v: Scalar, type: FieldType): string {
+  if (typeof v === 'boolean') return v ? x : `!${x}`;
+  return `${operand(x, type, v)} == ${literal(v, type)}`;
+}
+
+/** `x` equals one of `vs`, for a value the API server typed (`vs` are all of its type, so the list is homogeneous). */
+function typedOneOf(x: string, vs: readonly Scalar[], type: FieldType): string {
+  if (vs.length === 0) return 'false';
+  if (vs.length === 1) return typedEquals(x, vs[0]!, type);
+  const ints = vs.every((v) => typeof v !== 'number' || (type === 'integer' && Number.isSafeInteger(v)));
+  return `${ints ? x : `double(${x})`} in [${vs.map((v) => (ints ? literal(v, type) : celDouble(v as number))).join(', ')}]`;
 }
 
 /** A secpol glob as an anchored RE2 regex: `*` any sequence (newlines too), `?` one character, the rest literal. */
@@ -122,24 +157,37 @@ export function fieldBase(scope: CelScope, path: readonly string[]): string {
 }
 
 /**
+ * `term.path` as read: a path into the pod view's spec from `variables.podSpec` (the spec when it is an object, else
+ * `{}`: the same reads, with one guard fewer per read).
+ */
+function rooted(term: string, path: readonly string[]): { term: string; path: readonly string[] } {
+  return term === 'variables.podView' && path[0] === 'spec' && path.length > 1 ? { term: 'variables.podSpec', path: path.slice(1) } : { term, path };
+}
+
+/**
  * The pod-level settings behind `effective X`, one policy variable each (`pod_runAsNonRoot`: the pod's
  * securityContext value, or null when unset or unreadable), so a container check reads `variables.pod_X` instead of
  * repeating the pod's guarded path in every container test (issue 16 item 4). Shared by the rules of one policy.
  */
 export class PodSettings {
-  private readonly byName = new Map<string, string>();
+  /** Per variable: the pod's path, and whether every use reads a typed value (one untyped use keeps the guards). */
+  private readonly byName = new Map<string, { pod: string; path: readonly string[]; typed: boolean }>();
 
   /** The variable for the pod-level value at `podPath` of the pod view `pod`. */
-  of(pod: string, podPath: readonly string[]): string {
+  of(pod: string, podPath: readonly string[], typed = false): string {
     const name = `pod_${podPath.slice(2).join('_').replace(/[^A-Za-z0-9_]/g, '_')}`;
-    const value = valueOf(pod, podPath);
-    if (!this.byName.has(name)) this.byName.set(name, `(${hasPath(pod, podPath)} && type(${value}) != null_type) ? ${value} : null`);
+    const known = this.byName.get(name);
+    this.byName.set(name, { pod, path: podPath, typed: (known?.typed ?? true) && typed });
     return `variables.${name}`;
   }
 
   /** The variables, in first-use order (they read only the pod view, defined before them). */
   list(): readonly { name: string; expression: string }[] {
-    return [...this.byName].map(([name, expression]) => ({ name, expression }));
+    return [...this.byName].map(([name, { pod, path, typed }]) => {
+      const r = rooted(pod, path);
+      const value = valueOf(r.term, r.path);
+      return { name, expression: typed ? `${hasPath(r.term, r.path, true)} ? ${value} : null` : `(${hasPath(r.term, r.path)} && type(${value}) != null_type) ? ${value} : null` };
+    });
   }
 }
 
@@ -190,7 +238,8 @@ export class CelCompiler {
       lists.push({ list: this.rootContainers, element: this.fresh(base), wrap: (x) => x });
     }
     const chains = lists.length ? [] : d.chains;
-    const perChain = chains.map((hops) => (macro: 'exists' | 'all') => this.nest(scope.term, hops, base, filter, body, macro));
+    const typed = d.apiTyped === true;
+    const perChain = chains.map((hops) => (macro: 'exists' | 'all') => this.nest(scope.term, hops, base, filter, body, macro, typed));
     const direct = lists.map(({ list, element }) => (macro: 'exists' | 'all') => `${this.filtered(list, element, filter)}.${macro}(${element}, ${body(element)})`);
     const all = [...direct, ...perChain];
     if (all.length === 0) return q === 'any' ? 'false' : 'true';
@@ -214,41 +263,45 @@ export class CelCompiler {
     if (scope.isRoot && this.rootContainers && JSON.stringify(d.chains) === containerChains) return this.filtered(this.rootContainers, element, filter);
     if (d.chains.some((c) => c.length !== 1)) return undefined;
     if (d.chains.length === 0) return '[]';
-    return this.filtered(d.chains.map((c) => this.listAt(scope.term, c[0]!)).join(' + '), element, filter);
+    return this.filtered(d.chains.map((c) => this.listAt(scope.term, c[0]!, d.apiTyped === true)).join(' + '), element, filter);
   }
 
   private filtered(list: string, element: string, filter: ((e: string) => string) | undefined): string {
     return filter ? `${list}.filter(${element}, ${filter(element)})` : list;
   }
 
-  /** The list at `path` from `term`, or [] when a step is missing or it is not a list. */
-  private listAt(term: string, path: readonly string[]): string {
-    const v = valueOf(term, path);
-    return `((${hasPath(term, path)} && type(${v}) == list) ? ${v} : [])`;
+  /** The list at `path` from `term`, or [] when a step is missing or it is not a list (`typed`: it is one when present). */
+  private listAt(term: string, path: readonly string[], typed: boolean): string {
+    const r = rooted(term, path);
+    const v = valueOf(r.term, r.path);
+    return typed ? `(${hasPath(r.term, r.path, true)} ? ${v} : [])` : `((${hasPath(r.term, r.path)} && type(${v}) == list) ? ${v} : [])`;
   }
 
-  private nest(term: string, hops: readonly (readonly string[])[], base: string, filter: ((e: string) => string) | undefined, body: (e: string) => string, macro: 'exists' | 'all'): string {
+  private nest(term: string, hops: readonly (readonly string[])[], base: string, filter: ((e: string) => string) | undefined, body: (e: string) => string, macro: 'exists' | 'all', typed: boolean): string {
     const [first, ...rest] = hops;
     if (!first) return body(term);
     const last = rest.length === 0;
     const element = last ? this.fresh(base) : this.fresh('p');
-    const list = this.listAt(term, first);
-    return `${last ? this.filtered(list, element, filter) : list}.${macro}(${element}, ${this.nest(element, rest, base, filter, body, macro)})`;
+    const list = this.listAt(term, first, typed);
+    return `${last ? this.filtered(list, element, filter) : list}.${macro}(${element}, ${this.nest(element, rest, base, filter, body, macro, typed)})`;
   }
 
   private ref(r: ValueRef, scope: CelScope): Ref {
     switch (r.kind) {
       case 'field': {
-        const base = fieldBase(scope, r.path);
-        return { guard: hasPath(base, r.path), value: valueOf(base, r.path) };
+        const typed = r.apiTyped === true;
+        const { term, path } = rooted(fieldBase(scope, r.path), r.path);
+        return { guard: hasPath(term, path, typed), value: valueOf(term, path), typed };
       }
       case 'effective': {
+        const typed = r.apiTyped === true;
         const c = valueOf(scope.term, r.containerPath);
-        const cSet = `(${hasPath(scope.term, r.containerPath)} && type(${c}) != null_type)`;
-        const hoisted = scope.pod === 'variables.podView' ? this.podSettings?.of(scope.pod, r.podPath) : undefined;
-        const p = hoisted ?? valueOf(scope.pod, r.podPath);
-        const pSet = hoisted ? `type(${hoisted}) != null_type` : `(${hasPath(scope.pod, r.podPath)} && type(${p}) != null_type)`;
-        return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})` };
+        const cSet = typed ? `(${hasPath(scope.term, r.containerPath, true)})` : `(${hasPath(scope.term, r.containerPath)} && type(${c}) != null_type)`;
+        const hoisted = scope.pod === 'variables.podView' ? this.podSettings?.of(scope.pod, r.podPath, typed) : undefined;
+        const pod = rooted(scope.pod, r.podPath);
+        const p = hoisted ?? valueOf(pod.term, pod.path);
+        const pSet = hoisted ? (typed ? `${hoisted} != null` : `type(${hoisted}) != null_type`) : typed ? `(${hasPath(pod.term, pod.path, true)})` : `(${hasPath(pod.term, pod.path)} && type(${p}) != null_type)`;
+        return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})`, typed };
       }
       default:
         return assertNever(r, 'value reference');
@@ -256,7 +309,9 @@ export class CelCompiler {
   }
 
   private test(t: FieldTest, scope: CelScope): string {
-    const { guard, value: x } = this.ref(t.subject, scope);
+    const ref = this.ref(t.subject, scope);
+    if (ref.typed && t.subject.type !== 'quantity') return this.typedTest(t, ref);
+    const { guard, value: x } = ref;
     const present = `(${guard} && type(${x}) != null_type)`;
     const test = t.test;
     const within = (cond: string) => `(${guard} && ${cond})`;
@@ -310,6 +365,67 @@ export class CelCompiler {
       case 'contains-none': {
         const e = this.fresh('e');
         return `(!${present} || (type(${x}) == list && !${x}.exists(${e}, ${oneOf(e, test.values)})))`;
+      }
+      default:
+        return assertNever(test, 'test');
+    }
+  }
+
+  /**
+   * A test on a value the API server typed (not a quantity: a number or a string): present is `has()`, and the value
+   * is compared as its type, without type tests (docs/backends/vap.md, "Which reads are guarded").
+   */
+  private typedTest(t: FieldTest, { guard, value: x }: Ref): string {
+    const test = t.test;
+    const type = t.subject.type;
+    const within = (cond: string) => (guard === 'true' ? cond : `(${guard} && ${cond})`);
+    const absent = guard.includes(' && ') ? `!(${guard})` : `!${guard}`;
+    const absentOr = (cond: string) => (guard === 'true' ? cond : `(${absent} || ${cond})`);
+    switch (test.op) {
+      case 'eq':
+        return within(typedEquals(x, test.value, type));
+      case 'ne':
+        return within(typeof test.value === 'boolean' ? (test.value ? `!${x}` : x) : `${operand(x, type, test.value)} != ${literal(test.value, type)}`);
+      case 'in':
+        return within(typedOneOf(x, test.values, type));
+      case 'not-in':
+        return within(`!(${typedOneOf(x, test.values, type)})`);
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[test.op];
+        return within(`${operand(x, type, test.value)} ${op} ${literal(test.value, type)}`);
+      }
+      case 'exists':
+        return guard === 'true' ? 'true' : `(${guard})`;
+      case 'absent':
+        return guard === 'true' ? 'false' : absent;
+      case 'empty':
+        return absentOr(type === 'string' ? `${x} == ""` : `size(${x}) == 0`);
+      case 'not-empty':
+        return within(type === 'string' ? `${x} != ""` : `size(${x}) != 0`);
+      case 'glob':
+        return within(`${x}.matches(${celString(globRegex(test.pattern))})`);
+      case 'not-glob':
+        return within(`!${x}.matches(${celString(globRegex(test.pattern))})`);
+      case 'regex':
+        return within(`${x}.matches(${celString(test.pattern)})`);
+      case 'not-regex':
+        return within(`!${x}.matches(${celString(test.pattern)})`);
+      case 'contains':
+        return within(`${literal(test.value, 'string')} in ${x}`);
+      case 'contains-any': {
+        const e = this.fresh('e');
+        return within(`${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
+      }
+      case 'contains-only': {
+        const e = this.fresh('e');
+        return absentOr(`${x}.all(${e}, ${typedOneOf(e, test.values, 'string')})`);
+      }
+      case 'contains-none': {
+        const e = this.fresh('e');
+        return absentOr(`!${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
       }
       default:
         return assertNever(test, 'test');

@@ -229,7 +229,8 @@ function podVariables(): { name: string; expression: string }[] {
   const templateAt = (path: readonly string[]) => `(${hasPath(s, path)} ? ${valueOf(s, path)} : null)`;
   const cron = podControllers.find((c) => c.kind === 'CronJob')!;
   const t = v('template');
-  const part = (key: string) => `dyn(${hasPath(t, [key])} ? ${select(t, key)} : null)`;
+  // A template without metadata has empty metadata (as the semantics' pod view), so metadata is always an object.
+  const part = (key: string, missing: string) => `dyn(${hasPath(t, [key])} ? ${select(t, key)} : ${missing})`;
   const byGroup = new Map<string, string[]>();
   for (const c of podControllers) byGroup.set(`${c.group}/${c.version}`, [...(byGroup.get(`${c.group}/${c.version}`) ?? []), c.kind]);
   const isPod = `(${v('apiVersion')} == "v1" && ${v('kind')} == "Pod")`;
@@ -239,7 +240,7 @@ function podVariables(): { name: string; expression: string }[] {
   return [
     { name: 'isPodSubject', expression: isSubject },
     { name: 'template', expression: `${v('apiVersion')} == "batch/v1" && ${v('kind')} == "CronJob" ? ${templateAt(cron.template)} : ${templateAt(['spec', 'template'])}` },
-    { name: 'podView', expression: `${isPod} ? ${s} : {"metadata": ${part('metadata')}, "spec": ${part('spec')}}` },
+    { name: 'podView', expression: `${isPod} ? ${s} : {"metadata": ${part('metadata', '{}')}, "spec": ${part('spec', 'null')}}` },
     { name: 'podSpec', expression: `(${hasPath(v('podView'), ['spec'])} && ${isObject(valueOf(v('podView'), ['spec']))}) ? ${v('podView')}.spec : dyn({})` },
     { name: 'containers', expression: `${list('containers')} + ${list('initContainers')} + ${list('ephemeralContainers')}` },
   ];

@@ -1,5 +1,5 @@
 export type { FieldSchema, KnownKind } from './schema.js';
-export { closestName, findKnownKind, resolvePath, type ResolveResult } from './lookup.js';
+export { builtInGroup, closestName, findKnownKind, resolvePath, type ResolveResult } from './lookup.js';
 export { knownKinds, policyRuleSchema, rbacSubjectSchema } from './kinds.js';
 export { objectMetaSchema } from './meta.js';
 export { containerPortSchema, containerSchema, envVarSchema, podSchema, podSpecSchema, podTemplateSchema, volumeSchema } from './pod.js';

@@ -44,6 +44,15 @@ function kindKey(group: string, version: string, kind: string): string {
   return `${group}/${version}/${kind}`;
 }
 
+/**
+ * True for the API groups the API server serves itself (core, unqualified groups such as apps and batch, and
+ * `*.k8s.io`): it validates their objects against the kind's schema before any admission webhook or policy sees
+ * them. Other groups (dapr.io …) are CRDs, whose schema their CRD decides.
+ */
+export function builtInGroup(group: string): boolean {
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
 /** The known kind with exactly this group ('' for core), version and kind. */
 export function findKnownKind(group: string, version: string, kind: string): KnownKind | undefined {
   return kindIndex.get(kindKey(group, version, kind));
