@@ -42,6 +42,13 @@ describe('the policy library', () => {
       expect(suite.diagnostics.map(renderDiagnostic)).toEqual([]);
       const s = suite.value!;
       const set = front.value!.set;
+      if (set.defaults?.length) {
+        const ns = s.namespaces ?? [];
+        expect(ns.some((c) => c.generates.length > 0 || Object.keys(c.labels).some((k) => k.startsWith('pod-security.kubernetes.io/'))), 'a namespace that gets defaults').toBe(true);
+        expect(ns.some((c) => c.generates.length === 0), 'a namespace that gets nothing').toBe(true);
+        expect(ns.some((c) => c.existing), 'a namespace that exists when the policy is installed').toBe(true);
+        return;
+      }
       if (set.networks.length) {
         expect(s.connections.some((c) => c.expect === 'allow')).toBe(true);
         expect(s.connections.some((c) => c.expect === 'deny')).toBe(true);

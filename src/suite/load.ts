@@ -103,7 +103,7 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
   const connections: ConnectionCase[] = [];
   const namespaces: NamespaceCase[] = [];
   let cluster: unknown[] = [];
-  const loadNamespaceCase = (o: Record<string, unknown>, i: number): void => {
+  const loadNamespaceCase = (o: Record<string, unknown>, i: number): unknown => {
     const at = spanAt(doc, ['cases', i]);
     for (const key of Object.keys(o)) if (!namespaceCaseKeys.has(key)) bad(spanAt(doc, ['cases', i, key]), `unknown field "${key}" in case ${i + 1}`, `a namespace case has ${[...namespaceCaseKeys].join(', ')}`);
     const sample = o['admit'];
