@@ -63,7 +63,7 @@ function blocksOf(path: string): Block[] {
  */
 const knownExtraDiagnostics: Readonly<Record<string, readonly string[]>> = {};
 
-const declaration = /^\s*(policy|network)\s+[A-Za-z_][\w-]*\s*\{/m;
+const declaration = /^\s*(policy|network|defaults)\s+[A-Za-z_][\w-]*\s*\{/m;
 const importLine = /^\s*import\s+"/m;
 
 function diagnosticsOf(block: Block, siblings: readonly Block[]): readonly Diagnostic[] {
@@ -86,7 +86,7 @@ describe('secpol examples in docs/', () => {
     for (const block of blocks) {
       const where = `${block.page}:${block.line}`;
       it(where, () => {
-        expect(declaration.test(block.text), `${where}: an example must be a whole file (a policy or network block), not a fragment`).toBe(true);
+        expect(declaration.test(block.text), `${where}: an example must be a whole file (a policy, network or defaults block), not a fragment`).toBe(true);
         const diagnostics = diagnosticsOf(block, blocks);
         const codes = diagnostics.map((d) => d.code).sort();
         const rendered = diagnostics.map((d) => renderDiagnostic(d)).join('\n');
