@@ -43,6 +43,11 @@ export interface Suite {
   readonly cluster: readonly unknown[];
   /** For defaults suites: `- admit: samples/<namespace>.yaml` cases (src/suite/namespace-cases.ts). */
   readonly namespaces?: readonly NamespaceCase[];
+  /**
+   * `inventory: FILE`: the cluster objects that exist beside every admission case (the Roles and ClusterRoles a
+   * binding's `role referenced by roleRef` reads, docs/language/references.md); none when absent.
+   */
+  readonly inventory: readonly unknown[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -92,8 +97,8 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
   const doc = docs?.[0];
   if (!doc) return { diagnostics };
   const bad = (at: Span, detail: string, hint: string) => diagnostics.push(diagnostic('SP0009', at, { detail, hint }));
-  const top = doc.value as { cases?: unknown; cluster?: unknown };
-  for (const key of Object.keys(top)) if (key !== 'cases' && key !== 'cluster') bad(spanAt(doc, [key]), `unknown top-level field "${key}"`, 'a suite has `cases:` and, for network suites, `cluster:`');
+  const top = doc.value as { cases?: unknown; cluster?: unknown; inventory?: unknown };
+  for (const key of Object.keys(top)) if (key !== 'cases' && key !== 'cluster' && key !== 'inventory') bad(spanAt(doc, [key]), `unknown top-level field "${key}"`, 'a suite has `cases:`, `inventory:` (cluster objects references read) and, for network suites, `cluster:`');
   const cases = top.cases;
   if (!Array.isArray(cases)) {
     bad(spanAt(doc, []), 'a suite needs a `cases:` list', 'see docs/policies.md for the suite format');
@@ -166,5 +171,10 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
     const clusterPath = posix.join(posix.dirname(path), typeof top.cluster === 'string' ? top.cluster : 'samples/cluster.yaml');
     cluster = (readYaml(clusterPath, read, diagnostics, root, typeof top.cluster === 'string' ? spanAt(doc, ['cluster']) : undefined) ?? []).map((d) => d.value);
   }
-  return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}) }, diagnostics };
+  let inventory: unknown[] = [];
+  if (top.inventory !== undefined) {
+    if (typeof top.inventory !== 'string') bad(spanAt(doc, ['inventory']), '`inventory:` names one YAML file', 'write `inventory: samples/inventory.yaml`');
+    else inventory = (readYaml(posix.join(posix.dirname(path), top.inventory), read, diagnostics, root, spanAt(doc, ['inventory'])) ?? []).map((d) => d.value);
+  }
+  return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}), inventory }, diagnostics };
 }

@@ -77,7 +77,8 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
   const enforcing = enforcingRules(set);
   for (const c of suite.admission) {
     const who = { ...(c.user !== undefined ? { userInfo: { username: c.user } } : {}), ...(c.subResource !== undefined ? { subResource: c.subResource } : {}) };
-    const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels, ...who };
+    const inventory = suite.inventory.length ? { inventory: suite.inventory as Record<string, unknown>[] } : {};
+    const request = { object: c.object, operation: c.operation, namespace: c.namespace ?? namespaceOf(c.object), namespaceLabels: c.namespaceLabels, ...who, ...inventory };
     const irViolated: string[] = [];
     const irControls = new Set<string>();
     const engineViolated = new Map<string, string[]>();
@@ -90,7 +91,7 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...(now !== undefined ? { now } : {}) });
+        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...inventory, ...(now !== undefined ? { now } : {}) });
         if (!verdicts) continue;
         const label = adapterLabel(adapter);
         const list = engineViolated.get(label) ?? [];

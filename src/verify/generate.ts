@@ -18,6 +18,13 @@ export interface GeneratedRequest {
    * `expiryInstants`, given to the semantics and to every engine that reads a clock. Absent otherwise.
    */
   readonly now?: number;
+  /**
+   * Cluster objects that exist beside the request, when the policy reads references (`role referenced by roleRef`):
+   * Roles and ClusterRoles that do and do not satisfy the reference's body, under the names the request may name,
+   * some missing. Given to the semantics (AdmissionRequest.inventory), Gatekeeper (data.inventory) and Kyverno (the
+   * cluster its API calls read).
+   */
+  readonly inventory?: readonly Record<string, unknown>[];
 }
 
 /**
@@ -344,14 +351,70 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       rules: list('rbac-rule', { apiGroups: [''], resources: ['pods'], verbs: ['get'] }),
       subjects: list('subject', { kind: 'User', name: 'alice' }),
       items: itemLists(pool, 'object', schemas),
+      // A binding read through `role referenced by roleRef` names a ClusterRole or a Role of a candidate name.
+      roleRef: pool.references.has('role') ? fc.record({ kind: fc.constantFrom('ClusterRole', 'Role'), name: fc.constantFrom(...roleNameCandidates(pool)) }) : fc.constant(undefined),
     })
-    .map(({ name, labels, pairs, rules, subjects, items }) => {
-      const object = build({ apiVersion, kind: subject.resourceKind, metadata: { name, labels } }, pairs);
+    .map(({ name, labels, pairs, rules, subjects, items, roleRef }) => {
+      const base: Record<string, unknown> = { apiVersion, kind: subject.resourceKind, metadata: { name, labels } };
+      if (roleRef) base['roleRef'] = { apiGroup: 'rbac.authorization.k8s.io', ...roleRef };
+      const object = build(base, pairs);
       if (rules) object['rules'] = rules;
       if (subjects) object['subjects'] = subjects;
       for (const [path, v] of items) setPath(object, path, v);
       return { object, namespaced: !clusterScoped.has(subject.resourceKind) };
     });
+}
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+/** One role the inventory may hold: its kind, name, whether it lives in the request's namespace (else `other-ns`). */
+interface DrawnRole {
+  readonly kind: 'ClusterRole' | 'Role';
+  readonly name: string;
+  readonly sameNamespace: boolean;
+  readonly body: Record<string, unknown>;
+}
+
+/** Role names a binding may name: two of secpol's own and the policy's roleRef.name literals. */
+function roleNameCandidates(pool: ConstantPool): string[] {
+  const literals = pool.at('object').filter((e) => e.path.join('.') === 'roleRef.name').flatMap((e) => e.values.filter((v): v is string => typeof v === 'string' && v !== ''));
+  return [...new Set(['role-a', 'role-b', ...literals])];
+}
+
+/**
+ * The inventory beside a binding (`role referenced by roleRef`, semantics §3.1): for every candidate name, a
+ * ClusterRole and a Role, each present or missing, a Role in the request's namespace or in another; each with RBAC
+ * rules and fields drawn from the constants of the reference's body, so that roles that do and do not satisfy it
+ * both exist, and so does a binding to a role that is not there.
+ */
+function inventoryArbitrary(pool: ConstantPool, schemas: SiteSchemas | undefined): fc.Arbitrary<DrawnRole[]> {
+  const rules = fc.option(fc.array(element(pool, 'rbac-rule', fc.constant({ apiGroups: [''], resources: ['pods'], verbs: ['get'] }), schemas), { maxLength: 3 }), { nil: undefined });
+  const role = (kind: DrawnRole['kind'], name: string) =>
+    fc.option(
+      fc.record({ sameNamespace: kind === 'Role' ? fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) : fc.constant(true), rules, pairs: pooled(pool, 'referenced') }).map(
+        ({ sameNamespace, rules: rs, pairs }): DrawnRole => {
+          const body = build({}, pairs);
+          if (rs) body['rules'] = rs;
+          return { kind, name, sameNamespace, body };
+        },
+      ),
+      { nil: undefined, freq: 3 },
+    );
+  const names = roleNameCandidates(pool);
+  return fc.tuple(...names.flatMap((n) => [role('ClusterRole', n), role('Role', n)])).map((rs) => rs.filter((r): r is DrawnRole => r !== undefined));
+}
+
+/** The inventory objects for a request in `namespace` (a Role not in the request's namespace goes to `other-ns`). */
+function inventoryObjects(roles: readonly DrawnRole[], namespace: string | undefined): Record<string, unknown>[] {
+  return roles.map((r) => {
+    const ns = r.kind === 'Role' ? (r.sameNamespace && namespace ? namespace : 'other-ns') : undefined;
+    const metadata = { ...(isRecord(r.body['metadata']) ? r.body['metadata'] : {}), name: r.name, ...(ns ? { namespace: ns } : {}) };
+    return { ...clone(r.body), apiVersion: RBAC, kind: r.kind, metadata };
+  });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -399,8 +462,9 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       // `kubectl debug` (issue 22 item 1): an UPDATE of the Pod's ephemeralcontainers subresource.
       debug: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
       follow: fc.integer({ min: 0, max: 7 }),
+      roles: pool.references.size ? inventoryArbitrary(pool, undefined) : fc.constant(undefined),
     })
-    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles }) => {
       // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
       const owned = o.owned && follow < 6 ? o.owned : undefined;
       const namespace = owned?.namespace ?? drawnNamespace;
@@ -416,6 +480,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
         namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
         ...subresource,
         ...(userInfo ? { userInfo } : {}),
+        ...(roles ? { inventory: inventoryObjects(roles, o.namespaced ? namespace : undefined) } : {}),
       };
     });
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.

@@ -99,6 +99,7 @@ export function compareRequest(
     namespaceLabels: request.namespaceLabels,
     ...(request.subResource ? { subResource: request.subResource } : {}),
     ...(request.userInfo ? { userInfo: request.userInfo } : {}),
+    ...(request.inventory ? { inventory: request.inventory } : {}),
   };
   const ir = evaluatePolicy(policy, request.now === undefined ? admission : { ...admission, now: request.now });
   // What an engine without a clock implements: every exception as before its expiry.

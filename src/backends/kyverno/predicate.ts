@@ -1,6 +1,7 @@
 import { assertNever, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 import { NULL, joinPath, listLiteral, literal, pathText, valueAt } from './jmespath.js';
+import { referencedList } from './references.js';
 
 /**
  * IR predicates as one boolean JMESPath expression over the admission request, per docs/language/semantics.md §3.
@@ -272,9 +273,13 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
       return not(compile(p.operand, scope, env));
     case 'quantified':
       return compileQuantified(p, scope, env, { kind: 'boolean' });
-    case 'referenced':
-      env.unsupported(p.span, `a rule that reads another object (\`${p.reference.kind} referenced by ${p.reference.path.join('.')}\`)`, 'compile this policy for gatekeeper, or add `omit from kyverno because "…"`');
-      return 'false';
+    case 'referenced': {
+      // A domain of zero or one element (references.ts); the body reads the referenced object as its element.
+      const list = referencedList(p, scope.base);
+      const body = compile(p.body, { base: '', effective: new Map() }, env);
+      if (p.quantifier === 'every') return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
+      return `(length(${list} | [?${body}]) ${p.quantifier === 'any' ? '>' : '=='} ${ZERO})`;
+    }
     case 'test':
       return compileTest(p, scope, env);
     default:

@@ -11,6 +11,7 @@ import { pssMinor } from '../common/pss-standards.js';
 import { withinExpiry } from './expiry.js';
 import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
 import { verifyImagesRule } from './verify-images.js';
+import { referenceContext } from './references.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -178,6 +179,8 @@ class Builder {
     const preconditions = [...blocks.preconditions, ...(rule.when ? [predicateExpression(rule.when, env)] : [])];
     const out: { [key: string]: Json } = { name: rule.name, match: blocks.match };
     if (blocks.exclude) out['exclude'] = blocks.exclude;
+    const context = referenceContext(rule);
+    if (context) out['context'] = context;
     if (preconditions.length) out['preconditions'] = { all: preconditions.map(holds) };
     out['validate'] = this.foreachValidate(rule, env) ?? this.denyValidate(rule, env);
     return out;

@@ -63,6 +63,7 @@ function compileRule(name: string, reportName: string, rule: JsonObject): Compil
     failureAction: validate ? parseFailureAction(validate['failureAction']) : undefined,
     failureActionOverrides: validate ? parseOverrides(validate['failureActionOverrides']) : [],
     problem,
+    ...(rule['context'] !== undefined ? { context: rule['context'] } : {}),
   };
 }
 

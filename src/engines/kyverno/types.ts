@@ -49,6 +49,11 @@ export interface EvaluationContext {
    * rules; without it those rules report `skip`. No signature is ever fetched by this engine.
    */
   readonly imageOracle?: ImageOracle;
+  /**
+   * The objects of the cluster that `context` API calls read (context.ts: lists and gets by urlPath, as the API
+   * server answers them). Absent: every API call fails, and its `default` (if any) applies.
+   */
+  readonly cluster?: readonly unknown[];
 }
 
 /** An attestor entry of a verifyImages rule: a Cosign public key (PEM) or a keyless issuer and subject. */
@@ -100,6 +105,8 @@ export interface CompiledRule {
   readonly failureActionOverrides: readonly FailureActionOverride[];
   /** A load-time problem with this rule, reported as `error` whenever the rule matches. */
   readonly problem: string | undefined;
+  /** The rule's `context` entries as written (context.ts loads the `apiCall` ones). */
+  readonly context?: unknown;
 }
 
 export interface FailureActionOverride {

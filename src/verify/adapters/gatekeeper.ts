@@ -40,7 +40,9 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
     pairs.forEach(({ template, constraint }, i) => {
       // time.now_ns() is the request's instant (exception expiry, issue 15 item 7).
       const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};
-      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}), ...clock });
+      // data.inventory: the objects generated beside the request (roles a binding references), as Gatekeeper syncs them.
+      const inventory = request.inventory ? { inventory: request.inventory } : {};
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}), ...clock, ...inventory });
       if (result.error) {
         out.set(`${policyOf.get(i) ?? ''}/*`, { violated: true, message: `error: ${result.error.message}` });
         return;

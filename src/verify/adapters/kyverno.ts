@@ -38,6 +38,8 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         // The request's instant is what time_now_utc() returns (exception expiry, issue 15 item 7); without one, the
         // fixed instant the Rego engine uses, so that no verdict depends on the machine's clock.
         now: request.now ?? DEFAULT_NOW_NS / 1e6,
+        // What context API calls read: the objects generated beside the request (an empty cluster otherwise).
+        cluster: request.inventory ?? [],
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {

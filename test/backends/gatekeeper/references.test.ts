@@ -1,6 +1,8 @@
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { gatekeeperBackend } from '../../../src/backends/gatekeeper/index.js';
+import { compileTo } from '../../../src/compile.js';
+import { evaluateResource, loadKyvernoDocuments } from '../../../src/engines/kyverno/index.js';
 import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } from '../../../src/engines/gatekeeper/index.js';
 import { evaluatePolicy } from '../../../src/eval/index.js';
 import { dsl, irOf } from '../../helpers/dsl.js';
@@ -51,11 +53,21 @@ function gatekeeperDenies(object: unknown, inv: readonly unknown[]): boolean {
   return r.violations.length > 0;
 }
 
+async function kyvernoDenies(object: unknown, inv: readonly unknown[]): Promise<boolean> {
+  const out = await compileTo(irOf(policy), ['kyverno']);
+  const docs = out.value!.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as unknown));
+  const loaded = loadKyvernoDocuments(docs);
+  const results = evaluateResource(loaded.policies, object, { operation: 'CREATE', cluster: inv });
+  if (results.some((r) => r.status === 'error')) throw new Error(results.map((r) => r.message).join('; '));
+  return results.some((r) => r.status === 'fail');
+}
+
 describe('role referenced by roleRef', () => {
   const set = irOf(policy);
-  it.each(cases)('%s: the semantics and Gatekeeper (data.inventory) agree', (_name, object, denied) => {
+  it.each(cases)('%s: the semantics, Gatekeeper (data.inventory) and Kyverno (apiCall context) agree', async (_name, object, denied) => {
     expect(evaluatePolicy(set.policies[0]!, { object, inventory }).denied).toBe(denied);
     expect(gatekeeperDenies(object, inventory)).toBe(denied);
+    expect(await kyvernoDenies(object, inventory)).toBe(denied);
   });
 
   it('a missing role makes `any` false and `every` true in both', () => {

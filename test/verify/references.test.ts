@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { EmittedFile } from '../../src/backends/backend.js';
+import { compileTo } from '../../src/compile.js';
+import { engineAdapters } from '../../src/verify/adapters/index.js';
+import { renderDisagreement } from '../../src/verify/index.js';
+import { verifyPolicies } from '../../src/verify/verify.js';
+import { dsl, irOf } from '../helpers/dsl.js';
+
+/**
+ * `role referenced by roleRef` (docs/language/references.md): verify generates an inventory of Roles and ClusterRoles
+ * beside each binding, and every backend that compiles the reference must agree with the semantics; a backend that
+ * reads the wrong object is caught.
+ */
+const set = irOf(dsl`
+  policy bindings {
+    applies to "rbac.authorization.k8s.io/v1" RoleBinding, ClusterRoleBinding
+
+    rule no-secret-readers {
+      forbid any role referenced by roleRef has any rbac rule has resources contains any of ["secrets", "*"]
+    }
+
+    rule bound-role-labelled {
+      require every role referenced by roleRef has metadata.labels.reviewed = "yes"
+    }
+  }`);
+
+type Target = 'kyverno' | 'gatekeeper';
+
+function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
+  let hits = 0;
+  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
+  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
+  return out;
+}
+
+async function reportsOf(target: Target, mutation?: [RegExp, string], runs = 400) {
+  const out = await compileTo(set, [target]);
+  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
+  return verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 19 });
+}
+
+describe('verify on references', () => {
+  for (const target of ['kyverno', 'gatekeeper'] as const) {
+    it(`${target}: agrees with the semantics, and both verdicts of each rule are reached`, async () => {
+      const [report] = await reportsOf(target);
+      expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
+      for (const rule of ['no-secret-readers', 'bound-role-labelled']) {
+        expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
+        expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  const mutations: [string, Target, RegExp, string][] = [
+    ['gatekeeper reads a Role where the roleRef names a ClusterRole', 'gatekeeper', /\["ClusterRole"\]\[name\]/, '["Role"][name]'],
+    ['gatekeeper looks the role up by the binding\'s own name', 'gatekeeper', /name := value_at\(obj, \["roleRef", "name"\]\)/g, 'name := value_at(obj, ["metadata", "name"])'],
+    ['gatekeeper ignores the namespace of a Role', 'gatekeeper', /data\.inventory\.namespace\[ns\]/, 'data.inventory.namespace["default"]'],
+    ['kyverno lists Roles in place of ClusterRoles', 'kyverno', /"\/apis\/rbac\.authorization\.k8s\.io\/v1\/clusterroles"/g, '"/apis/rbac.authorization.k8s.io/v1/roles"'],
+    ['kyverno looks the role up by the binding\'s own name', 'kyverno', /\[request\.object\.roleRef\.name\]\[0\]\)\]/g, '[request.object.metadata.name][0])]'],
+  ];
+  for (const [name, target, from, to] of mutations) {
+    it(`catches: ${name}`, async () => {
+      const [report] = await reportsOf(target, [from, to], 1000);
+      expect(report?.disagreement, 'a counterexample').toBeDefined();
+    });
+  }
+});
