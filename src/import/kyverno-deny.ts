@@ -52,7 +52,9 @@ function condition(c: unknown, schema: FieldSchema, pods: boolean, at: readonly 
   if (isBooleanCondition(c)) {
     const b = booleanConditions([c], { root: { schema, level: pods ? 'pod' : 'other' }, podView: pods, at: [...at, 'key'] });
     if (!b.ok) return b;
-    return b.value === true ? ok({ kind: 'true' }) : b.value === false ? no('a condition that never holds', [...at, 'key']) : ok(b.value);
+    if (b.value.exception) return no('a condition on the clock beside other conditions (it is an exception only when it is the whole deny block)', [...at, 'key']);
+    const v = b.value.pred;
+    return v === true ? ok({ kind: 'true' }) : v === false ? no('a condition that never holds', [...at, 'key']) : ok(v);
   }
   const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
   if (!o || typeof o.key !== 'string') return no('a condition without a string key', at);

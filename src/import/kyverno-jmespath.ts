@@ -118,7 +118,7 @@ function subst(b: B, values: readonly boolean[]): B {
     case 't':
       return b;
     case 'v':
-      return { k: 'c', v: values[b.id]! };
+      return b.id < 0 ? b : { k: 'c', v: values[b.id]! };
     case 'and':
       return and(b.ops.map((o) => subst(o, values)));
     case 'or':
@@ -168,6 +168,8 @@ interface Scope {
   readonly guarded: ReadonlySet<string>;
   /** Object-level tests met inside an element's body, case-split outside it. */
   readonly outer?: string[];
+  /** The instant of `time_before(time_now_utc(), …)`, the one clock test a translation may hold (var -1). */
+  readonly clock: { date?: string };
 }
 
 const refKey = (r: Ref) => `${r.base}:${r.path.join('\u0000')}`;
@@ -196,7 +198,7 @@ function parse(text: string): Node {
 export function booleanPredicate(text: string, ctx: JmesContext): Translation<Pred | boolean> {
   try {
     checkQuotedObject(text, ctx);
-    const b = bool(parse(text), { ctx, guarded: new Set() });
+    const b = bool(parse(text), { ctx, guarded: new Set(), clock: {} });
     return ok(b.k === 'c' ? b.v : toPred(b));
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, ctx.at);
@@ -410,9 +412,14 @@ function lengthTest(fn: Node, other: Node, op: string, s: Scope): B {
   // length(x[?contains(L, @)]) == length(x): every element of the string list x is in L.
   if (other.type === 'Function' && other.name === 'length' && (op === 'EQ' || op === 'NE')) {
     const whole = other.children?.length === 1 ? refOf(other.children[0]!, s) : undefined;
-    const sub = arg.type === 'FilterProjection' ? arg.children! : undefined;
+    const sub = arg.type === 'FilterProjection' && arg.children?.[1]?.type === 'Identity' ? arg.children : undefined;
     const base = sub ? refOf(sub[0]!, s) : undefined;
-    if (!whole || !base || refKey(whole) !== refKey(base) || !s.guarded.has(refKey(base))) return refuse('length() compared with length() other than "every element of a type-checked list is in …"');
+    if (!whole || !base || refKey(whole) !== refKey(base) || !s.guarded.has(refKey(base))) return refuse('length() compared with length() other than "every element of a type-checked list passes the filter"');
+    if (schemaOf(base, s).type === 'object-list') {
+      // Every element passes the filter: no element fails it.
+      const every = and(domainsOf(sub![0]!, s).map((d) => quant('no', d.domain, not(bool(sub![2]!, { ctx: s.ctx, current: d.frame, guarded: new Set(), clock: s.clock })))));
+      return op === 'EQ' ? every : not(every);
+    }
     const values = memberValues(sub![2]!, base, s);
     const only = atom(base, `${pathOf(base)} contains only ${values}`, s);
     return op === 'EQ' ? only : not(only);
@@ -455,7 +462,7 @@ function filteredList(n: Node, s: Scope): ((q: 'any' | 'no') => B) | undefined {
   const domains = domainsOf(list, s);
   return (q) => {
     const parts = domains.map((d) => {
-      const inner = bool(body!, { ctx: s.ctx, current: d.frame, guarded: new Set() });
+      const inner = bool(body!, { ctx: s.ctx, current: d.frame, guarded: new Set(), clock: s.clock });
       return quant(q, d.domain, inner);
     });
     return q === 'any' ? or(parts) : and(parts);
@@ -506,7 +513,7 @@ export function domainsOf(n: Node, s: Scope): Domain[] {
     const r = refOf(m, s);
     if (r && (r.strict || s.guarded.has(refKey(r)))) refs = [r];
   }
-  if (!refs) return refuse(`the list expression ${m.type} (only lists of fields are translated)`);
+  if (!refs) return refuse(`the list ${m.type === 'Function' ? `${String(m.name)}()${m.name === 'items' ? " (the entries of a map, whose keys secpol rules name one by one)" : ''}` : `expression ${m.type}`} (only lists of fields are translated)`);
   for (const r of refs) {
     const schema = schemaOf(r, s);
     if (schema.type !== 'object-list' || !schema.element) refuse(`a list over ${r.path.join('.')}, a ${schema.type}`);
@@ -586,8 +593,17 @@ function functionTest(n: Node, s: Scope): B {
       if (/[*?[\]\\]/.test(b.value)) return refuse(`${n.name}() with wildcard characters in ${JSON.stringify(b.value)}`);
       return atom(r, `${pathOf(r)} matches ${literal(n.name === 'starts_with' ? `${b.value}*` : `*${b.value}`)}`, s);
     }
+    case 'time_before': {
+      // time_before(time_now_utc(), 'D') holds until the instant D (Kyverno's time functions, docs/engines/kyverno.md).
+      const [a, b] = args;
+      const m = b?.type === 'Literal' && typeof b.value === 'string' ? /^(\d{4}-\d{2}-\d{2})T00:00:00Z$/.exec(b.value) : null;
+      if (a?.type !== 'Function' || a.name !== 'time_now_utc' || a.children?.length || !m) return refuse('time_before() other than time_now_utc() before a midnight UTC');
+      if (s.clock.date !== undefined && s.clock.date !== m[1]) return refuse('conditions on two different instants');
+      s.clock.date = m[1]!;
+      return { k: 'v', id: -1 };
+    }
     default:
-      return refuse(`the JMESPath function ${String(n.name)}()${/^time_/.test(String(n.name)) ? ' (a condition on the clock)' : ''}`);
+      return refuse(`the JMESPath function ${String(n.name)}()${/^time_/.test(String(n.name)) ? ' (a condition on the clock)' : n.name === 'items' ? " (a test over a map's keys, which secpol rules name one by one)" : ''}`);
   }
 }
 
@@ -595,7 +611,7 @@ function functionTest(n: Node, s: Scope): B {
 export function foreachDomains(text: string, ctx: JmesContext): Translation<Domain[]> {
   try {
     checkQuotedObject(text, ctx);
-    return ok(domainsOf(parse(text), { ctx, guarded: new Set() }));
+    return ok(domainsOf(parse(text), { ctx, guarded: new Set(), clock: {} }));
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, ctx.at);
     throw e;
@@ -633,11 +649,87 @@ function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   return and(keys.sort().map((k) => list(b[k], k as 'any' | 'all', [...at, k])));
 }
 
+/** An exception a time-bounded condition of a rule means: its filter lines and the last day it is in force. */
+export interface ClockException {
+  readonly filter: readonly string[];
+  readonly expires: string;
+}
+
+export interface Translated {
+  readonly pred: Pred | boolean;
+  readonly exception?: ClockException;
+}
+
+function substClock(b: B, value: boolean): B {
+  switch (b.k) {
+    case 'c':
+    case 't':
+      return b;
+    case 'v':
+      return b.id < 0 ? { k: 'c', v: value } : b;
+    case 'and':
+      return and(b.ops.map((o) => substClock(o, value)));
+    case 'or':
+      return or(b.ops.map((o) => substClock(o, value)));
+    case 'not':
+      return not(substClock(b.op, value));
+    case 'q': {
+      const body = substClock(b.body, value);
+      if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
+      return quant(b.quantifier, b.domain, body);
+    }
+  }
+}
+
+/**
+ * A violation that depends on the clock, `V`: while the instant is ahead, V holds where V-after-it holds and a
+ * filter does not; that is the rule V-after-it with an exception of that filter, in force through the day before.
+ * The filter must be one secpol exceptions have: the object's namespace, or the image of the containers of a
+ * container quantifier (they drop out of it, as Kyverno's foreach preconditions skip them).
+ */
+function withClock(b: B, clock: { date?: string }): { b: B; exception?: ClockException } {
+  if (clock.date === undefined) return { b };
+  const on = substClock(b, true);
+  const off = substClock(b, false);
+  const filter = exemptionFilter(on, off);
+  if (!filter) return refuse('a condition on the clock other than an exception of namespaces or images in force until a date');
+  const end = new Date(`${clock.date}T00:00:00Z`).getTime();
+  return { b: off, exception: { filter, expires: new Date(end - 86_400_000).toISOString().slice(0, 10) } };
+}
+
+function exemptionFilter(on: B, off: B): string[] | undefined {
+  const key = (x: B) => JSON.stringify(x);
+  const conj = (x: B) => (x.k === 'and' ? x.ops : [x]);
+  if (on.k === 'q' && off.k === 'q' && on.domain === off.domain && on.quantifier === 'any' && off.quantifier === 'any' && /container$/.test(on.domain)) {
+    const extra = onlyExtra(conj(on.body), conj(off.body), key);
+    const f = extra?.k === 'not' ? extra.op : undefined;
+    if (f?.k === 'and' && f.ops.length === 2 && key(f.ops[0]!) === key(t('image exists'))) {
+      const globs = (f.ops[1]!.k === 'or' ? f.ops[1]!.ops : [f.ops[1]!]).map((g) => (g.k === 't' ? /^image matches ("(?:[^"\\]|\\.)*")$/.exec(g.text)?.[1] : undefined));
+      if (globs.every((g) => g !== undefined)) return [`images ${globs.join(', ')}`];
+    }
+    return undefined;
+  }
+  const extra = onlyExtra(conj(on), conj(off), key);
+  const f = extra?.k === 'not' ? extra.op : undefined;
+  const m = f?.k === 't' ? /^metadata\.namespace in \[(.*)\]$/.exec(f.text) : null;
+  return m ? [`namespaces ${m[1]}`] : undefined;
+}
+
+/** The one conjunct `on` has besides all of `off`'s. */
+function onlyExtra(on: readonly B[], off: readonly B[], key: (x: B) => string): B | undefined {
+  const offKeys = new Set(off.map(key));
+  const extra = on.filter((o) => !offKeys.has(key(o)));
+  const onKeys = new Set(on.map(key));
+  return extra.length === 1 && off.every((o) => onKeys.has(key(o))) ? extra[0] : undefined;
+}
+
 /** A condition block over the object (deny conditions, rule preconditions): true, false, or the predicate. */
-export function conditionsPredicate(block: unknown, ctx: JmesContext): Translation<Pred | boolean> {
+export function conditionsPredicate(block: unknown, ctx: JmesContext): Translation<Translated> {
   try {
-    const b = conditionsB(block, { ctx, guarded: new Set() }, ctx.at);
-    return ok(b.k === 'c' ? b.v : toPred(b));
+    const clock = {};
+    const raw = conditionsB(block, { ctx, guarded: new Set(), clock }, ctx.at);
+    const { b, exception } = withClock(raw, clock);
+    return ok({ pred: b.k === 'c' ? b.v : toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, ctx.at);
     throw e;
@@ -650,8 +742,9 @@ export function conditionsPredicate(block: unknown, ctx: JmesContext): Translati
  * the rule; an empty or missing list skips it. The whole rule fails when some entry has such an element:
  * `any DOMAIN has (PRECONDITIONS and DENY)`, with the tests of `request.object` inside it case-split outside.
  */
-export function foreachViolation(entries: unknown, ctx: JmesContext): Translation<Pred> {
+export function foreachViolation(entries: unknown, ctx: JmesContext): Translation<{ pred: Pred; exception?: ClockException }> {
   try {
+    const clock = {};
     if (!Array.isArray(entries) || entries.length === 0) return refuse('a foreach that is not a non-empty list');
     const parts = entries.map((entry, i) => {
       const at = [...ctx.at, i];
@@ -662,21 +755,21 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
       if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
       const listText = variableText(e['list']) ?? e['list'];
       checkQuotedObject(listText, ctx);
-      const domains = domainsOf(parse(listText), { ctx, guarded: new Set() });
+      const domains = domainsOf(parse(listText), { ctx, guarded: new Set(), clock });
       const deny = e['deny'] as { conditions?: unknown } | undefined;
       if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
       return or(domains.map((d) => {
         if (d.base !== 'root') return refuse('a foreach list that is not read from request.object');
         const outer: string[] = [];
-        const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer };
+        const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
         const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
         const body = and([pre, conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions'])]);
         return caseSplit(body, outer, (b) => quant('any', d.domain, b));
       }));
     });
-    const b = or(parts);
+    const { b, exception } = withClock(or(parts), clock);
     if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
-    return ok(toPred(b));
+    return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, ctx.at);
     throw e;

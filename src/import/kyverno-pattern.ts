@@ -116,6 +116,11 @@ function plainMapPart(pattern: Record<string, unknown>, prefix: readonly string[
     if (anchor === undefined && typeof value === 'string' && /(^|[|&!<>])\s*[-+.\d]/.test(value)) {
       return no(`the numeric text pattern ${JSON.stringify(value)} on a key that may be missing (Kyverno reads a missing value as 0 there)`, at);
     }
+    // `"*"`: the key is present with a non-null value (Kyverno docs, wildcards), whatever its type.
+    if (value === '*' && (anchor === undefined || anchor === '=')) {
+      parts.push(anchor === '=' ? { pred: TRUE, vacuous: true } : { pred: test(`${pathText(path)} exists`), vacuous: false });
+      continue;
+    }
     const inner = valuePart(value, path, schema, { ...scope, at });
     if (!inner.ok) return inner;
     if (anchor === '=') {

@@ -8,7 +8,7 @@
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
 import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
-import { conditionsPredicate as booleanConditions, foreachViolation, type JmesContext } from './kyverno-jmespath.js';
+import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf, type Subject } from './kinds.js';
@@ -51,12 +51,14 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   let ruleAction: string | undefined;
   const podSecurityModes = new Set<string>();
   const autogens = new Set<string>();
+  const clockExceptions: { key: string; original: string; exception: ClockException }[] = [];
   rulesValue.forEach((rule, i) => {
     const at: YamlPathStep[] = ['spec', 'rules', i];
     const r = isMap(rule) ? rule : {};
     const name = typeof r['name'] === 'string' ? r['name'] : `rule-${i + 1}`;
     const validate = r['validate'];
     if (!isMap(validate)) return miss(name, `it is not a validate rule (${['mutate', 'generate', 'verifyImages'].find((k) => r[k] !== undefined) ?? 'no validate block'}); secpol only has validation`, at);
+    if (r['context'] !== undefined) return miss(name, 'rule context (variables from API calls, ConfigMaps or other objects): the importer does not translate lookups of other objects', [...at, 'context']);
     const mode = validate['failureAction'] !== undefined ? warnMode(actionOf(validate['failureAction']), warns) : action;
     if (!mode) return miss(name, `the failure action ${JSON.stringify(validate['failureAction'] ?? spec['validationFailureAction'])}`, at);
     const scope = scopeOf(r, autogen, [...at]);
@@ -85,7 +87,8 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     if (rules.some((x) => x.key === key)) return miss(name, 'a second rule with this name', at);
     ruleAction = mode;
     policyScope ??= s;
-    const lines = [`applies to ${scope.value.subject.text}`, ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value];
+    const lines = [`applies to ${scope.value.subject.text}`, ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value.line];
+    if (body.value.exception) clockExceptions.push({ key, original: name, exception: body.value.exception });
     const message = typeof validate['message'] === 'string' ? messageLine(validate['message']) : undefined;
     if (message) lines.push(message);
     rules.push({ key, original: name, origin: spanAt(doc, at), lines });
@@ -95,6 +98,16 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   const mine = exceptionDocs.filter((d) => exceptionPolicies(d).includes(kyvernoName));
   const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key) }));
   const ex = importExceptions(kyvernoName, mine, targets);
+  // Rules whose conditions hold an exception until a date: one exception block per filter and date.
+  const groups = new Map<string, typeof clockExceptions>();
+  for (const c of clockExceptions) {
+    const k = JSON.stringify([c.exception.filter, c.exception.expires]);
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  [...groups.values()].forEach((g, i) => {
+    const e = g[0]!.exception;
+    ex.exceptions.push({ name: `until-${e.expires}${groups.size > 1 ? `-${i + 1}` : ''}`, filter: e.filter, rules: g.map((c) => c.key), reason: `imported from the time-bounded conditions of Kyverno rule${g.length > 1 ? 's' : ''} ${g.map((c) => c.original).join(', ')}`, expires: e.expires });
+  });
   const head: string[] = [];
   if (ruleAction) head.push(`mode ${ruleAction}`);
   if (policyScope?.namespaces.length) head.push(`in namespaces ${policyScope.namespaces.map((n) => literal(n)).join(', ')}`);
@@ -290,15 +303,28 @@ function preconditionsOf(pre: unknown, ctx: JmesContext): Translation<Pred | tru
   }
   const r = booleanConditions(block, ctx);
   if (!r.ok) return r;
-  if (r.value === false) return no('preconditions that never hold', ctx.at);
-  return ok(r.value === true ? true : r.value);
+  if (r.value.exception) return no('preconditions on the clock', ctx.at);
+  if (r.value.pred === false) return no('preconditions that never hold', ctx.at);
+  return ok(r.value.pred === true ? true : r.value.pred);
 }
 
-function validateBody(validate: Json, subject: Subject, at: YamlPathStep[]): Translation<string> {
+interface Body {
+  readonly line: string;
+  /** The exception a time-bounded condition of the rule means (kyverno-jmespath.ts withClock). */
+  readonly exception?: ClockException;
+}
+
+function validateBody(validate: Json, subject: Subject, at: YamlPathStep[]): Translation<Body> {
+  const r = validateLine(validate, subject, at);
+  return r.ok ? ok(typeof r.value === 'string' ? { line: r.value } : r.value) : r;
+}
+
+function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Translation<string | Body> {
   const schema: FieldSchema = subject.schema;
+  const ctx = (where: YamlPathStep[]): JmesContext => ({ root: { schema, level: subject.pods ? 'pod' : 'other' }, podView: subject.pods, at: where });
   if (validate['foreach'] !== undefined) {
-    const p = foreachViolation(validate['foreach'], { root: { schema, level: subject.pods ? 'pod' : 'other' }, podView: subject.pods, at: [...at, 'foreach'] });
-    return p.ok ? ok(`forbid ${renderPredicate(p.value)}`) : p;
+    const p = foreachViolation(validate['foreach'], ctx([...at, 'foreach']));
+    return p.ok ? ok({ line: `forbid ${renderPredicate(p.value.pred)}`, ...(p.value.exception ? { exception: p.value.exception } : {}) }) : p;
   }
   if (validate['cel'] !== undefined || validate['manifests'] !== undefined || validate['assert'] !== undefined) return no('a CEL, manifests or assert validation', at);
   if (validate['pattern'] !== undefined) {
@@ -317,6 +343,14 @@ function validateBody(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
   if (isMap(validate['deny'])) {
     const conditions = validate['deny']['conditions'];
     if (conditions === undefined) return no('deny without conditions (denies everything it matches)', [...at, 'deny']);
+    const all = Array.isArray(conditions) ? conditions : isMap(conditions) ? Object.values(conditions).flatMap((v) => (Array.isArray(v) ? v : [undefined])) : [undefined];
+    if (all.length && all.every(isBooleanCondition)) {
+      // Boolean {{ }} conditions are translated as one block, so that a clock condition can be the rule's exception.
+      const b = booleanConditions(conditions, ctx([...at, 'deny', 'conditions']));
+      if (!b.ok) return b;
+      if (typeof b.value.pred === 'boolean') return no(`deny conditions that ${b.value.pred ? 'always' : 'never'} hold`, [...at, 'deny']);
+      return ok({ line: `forbid ${renderPredicate(b.value.pred)}`, ...(b.value.exception ? { exception: b.value.exception } : {}) });
+    }
     const p = conditionsPredicate(conditions, schema, subject.pods, [...at, 'deny', 'conditions']);
     if (!p.ok) return p;
     return p.value.kind === 'true' ? no('deny conditions that always hold', [...at, 'deny']) : ok(`forbid ${renderPredicate(p.value)}`);
