@@ -20,45 +20,44 @@ export interface CelNode {
   readonly args: unknown;
 }
 
-const enum T {
-  End,
-  Value,
-  Ident,
-  Punct,
-}
+/** Token kinds of `CelLexer`. */
+export const T = { End: 0, Value: 1, Ident: 2, Punct: 3 } as const;
+type TokenKind = (typeof T)[keyof typeof T];
 
 const simpleEscapes: Readonly<Record<string, string>> = { '\\': '\\', '?': '?', '"': '"', "'": "'", '`': '`', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 const oneCharOps = new Set(['<', '>', '!', '+', '-', '*', '/', '%', '(', ')', '[', ']', '{', '}', '.', ',', ':', '?']);
 /** cel-js's levels, loosest first: || && (== !=) (< <= > >= in) (+ -) (* / %), then unary operators. */
-const binaryLevel: Readonly<Record<string, number>> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, in: 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+export const binaryLevel: Readonly<Record<string, number>> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, in: 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const identTail = /[A-Za-z0-9_]*/y;
 const isIdentChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
 
-function fail(text: string, at: number, what: string): never {
+export function fail(text: string, at: number, what: string): never {
   throw new Error(`invariant: the VAP backend wrote CEL its cost check cannot read (${what} at ${at}): ${text.slice(Math.max(0, at - 40), at + 40)}`);
 }
 
-class Parser {
-  private pos = 0;
-  private kind: T = T.End;
+/**
+ * The tokens of the backend's dialect, one at a time: `kind` and `value` describe the current token, which spans
+ * `start` to `pos`; `prevEnd` is where the token before it ended. Shared by the tree parser below and the cost
+ * estimator (limits.ts), which estimates while it reads instead of building a tree.
+ */
+export class CelLexer {
+  pos = 0;
+  kind: TokenKind = T.End;
   /** The current token: the punctuation or identifier text, or the literal's value. */
-  private value: unknown;
-  private start = 0;
+  value: unknown;
+  start = 0;
+  prevEnd = 0;
 
-  constructor(private readonly text: string) {
+  constructor(readonly text: string) {
     this.next();
   }
 
-  parse(): CelNode {
-    const node = this.expr();
-    if (this.kind !== T.End) fail(this.text, this.start, 'trailing text');
-    return node;
-  }
-
-  private next(): void {
+  next(): void {
     const s = this.text;
     let p = this.pos;
+    this.prevEnd = p;
     let c = s.charCodeAt(p);
     while (c === 32 || c === 9 || c === 10 || c === 13) c = s.charCodeAt(++p);
     this.start = p;
@@ -70,8 +69,11 @@ class Parser {
     if (c === 34) return this.string(p);
     if (isDigit(c)) return this.number(p);
     if (isIdentChar(c)) {
-      let e = p + 1;
-      while (e < s.length && isIdentChar(s.charCodeAt(e))) e++;
+      // A sticky regular expression finds the word's end: a loop over characters costs far more while the code is
+      // still interpreted, which the one parse of a compile mostly is.
+      identTail.lastIndex = p + 1;
+      identTail.test(s);
+      const e = identTail.lastIndex;
       const word = s.slice(p, e);
       this.pos = e;
       this.kind = T.Value;
@@ -159,13 +161,21 @@ class Parser {
     this.pos = e;
   }
 
-  private at(punct: string): boolean {
+  at(punct: string): boolean {
     return this.kind === T.Punct && this.value === punct;
   }
 
-  private expect(punct: string): void {
+  expect(punct: string): void {
     if (!this.at(punct)) fail(this.text, this.start, `expected ${punct}`);
     this.next();
+  }
+}
+
+class Parser extends CelLexer {
+  parse(): CelNode {
+    const node = this.expr();
+    if (this.kind !== T.End) fail(this.text, this.start, 'trailing text');
+    return node;
   }
 
   private expr(): CelNode {
