@@ -5,6 +5,7 @@ import type { EmittedFile } from '../backends/backend.js';
 import type { TargetId } from '../backends/registry.js';
 import type { EngineAdapter } from './adapter.js';
 import { engineAdapters } from './adapters/index.js';
+import { verifyDefaults, type DefaultsReport } from './defaults.js';
 import { verifyImages, type ImageDisagreement } from './images.js';
 import { verifyNetworks, type NetworkDisagreement } from './network.js';
 import { verifyPolicies, type PolicyReport, type VerifyOptions } from './verify.js';
@@ -21,6 +22,8 @@ export interface VerifyReport {
   readonly network?: { readonly cases: number; readonly disagreement?: NetworkDisagreement };
   /** `verify images` blocks, per policy: the semantics against Kyverno's verifyImages rules (images.ts). */
   readonly images?: readonly { readonly policy: string; readonly cases: number; readonly disagreement?: ImageDisagreement }[];
+  /** `defaults` blocks: semantics §7 against the Kyverno engine on the generate/mutate rules and the static netpol/psa files (defaults.ts). */
+  readonly defaults?: DefaultsReport;
   readonly ok: boolean;
 }
 
@@ -53,8 +56,19 @@ export async function runVerify(set: PolicySet, options: VerifyOptions, targets:
     if (out.value && !hasErrors(out.diagnostics)) network = verifyNetworks(set.networks, out.value, options);
     else excluded.push({ policy: set.networks.map((n) => n.name).join(', '), backend: 'netpol', reason: firstError(out.diagnostics) });
   }
-  const ok = reports.every((r) => !r.disagreement && r.unexercised.length === 0) && !network?.disagreement && images.every((i) => !i.disagreement);
-  return { policies: reports, excluded, ...(network ? { network } : {}), ...(images.length ? { images } : {}), ok };
+  let defaults: DefaultsReport | undefined;
+  if (set.defaults?.length && targets.includes('kyverno')) {
+    const only: PolicySet = { policies: [], networks: [], defaults: set.defaults };
+    const kyverno = await compileTo(only, ['kyverno']);
+    const statics = await compileTo(only, ['netpol', 'psa']);
+    const staticOk = statics.value !== undefined && !hasErrors(statics.diagnostics);
+    if (!staticOk) excluded.push({ policy: set.defaults.map((d) => d.name).join(', '), backend: 'netpol', reason: firstError(statics.diagnostics) });
+    if (kyverno.value && !hasErrors(kyverno.diagnostics)) {
+      defaults = verifyDefaults(set.defaults, kyverno.value, staticOk ? { netpol: statics.value!, psa: statics.value! } : undefined, options);
+    } else excluded.push({ policy: set.defaults.map((d) => d.name).join(', '), backend: 'kyverno', reason: firstError(kyverno.diagnostics) });
+  }
+  const ok = reports.every((r) => !r.disagreement && r.unexercised.length === 0) && !network?.disagreement && images.every((i) => !i.disagreement) && !defaults?.disagreement;
+  return { policies: reports, excluded, ...(network ? { network } : {}), ...(images.length ? { images } : {}), ...(defaults ? { defaults } : {}), ok };
 }
 
 /** Compiles one policy for each admission backend and wraps each backend's engine around the artifacts. */

@@ -5,7 +5,7 @@ import { KyvernoBackground } from '../../src/engines/kyverno/index.js';
 import type { NamespaceState } from '../../src/eval/index.js';
 import type { PolicySet } from '../../src/ir/index.js';
 import { irOf } from '../helpers/dsl.js';
-import { byKyverno, bySemantics, byStaticFiles, documentsFor, namespaceObject, outcomeIn } from './harness.js';
+import { byKyverno, byKyvernoAdmitted, bySemantics, byStaticFiles, documentsFor, namespaceObject, outcomeIn } from './harness.js';
 
 /**
  * Defaults blocks (docs/language/defaults.md) three ways: the semantics (src/eval/defaults.ts), the Kyverno engine
@@ -100,6 +100,7 @@ describe('defaults: Kyverno generate/mutate, static netpol/psa and the semantics
           const expected = bySemantics(set, ns);
           expect(byKyverno(a.kyverno, ns), `kyverno admission of ${ns.name}\n${text}`).toEqual(expected);
           expect(byKyverno(a.kyverno, ns, true), `kyverno existing ${ns.name}\n${text}`).toEqual(expected);
+          expect(byKyvernoAdmitted(a.kyverno, ns), `kyverno admission response for ${ns.name}\n${text}`).toEqual(expected);
           if (a.netpol && a.psa) {
             staticCases++;
             expect(byStaticFiles(a.netpol, a.psa, ns), `static files for ${ns.name}\n${text}`).toEqual(expected);
@@ -135,6 +136,8 @@ describe('a changed emitted policy is caught', () => {
     ['generateExisting is dropped', (y) => y.replaceAll('generateExisting: true', 'generateExisting: false')],
     ['the DNS peer is another pod label', (y) => y.replace('k8s-app: kube-dns', 'k8s-app: coredns')],
     ['a denied direction is dropped', (y) => y.replace(/policyTypes:\n(\s+)- Ingress\n\s+- Egress/, 'policyTypes:\n$1- Ingress')],
+    ['the admission-time label rule alone is weaker', (y) => y.replace('pod-security.kubernetes.io/enforce: restricted', 'pod-security.kubernetes.io/enforce: baseline')],
+    ['the existing-namespaces label rule alone is dropped', (y) => y.replace(/- name: pod-security-labels-existing(?:\n.*)*/, '')],
     ['the enforce level is weaker', (y) => y.replaceAll('pod-security.kubernetes.io/enforce: restricted', 'pod-security.kubernetes.io/enforce: baseline')],
     ['an excepted namespace is matched', (y) => y.replace(/exclude:\n(?:.*\n)*?\s+- kube-system\n/, '')],
   ];
@@ -143,12 +146,12 @@ describe('a changed emitted policy is caught', () => {
     const result = await fc.check(
       fc.asyncProperty(namespaceArb, namespaceArb, async (first, second) => {
         const later: NamespaceState = { name: first.name, labels: { ...second.labels, 'kubernetes.io/metadata.name': first.name } };
-        const expected = [bySemantics(set, first), bySemantics(set, first), bySemantics(set, later)];
+        const expected = [bySemantics(set, first), bySemantics(set, first), bySemantics(set, first), bySemantics(set, later)];
         const cluster = new KyvernoBackground(kyvernoDocs);
         cluster.admit(namespaceObject(first), 'CREATE');
         const created = outcomeIn(cluster, cluster.get(`v1/Namespace//${first.name}`)!, first.name);
         const later2 = cluster.admit(namespaceObject(later), 'UPDATE');
-        const actual = [byKyverno(kyvernoDocs, first, true), created, outcomeIn(cluster, later2, first.name)];
+        const actual = [byKyverno(kyvernoDocs, first, true), created, byKyvernoAdmitted(kyvernoDocs, first), outcomeIn(cluster, later2, first.name)];
         return JSON.stringify(actual) === JSON.stringify(expected);
       }),
       { seed: 21, numRuns: 300 },

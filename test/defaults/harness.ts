@@ -49,6 +49,13 @@ export function byKyverno(docs: readonly unknown[], ns: NamespaceState, existing
   return outcomeIn(cluster, admitted, ns.name);
 }
 
+/** The labels of the Namespace as the admission response leaves it (before Kyverno's background work), and the objects after it. */
+export function byKyvernoAdmitted(docs: readonly unknown[], ns: NamespaceState): Outcome {
+  const cluster = new KyvernoBackground(docs);
+  const admitted = cluster.admit(namespaceObject(ns), 'CREATE');
+  return { ...outcomeIn(cluster, admitted, ns.name), labels: { ...(((admitted['metadata'] as Json)['labels'] ?? {}) as Record<string, string>) } };
+}
+
 export function outcomeIn(cluster: KyvernoBackground, admitted: Json, namespace: string): Outcome {
   const stored = cluster.get(objectKey(admitted)) ?? admitted;
   const labels = ((stored['metadata'] as Json)['labels'] ?? {}) as Record<string, string>;

@@ -84,7 +84,12 @@ export function verifyCommand(io: Io): Command {
         io.stdout(`${i.disagreement ? 'FAIL' : 'ok  '} ${i.policy}: verify images, ${i.cases} cases (semantics vs kyverno verifyImages, fixed-key signature oracle)\n`);
         if (i.disagreement) io.stdout(`  rule ${i.disagreement.rule}: semantics ${i.disagreement.semantics}, kyverno ${i.disagreement.kyverno}\n  ${JSON.stringify(i.disagreement.case)}\n`);
       }
-      const failure = report.policies.some((p) => p.disagreement) || report.network?.disagreement || report.images?.some((i) => i.disagreement) ? 'see the counterexample above' : 'some rules were not exercised both ways (above)';
+      if (report.defaults) {
+        const d = report.defaults;
+        io.stdout(`${d.disagreement ? 'FAIL' : 'ok  '} defaults: ${d.cases} namespaces (semantics vs ${d.judges.join(', ')}: objects and labels)\n`);
+        if (d.disagreement) io.stdout(`  namespace ${JSON.stringify(d.disagreement.namespace)} ${d.disagreement.how}: ${d.disagreement.judge} has ${JSON.stringify(d.disagreement.engine)}, the semantics ${JSON.stringify(d.disagreement.semantics)}\n`);
+      }
+      const failure = report.policies.some((p) => p.disagreement) || report.network?.disagreement || report.images?.some((i) => i.disagreement) || report.defaults?.disagreement ? 'see the counterexample above' : 'some rules were not exercised both ways (above)';
       io.stdout(report.ok ? 'verified: every backend agrees\n' : `verification FAILED: ${failure}\n`);
       return report.ok ? 0 : 1;
     },

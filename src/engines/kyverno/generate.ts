@@ -168,7 +168,11 @@ export class KyvernoBackground {
     }
   }
 
-  /** An admission request (CREATE or UPDATE): mutate rules patch the object, it is stored, then generate and mutate-existing run. */
+  /**
+   * An admission request (CREATE or UPDATE): mutate rules patch the object, it is stored, then generate and
+   * mutate-existing run as background work. Returns the object as admitted (before the background work; `get` has
+   * the state after it).
+   */
   admit(resource: JsonObject, operation: 'CREATE' | 'UPDATE'): JsonObject {
     let object = clone(resource);
     for (const rule of this.rules) {
@@ -183,7 +187,7 @@ export class KyvernoBackground {
       const mut = rule.raw['mutate'];
       if (isObject(mut) && asArray(mut['targets']).length > 0) this.runMutateTargets(rule, object, operation);
     }
-    return clone(this.store.get(key) ?? object);
+    return clone(object);
   }
 
   /** A downstream object removed by hand: a synchronized rule re-creates it on its next run for the trigger. */
