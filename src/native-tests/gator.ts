@@ -43,7 +43,7 @@ export interface GatorSkip {
  * violation. A namespace with suite.yaml labels becomes a Namespace object in the case's `inventory`, which is
  * where gator (like Gatekeeper's synced cache) looks namespaces up for `namespaceSelector`.
  */
-export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly NativeCase[], notes: readonly string[] = []): { files: SuiteFile[]; skipped: GatorSkip[] } {
+export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly NativeCase[], notes: readonly string[] = [], cluster: readonly unknown[] = []): { files: SuiteFile[]; skipped: GatorSkip[] } {
   const docs = YAML.parseAllDocuments(file.content);
   const values = docs.map((d) => d.toJSON() as unknown);
   const templateIndex = values.findIndex((v) => (v as { kind?: unknown } | null)?.kind === 'ConstraintTemplate');
@@ -70,7 +70,9 @@ export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly
       if (namespace && inventoryFile) namespaceFiles.set(inventoryFile, { path: inventoryFile, content: toYaml(namespace, ['The namespace of suite.yaml cases, with their namespaceLabels.']) });
       // No operation: gator reviews each object as Gatekeeper's audit does (operation ""), so the expectation
       // comes from the same review shape the real gator will evaluate.
-      const result = evaluateConstraint({ template, constraint, object: c.object, ...(namespace ? { inventory: [namespace] } : {}) });
+      // The suite's inventory (the roles a binding references) is synced for every case, as data.inventory.
+      const synced = [...(namespace ? [namespace] : []), ...cluster];
+      const result = evaluateConstraint({ template, constraint, object: c.object, ...(synced.length ? { inventory: synced } : {}) });
       if (result.error) {
         skipped.push({ case: `${constraint.name}/${caseName(c.file)}`, reason: result.error.message });
         continue;
@@ -78,7 +80,7 @@ export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly
       gatorCases.push({
         name: caseName(c.file),
         object: c.file,
-        ...(inventoryFile ? { inventory: [inventoryFile] } : {}),
+        ...(inventoryFile || cluster.length ? { inventory: [...(inventoryFile ? [inventoryFile] : []), ...(cluster.length ? [CLUSTER_FILE] : [])] } : {}),
         assertions: [{ violations: result.violations.length > 0 ? 'yes' : 'no' }],
       });
     }
@@ -91,8 +93,12 @@ export function gatorSuiteFor(policy: string, file: EmittedFile, cases: readonly
     ...skipped.map((s) => `not included: ${s.case}: ${s.reason}`),
   ];
   files.push({ path: 'suite.yaml', content: toYaml(suite, header) }, ...namespaceFiles.values());
+  if (cluster.length) files.push({ path: CLUSTER_FILE, content: cluster.map((o, i) => toYaml(o, i === 0 ? ["The suite.yaml inventory: cluster objects synced into data.inventory for every case."] : [])).join('---\n') });
   return { files, skipped };
 }
+
+/** The suite's inventory, one multi-document file named in every case's `inventory`. */
+const CLUSTER_FILE = 'inventory/cluster.yaml';
 
 /** One document of the emitted file as a file of its own, keeping its text (comments, block scalars). */
 function documentText(doc: YAML.Document.Parsed, note: string): string {

@@ -56,7 +56,7 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
       const exceptions = emitted.find((f) => f.path === `kyverno/${p.name}-exceptions.yaml`);
       kyvernoSets(usable).forEach((cases, i) => {
         const dir = i === 0 ? `kyverno/tests/${p.name}` : `kyverno/tests/${p.name}/set-${i + 1}`;
-        const files = kyvernoTestFor(p.name, dir, { policy: policyFile, ...(exceptions ? { exceptions } : {}) }, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes });
+        const files = kyvernoTestFor(p.name, dir, { policy: policyFile, ...(exceptions ? { exceptions } : {}) }, cases, { name: i === 0 ? p.name : `${p.name}-set-${i + 1}`, notes, ...(suite.inventory.length ? { cluster: suite.inventory } : {}) });
         if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...cases.map((c) => copyOf(dir, c)));
       });
     }
@@ -80,7 +80,7 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
     const gatekeeperFile = emitted.find((f) => f.path === `gatekeeper/${p.name}.yaml`);
     if (gatekeeperFile) {
       const dir = `gatekeeper/tests/${p.name}`;
-      const { files } = gatorSuiteFor(p.name, gatekeeperFile, usable, notes);
+      const { files } = gatorSuiteFor(p.name, gatekeeperFile, usable, notes, suite.inventory);
       out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...usable.map((c) => copyOf(dir, c)));
     }
   }

@@ -91,7 +91,9 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
       expect(validKyvernoTest(t), JSON.stringify(validKyvernoTest.errors)).toBe(true);
       const loaded = loadKyvernoDocuments([...t.policies, ...(t.exceptions ?? [])].flatMap((p) => docs(at(p))));
       expect(loaded.errors).toEqual([]);
-      const values = t.variables ? (YAML.parse(at(t.variables)) as { namespaceSelector?: { name: string; labels: Record<string, string> }[] }) : {};
+      const values = t.variables ? (YAML.parse(at(t.variables)) as { namespaceSelector?: { name: string; labels: Record<string, string> }[]; policies?: { name: string; rules: { name: string; values: Record<string, unknown> }[] }[] }) : {};
+      // Per-rule Values (mocked context API calls) as the CLI's mock context loader uses them.
+      const cliValues = values.policies ? Object.fromEntries(values.policies.map((p) => [p.name, Object.fromEntries(p.rules.map((r) => [r.name, r.values]))])) : undefined;
       const resources = t.resources.flatMap((r) => docs(at(r)) as Obj[]);
       // Each rule's own failureAction decides, as in Kyverno releases with the fix for kyverno#16557. Up to 1.18.0 a
       // ClusterPolicy mixing actions blocks by its first rule's action: that backend gap is pinned (it.fails) in
@@ -101,6 +103,7 @@ describe.each(withSamples)('native suites of %s', (policyPath) => {
           namespaceLabels: values.namespaceSelector?.find((n) => n.name === o.metadata.namespace)?.labels ?? {},
           exceptions: loaded.exceptions,
           failureActionPerRule: true,
+          ...(cliValues ? { cliValues } : {}),
         });
       // Every listed result holds.
       for (const r of t.results) {

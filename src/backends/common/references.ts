@@ -25,7 +25,7 @@ export function refuseReferences(policy: Policy, backend: BackendId, diagnostics
   if (policy.omissions.some((o) => o.backends.includes(backend))) return false;
   const refs = referencesOf(policy, backend);
   for (const r of refs) {
-    diagnostics.push(diagnostic('SP2001', r.span, { backend, what: `a rule that reads another object (\`${r.reference.kind} referenced by ${r.reference.path.join('.')}\`)`, hint: reasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
+    diagnostics.push(diagnostic('SP2001', r.reference.span, { backend, what: `a rule that reads another object (\`${r.reference.kind} referenced by ${r.reference.path.join('.')}\`)`, hint: reasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
   }
   return refs.length > 0;
 }

@@ -75,13 +75,18 @@ export function apiGet(urlPath: string, cluster: readonly unknown[]): unknown {
  * Loads the `apiCall` entries of a rule's context into a copy of the variables; `{ error }` when one fails without a
  * `default` (Kyverno: the rule reports `error`, "failed to load context").
  */
-export function loadContext(entries: unknown, vars: VarContext, cluster: readonly unknown[] | undefined): { vars: VarContext } | { error: string } {
+export function loadContext(entries: unknown, vars: VarContext, cluster: readonly unknown[] | undefined, cliValues?: Readonly<Record<string, unknown>>): { vars: VarContext } | { error: string } {
   if (!Array.isArray(entries) || entries.length === 0) return { vars };
   const data: JsonObject = { ...vars.data };
   // `images` is a lazy getter on the original document; keep it lazy.
   const images = Object.getOwnPropertyDescriptor(vars.data, 'images');
   if (images) Object.defineProperty(data, 'images', images);
   let current: VarContext = { ...vars, data };
+  // `kyverno test`: the Values' variables of this rule, and no API call (cli/kubectl-kyverno mockContextLoader).
+  if (cliValues) {
+    for (const [k, v] of Object.entries(cliValues)) data[k] = v as JsonObject[string];
+    return { vars: { ...current, data } };
+  }
   for (const entry of entries) {
     if (!isObject(entry) || typeof entry['name'] !== 'string' || !isObject(entry['apiCall'])) continue;
     const call = entry['apiCall'];
@@ -132,5 +137,22 @@ function transform(call: JsonObject, response: unknown, vars: VarContext): unkno
   } catch (e) {
     if (e instanceof JmesPathError) throw new StoreError(`failed to apply JMESPath ${expression}: ${e.message}`);
     throw e;
+  }
+}
+
+/**
+ * What an `apiCall` entry whose urlPath has no variables holds over `cluster` (fetched and transformed, `default` on a
+ * failed fetch): the value a `kyverno test` Values file gives the entry in place of the call, which the CLI does not
+ * make offline (its mock context loader adds the Values' per-rule variables and skips API calls). Undefined when the
+ * entry needs variables, has no usable result, or its transform fails.
+ */
+export function mockedApiCall(call: unknown, cluster: readonly unknown[]): unknown {
+  if (!isObject(call) || typeof call['urlPath'] !== 'string' || call['urlPath'].includes('{{')) return undefined;
+  const vars: VarContext = { data: {}, deleteRequest: false };
+  try {
+    return transform(call, fetchEntry(call, vars, cluster), vars);
+  } catch (e) {
+    if (e instanceof FetchError && 'default' in call) return call['default'];
+    return undefined;
   }
 }

@@ -162,7 +162,7 @@ function runValidate(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonOb
     return { status: 'skip', message: `rule skipped due to policy exception ${exception.namespace}/${exception.name}` };
   }
   // Rule context loads before the preconditions (pkg/engine/handlers/validation: loadContext, then CheckPreconditions).
-  const loaded = loadContext(rule.context, req.vars, req.ctx.cluster);
+  const loaded = loadContext(rule.context, req.vars, req.ctx.cluster, req.ctx.cliValues ? (req.ctx.cliValues[policy.name]?.[rule.reportName] ?? {}) : undefined);
   if ('error' in loaded) return { status: 'error', message: loaded.error };
   if (loaded.vars !== req.vars) req = { ...req, vars: loaded.vars };
   const pre = preconditionsOutcome(rule, req.vars);

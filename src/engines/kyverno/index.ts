@@ -4,6 +4,7 @@
  * Supported subset and known differences from Kyverno: docs/engines/kyverno.md.
  */
 export { evaluateResource } from './evaluate.js';
+export { mockedApiCall } from './context.js';
 export { loadKyvernoDocuments, type LoadResult } from './load.js';
 export type {
   CompiledRule,

@@ -54,6 +54,11 @@ export interface EvaluationContext {
    * server answers them). Absent: every API call fails, and its `default` (if any) applies.
    */
   readonly cluster?: readonly unknown[];
+  /**
+   * `kyverno test` mode: the Values file's per-rule variables, by policy name then rule name. As the CLI's mock context
+   * loader does, they are added to the rule's context and its `apiCall` entries are not made (no cluster offline).
+   */
+  readonly cliValues?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 }
 
 /** An attestor entry of a verifyImages rule: a Cosign public key (PEM) or a keyless issuer and subject. */
