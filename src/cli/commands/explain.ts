@@ -1,6 +1,6 @@
 import { frontEnd } from '../../compile.js';
 import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { explainRequest, renderExplanation, type ResourceExplanation } from '../../explain/index.js';
+import { explainDefaults, explainRequest, renderDefaultsExplanation, renderExplanation, type DefaultsExplanation, type ResourceExplanation } from '../../explain/index.js';
 import { SourceFile } from '../../source/index.js';
 import { parseYamlFile } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
@@ -59,15 +59,17 @@ export function explainCommand(io: Io): Command {
       }
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (parsed.documents.length === 0) throw new UsageError(`${path} holds no YAML document`);
-      const results: { file: string; line: number; explanation: ResourceExplanation }[] = [];
+      const results: { file: string; line: number; explanation: ResourceExplanation; defaults?: DefaultsExplanation }[] = [];
       for (const d of parsed.documents) {
         const line = d.file.lineColumn((d.doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0).line;
         const explanation = await explainRequest(front.value.set, { object: d.value, operation, namespaceLabels });
-        results.push({ file: path, line, explanation });
+        // A Namespace under defaults blocks: what it gets, by the semantics and by each engine (docs/explain.md).
+        const defaults = await explainDefaults(front.value.set, d.value);
+        results.push({ file: path, line, explanation: defaults ? { ...explanation, agree: explanation.agree && defaults.agree } : explanation, ...(defaults ? { defaults } : {}) });
       }
-      if (format === 'json') io.stdout(`${JSON.stringify({ resources: results.map((r) => ({ file: r.file, line: r.line, ...r.explanation })) }, null, 2)}\n`);
+      if (format === 'json') io.stdout(`${JSON.stringify({ resources: results.map((r) => ({ file: r.file, line: r.line, ...r.explanation, ...(r.defaults ? { defaults: r.defaults } : {}) })) }, null, 2)}\n`);
       else {
-        io.stdout(results.map((r) => renderExplanation(r.explanation, `${r.file}:${r.line}`)).join('\n'));
+        io.stdout(results.map((r) => renderExplanation(r.explanation, `${r.file}:${r.line}`) + (r.defaults ? renderDefaultsExplanation(r.defaults) : '')).join('\n'));
         // With several documents the last per-object line must not read as the verdict on all of them.
         if (results.length > 1) {
           const disagree = results.filter((r) => !r.explanation.agree);
