@@ -53,9 +53,11 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
     }
     case 'quantified': {
       if (p.domain.kind === 'reference') {
+        // The body is checked against the referenced kinds even when the reference is misplaced (no cascade of
+        // SP1009s); an unknown reference kind has no known shape, so its body waits until the kind is fixed.
         const lowered = lowerReference(r, p.domain, scope);
-        const body = lowerPredicate(r, p.body, lowered?.scope ?? elementScope('element', anySchema));
-        return lowered && body && { kind: 'referenced', quantifier: p.quantifier, reference: lowered.reference, body, span: p.span };
+        const body = lowered && lowerPredicate(r, p.body, lowered.scope);
+        return lowered?.reference && body && { kind: 'referenced', quantifier: p.quantifier, reference: lowered.reference, body, span: p.span };
       }
       const lowered = lowerDomain(r, p.domain, scope);
       if (!lowered) {
@@ -75,7 +77,7 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
  * referring field, and the rule must apply only to kinds that carry that field. The body is checked against the
  * referenced kinds' fields, as a rule that applies to them.
  */
-function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }>, scope: PredicateScope): { reference: Reference; scope: PredicateScope } | undefined {
+function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }>, scope: PredicateScope): { reference?: Reference; scope: PredicateScope } | undefined {
   const known = Object.values(referenceTargets);
   const describe = known.map((k) => `\`${k.name} referenced by ${k.path.join('.')}\` (from ${k.from.map((f) => f.kind).join(' or ')})`).join(', ');
   const spec = known.find((k) => k.name === d.target);
@@ -84,26 +86,24 @@ function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }
     r.report('SP1010', d.targetSpan, { what: 'reference kind', name: d.target, hint: near[0] ? `did you mean "${near[0]}"? secpol follows ${describe}` : `secpol follows ${describe}` });
     return undefined;
   }
+  const schemas = spec.targets.map((t) => {
+    const [group, version] = t.apiVersion.includes('/') ? t.apiVersion.split('/') : ['', t.apiVersion];
+    return { owner: t.kind, schema: findKnownKind(group!, version!, t.kind)?.schema ?? anySchema };
+  });
+  const target: PredicateScope = { schemas, podObject: false, container: false, objectKinds: spec.targetKinds, atObject: true };
   const path = d.path.segments.map((s) => s.name);
   if (path.join('.') !== spec.path.join('.')) {
     r.report('SP1010', d.path.span, { what: `field referring to a ${spec.name}`, name: path.join('.'), hint: `a ${spec.name} is named by ${spec.path.join('.')}: write \`${spec.name} referenced by ${spec.path.join('.')}\`` });
-    return undefined;
+    return { scope: target };
   }
   const from = spec.from.map((f) => f.kind);
   if (!scope.atObject || scope.objectKinds.length === 0 || !scope.objectKinds.every((k) => from.includes(k))) {
     const kinds = scope.objectKinds.filter((k) => !from.includes(k));
     const which = scope.atObject && kinds.length ? `; ${kinds.join(', ')} ha${kinds.length === 1 ? 's' : 've'} no ${spec.path.join('.')}` : scope.atObject ? '' : ' (at the object, not inside a quantifier)';
     r.report('SP1009', d.span, { detail: `\`${spec.name} referenced by ${spec.path.join('.')}\` can only be used in rules that apply to ${from.join(' or ')}${which}`, hint: `give the rule \`applies to "${spec.from[0]!.apiVersion}" ${from.join(', ')}\`` });
-    return undefined;
+    return { scope: target };
   }
-  const schemas = spec.targets.map((t) => {
-    const [group, version] = t.apiVersion.includes('/') ? t.apiVersion.split('/') : ['', t.apiVersion];
-    return { owner: t.kind, schema: findKnownKind(group!, version!, t.kind)?.schema ?? anySchema };
-  });
-  return {
-    reference: { kind: spec.name, path, span: d.span },
-    scope: { schemas, podObject: false, container: false, objectKinds: spec.targetKinds, atObject: true },
-  };
+  return { reference: { kind: spec.name, path, span: d.span }, scope: target };
 }
 
 function misplaced(r: Reporter, span: Span, what: string, where: string): undefined {
