@@ -5,7 +5,7 @@ import { lowerDefaults } from './lower-defaults.js';
 import { lowerNetwork } from './lower-network.js';
 import { lowerPolicy } from './lower-policy.js';
 import { Reporter, type CheckOptions } from './report.js';
-import { checkContradictoryRules, checkDuplicateNames, checkLooseImageGlobs, checkNetworkReachability, checkUnjudgedWorkloadOwners } from './rules/index.js';
+import { checkContradictoryRules, checkDuplicateNames, checkLooseImageGlobs, checkNetworkReachability, checkOverlappingDefaults, checkUnjudgedWorkloadOwners } from './rules/index.js';
 
 /**
  * Lowers parsed files (a root file and everything it imports) to the IR and runs every check.
@@ -34,6 +34,7 @@ export function checkFiles(files: readonly FileAst[], options: CheckOptions): St
     }
   }
   for (const net of networks) checkNetworkReachability(r, net, networks);
+  checkOverlappingDefaults(r, [...defaults].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const value: PolicySet = { policies: policies.sort(byName), networks: networks.sort(byName), ...(defaults.length ? { defaults: defaults.sort(byName) } : {}) };
   return { value, diagnostics: sortDiagnostics(r.diagnostics) };

@@ -61,6 +61,13 @@ describe('defaults blocks', () => {
     expect(diagnosticsOf('policy d {\n  in namespaces "a"\n  enforce pod-security baseline\n}\ndefaults d {\n  default deny ingress\n}\n')).toEqual([{ code: 'SP1001', at: '5:10', related: ['1:8'] }]);
   });
 
+  it('refuses two blocks that may label one namespace for the same mode, not disjoint ones', () => {
+    const two = (a: string, b: string) => `defaults a {\n${a}  enforce pod-security baseline\n}\ndefaults b {\n${b}  enforce pod-security restricted\n  warn pod-security restricted\n}\n`;
+    expect(diagnosticsOf(two('  in namespaces "x"\n', ''))).toEqual([{ code: 'SP1012', at: '6:3', related: ['3:3'] }]);
+    expect(diagnosticsOf(two('  in namespaces "x"\n', '  in namespaces "y"\n'))).toEqual([]);
+    expect(diagnosticsOf(two('  in namespaces "x"\n', '  except namespaces "x"\n'))).toEqual([]);
+  });
+
   it('is SP2001 on the admission-only backends, at the block', async () => {
     for (const target of ['gatekeeper', 'vap', 'kyverno-cel'] as const) {
       const out = await compileTo(irOf(text), [target]);

@@ -8,3 +8,4 @@ export { checkContradictoryRules } from './contradictory-rules.js';
 export { checkNetworkReachability } from './network-reachability.js';
 export { checkLooseImageGlobs } from './loose-image-globs.js';
 export { checkUnjudgedWorkloadOwners } from './unjudged-workload-owners.js';
+export { checkOverlappingDefaults } from './overlapping-defaults.js';
