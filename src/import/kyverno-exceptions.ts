@@ -54,7 +54,8 @@ interface Filter {
 
 export interface ExceptionImport {
   readonly exceptions: ImportedException[];
-  readonly problems: MissingRule[];
+  /** Exceptions not translated, with the secpol rules they name (which are then not imported either). */
+  readonly problems: (MissingRule & { readonly rules: readonly string[] })[];
 }
 
 /**
@@ -64,28 +65,32 @@ export interface ExceptionImport {
  */
 export function importExceptions(policy: string, docs: readonly YamlDoc[], targets: readonly ExceptionTarget[]): ExceptionImport {
   const exceptions: ImportedException[] = [];
-  const problems: MissingRule[] = [];
+  const problems: ExceptionImport['problems'] = [];
   const consumed = new Set<YamlDoc>();
   for (const doc of docs) {
     if (consumed.has(doc)) continue;
     const v = doc.value as Json;
     const name = isMap(v['metadata']) && typeof v['metadata']['name'] === 'string' ? v['metadata']['name'] : 'unnamed';
-    const fail = (reason: string, at: YamlPathStep[]) => problems.push({ original: `PolicyException ${name}`, origin: spanAt(doc, at), reason });
     const spec = isMap(v['spec']) ? v['spec'] : {};
+    const listed = new Set<string>();
+    let badNames: number | undefined;
+    for (const [i, e] of (Array.isArray(spec['exceptions']) ? spec['exceptions'] : []).entries()) {
+      if (!isMap(e) || e['policyName'] !== policy) continue;
+      const names = strings(e['ruleNames']);
+      if (!names || names.some((n) => /[*?]/.test(n))) badNames = i;
+      for (const n of names ?? []) listed.add(n);
+    }
+    // The rules an untranslated exception names: without it they are not what the original enforces.
+    const touched = targets.filter((t) => badNames !== undefined || namesFor(t, undefined).some((n) => listed.has(n))).map((t) => t.key);
+    const fail = (reason: string, at: YamlPathStep[]) => problems.push({ original: `PolicyException ${name}`, origin: spanAt(doc, at), reason, rules: touched });
+    if (badNames !== undefined) {
+      fail('ruleNames that are not a list of rule names', ['spec', 'exceptions', badNames]);
+      continue;
+    }
     const extra = Object.keys(spec).filter((k) => !['exceptions', 'match', 'conditions', 'background'].includes(k));
     if (extra.length) {
       fail(`spec.${extra[0]}${extra[0] === 'podSecurity' ? ' (exempting Pod Security controls of a podSecurity rule)' : ''}`, ['spec', extra[0]!]);
       continue;
-    }
-    const listed = new Set<string>();
-    for (const [i, e] of (Array.isArray(spec['exceptions']) ? spec['exceptions'] : []).entries()) {
-      if (!isMap(e) || e['policyName'] !== policy) continue;
-      const names = strings(e['ruleNames']);
-      if (!names || names.some((n) => /[*?]/.test(n))) {
-        fail('ruleNames that are not a list of rule names', ['spec', 'exceptions', i]);
-        continue;
-      }
-      for (const n of names) listed.add(n);
     }
     const expires = expiryOf(spec['conditions']);
     if (expires === undefined) {

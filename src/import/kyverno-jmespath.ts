@@ -493,27 +493,35 @@ export interface Domain {
 
 /**
  * The lists a JMESPath list expression concatenates: `[a, b][?type(@) == 'array'][]` (with or without
- * `.not_null(@, …)`, which keeps null elements as a value with no fields), `path[]`, a plain `path`, or
- * `[path][0]` after a type check.
+ * `.not_null(@, …)`, which keeps null elements as a value with no fields), or `[path][0]` after an array type
+ * check. A foreach `list` may also be a plain `path`, `path[]` or `path.[a, b][]`: a missing list there is an error
+ * or a null element, both of which foreach skips; elsewhere the null would reach `length()`, an error, so those
+ * forms are refused outside a foreach.
  */
-export function domainsOf(n: Node, s: Scope): Domain[] {
+export function domainsOf(n: Node, s: Scope, foreach = false): Domain[] {
   let m = n;
   if (m.type === 'Projection' && m.children?.[1]?.type === 'Function' && m.children[1].name === 'not_null' && m.children[1].children?.[0]?.type === 'Current') m = m.children[0]!;
+  else if (m.type === 'Projection' && m.children?.[1]?.type === 'Identity') m = m.children[0]!;
   let refs: Ref[] | undefined;
+  const safe = (r: Ref | undefined) => (r && (foreach || (!r.strict && s.guarded.has(refKey(r)))) ? r : undefined);
   if (m.type === 'Flatten' && m.children?.[0]?.type === 'FilterProjection') {
     const [lists, ident, cond] = m.children[0].children!;
     const isArrayTest = cond?.type === 'Comparator' && cond.name === 'EQ' && cond.children?.[0]?.type === 'Function' && cond.children[0].name === 'type' && cond.children[0].children?.[0]?.type === 'Current' && cond.children[1]?.type === 'Literal' && cond.children[1].value === 'array';
     if (ident?.type === 'Identity' && isArrayTest && lists?.type === 'MultiSelectList') {
       refs = (lists.children ?? []).map((c) => refOf(c, s) ?? refuse(`the list element ${c.type} of a multi-select list`));
     }
+  } else if (m.type === 'Flatten' && foreach && m.children?.[0]?.type === 'Subexpression' && m.children[0].children?.[1]?.type === 'MultiSelectList') {
+    const [head, lists] = m.children[0].children;
+    const base = refOf(head!, s);
+    if (base) refs = (lists!.children ?? []).map((c) => (c.type === 'Field' ? { ...base, path: [...base.path, String(c.name)] } : refuse(`the list element ${c.type} of a multi-select list`)));
   } else if (m.type === 'Flatten') {
-    const r = refOf(m.children![0]!, s);
+    const r = safe(refOf(m.children![0]!, s));
     if (r) refs = [r];
   } else {
-    const r = refOf(m, s);
-    if (r && (r.strict || s.guarded.has(refKey(r)))) refs = [r];
+    const r = safe(refOf(m, s));
+    if (r) refs = [r];
   }
-  if (!refs) return refuse(`the list ${m.type === 'Function' ? `${String(m.name)}()${m.name === 'items' ? " (the entries of a map, whose keys secpol rules name one by one)" : ''}` : `expression ${m.type}`} (only lists of fields are translated)`);
+  if (!refs) return refuse(`the list ${m.type === 'Function' ? `${String(m.name)}()${m.name === 'items' ? " (the entries of a map, whose keys secpol rules name one by one)" : ''}` : `expression ${m.type}`} (only lists of fields are translated${foreach ? '' : '; outside a foreach a list read without a type check may be null, which length() reports as an error'})`);
   for (const r of refs) {
     const schema = schemaOf(r, s);
     if (schema.type !== 'object-list' || !schema.element) refuse(`a list over ${r.path.join('.')}, a ${schema.type}`);
@@ -604,17 +612,6 @@ function functionTest(n: Node, s: Scope): B {
     }
     default:
       return refuse(`the JMESPath function ${String(n.name)}()${/^time_/.test(String(n.name)) ? ' (a condition on the clock)' : n.name === 'items' ? " (a test over a map's keys, which secpol rules name one by one)" : ''}`);
-  }
-}
-
-/** The domains of a foreach `list` (an expression without braces), with the element's frame. */
-export function foreachDomains(text: string, ctx: JmesContext): Translation<Domain[]> {
-  try {
-    checkQuotedObject(text, ctx);
-    return ok(domainsOf(parse(text), { ctx, guarded: new Set(), clock: {} }));
-  } catch (e) {
-    if (e instanceof Refusal) return no(e.message, ctx.at);
-    throw e;
   }
 }
 
@@ -755,7 +752,7 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
       if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
       const listText = variableText(e['list']) ?? e['list'];
       checkQuotedObject(listText, ctx);
-      const domains = domainsOf(parse(listText), { ctx, guarded: new Set(), clock });
+      const domains = domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true);
       const deny = e['deny'] as { conditions?: unknown } | undefined;
       if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
       return or(domains.map((d) => {

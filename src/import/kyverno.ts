@@ -98,6 +98,14 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   const mine = exceptionDocs.filter((d) => exceptionPolicies(d).includes(kyvernoName));
   const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key) }));
   const ex = importExceptions(kyvernoName, mine, targets);
+  for (const problem of ex.problems) {
+    for (const key of problem.rules) {
+      const rule = rules.find((r) => r.key === key);
+      if (!rule) continue;
+      rules.splice(rules.indexOf(rule), 1);
+      missing.push({ original: rule.original, origin: rule.origin, reason: `${problem.original}, which exempts it, is not translated (${problem.reason})` });
+    }
+  }
   // Rules whose conditions hold an exception until a date: one exception block per filter and date.
   const groups = new Map<string, typeof clockExceptions>();
   for (const c of clockExceptions) {
@@ -126,7 +134,7 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     doc,
     kyvernoName,
     ...(ex.exceptions.length ? { exceptions: ex.exceptions } : {}),
-    ...(ex.problems.length ? { exceptionsMissing: ex.problems } : {}),
+    ...(ex.problems.length ? { exceptionsMissing: ex.problems.map(({ rules: _, ...m }) => m) } : {}),
   };
 }
 

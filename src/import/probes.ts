@@ -7,6 +7,9 @@ import { containerSchema, podSchema, type FieldSchema } from '../check/fields/in
 import type { ImportedPolicy } from './model.js';
 import { fieldType } from './kinds.js';
 import { literal, pathText } from './text.js';
+import * as jmespathLib from 'jmespath';
+
+const jmespath = jmespathLib as unknown as { compile(expression: string): unknown };
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,6 +34,7 @@ export function probeRules(p: ImportedPolicy): string[][] {
       const patterns = [v['pattern'], ...(Array.isArray(v['anyPattern']) ? v['anyPattern'] : [])];
       for (const pat of patterns) if (isMap(pat)) walk(pat, [], undefined, leaves);
       collectDeny(JSON.stringify(v['deny'] ?? null), leaves);
+      for (const text of variables([r])) collectJmesPath(text, leaves);
     }
   }
   const out: string[][] = [];
@@ -96,4 +100,57 @@ function literalsFor(value: unknown, type: FieldSchema['type']): string[] {
     return [...alts.map((a) => literal(a)), literal('other')];
   }
   return [];
+}
+
+/** Every `{{ }}` expression and foreach `list` in a rule (deny, preconditions, foreach entries), as JMESPath text. */
+function variables(v: unknown): string[] {
+  if (typeof v === 'string') return [...v.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]!);
+  if (Array.isArray(v)) return v.flatMap(variables);
+  if (!isMap(v)) return [];
+  return Object.entries(v).flatMap(([k, x]) => (k === 'message' ? [] : k === 'list' && typeof x === 'string' ? [x, ...variables(x)] : variables(x)));
+}
+
+interface JNode {
+  readonly type: string;
+  readonly name?: string;
+  readonly value?: unknown;
+  readonly children?: readonly JNode[];
+}
+
+/**
+ * A field compared with literals in a JMESPath condition (`==`, `!=`, ordering, `contains(LIST, x)`): the field
+ * below `request.object`, or below a foreach `element` or a filter's element (read as a container's field).
+ */
+function collectJmesPath(text: string, out: Leaf[]): void {
+  let ast: JNode;
+  try {
+    ast = jmespath.compile(text.trim()) as JNode;
+  } catch {
+    return;
+  }
+  const pathOf = (n: JNode | undefined): string[] | undefined => {
+    if (!n) return undefined;
+    if (n.type === 'IndexExpression' && n.children?.[0]?.type === 'MultiSelectList' && n.children[0].children?.length === 1) return pathOf(n.children[0].children[0]);
+    if (n.type === 'Field') return [String(n.name)];
+    if (n.type === 'Subexpression') {
+      const parts = (n.children ?? []).map(pathOf);
+      return parts.every((p) => p) ? parts.flatMap((p) => p!) : undefined;
+    }
+    return undefined;
+  };
+  const add = (path: string[] | undefined, values: unknown[]) => {
+    if (!path || path.length === 0) return;
+    if (path[0] === 'request' && path[1] === 'object') out.push({ path: path.slice(2), values });
+    else out.push({ domain: 'container', path: path[0] === 'element' ? path.slice(1) : path, values });
+  };
+  const visit = (n: JNode): void => {
+    const [a, b] = n.children ?? [];
+    if (n.type === 'Comparator' && a && b) {
+      if (b.type === 'Literal') add(pathOf(a), [b.value]);
+      else if (a.type === 'Literal') add(pathOf(b), [a.value]);
+    }
+    if (n.type === 'Function' && n.name === 'contains' && a?.type === 'Literal' && Array.isArray(a.value) && b) add(pathOf(b), a.value);
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(ast);
 }

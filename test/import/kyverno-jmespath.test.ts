@@ -1,0 +1,128 @@
+/**
+ * Kyverno policies in the forms foreign authors write (not secpol's output): foreach over the container lists with
+ * element preconditions, boolean JMESPath conditions, and PolicyExceptions, imported and proven by --verify against
+ * the original; what the translation cannot read is SP3001 naming the construct.
+ */
+import { describe, expect, it } from 'vitest';
+import { importPolicies } from '../../src/import/index.js';
+import { buildChecked, importArtifacts } from '../../src/import/import.js';
+import { proveOnce } from '../../src/import/verify.js';
+
+const today = '2026-06-01';
+const proof = { runs: 200, seed: 1 };
+
+const privileged = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: no-privileged
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: privileged
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: privileged containers are not allowed
+        foreach:
+          - list: "request.object.spec.[ephemeralContainers, initContainers, containers][]"
+            preconditions:
+              all:
+                - key: "{{ element.name != 'istio-proxy' }}"
+                  operator: Equals
+                  value: true
+            deny:
+              conditions:
+                any:
+                  - key: "{{ element.securityContext.privileged == \`true\` }}"
+                    operator: Equals
+                    value: true
+`;
+
+const exception = (names: string) => `---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata:
+  name: legacy
+  namespace: kyverno
+spec:
+  exceptions:
+    - policyName: no-privileged
+      ruleNames: [${names}]
+  match:
+    any:
+      - resources:
+          namespaces: [legacy]
+`;
+
+describe('import: Kyverno foreach and JMESPath conditions', () => {
+  it('a foreach over the three container lists with an element precondition is an any-container rule, proven', async () => {
+    const r = await importPolicies([{ path: 'p.yaml', text: privileged }], { today, verify: proof });
+    const text = r.value!.files[0]!.text;
+    expect(text).toContain('forbid any container has (not name = "istio-proxy" and securityContext.privileged = true)');
+    expect(r.value!.rules).toEqual([{ policy: 'no-privileged', original: 'privileged', status: 'proven' }]);
+  });
+
+  it('--verify catches a translation that drops the precondition', async () => {
+    const out = importArtifacts([{ path: 'p.yaml', text: privileged }], { today });
+    const file = out.value!.files[0]!;
+    const wrong = buildChecked({ ...file.policy, rules: file.policy.rules.map((x) => ({ ...x, lines: ['applies to pods', 'forbid any container has securityContext.privileged = true'] })) }, { today });
+    const bad = await proveOnce(wrong.policy, wrong.set!.policies[0]!, proof);
+    expect(bad.failed?.key).toBe('privileged');
+    expect(bad.failed?.reason).toContain('istio-proxy');
+  });
+
+  it('a list outside a foreach that may be missing is SP3001 naming why (length() of null is an error in Kyverno)', () => {
+    const text = privileged.replace(/foreach:[\s\S]*$/, `deny:
+          conditions:
+            all:
+              - key: "{{ length(request.object.spec.volumes[?hostPath != null]) > \`0\` }}"
+                operator: Equals
+                value: true
+`);
+    const out = importArtifacts([{ path: 'p.yaml', text }], { today });
+    const d = out.diagnostics.find((x) => x.code === 'SP3001');
+    expect(d?.message).toMatch(/outside a foreach a list read without a type check may be null/);
+  });
+
+  it('a clock condition beside other deny conditions is refused, not read as an exception', () => {
+    const text = privileged.replace(/foreach:[\s\S]*$/, `deny:
+          conditions:
+            any:
+              - key: "{{ time_before(time_now_utc(), '2031-01-01T00:00:00Z') }}"
+                operator: Equals
+                value: true
+              - key: "{{ [request.object.spec.hostPID][0] == \`true\` }}"
+                operator: Equals
+                value: true
+`);
+    const out = importArtifacts([{ path: 'p.yaml', text }], { today });
+    expect(out.diagnostics.map((x) => x.message).join('\n')).toMatch(/clock/);
+    expect(out.value!.files[0]!.policy.rules).toEqual([]);
+  });
+});
+
+describe('import: Kyverno PolicyExceptions', () => {
+  it('a namespace exception naming the rule and its autogen rules is an exception block, proven with the original exception', async () => {
+    const r = await importPolicies([{ path: 'p.yaml', text: privileged + exception('privileged, autogen-privileged, autogen-cronjob-privileged') }], { today, verify: proof });
+    const text = r.value!.files[0]!.text;
+    expect(text).toContain('exception legacy {\n    namespaces "legacy"\n    rules privileged\n    reason "imported from Kyverno PolicyException legacy"\n  }');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('an exception of the Pod rule alone (controllers still judged) is SP3001, and the rule is proven against the original exception or not at all', async () => {
+    const r = await importPolicies([{ path: 'p.yaml', text: privileged + exception('privileged') }], { today, verify: proof });
+    const d = r.diagnostics.find((x) => x.code === 'SP3001');
+    expect(d?.message).toMatch(/PolicyException legacy.*for some of the kinds it matches but not others \(autogen-privileged, autogen-cronjob-privileged not listed\)/);
+    expect(r.value!.files[0]!.text).toContain('# Not imported: PolicyException legacy');
+    // The original exception still runs under --verify: Pods in legacy are exempt there, not in the import.
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['not-imported']);
+  });
+
+  it('an exception for a policy the input does not hold is SP3001', () => {
+    const out = importArtifacts([{ path: 'e.yaml', text: exception('privileged') }], { today });
+    expect(out.diagnostics.map((x) => x.message).join('\n')).toMatch(/names no-privileged, which the input does not hold/);
+  });
+});
