@@ -111,10 +111,10 @@ violation[{"msg": msg}] {
     expect(podVerdict(await sel('ns-b.yaml')).verdict).toBe('skip');
   });
 
-  it('--inventory is gatekeeper\'s only', async () => {
-    const r = await runCli('eval', '--engine', 'kyverno', '--policy', files('frozen.yaml'), '--resource', files('pod.yaml'), '--inventory', files('lock.yaml'));
+  it('--inventory is for gatekeeper and kyverno only', async () => {
+    const r = await runCli('eval', '--engine', 'vap', '--policy', files('frozen.yaml'), '--resource', files('pod.yaml'), '--inventory', files('lock.yaml'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--inventory is for --engine gatekeeper');
+    expect(r.stderr).toContain('--inventory is for --engine gatekeeper (data.inventory) and kyverno');
   });
 });
 

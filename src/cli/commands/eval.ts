@@ -46,7 +46,7 @@ export function evalCommand(io: Io): Command {
       '--resource FILE...  resources (several files, or the flag repeated; files after the other flags are resources too);',
       '                    AdmissionReviews are reviewed as their request says (operation, oldObject, userInfo);',
       '                    Namespace objects among them serve namespace selectors',
-      '--inventory FILE... gatekeeper: objects synced into data.inventory, as gator syncs them',
+      '--inventory FILE... gatekeeper: objects synced into data.inventory, as gator syncs them; kyverno: the cluster objects rule context API calls (urlPath) read',
       '--operation OP      CREATE, UPDATE or DELETE: an admission request. Default: kyverno, vap, kyverno-cel, psa CREATE; gatekeeper',
       '                    reviews each resource as its audit and gator do (operation "")',
       '--user NAME         the requesting user (kyverno, gatekeeper, vap, kyverno-cel); default an anonymous request, as gator and',
@@ -69,7 +69,7 @@ export function evalCommand(io: Io): Command {
       const policyFiles = listFlag(values, after, 'policy', true);
       const inventoryFiles = listFlag(values, after, 'inventory', true);
       const resourceFiles = [...(values['resource'] as string[] | undefined ?? []), ...positionals.filter((p) => !taken.has(p))];
-      if (inventoryFiles.length && engine !== 'gatekeeper') throw new UsageError('--inventory is for --engine gatekeeper (data.inventory); other engines read no synced objects');
+      if (inventoryFiles.length && engine !== 'gatekeeper' && engine !== 'kyverno') throw new UsageError('--inventory is for --engine gatekeeper (data.inventory) and kyverno (the cluster rule context API calls read); other engines read no other objects');
       for (const f of ['probe', 'from', 'to'] as const) if (listFlag(values, after, f).length && engine !== 'netpol') throw new UsageError(`--${f} is for --engine netpol`);
       const requester = requesterFrom(values, after, engine);
       if (policyFiles.length === 0) throw new UsageError('--policy is required: the artifacts to evaluate');

@@ -46,6 +46,8 @@ export function runKyverno(ctx: EvalContext): EngineRun {
       exceptions: loaded.exceptions,
       ...(r.admission?.oldObject !== undefined ? { oldObject: r.admission.oldObject } : {}),
       ...(user ? { userInfo: user } : {}),
+      // --inventory: what rule context API calls read (without it, every call fails and its `default` applies).
+      ...(ctx.inventory.length ? { cluster: ctx.inventory.map((d) => d.value) } : {}),
     });
     for (const x of results) verdicts.push({ resource: id, policy: x.policy, rule: x.rule, verdict: x.status, message: x.message });
   }
