@@ -183,6 +183,8 @@ spec:
               +(pod-security.kubernetes.io/warn): restricted
 `);
 
+  // Upstream's own Kyverno CLI test of add-psa-labels (psa/add-psa-labels, .kyverno-test at 88d92ec) expects the
+  // unlabelled namespace `test` patched to exactly these two labels (its patchedResource.yaml at 6877e63).
   it('adds the labels only where they are absent', () => {
     const cluster = new KyvernoBackground(addPsaLabels);
     const fresh = cluster.admit(ns('fresh'), 'CREATE');
