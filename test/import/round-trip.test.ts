@@ -49,7 +49,10 @@ describe('import of secpol\'s own output', () => {
     ];
     const unexplained = rules.filter((x) => x.status !== 'proven' && !known.some((k) => k.test(x.reason ?? '')));
     expect(unexplained).toEqual([]);
-    expect(proven.length).toBeGreaterThanOrEqual(70);
+    // 69 since the pattern form (issue 16 item 1): psa-enforce-restricted and app-container-limits come back as
+    // `metadata exists and metadata.labels exists and …` / `resources exists and resources.limits exists and …`, which
+    // the 300 generated requests (seed 1) never satisfy (a reach limit, listed as known above); with deny conditions 70.
+    expect(proven.length).toBeGreaterThanOrEqual(69);
     // Exceptions round-trip too: host-namespaces (a DaemonSet with its pods, until a date), pss-baseline (a namespace
     // until a date, from the rule's own condition), read-only-root-filesystem (images, from a foreach precondition).
     const text = r.value!.files.map((f) => f.text).join('\n');

@@ -12,6 +12,7 @@ import { withinExpiry } from './expiry.js';
 import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
 import { verifyImagesRule } from './verify-images.js';
 import { referenceContext } from './references.js';
+import { patternForm } from './pattern.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -148,6 +149,26 @@ class Builder {
   }
 
   /**
+   * A field requirement as the `pattern` (or `anyPattern`) with anchors a Kyverno maintainer writes first, when one
+   * means exactly the rule on admitted objects (pattern.ts). Kyverno appends `rule <r> failed at path <path>` to the
+   * message, and the path's index names the offending element; a pattern cannot read that element, so a message
+   * placeholder naming one of its fields is written as `<field>` (docs/backends/kyverno.md, "Patterns").
+   */
+  patternValidate(rule: Rule, env: PredicateEnv, subjects: readonly Subject[]): Json | undefined {
+    const form = patternForm(rule, subjects, { imageExceptions: env.imageExceptions.length > 0, operations: this.policy.scope.operations });
+    if (!form) return undefined;
+    // Placeholders of a rule that names its offending element; other rules' placeholders read the object.
+    const message =
+      rule.message && decisiveValue(rule) !== undefined
+        ? rule.message.parts.map((p) => kyvernoText(p.kind === 'text' ? p.text : `<${p.path.join('.')}>`)).join('')
+        : this.message(rule, env);
+    const out: { [key: string]: Json } = { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message };
+    if (form.kind === 'pattern') out['pattern'] = form.pattern;
+    else out['anyPattern'] = [...form.patterns];
+    return out;
+  }
+
+  /**
    * A rule over every container (`require every container has P`, `require no …`, `forbid any …`) as the
    * `foreach` a Kyverno maintainer writes: a short `deny` per container, skipping the containers an image
    * exception exempts, with a message naming the container.
@@ -182,7 +203,7 @@ class Builder {
     const context = referenceContext(rule);
     if (context) out['context'] = context;
     if (preconditions.length) out['preconditions'] = { all: preconditions.map(holds) };
-    out['validate'] = this.foreachValidate(rule, env) ?? this.denyValidate(rule, env);
+    out['validate'] = this.patternValidate(rule, env, subjects) ?? this.foreachValidate(rule, env) ?? this.denyValidate(rule, env);
     return out;
   }
 

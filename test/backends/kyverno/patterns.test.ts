@@ -1,0 +1,208 @@
+/**
+ * Kyverno `pattern` / `anyPattern` rules (issue 16 item 1; src/backends/kyverno/pattern.ts): which rule shapes get one,
+ * that they agree with the semantics on admitted objects through the offline engine, and that a policy literal Kyverno
+ * would read as a wildcard, operator, range, quantity or variable never becomes a pattern leaf.
+ */
+import { describe, expect, it } from 'vitest';
+import { kyvernoBackend } from '../../../src/backends/kyverno/index.js';
+import { engineAdapters } from '../../../src/verify/adapters/index.js';
+import { compareRequest, renderDisagreement, type GeneratedRequest } from '../../../src/verify/index.js';
+import { verifyPolicies } from '../../../src/verify/verify.js';
+import { dsl, irOf } from '../../helpers/dsl.js';
+import { clusterPolicy, documents } from './harness.js';
+
+function emit(text: string) {
+  const set = irOf(text);
+  const out = kyvernoBackend.emit(set);
+  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return { set, files: out.value ?? [] };
+}
+
+/** Each rule's validate body kind: pattern, anyPattern, foreach or deny. */
+function forms(text: string): Record<string, string> {
+  const policy = clusterPolicy(emit(text).files);
+  const out: Record<string, string> = {};
+  for (const r of policy.spec.rules) out[r.name] = ['pattern', 'anyPattern', 'foreach', 'deny'].find((k) => r.validate[k] !== undefined) ?? '?';
+  return out;
+}
+
+function validateOf(text: string, rule: string): Record<string, unknown> {
+  return clusterPolicy(emit(text).files).spec.rules.find((r: { name: string }) => r.name === rule).validate;
+}
+
+describe('the form per rule shape', () => {
+  const shapes = dsl`
+    policy shapes {
+      applies to pods
+      rule host-network { forbid spec.hostNetwork = true }
+      rule no-escalation { require every container has securityContext.allowPrivilegeEscalation = false }
+      rule non-root { require every container has effective runAsNonRoot = true }
+      rule no-host-path { forbid any volume has hostPath exists }
+      rule host-ports { forbid any container has any port has hostPort > 0 }
+      rule one-privileged { require any container has securityContext.privileged = true }
+      rule not-every { forbid every container has securityContext.privileged = true }
+      rule latest { forbid any container has image matches "*:latest" }
+      rule memory { forbid any container has resources.limits.memory > 2Gi }
+      rule either { require spec.hostNetwork = true or spec.hostPID = true }
+      rule mixed-negation { forbid any volume has (hostPath exists or emptyDir.medium = "Memory") }
+    }`;
+
+  it('patterns for field requirements, anyPattern for an effective field, foreach and deny elsewhere', () => {
+    expect(forms(shapes)).toEqual({
+      either: 'deny',
+      'host-network': 'pattern',
+      'host-ports': 'pattern',
+      latest: 'foreach',
+      memory: 'foreach',
+      'mixed-negation': 'deny',
+      'no-escalation': 'pattern',
+      'no-host-path': 'pattern',
+      'non-root': 'anyPattern',
+      'not-every': 'deny',
+      'one-privileged': 'deny',
+    });
+  });
+
+  it('writes the anchors a Kyverno maintainer writes', () => {
+    expect(validateOf(shapes, 'host-network')['pattern']).toEqual({ spec: { '=(hostNetwork)': false } });
+    expect(validateOf(shapes, 'no-host-path')['pattern']).toEqual({ spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } });
+    const each = { securityContext: { allowPrivilegeEscalation: false } };
+    expect(validateOf(shapes, 'no-escalation')['pattern']).toEqual({ spec: { '=(containers)': [each], '=(initContainers)': [each], '=(ephemeralContainers)': [each] } });
+    const [podLevel, everyContainer] = validateOf(shapes, 'non-root')['anyPattern'] as Record<string, any>[];
+    expect(podLevel!['spec']['securityContext']).toEqual({ runAsNonRoot: true });
+    expect(podLevel!['spec']['=(containers)']).toEqual([{ '=(securityContext)': { '=(runAsNonRoot)': true } }]);
+    expect(everyContainer!['spec']['=(initContainers)']).toEqual([{ securityContext: { runAsNonRoot: true } }]);
+    // The message cannot read the failing container: its placeholders are named, the path gives the index.
+    expect(validateOf(dsl`
+      policy m {
+        applies to pods
+        rule r {
+          forbid any container has securityContext.privileged = true
+          message "container {name} ({image}) runs privileged"
+        }
+      }`, 'r')['message']).toBe('container <name> (<image>) runs privileged');
+  });
+
+  it('keeps deny for DELETE, image exceptions and kinds the API server does not type', () => {
+    expect(forms(dsl`
+      policy d {
+        applies to pods
+        on create, delete
+        rule r { forbid spec.hostNetwork = true }
+      }`)).toEqual({ r: 'deny' });
+    expect(forms(dsl`
+      policy e {
+        applies to pods
+        rule r { forbid any container has securityContext.privileged = true }
+        exception debug { images "ghcr.io/acme/debug:*" reason "debug image" }
+      }`)).toEqual({ r: 'foreach' });
+    expect(forms(dsl`
+      policy c {
+        applies to "dapr.io/v1alpha1" Component
+        rule r { require spec.type = "state" }
+      }`)).toEqual({ r: 'deny' });
+  });
+});
+
+describe('patterns agree with the semantics on admitted objects', () => {
+  const text = dsl`
+    policy exact {
+      applies to pods
+      rule host-network { forbid spec.hostNetwork = true }
+      rule sa { forbid spec.serviceAccountName is empty or spec.serviceAccountName = "default" }
+      rule token { require spec.automountServiceAccountToken = false }
+      rule no-escalation { require every container has securityContext.allowPrivilegeEscalation = false }
+      rule privileged { forbid any container has securityContext.privileged = true }
+      rule non-root { require every container has effective runAsNonRoot = true }
+      rule uid { forbid spec.securityContext.runAsUser = 0 or any container has securityContext.runAsUser = 0 }
+      rule min-uid { require every container has securityContext.runAsUser >= 1000 }
+      rule pull { require every container has imagePullPolicy in ["Always", "IfNotPresent"] }
+      rule no-never { forbid any container has imagePullPolicy = "Never" }
+      rule proc { require every container has securityContext.procMount not in ["Unmasked"] }
+      rule host-path { forbid any volume has hostPath exists }
+      rule host-ports { forbid any container has any port has hostPort > 0 }
+      rule limits { require every container has (resources.limits.cpu exists and resources.limits.memory exists) }
+      rule seccomp { require spec.securityContext.seccompProfile.type != "Unconfined" }
+    }`;
+
+  it('every rule is a pattern, and the Kyverno engine on the emitted YAML agrees with the semantics (800 admitted requests, seed 16)', () => {
+    const { set, files } = emit(text);
+    const all = forms(text);
+    expect(Object.entries(all).filter(([, f]) => f !== 'pattern' && f !== 'anyPattern')).toEqual([]);
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 800, seed: 16 });
+    expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
+    expect(report!.unexercised).toEqual([]);
+  });
+
+  it('the same check fails on a pattern that is wrong on admitted objects', () => {
+    const { set, files } = emit(text);
+    // A plain key where the anchor belongs: an absent hostNetwork would then fail the rule.
+    const broken = files.map((f) => ({ ...f, content: f.content.replace('"=(hostNetwork)": false', 'hostNetwork: false') }));
+    expect(broken.map((f) => f.content).join()).toContain('hostNetwork: false');
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 16 });
+    expect(report!.disagreement?.rule).toBe('host-network');
+  });
+});
+
+/**
+ * Literals Kyverno reads as something else in a pattern leaf (pkg/engine/pattern: `|`, `&`, `!`, `>`/`<` prefixes,
+ * `a-b` ranges, quantities and durations, `*`/`?` wildcards; `{{ }}` and `$( )` are substituted first; autogen rewrites
+ * `request.object.spec` in every string), and values each would wrongly accept or refuse as a pattern.
+ */
+const hostile: readonly { literal: string; probes: readonly string[] }[] = [
+  { literal: '*', probes: ['anything'] },
+  { literal: 'sched-*', probes: ['sched-a'] },
+  { literal: 'a?c', probes: ['abc'] },
+  { literal: 'a|b', probes: ['a', 'b'] },
+  { literal: 'a & b', probes: ['a'] },
+  { literal: '!default', probes: ['other', 'default'] },
+  { literal: '>5', probes: ['7', '3'] },
+  { literal: '<=3', probes: ['2'] },
+  { literal: '1-5', probes: ['3'] },
+  { literal: '100Mi', probes: ['0.1Gi', '104857600'] },
+  { literal: '5m', probes: ['300s', '0.005'] },
+  { literal: '1', probes: ['1.0', '1000m'] },
+  { literal: '{{ request.object.metadata.name }}', probes: ['p'] },
+  { literal: '$(./../serviceAccountName)', probes: ['sa'] },
+  { literal: 'request.object.spec.schedulerName', probes: ['request.object.spec.template.spec.schedulerName'] },
+  { literal: ' padded ', probes: ['padded'] },
+  { literal: '', probes: ['x'] },
+];
+
+describe('hostile literals never become pattern leaves, and the verdict is the semantics', () => {
+  const pod = (value: string): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { schedulerName: value, priorityClassName: value, hostname: value, serviceAccountName: 'sa', containers: [{ name: 'c', image: 'nginx' }] } });
+  const request = (object: Record<string, unknown>): GeneratedRequest => ({ object, operation: 'CREATE', namespace: 'default', namespaceLabels: {} });
+
+  it.each(hostile)('$literal', ({ literal, probes }) => {
+    const q = JSON.stringify(literal);
+    const text = dsl`
+      policy h {
+        applies to pods
+        rule eq { require spec.schedulerName = ${q} }
+        rule ne { forbid spec.priorityClassName = ${q} }
+        rule among { require spec.hostname in [${q}, "other"] }
+      }`;
+    expect(forms(text)).toEqual({ among: 'deny', eq: 'deny', ne: 'deny' });
+    const { set, files } = emit(text);
+    const adapters = engineAdapters['kyverno']!(files);
+    for (const value of [literal, ...probes]) {
+      const split = compareRequest(set.policies[0]!, adapters, request(pod(value)), {});
+      expect(split && renderDisagreement(split), `value ${JSON.stringify(value)}`).toBeUndefined();
+    }
+  });
+
+  it('a plain literal is a pattern leaf, with the same verdicts', () => {
+    const text = dsl`
+      policy h {
+        applies to pods
+        rule eq { require spec.schedulerName = "default-scheduler" }
+      }`;
+    expect(validateOf(text, 'eq')['pattern']).toEqual({ spec: { schedulerName: 'default-scheduler' } });
+    const { set, files } = emit(text);
+    const adapters = engineAdapters['kyverno']!(files);
+    for (const value of ['default-scheduler', 'default-scheduler2', 'other']) {
+      expect(compareRequest(set.policies[0]!, adapters, request(pod(value)), {})).toBeUndefined();
+    }
+    expect(documents(files).length).toBe(1);
+  });
+});
