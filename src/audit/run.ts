@@ -1,5 +1,5 @@
 import { evaluatePodSecurityRules, evaluateRule, type RuleVerdict } from '../eval/index.js';
-import type { Mode, Policy, PolicySet, Rule, Severity } from '../ir/index.js';
+import { walkPredicate, type Mode, type Policy, type PolicySet, type Rule, type Severity } from '../ir/index.js';
 import { formatLine } from '../source/index.js';
 import { adapterLabel, adaptersFor, type EngineAdapter, type EngineVerdict } from '../verify/index.js';
 import type { LoadedManifests, Manifest } from './load-manifests.js';
@@ -182,6 +182,10 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
     namespaceLabels.set(m.name, Object.fromEntries(strings));
   }
 
+  // Rules that read other objects (`role referenced by roleRef`) look them up among the audited manifests: the
+  // manifests are the cluster (semantics §3.1; Gatekeeper's data.inventory, Kyverno's API calls).
+  const readsReferences = set.policies.some((p) => p.rules.some((r) => [r.predicate, ...(r.when ? [r.when] : [])].some((x) => [...walkPredicate(x)].some((n) => n.node.kind === 'referenced'))));
+  const inventory = readsReferences ? { inventory: loaded.manifests.map((m) => m.object as Record<string, unknown>) } : {};
   const findings: Finding[] = [];
   const evaluations: Evaluation[] = [];
   const total = loaded.manifests.length;
@@ -189,7 +193,7 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
   loaded.manifests.forEach((m, index) => {
     const namespace = m.namespace ?? (clusterScoped.has(m.kind) ? undefined : 'default');
     const labels = namespace === undefined ? {} : { ...(namespaceLabels.get(namespace) ?? {}), 'kubernetes.io/metadata.name': namespace };
-    const request = { object: m.object, operation: 'CREATE' as const, ...(namespace !== undefined ? { namespace } : {}), namespaceLabels: labels, ...(options.now !== undefined ? { now: options.now } : {}) };
+    const request = { object: m.object, operation: 'CREATE' as const, ...(namespace !== undefined ? { namespace } : {}), namespaceLabels: labels, ...(options.now !== undefined ? { now: options.now } : {}), ...inventory };
     const ref = objectRef(m, namespace);
     for (const { policy, slots, adapters } of judged) {
       const reference = new Map<string, RuleVerdict>();
