@@ -44,6 +44,7 @@ const domain: fc.Arbitrary<A.DomainAst> = fc.oneof(
   fc.constantFrom<'all' | 'app' | 'init' | 'ephemeral'>('all', 'app', 'init', 'ephemeral').map((which) => ({ kind: 'container' as const, span, which })),
   fc.constantFrom<'volume' | 'port' | 'env' | 'rbac-rule' | 'subject'>('volume', 'port', 'env', 'rbac-rule', 'subject').map((kind) => ({ kind, span })),
   path.map((p) => ({ kind: 'item' as const, span, path: p })),
+  fc.tuple(fc.constantFrom('role', 'secret', 'owner-ref'), path).map(([target, p]) => ({ kind: 'reference' as const, span, target, targetSpan: span, path: p })),
 );
 
 export const predicate: fc.Arbitrary<A.PredicateAst> = fc.letrec<{ p: A.PredicateAst }>((tie) => ({
@@ -141,6 +142,13 @@ const networkItem: fc.Arbitrary<A.NetworkItemAst> = fc.oneof(
   fc.tuple(labelTests, fc.array(str, { maxLength: 2 }), fc.option(str, { nil: undefined })).map(([labels, namespaces, forensics]) => ({ kind: 'quarantine' as const, span, labels, namespaces, ...(forensics !== undefined ? { forensics } : {}) })),
 );
 
+const defaultsKinds = new Set(['text-setting', 'word-setting', 'applies', 'namespaces', 'labels', 'operations', 'pod-security']);
+const defaultsItem: fc.Arbitrary<A.DefaultsItemAst> = fc.oneof(
+  policyItem.filter((i): i is Extract<A.PolicyItemAst, A.DefaultsItemAst> => defaultsKinds.has(i.kind)),
+  fc.array(fc.constantFrom('ingress', 'egress'), { minLength: 1, maxLength: 2 }).map((dirs) => ({ kind: 'default-deny' as const, span, directions: dirs.map((text) => ({ span, text })), namespaces: [] })),
+  fc.constant({ kind: 'allow-dns' as const, span, namespaces: [] }),
+);
+
 export const fileAst: fc.Arbitrary<A.FileAst> = fc
   .tuple(
     fc.array(str.map((p) => ({ kind: 'import' as const, span, path: p })), { maxLength: 2 }),
@@ -148,6 +156,7 @@ export const fileAst: fc.Arbitrary<A.FileAst> = fc
       fc.oneof(
         fc.tuple(name, fc.array(policyItem, { maxLength: 5 })).map(([n, items]) => ({ kind: 'policy' as const, span, name: n, items })),
         fc.tuple(name, fc.array(networkItem, { maxLength: 5 })).map(([n, items]) => ({ kind: 'network' as const, span, name: n, items })),
+        fc.tuple(name, fc.array(defaultsItem, { maxLength: 5 })).map(([n, items]) => ({ kind: 'defaults' as const, span, name: n, items })),
       ),
       { maxLength: 3 },
     ),
