@@ -618,13 +618,81 @@ function functionTest(n: Node, s: Scope): B {
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
 
 /** Whether a condition is a boolean `{{ }}` expression compared with a boolean (the shape this module translates). */
+export function isTranslatedCondition(c: unknown): boolean {
+  return isBooleanCondition(c) || isValueCondition(c);
+}
+
 export function isBooleanCondition(c: unknown): boolean {
   const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
   return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && typeof o.value === 'boolean' && ['equals', 'notequals'].includes(lower(o.operator));
 }
 
+/**
+ * Kyverno compares a string key as a Go duration when either side is one, then as a Kubernetes quantity when the
+ * key is one, before comparing it as text with wildcards (docs/engines/kyverno.md, "Preconditions and deny"). A value
+ * with a character no duration or quantity has (NUMERIC_ALPHABET) is neither, so Equals is the text comparison, and
+ * NotEquals is too except on a key that is a quantity (then both are false). The quantity grammar: the Kubernetes
+ * API reference "Quantity" (a signed decimal, then a binary or decimal SI suffix or an exponent; the resource
+ * package also takes n and u; the exponent is an integer). --verify found both corrections to a first reading: a key
+ * that is only a duration (`.00h.00h`) is compared as text, and `+.00e+.0` is no quantity.
+ */
+const QUANTITY = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$';
+const NUMERIC_ALPHABET = /^[0-9.+\-eEinumkKMGTPsµμh*?]*$/;
+
+/** Container fields the API server requires (Kubernetes API reference, Container: name, image for Pods and templates). */
+const REQUIRED_ELEMENT_FIELDS = new Set(['name', 'image']);
+
+/** Whether a condition compares one field (`{{ [x][0] }}`, `{{ x || '' }}`, `{{ element.name }}`) with a scalar by Equals/NotEquals. */
+function isValueCondition(c: unknown): boolean {
+  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
+  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && ['string', 'number', 'boolean'].includes(typeof o.value) && ['equals', 'notequals'].includes(lower(o.operator));
+}
+
+function isFieldKey(key: string): boolean {
+  let n: Node;
+  try {
+    n = jmespath.compile(variableText(key) ?? '') as Node;
+  } catch {
+    return false;
+  }
+  if (n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal') n = n.children[0]!;
+  return n.type === 'Field' || n.type === 'Subexpression' || (n.type === 'IndexExpression' && n.children?.[0]?.type === 'MultiSelectList');
+}
+
+/** Equals/NotEquals of a field and a scalar, with Kyverno's typing (operators.go: equal.go, notequal.go). */
+function valueConditionB(o: { key: string; operator: string; value: string | number | boolean }, s: Scope): B {
+  const text = variableText(o.key)!;
+  checkQuotedObject(text, s.ctx);
+  const n = parse(text);
+  // `x || ''`: a missing or empty x is ''.
+  const defaulted = n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal' && n.children[1].value === '';
+  const r = refOf(defaulted ? n.children![0]! : n, s) ?? refuse(`the key {{ ${text} }} (a field, [field][0] or field || '' is compared)`);
+  if (r.strict && !defaulted && !(r.base === 'element' && s.ctx.element?.level === 'container' && r.path.length === 1 && REQUIRED_ELEMENT_FIELDS.has(r.path[0]!))) {
+    refuse(`the key {{ ${text} }}, which Kyverno reports as an error when the field is missing (write [${text}][0] or ${text} || '')`);
+  }
+  const schema = schemaOf(r, s);
+  const p = pathOf(r);
+  const equals = lower(o.operator) === 'equals';
+  const v = o.value;
+  if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
+    if (defaulted) refuse(`|| '' on ${r.path.join('.')}, a ${schema.type}`);
+    const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;
+    if (typeof lit !== (schema.type === 'boolean' ? 'boolean' : 'number')) return refuse(`${o.operator} of the ${schema.type} ${r.path.join('.')} and ${JSON.stringify(v)}`);
+    return atom(r, `${p} ${equals ? '=' : '!='} ${literal(lit as number | boolean)}`, s);
+  }
+  if (schema.type !== 'string' || typeof v !== 'string') return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)}`);
+  if (NUMERIC_ALPHABET.test(v)) return refuse(`${o.operator} with ${JSON.stringify(v)}, which Kyverno may compare as a duration or quantity`);
+  const glob = /[*?]/.test(v);
+  const match = atom(r, `${p} ${glob ? 'matches' : '='} ${literal(v)}`, s);
+  if (equals) return match;
+  // NotEquals: false on a missing key, and on a key Kyverno reads as a quantity; `|| ''` makes a missing key ''.
+  const differs = and([atom(r, `${p} exists`, s), not(atom(r, `${p} matches regex ${literal(QUANTITY)}`, s)), not(match)]);
+  return defaulted ? or([atom(r, `${p} is absent`, s), differs]) : differs;
+}
+
 function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
-  if (!isBooleanCondition(c)) return refuse(`the condition at ${at.join('.')} (only {{ boolean expression }} Equals/NotEquals true/false is translated here)`);
+  if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
+  if (!isBooleanCondition(c)) return refuse(`the condition at ${at.join('.')} (only {{ boolean expression }} Equals/NotEquals true/false, and a field Equals/NotEquals a value, are translated here)`);
   const o = c as { key: string; operator: string; value: boolean };
   const b = bool(parse(variableText(o.key)!), s);
   checkQuotedObject(variableText(o.key)!, s.ctx);

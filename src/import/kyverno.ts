@@ -8,7 +8,7 @@
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
 import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
-import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
+import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf, type Subject } from './kinds.js';
@@ -352,14 +352,20 @@ function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
     const conditions = validate['deny']['conditions'];
     if (conditions === undefined) return no('deny without conditions (denies everything it matches)', [...at, 'deny']);
     const all = Array.isArray(conditions) ? conditions : isMap(conditions) ? Object.values(conditions).flatMap((v) => (Array.isArray(v) ? v : [undefined])) : [undefined];
-    if (all.length && all.every(isBooleanCondition)) {
-      // Boolean {{ }} conditions are translated as one block, so that a clock condition can be the rule's exception.
+    let first: Translation<never> | undefined;
+    if (all.length && all.every(isTranslatedCondition)) {
+      // {{ }} conditions are translated as one block, so that a clock condition can be the rule's exception.
       const b = booleanConditions(conditions, ctx([...at, 'deny', 'conditions']));
-      if (!b.ok) return b;
-      if (typeof b.value.pred === 'boolean') return no(`deny conditions that ${b.value.pred ? 'always' : 'never'} hold`, [...at, 'deny']);
-      return ok({ line: `forbid ${renderPredicate(b.value.pred)}`, ...(b.value.exception ? { exception: b.value.exception } : {}) });
+      if (b.ok) {
+        if (typeof b.value.pred === 'boolean') return no(`deny conditions that ${b.value.pred ? 'always' : 'never'} hold`, [...at, 'deny']);
+        return ok({ line: `forbid ${renderPredicate(b.value.pred)}`, ...(b.value.exception ? { exception: b.value.exception } : {}) });
+      }
+      if (all.every(isBooleanCondition)) return b;
+      first = b;
     }
+    // Set operators over request.object fields and container projections (kyverno-deny.ts).
     const p = conditionsPredicate(conditions, schema, subject.pods, [...at, 'deny', 'conditions']);
+    if (!p.ok && first) return first;
     if (!p.ok) return p;
     return p.value.kind === 'true' ? no('deny conditions that always hold', [...at, 'deny']) : ok(`forbid ${renderPredicate(p.value)}`);
   }

@@ -126,3 +126,48 @@ describe('import: Kyverno PolicyExceptions', () => {
     expect(out.diagnostics.map((x) => x.message).join('\n')).toMatch(/names no-privileged, which the input does not hold/);
   });
 });
+
+describe('import: Kyverno Equals/NotEquals on a field, with wildcards', () => {
+  const images = (operator: string, value: string, key = '{{ element.image }}') => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: images
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: registry
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: bad image
+        foreach:
+          - list: "request.object.spec.containers"
+            deny:
+              conditions:
+                any:
+                  - key: "${key}"
+                    operator: ${operator}
+                    value: "${value}"
+`;
+
+  it('Equals with a wildcard is a glob match, proven', async () => {
+    const r = await importPolicies([{ path: 'p.yaml', text: images('Equals', '*:latest') }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toContain('forbid any app container has image matches "*:latest"');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+  });
+
+  it('NotEquals also leaves out keys Kyverno reads as quantities, proven (a key that is only a duration is compared as text)', async () => {
+    const r = await importPolicies([{ path: 'p.yaml', text: images('NotEquals', 'ghcr.io/acme/*') }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toMatch(/forbid any app container has \(image exists and not image matches regex "\^\[\+-\]\?.*" and not image matches "ghcr\.io\/acme\/\*"\)/);
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+  });
+
+  it('a value Kyverno may read as a quantity, and a plain key that may be missing, are SP3001', () => {
+    const a = importArtifacts([{ path: 'p.yaml', text: images('Equals', '100m') }], { today });
+    expect(a.diagnostics.map((d) => d.message).join('\n')).toMatch(/may compare as a duration or quantity/);
+    const b = importArtifacts([{ path: 'p.yaml', text: images('Equals', 'Always', '{{ element.imagePullPolicy }}') }], { today });
+    expect(b.diagnostics.map((d) => d.message).join('\n')).toMatch(/reports as an error when the field is missing \(write \[element\.imagePullPolicy\]\[0\]/);
+  });
+});
