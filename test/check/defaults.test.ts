@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { compileTo } from '../../src/compile.js';
 import { explainDefaults } from '../../src/explain/index.js';
 import { SourceFile } from '../../src/source/index.js';
@@ -66,6 +67,17 @@ describe('defaults blocks', () => {
     expect(diagnosticsOf(two('  in namespaces "x"\n', ''))).toEqual([{ code: 'SP1012', at: '6:3', related: ['3:3'] }]);
     expect(diagnosticsOf(two('  in namespaces "x"\n', '  in namespaces "y"\n'))).toEqual([]);
     expect(diagnosticsOf(two('  in namespaces "x"\n', '  except namespaces "x"\n'))).toEqual([]);
+  });
+
+  it('keeps hostile title and description text inside YAML strings, outside any {{ }} Kyverno reads', async () => {
+    const hostile = 'x"\n  y: {{request.object.metadata.name}}\n---\nkind: Secret';
+    const text = `defaults d {\n  title ${JSON.stringify(hostile)}\n  description ${JSON.stringify(hostile)}\n  in namespaces "a"\n  default deny ingress\n}\n`;
+    const out = await compileTo(irOf(text), ['kyverno', 'netpol']);
+    const docs = out.value!.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as { kind: string; metadata: { annotations?: Record<string, string> }; spec?: { rules?: unknown[] } }));
+    expect(docs.map((d) => d.kind)).toEqual(['ClusterPolicy', 'NetworkPolicy']);
+    expect(docs[0]!.metadata.annotations?.['policies.kyverno.io/title']).toBe(hostile);
+    expect(docs[0]!.metadata.annotations?.['policies.kyverno.io/description']).toBe(hostile);
+    expect(JSON.stringify(docs[0]!.spec?.rules)).not.toContain('Secret');
   });
 
   it('is SP2001 on the admission-only backends, at the block', async () => {
