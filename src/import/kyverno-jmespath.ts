@@ -645,8 +645,11 @@ const REQUIRED_ELEMENT_FIELDS = new Set(['name', 'image']);
 /** Whether a condition compares one field (`{{ [x][0] }}`, `{{ x || '' }}`, `{{ element.name }}`) with a scalar by Equals/NotEquals. */
 function isValueCondition(c: unknown): boolean {
   const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
-  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && ['string', 'number', 'boolean'].includes(typeof o.value) && ['equals', 'notequals'].includes(lower(o.operator));
+  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && ['string', 'number', 'boolean'].includes(typeof o.value) && ['equals', 'notequals', ...Object.keys(ORDERING)].includes(lower(o.operator));
 }
+
+/** Kyverno's ordering operators between two numbers (a null key matches nothing, as in secpol). */
+const ORDERING: Readonly<Record<string, string>> = { greaterthan: '>', greaterthanorequals: '>=', lessthan: '<', lessthanorequals: '<=' };
 
 function isFieldKey(key: string): boolean {
   let n: Node;
@@ -674,6 +677,12 @@ function valueConditionB(o: { key: string; operator: string; value: string | num
   const p = pathOf(r);
   const equals = lower(o.operator) === 'equals';
   const v = o.value;
+  const ordering = ORDERING[lower(o.operator)];
+  if (ordering) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
+    if ((schema.type !== 'integer' && schema.type !== 'number') || defaulted || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
+    return atom(r, `${p} ${ordering} ${n}`, s);
+  }
   if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
     if (defaulted) refuse(`|| '' on ${r.path.join('.')}, a ${schema.type}`);
     const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;

@@ -171,3 +171,36 @@ spec:
     expect(b.diagnostics.map((d) => d.message).join('\n')).toMatch(/reports as an error when the field is missing \(write \[element\.imagePullPolicy\]\[0\]/);
   });
 });
+
+describe('import: Kyverno LessThan on a number field', () => {
+  it('a foreach container with runAsUser LessThan 1000 is an any-container rule, proven; a text value is refused', async () => {
+    const text = (value: string) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: uid
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: high-uid
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: low uid
+        foreach:
+          - list: "request.object.spec.containers"
+            deny:
+              conditions:
+                any:
+                  - key: "{{ [element.securityContext.runAsUser][0] }}"
+                    operator: LessThan
+                    value: ${value}
+`;
+    const r = await importPolicies([{ path: 'p.yaml', text: text('1000') }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toContain('forbid any app container has securityContext.runAsUser < 1000');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+    const bad = importArtifacts([{ path: 'p.yaml', text: text('"1h"') }], { today });
+    expect(bad.diagnostics.map((d) => d.message).join('\n')).toMatch(/only numbers are compared/);
+  });
+});
