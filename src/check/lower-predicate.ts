@@ -80,10 +80,10 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
 function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }>, scope: PredicateScope): { reference?: Reference; scope: PredicateScope } | undefined {
   const known = Object.values(referenceTargets);
   const describe = known.map((k) => `\`${k.name} referenced by ${k.path.join('.')}\` (from ${k.from.map((f) => f.kind).join(' or ')})`).join(', ');
-  const spec = known.find((k) => k.name === d.target);
+  const spec = known.find((k) => k.name === d.target.text);
   if (!spec) {
-    const near = closestName(d.target, known.map((k) => k.name));
-    r.report('SP1010', d.targetSpan, { what: 'reference kind', name: d.target, hint: near[0] ? `did you mean "${near[0]}"? secpol follows ${describe}` : `secpol follows ${describe}` });
+    const near = closestName(d.target.text, known.map((k) => k.name));
+    r.report('SP1010', d.target.span, { what: 'reference kind', name: d.target.text, hint: near[0] ? `did you mean "${near[0]}"? secpol follows ${describe}` : `secpol follows ${describe}` });
     return undefined;
   }
   const schemas = spec.targets.map((t) => {

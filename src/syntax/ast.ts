@@ -153,7 +153,7 @@ export type DomainAst =
   | (Located & { readonly kind: 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' })
   | (Located & { readonly kind: 'item'; readonly path: PathAst })
   /** `role referenced by roleRef`: the object the field at `path` names (docs/language/references.md). */
-  | (Located & { readonly kind: 'reference'; readonly target: string; readonly targetSpan: Span; readonly path: PathAst });
+  | (Located & { readonly kind: 'reference'; readonly target: NameAst; readonly path: PathAst });
 
 export interface PathAst extends Located {
   readonly segments: readonly PathSegmentAst[];

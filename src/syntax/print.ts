@@ -237,7 +237,7 @@ function domainText(d: A.DomainAst): string {
     case 'item':
       return `item in ${pathText(d.path)}`;
     case 'reference':
-      return `${d.target} referenced by ${pathText(d.path)}`;
+      return `${d.target.text} referenced by ${pathText(d.path)}`;
     default:
       return d.kind;
   }

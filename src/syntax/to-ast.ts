@@ -215,7 +215,7 @@ class AstBuilder {
   reference(n: C.ReferenceCstNode, span: Span): A.DomainAst {
     const c = n.children;
     const target = first(c.Identifier);
-    return { kind: 'reference', span, target: target.image, targetSpan: this.tokenSpan(target), path: this.path(first(c.path)) };
+    return { kind: 'reference', span, target: { span: this.tokenSpan(target), text: target.image }, path: this.path(first(c.path)) };
   }
 
   comparison(n: C.ComparisonCstNode): A.ComparisonAst {

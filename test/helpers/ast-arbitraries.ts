@@ -44,7 +44,7 @@ const domain: fc.Arbitrary<A.DomainAst> = fc.oneof(
   fc.constantFrom<'all' | 'app' | 'init' | 'ephemeral'>('all', 'app', 'init', 'ephemeral').map((which) => ({ kind: 'container' as const, span, which })),
   fc.constantFrom<'volume' | 'port' | 'env' | 'rbac-rule' | 'subject'>('volume', 'port', 'env', 'rbac-rule', 'subject').map((kind) => ({ kind, span })),
   path.map((p) => ({ kind: 'item' as const, span, path: p })),
-  fc.tuple(fc.constantFrom('role', 'secret', 'owner-ref'), path).map(([target, p]) => ({ kind: 'reference' as const, span, target, targetSpan: span, path: p })),
+  fc.tuple(fc.constantFrom('role', 'secret', 'owner-ref'), path).map(([target, p]) => ({ kind: 'reference' as const, span, target: { span, text: target }, path: p })),
 );
 
 export const predicate: fc.Arbitrary<A.PredicateAst> = fc.letrec<{ p: A.PredicateAst }>((tie) => ({
