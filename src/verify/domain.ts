@@ -87,6 +87,10 @@ function unique(name: string, taken: Set<string>): string {
 function withTemplate<T extends ApiRequest>(request: T): T {
   const [s] = podSpecs(request.object);
   if (!s?.template || !isObject(request.object)) return request;
+  // Copied only when a template is added: `mend` stores a decoded copy of the object anyway.
+  let found: unknown = request.object;
+  for (const key of s.path.slice(0, -1)) found = isObject(found) ? found[key] : undefined;
+  if (found !== undefined && found !== null) return request;
   const object = structuredClone(request.object) as Json;
   let at: Json = object;
   for (const key of s.path.slice(0, -2)) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
 import { ConstantPool, policyConstants, type Site } from './constants.js';
+import { jsonCopy } from './json-copy.js';
 import { admittedOnly, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
 /** A generated admission request: the object, its namespace and that namespace's labels. */
@@ -63,7 +64,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : (jsonCopy(v) as T);
 }
 
 type Pair = [readonly string[], unknown];
