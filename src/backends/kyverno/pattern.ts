@@ -119,8 +119,10 @@ function holdsLeaf(test: Test, type: FieldType): Leaf | undefined {
       if (type === 'boolean' && typeof test.value === 'boolean') return value(!test.value);
       return type === 'string' && typeof test.value === 'string' && safeLiteral(test.value) ? value(`!${test.value}`) : undefined;
     case 'in': {
+      // One value only: Kyverno first compares the whole leaf with the value, so a value that is literally "a | b"
+      // would match the alternatives `a | b` (a `!a & !b` leaf has no such value: it cannot be a safe literal).
       const values = type === 'string' ? stringValues(test.values) : undefined;
-      return values && value(values.join(' | '));
+      return values?.length === 1 ? value(values[0]!) : undefined;
     }
     case 'not-in': {
       const values = type === 'string' ? stringValues(test.values) : undefined;
@@ -163,7 +165,7 @@ function failsLeaf(test: Test, type: FieldType): Leaf | undefined {
     }
     case 'not-in': {
       const values = type === 'string' ? stringValues(test.values) : undefined;
-      return values && value(values.join(' | '));
+      return values?.length === 1 ? value(values[0]!) : undefined;
     }
     case 'exists':
       return { kind: 'absent' };

@@ -116,7 +116,8 @@ describe('patterns agree with the semantics on admitted objects', () => {
       rule non-root { require every container has effective runAsNonRoot = true }
       rule uid { forbid spec.securityContext.runAsUser = 0 or any container has securityContext.runAsUser = 0 }
       rule min-uid { require every container has securityContext.runAsUser >= 1000 }
-      rule pull { require every container has imagePullPolicy in ["Always", "IfNotPresent"] }
+      rule pull { require every container has imagePullPolicy not in ["Never", "Always"] }
+      rule pull-one { require every container has imagePullPolicy in ["IfNotPresent"] }
       rule no-never { forbid any container has imagePullPolicy = "Never" }
       rule proc { require every container has securityContext.procMount not in ["Unmasked"] }
       rule host-path { forbid any volume has hostPath exists }
@@ -186,6 +187,24 @@ describe('hostile literals never become pattern leaves, and the verdict is the s
     const { set, files } = emit(text);
     const adapters = engineAdapters['kyverno']!(files);
     for (const value of [literal, ...probes]) {
+      const split = compareRequest(set.policies[0]!, adapters, request(pod(value)), {});
+      expect(split && renderDisagreement(split), `value ${JSON.stringify(value)}`).toBeUndefined();
+    }
+  });
+
+  it('no `a | b` alternatives: Kyverno compares the whole leaf with the value first, and "a | b" is a string a field can hold', () => {
+    const text = dsl`
+      policy h {
+        applies to pods
+        rule among { require spec.schedulerName in ["a", "b"] }
+        rule outside { forbid spec.priorityClassName not in ["a", "b"] }
+        rule neither { require spec.hostname not in ["a", "b"] }
+      }`;
+    expect(forms(text)).toEqual({ among: 'deny', neither: 'pattern', outside: 'deny' });
+    expect(validateOf(text, 'neither')['pattern']).toEqual({ spec: { hostname: '!a & !b' } });
+    const { set, files } = emit(text);
+    const adapters = engineAdapters['kyverno']!(files);
+    for (const value of ['a', 'b', 'c', 'a | b', 'a|b', '!a & !b']) {
       const split = compareRequest(set.policies[0]!, adapters, request(pod(value)), {});
       expect(split && renderDisagreement(split), `value ${JSON.stringify(value)}`).toBeUndefined();
     }
