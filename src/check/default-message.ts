@@ -1,7 +1,7 @@
 import type { MessageTemplate, Predicate } from '../ir/index.js';
 import { predicateText, type AssertionAst } from '../syntax/index.js';
 import { resolvePath } from './fields/index.js';
-import type { PredicateScope } from './lower-predicate.js';
+import { typedPart, type PredicateScope } from './lower-predicate.js';
 
 /**
  * The message of a rule written without `message` (issue 16 item 5): a developer reading a denial learns which
@@ -39,7 +39,7 @@ export function defaultMessage(ruleName: string, assertion: AssertionAst, predic
       const named = elementScope !== undefined && elementScope.schemas.length > 0 && elementScope.schemas.every(({ schema }) => resolvePath(schema, ['name']).ok);
       const noun = nouns[predicate.domain.kind];
       const tail = ` ${mustNot ? 'must not have' : 'must have'} ${cut(predicateText(top.body))} (rule ${ruleName})`;
-      return { span, parts: named ? [{ kind: 'text', text: `${noun} ` }, { kind: 'field', path: ['name'] }, { kind: 'text', text: tail }] : [{ kind: 'text', text: `a ${noun}${tail}` }] };
+      return { span, parts: named ? [{ kind: 'text', text: `${noun} ` }, typedPart(elementScope, ['name']), { kind: 'text', text: tail }] : [{ kind: 'text', text: `a ${noun}${tail}` }] };
     }
   }
   return { span, parts: [{ kind: 'text', text: `rule ${ruleName} ${forbid ? 'forbids' : 'requires'} ${cut(predicateText(top))}` }] };

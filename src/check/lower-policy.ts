@@ -23,7 +23,7 @@ import { builtInGroup, closestName, findKnownKind, podSchema, resolvePath, type 
 import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, spanOfAll } from './lower-common.js';
 import { defaultMessage } from './default-message.js';
 import { lowerVerifyImages } from './lower-images.js';
-import { lowerDomain, lowerPredicate, type PredicateScope } from './lower-predicate.js';
+import { lowerDomain, lowerPredicate, typedPart, type PredicateScope } from './lower-predicate.js';
 import { Reporter, type CheckOptions } from './report.js';
 
 const severities: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
@@ -170,7 +170,7 @@ function lowerMessage(r: Reporter, s: StringAst, scope: PredicateScope): Message
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(m[1] ?? '') || !resolved) {
       r.report('SP1004', s.span, { what: 'message placeholder', value: `{${m[1] ?? ''}}`, reason: 'not a field of the offending element', hint: 'placeholders name fields of the element the rule is about, e.g. {name} or {image} for a container' });
       ok = false;
-    } else parts.push({ kind: 'field', path });
+    } else parts.push(typedPart(scope, path));
     last = m.index + m[0].length;
   }
   if (last < s.value.length) parts.push({ kind: 'text', text: s.value.slice(last) });

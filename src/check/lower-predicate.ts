@@ -196,6 +196,13 @@ function lowerField(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef
   return schema && { kind: 'field', path: names, type: schema.type, ...(apiTypedAt(scope, names, schema.type) ? { apiTyped: true as const } : {}) };
 }
 
+/** A message placeholder's field part, typed where the API server types it (`MessageTemplate`, `ValueRef.apiTyped`). */
+export function typedPart(scope: PredicateScope, path: readonly string[]): { kind: 'field'; path: readonly string[]; type?: FieldType; apiTyped?: true } {
+  const first = scope.schemas[0] && resolvePath(scope.schemas[0].schema, path);
+  const type = first?.ok ? first.schema.type : undefined;
+  return type && apiTypedAt(scope, path, type) ? { kind: 'field', path, type, apiTyped: true } : { kind: 'field', path };
+}
+
 /** The API server types `path` as `type` in every subject of the scope (see `ValueRef.apiTyped`). */
 function apiTypedAt(scope: PredicateScope, path: readonly string[], type: FieldType): boolean {
   if (scope.apiTyped !== true || type === 'any' || scope.schemas.length === 0) return false;

@@ -108,7 +108,8 @@ export interface Rule {
 
 /** A message with `{path}` placeholders naming fields of the offending element (e.g. `{name}`, `{image}`). */
 export interface MessageTemplate {
-  readonly parts: readonly ({ readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly path: readonly string[] })[];
+  /** A field part is `apiTyped` (with its `type`) as a `ValueRef` is: the API server gives it that type. */
+  readonly parts: readonly ({ readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly path: readonly string[]; readonly type?: FieldType; readonly apiTyped?: true })[];
   readonly span: Span;
 }
 

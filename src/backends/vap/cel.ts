@@ -270,11 +270,15 @@ export class CelCompiler {
     return filter ? `${list}.filter(${element}, ${filter(element)})` : list;
   }
 
-  /** The list at `path` from `term`, or [] when a step is missing or it is not a list (`typed`: it is one when present). */
+  /**
+   * The list at `path` from `term`, or [] when a step is missing or it is not a list. `typed`: the steps are objects.
+   * The list test stays even then: the backend's cost check (limits.ts) bounds a value by it to a list's items
+   * instead of a map's entries, and a quantifier's cost is linear in that bound.
+   */
   private listAt(term: string, path: readonly string[], typed: boolean): string {
     const r = rooted(term, path);
     const v = valueOf(r.term, r.path);
-    return typed ? `(${hasPath(r.term, r.path, true)} ? ${v} : [])` : `((${hasPath(r.term, r.path)} && type(${v}) == list) ? ${v} : [])`;
+    return `((${hasPath(r.term, r.path, typed)} && type(${v}) == list) ? ${v} : [])`;
   }
 
   private nest(term: string, hops: readonly (readonly string[])[], base: string, filter: ((e: string) => string) | undefined, body: (e: string) => string, macro: 'exists' | 'all', typed: boolean): string {

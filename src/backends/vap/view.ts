@@ -1,4 +1,4 @@
-import { controllerUsernames, ownedLevels, podControllers, type Exception, type LabelSelector, type Mode, type OwnedLevel, type PodSecurity, type Policy, type Rule, type Subject, type WorkloadRef } from '../../ir/index.js';
+import { controllerUsernames, ownedLevels, podControllers, type Exception, type FieldType, type LabelSelector, type Mode, type OwnedLevel, type PodSecurity, type Policy, type Rule, type Subject, type WorkloadRef } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import { CelCompiler, PodSettings, celString, fieldBase, globRegex, hasPath, isObject, select, valueOf, type CelScope } from './cel.js';
 import { podAnnotationsVariable, pssChecks, pssExemptions, readsAnnotations, type PssExemptions } from './pss.js';
@@ -126,6 +126,8 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
   });
   const pssSubjects: Subject[] = podSecurity.length ? [{ kind: 'pods', span: podSecurity[0]!.ps.span }] : [];
   const usesPods = pssSubjects.length > 0 || rules.some((r) => (r.subjects ?? policy.scope.subjects).some((s) => s.kind === 'pods'));
+  // Only Pods and their controllers reach the policy: built-in kinds, validated before admission.
+  const podsOnly = [...policy.scope.subjects, ...rules.flatMap((r) => r.subjects ?? [])].every((s) => s.kind === 'pods');
   // Rules over other subjects than pods must not run on the pods that pod-security adds to the match.
   const mixed = rules.some((r) => r.subjects !== undefined) || (pssSubjects.length > 0 && !policy.scope.subjects.some((s) => s.kind === 'pods'));
   const subjects = [...rules.flatMap((r) => r.subjects ?? policy.scope.subjects), ...pssSubjects];
@@ -140,7 +142,7 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
     { name: 'name', expression: stringField(['metadata', 'name']) },
     // A Namespace object's request.namespace is its own name; secpol treats it as cluster-scoped.
     { name: 'namespace', expression: 'request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.namespace' },
-    ...(usesPods ? podVariables() : []),
+    ...(usesPods ? podVariables(podsOnly) : []),
     ...podSettings.list(),
     ...(checkVariables.list().some((v) => readsAnnotations(v.expression)) ? [podAnnotationsVariable] : []),
     ...checkVariables.list(),
@@ -224,7 +226,8 @@ function pssValidationOf(policy: Policy, ps: PodSecurity, exemptions: PssExempti
 }
 
 /** The pod view (semantics §1.1): the Pod itself, or {metadata, spec} of a controller's pod template. */
-function podVariables(): { name: string; expression: string }[] {
+function podVariables(typed: boolean): { name: string; expression: string }[] {
+  if (typed) return typedPodVariables();
   const s = v('subject');
   const templateAt = (path: readonly string[]) => `(${hasPath(s, path)} ? ${valueOf(s, path)} : null)`;
   const cron = podControllers.find((c) => c.kind === 'CronJob')!;
@@ -242,6 +245,27 @@ function podVariables(): { name: string; expression: string }[] {
     { name: 'template', expression: `${v('apiVersion')} == "batch/v1" && ${v('kind')} == "CronJob" ? ${templateAt(cron.template)} : ${templateAt(['spec', 'template'])}` },
     { name: 'podView', expression: `${isPod} ? ${s} : {"metadata": ${part('metadata', '{}')}, "spec": ${part('spec', 'null')}}` },
     { name: 'podSpec', expression: `(${hasPath(v('podView'), ['spec'])} && ${isObject(valueOf(v('podView'), ['spec']))}) ? ${v('podView')}.spec : dyn({})` },
+    { name: 'containers', expression: `${list('containers')} + ${list('initContainers')} + ${list('ephemeralContainers')}` },
+  ];
+}
+
+/**
+ * The pod view of a policy that only Pods and their controllers reach: the API server has validated them (a Pod's
+ * spec and a controller's template spec are required objects, `containers` a required list), so only optional
+ * fields are tested for presence (docs/backends/vap.md, "Which reads are guarded").
+ */
+function typedPodVariables(): { name: string; expression: string }[] {
+  const s = v('subject');
+  const t = v('template');
+  const spec = v('podSpec');
+  const cron = podControllers.find((c) => c.kind === 'CronJob')!;
+  // The list tests stay for the cost check (limits.ts), which bounds a value by them to a list's items.
+  const list = (key: string) => `((has(${select(spec, key)}) && type(${select(spec, key)}) == list) ? ${select(spec, key)} : [])`;
+  return [
+    { name: 'isPodSubject', expression: 'true' },
+    { name: 'template', expression: `${v('kind')} == "CronJob" ? ${valueOf(s, cron.template)} : ${valueOf(s, ['spec', 'template'])}` },
+    { name: 'podView', expression: `${v('kind')} == "Pod" ? ${s} : {"metadata": dyn(has(${t}.metadata) ? ${t}.metadata : {}), "spec": dyn(${t}.spec)}` },
+    { name: 'podSpec', expression: `${v('podView')}.spec` },
     { name: 'containers', expression: `${list('containers')} + ${list('initContainers')} + ${list('ephemeralContainers')}` },
   ];
 }
@@ -278,9 +302,14 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean, podSettings: P
   };
 }
 
-/** A field of the offending element as text, the way the IR renders it (strings as-is, `<missing>`). */
-function fieldText(element: string, path: readonly string[]): string {
+/**
+ * A field of the offending element as text, the way the IR renders it (strings as-is, `<missing>`). `type`: the
+ * type the API server gives the field (`apiTyped`), so it is present as that type or absent.
+ */
+function fieldText(element: string, path: readonly string[], type?: FieldType): string {
   const x = valueOf(element, path);
+  const typed = type === 'string' ? x : type === 'integer' || type === 'boolean' ? `string(${x})` : undefined;
+  if (typed !== undefined) return `(${hasPath(element, path, true)} ? ${typed} : "<missing>")`;
   return `((${hasPath(element, path)} && type(${x}) != null_type) ? (type(${x}) == string ? ${x} : ((type(${x}) == int || type(${x}) == uint || type(${x}) == double || type(${x}) == bool) ? string(${x}) : "<value>")) : "<missing>")`;
 }
 
@@ -293,8 +322,13 @@ function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, 
   const template = rule.message;
   if (!template || template.parts.every((p) => p.kind === 'text')) return undefined;
   const prefix = celString(`[${policy.name}/${rule.name}] `);
-  const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : fieldText(element === scope.term ? fieldBase(scope, p.path) : element, p.path)))].join(' + ');
   const top = rule.predicate;
+  // Placeholders are typed for the scope they were resolved in: the offending element's, or the object's when the
+  // rule has no outer quantifier; the object as a fallback for an element's placeholders keeps every guard.
+  const typedAt = (element: string) => element !== scope.term || top.kind !== 'quantified';
+  const text = (element: string, p: { path: readonly string[]; type?: FieldType; apiTyped?: true }) =>
+    fieldText(element === scope.term ? fieldBase(scope, p.path) : element, p.path, p.apiTyped && typedAt(element) ? p.type : undefined);
+  const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : text(element, p)))].join(' + ');
   if (top.kind !== 'quantified') return render(scope.term);
   // The element that alone makes the rule fail: body true for `forbid any`/`require no`, false for `require
   // every`; no single element decides for the other quantifiers, so the object.
@@ -303,7 +337,9 @@ function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, 
   const list = compiler.domainList(top.domain, scope);
   if (list === undefined) return undefined;
   const body = compiler.compile(top.body, { ...scope, term: 'm0', isRoot: false });
-  return `(${list}.filter(m0, ${wantHolds ? body : `!${body}`}).map(m0, ${render('m0')}) + [${render(scope.term)}])[0]`;
+  // The last entry only keeps `[0]` defined: the validation fails only when some element offends, so messageExpression
+  // (evaluated on failure) always finds one; the fallback is the message as written.
+  return `(${list}.filter(m0, ${wantHolds ? body : `!${body}`}).map(m0, ${render('m0')}) + [${celString(messageOf(policy, rule))}])[0]`;
 }
 
 /** The rule's message (placeholders kept as written: see docs/backends/vap.md), prefixed with the rule's key. */
