@@ -7,6 +7,7 @@ import type { ReadFile } from '../load.js';
 import { loadSuite, type AdmissionCase, type Suite } from '../suite/index.js';
 import { byText, sampleCopyPath, toYaml, type NativeCase, type SuiteFile } from './common.js';
 import { gatorSuiteFor } from './gator.js';
+import { kyvernoDefaultsTest } from './defaults.js';
 import { kyvernoTestFor } from './kyverno.js';
 import { vapTestFor } from './vap.js';
 import { kyvernoCelTestFor } from './kyverno-cel.js';
@@ -83,6 +84,13 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
       const { files } = gatorSuiteFor(p.name, gatekeeperFile, usable, notes, suite.inventory);
       out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...usable.map((c) => copyOf(dir, c)));
     }
+  }
+  // Defaults blocks: a kyverno test of their generate and mutate rules on the suite's namespace cases (defaults.ts).
+  for (const d of (set.defaults ?? []).filter((b) => b.span.file.path === policyPath)) {
+    const policyFile = emitted.find((f) => f.path === `kyverno/${d.name}.yaml`);
+    if (!policyFile || !suite.namespaces?.length) continue;
+    const dir = `kyverno/tests/${d.name}`;
+    out.push(...kyvernoDefaultsTest(d, dir, policyFile, suite.namespaces).map((f) => emittedFile(`${dir}/${f.path}`, f.content)));
   }
   return { value: out.sort((a, b) => byText(a.path, b.path)), diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -260,11 +260,9 @@ export class KyvernoBackground {
     const kind = asString(pattern['kind']) ?? '';
     const name = asString(pattern['name']) ?? '';
     const namespace = asString(pattern['namespace']) ?? '';
-    const object = clone(data);
-    const meta = isObject(object['metadata']) ? object['metadata'] : {};
-    object['metadata'] = meta;
-    if (asString(object['kind']) === undefined || object['kind'] === '') object['kind'] = kind;
-    object['apiVersion'] = apiVersion;
+    const { apiVersion: _a, kind: dataKind, metadata: dataMeta, ...rest } = clone(data);
+    const meta: JsonObject = isObject(dataMeta) ? dataMeta : {};
+    const object: JsonObject = { apiVersion, kind: typeof dataKind === 'string' && dataKind !== '' ? dataKind : kind, metadata: meta, ...rest };
     meta['name'] = name;
     if (namespace !== '') meta['namespace'] = namespace;
     else delete meta['namespace'];
