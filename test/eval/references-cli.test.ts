@@ -25,7 +25,8 @@ describe('eval --inventory with references (rbac/bound-role-privileges)', async 
     return verdicts.find((v) => v.rule === 'no-secret-readers')?.verdict ?? verdicts.find((v) => /no-secret-readers/.test(JSON.stringify(v)))?.verdict;
   };
   const kyverno = [join(dir, 'kyverno/bound-role-privileges.yaml')];
-  const gatekeeper = [join(dir, 'gatekeeper/bound-role-privileges.yaml')];
+  // The SyncSet beside the template is accepted (it judges nothing; --inventory stands for what it replicates).
+  const gatekeeper = [join(dir, 'gatekeeper/bound-role-privileges.yaml'), join(dir, 'gatekeeper/bound-role-privileges.sync.yaml')];
 
   it('kyverno: the role from --inventory decides; without it the API calls fail and the role reads as missing', async () => {
     expect(await verdictOf('kyverno', kyverno, 'deny-secret-reader.yaml', true)).toBe('fail');

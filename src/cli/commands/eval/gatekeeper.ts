@@ -39,6 +39,10 @@ function loadGatekeeper(policies: readonly LoadedDoc[]): LoadedGatekeeper {
       } else templates.set(t.constraintKind, t);
     } else if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('constraints.gatekeeper.sh/')) {
       constraints.push({ doc: d, kind: String(o.kind ?? ''), name: String(o.metadata?.name ?? '') });
+    } else if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('syncset.gatekeeper.sh/') && o.kind === 'SyncSet') {
+      // What Gatekeeper replicates into data.inventory (secpol writes one beside a template that reads references):
+      // it judges nothing itself; the replicated objects are what --inventory gives.
+      continue;
     } else {
       diagnostics.push(diagnostic('SP0030', spanIn(d, ['kind']), { detail: `a ${String(o.kind ?? 'document without kind')} is not a Gatekeeper artifact`, hint: 'give ConstraintTemplates and Constraints (constraints.gatekeeper.sh/*) with --policy, the objects to check with --resource and synced objects with --inventory' }));
     }
