@@ -174,7 +174,20 @@ interface Scope {
 
 const refKey = (r: Ref) => `${r.base}:${r.path.join('\u0000')}`;
 
-export class Refusal extends Error {}
+/** A construct the translation does not read; `at`: the YAML path of the condition or list it is in. */
+export class Refusal extends Error {
+  at?: readonly YamlPathStep[];
+}
+
+/** Runs `f`, placing a refusal from it at `at` unless a deeper place is known. */
+function placed<T>(at: readonly YamlPathStep[], f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Refusal && e.at === undefined) e.at = at;
+    throw e;
+  }
+}
 const refuse = (what: string): never => {
   throw new Refusal(what);
 };
@@ -201,7 +214,7 @@ export function booleanPredicate(text: string, ctx: JmesContext): Translation<Pr
     const b = bool(parse(text), { ctx, guarded: new Set(), clock: {} });
     return ok(b.k === 'c' ? b.v : toPred(b));
   } catch (e) {
-    if (e instanceof Refusal) return no(e.message, ctx.at);
+    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
     throw e;
   }
 }
@@ -521,7 +534,7 @@ export function domainsOf(n: Node, s: Scope, foreach = false): Domain[] {
     const r = safe(refOf(m, s));
     if (r) refs = [r];
   }
-  if (!refs) return refuse(`the list ${m.type === 'Function' ? `${String(m.name)}()${m.name === 'items' ? " (the entries of a map, whose keys secpol rules name one by one)" : ''}` : `expression ${m.type}`} (only lists of fields are translated${foreach ? '' : '; outside a foreach a list read without a type check may be null, which length() reports as an error'})`);
+  if (!refs) return refuse(`the list ${m.type === 'Function' ? `${String(m.name)}()${m.name === 'items' ? " (the entries of a map, whose keys secpol rules name one by one)" : ''}` : `expression ${m.type}`} (only lists of fields are translated${foreach || !['Field', 'Subexpression', 'IndexExpression', 'Flatten'].includes(m.type) ? '' : '; outside a foreach a list read without a type check may be null, which length() reports as an error'})`);
   for (const r of refs) {
     const schema = schemaOf(r, s);
     if (schema.type !== 'object-list' || !schema.element) refuse(`a list over ${r.path.join('.')}, a ${schema.type}`);
@@ -701,7 +714,11 @@ function valueConditionB(o: { key: string; operator: string; value: string | num
 
 function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
-  if (!isBooleanCondition(c)) return refuse(`the condition at ${at.join('.')} (only {{ boolean expression }} Equals/NotEquals true/false, and a field Equals/NotEquals a value, are translated here)`);
+  if (!isBooleanCondition(c)) {
+    const o = c as { key?: unknown; operator?: unknown } | null;
+    const key = typeof o?.key === 'string' ? o.key.trim() : JSON.stringify(o?.key);
+    return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
+  }
   const o = c as { key: string; operator: string; value: boolean };
   const b = bool(parse(variableText(o.key)!), s);
   checkQuotedObject(variableText(o.key)!, s.ctx);
@@ -712,7 +729,7 @@ function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
 function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   const list = (items: unknown, mode: 'any' | 'all', where: readonly YamlPathStep[]): B => {
     if (!Array.isArray(items) || items.length === 0) return refuse(`an empty or malformed ${mode} list of conditions`);
-    const parts = items.map((c, i) => conditionB(c, s, [...where, i]));
+    const parts = items.map((c, i) => placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
     return mode === 'any' ? or(parts) : and(parts);
   };
   if (Array.isArray(block)) return list(block, 'all', at);
@@ -805,7 +822,7 @@ export function conditionsPredicate(block: unknown, ctx: JmesContext): Translati
     const { b, exception } = withClock(raw, clock);
     return ok({ pred: b.k === 'c' ? b.v : toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
-    if (e instanceof Refusal) return no(e.message, ctx.at);
+    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
     throw e;
   }
 }
@@ -829,7 +846,7 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
       if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
       const listText = variableText(e['list']) ?? e['list'];
       checkQuotedObject(listText, ctx);
-      const domains = domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true);
+      const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
       const deny = e['deny'] as { conditions?: unknown } | undefined;
       if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
       return or(domains.map((d) => {
@@ -845,7 +862,7 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
     if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
     return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
-    if (e instanceof Refusal) return no(e.message, ctx.at);
+    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
     throw e;
   }
 }

@@ -153,9 +153,9 @@ spec:
     expect(file.text).toContain('mode audit');
     expect(r.value!.rules).toEqual([
       { policy: 'caps', original: 'adding-capabilities', status: 'proven' },
-      { policy: 'caps', original: 'lengths', status: 'not-imported', reason: 'the operator "GreaterThan"' },
+      { policy: 'caps', original: 'lengths', status: 'not-imported', reason: 'the condition {{ length(request.object.spec.containers) }} GreaterThan at spec.rules.1.validate.deny.conditions.any.0 (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)' },
     ]);
-    expect(r.diagnostics.map((d) => `${d.code} ${formatLocation(d.span!)}`)).toEqual(['SP3001 c.yaml:32:15']);
+    expect(r.diagnostics.map((d) => `${d.code} ${formatLocation(d.span!)}`)).toEqual(['SP3001 c.yaml:31:15']);
   });
 });
 
