@@ -29,7 +29,14 @@ interface Ctx {
   /** Image globs exempting containers (empty: none), for legacy annotations naming a container. */
   readonly globs: readonly string[];
   /** Collects each container filter a check uses, so its message can name the offending containers. */
-  readonly offenders?: string[];
+  readonly offenders?: Offender[];
+}
+
+/** A container filter of a check: the containers `C` that `body` keeps fail it when `guard` (pod-level) holds. */
+interface Offender {
+  readonly C: string;
+  readonly body: string;
+  readonly guard?: string;
 }
 
 type Body = (c: Ctx) => string;
@@ -51,10 +58,48 @@ const and = (parts: readonly string[]): string => (parts.length === 0 ? TRUE : p
 /** Containers, initContainers and ephemeralContainers; a missing or non-list value contributes nothing. */
 const ALL_CONTAINERS = `[${['containers', 'initContainers', 'ephemeralContainers'].map((k) => `${OBJECT}.spec.${k}`).join(', ')}][?type(@) == 'array'][].not_null(@, ${FALSE})`;
 
-const anyContainer = (c: Ctx, body: string): string => {
-  c.offenders?.push(`${c.C} | [?${body}]`);
-  return `(length(${c.C} | [?${body}]) > ${ZERO})`;
+/** Some container (of `c.C`) satisfies `body`; with `guard`, only when that pod-level condition holds too. */
+const anyContainer = (c: Ctx, body: string, guard?: string): string => {
+  c.offenders?.push({ C: c.C, body, ...(guard !== undefined ? { guard } : {}) });
+  const any = `(length(${c.C} | [?${body}]) > ${ZERO})`;
+  return guard === undefined ? any : `(${guard} && ${any})`;
 };
+
+/** At most 2^2 guard combinations in one message's container list. */
+const MAX_OFFENDER_GUARDS = 2;
+
+/**
+ * One JMESPath expression selecting `[list]` by which of the pod-level `guards` hold (exactly one combination does):
+ * `((g1 && [l1]) || (!g1 && [l2]))[0]`. A one-element list is truthy even when its list is empty, so `||` never
+ * falls through to the wrong combination.
+ */
+function selectByGuards(options: readonly { readonly guard: string; readonly list: string }[]): string {
+  return `(${options.map((o) => `(${o.guard} && [${o.list}])`).join(' || ')})[0]`;
+}
+
+/**
+ * The containers that fail a check, from its container filters: for each combination of the filters' pod-level
+ * guards, the containers any filter active there keeps. Undefined when there are too many guards.
+ */
+function offendersOf(filters: readonly Offender[]): string | undefined {
+  const C = filters[0]?.C;
+  if (C === undefined || filters.some((f) => f.C !== C)) return undefined;
+  // `a != v` is the negation of `a == v` (runAsNonRoot's two filters): one guard, not two.
+  const keyOf = (g: string): { key: string; positive: boolean } => (g.split(' != ').length === 2 && !/&&|\|\|/.test(g) ? { key: g.replace(' != ', ' == '), positive: false } : { key: g, positive: true });
+  const guards = [...new Set(filters.flatMap((f) => (f.guard === undefined ? [] : [keyOf(f.guard).key])))];
+  if (guards.length > MAX_OFFENDER_GUARDS) return undefined;
+  const listFor = (on: (g: string) => boolean): string => {
+    const bodies = filters.filter((f) => f.guard === undefined || on(keyOf(f.guard).key) === keyOf(f.guard).positive).map((f) => f.body);
+    return bodies.length === 0 ? '`[]`' : `${C} | [?${or(bodies)}]`;
+  };
+  if (guards.length === 0) return listFor(() => true);
+  const options: { guard: string; list: string }[] = [];
+  for (let mask = 0; mask < 2 ** guards.length; mask++) {
+    const on = (g: string): boolean => (mask & (1 << guards.indexOf(g))) !== 0;
+    options.push({ guard: and(guards.map((g) => (on(g) ? paren(g) : not(g)))), list: listFor(on) });
+  }
+  return selectByGuards(options);
+}
 /** Unset (null) or one of the strings. */
 const allowedOrUnset = (v: string, allowed: readonly string[]): string => `(${v} == ${NULL} || contains(${listLiteral(allowed)}, ${v}))`;
 const nonEmpty = (v: string): string => `(${v} != ${NULL} && ${v} != '')`;
@@ -124,15 +169,11 @@ const capabilitiesRestricted: Body = (c) => {
 const runAsNonRoot: Body = (c) => {
   const pod = podSc('runAsNonRoot');
   const own = sc('runAsNonRoot');
-  return or([
-    `${pod} == ${FALSE}`,
-    `(${pod} == ${TRUE} && ${anyContainer(c, `${own} == ${FALSE}`)})`,
-    `(${pod} != ${TRUE} && ${anyContainer(c, `(${own} == ${FALSE} || ${own} == ${NULL})`)})`,
-  ]);
+  return or([`${pod} == ${FALSE}`, anyContainer(c, `${own} == ${FALSE}`, `${pod} == ${TRUE}`), anyContainer(c, `(${own} == ${FALSE} || ${own} == ${NULL})`, `${pod} != ${TRUE}`)]);
 };
 const runAsUser: Body = (c) => or([`${podSc('runAsUser')} == ${ZERO}`, anyContainer(c, `${sc('runAsUser')} == ${ZERO}`)]);
 const seccompFields: Body = (c) => podAndContainers(c, ['seccompProfile', 'type'], profileTypes);
-const seccompRestricted: Body = (c) => or([seccompFields(c), `(${podSc('seccompProfile', 'type')} == ${NULL} && ${anyContainer(c, `${sc('seccompProfile', 'type')} == ${NULL}`)})`]);
+const seccompRestricted: Body = (c) => or([seccompFields(c), anyContainer(c, `${sc('seccompProfile', 'type')} == ${NULL}`, `${podSc('seccompProfile', 'type')} == ${NULL}`)]);
 const restrictedVolumes: Body = () => {
   const volumes = spec('volumes');
   const entry = `${el('k')} != 'name' && ${el('v')} != ${NULL} && !contains(${listLiteral(restrictedVolumeTypes)}, ${el('k')})`;
@@ -237,8 +278,9 @@ export interface PssCheckRule {
   /** The violation as boolean JMESPath expressions over `request.object` (the pod view); violated when any holds. */
   readonly violations: readonly string[];
   /**
-   * The containers that fail the check, as a JMESPath list, when the check has one container filter (and no
-   * exception split): the message names them, as Pod Security Admission's messages do.
+   * The containers that fail the check, as a JMESPath list (for checks that look at containers): the message names
+   * them, as Pod Security Admission's messages do. Filters that apply only under a pod-level condition (runAsNonRoot,
+   * restricted seccomp) and exception splits are selected by those conditions (`selectByGuards`).
    */
   readonly offenders?: string;
 }
@@ -297,18 +339,24 @@ export function pssViolation(level: PssLevel, version: PodSecurity['version'], e
       continue;
     }
     const branches: string[] = [];
-    const offenders: string[] = [];
+    const named: ({ guard: string; list: string } | undefined)[] = [];
     for (let mask = 0; mask < 2 ** conditional.length; mask++) {
       const on = (i: number): boolean => (mask & (1 << i)) !== 0;
       const globs = imageExceptions.filter((e) => e.when === undefined || conditional.some((x, i) => x === e && on(i))).flatMap((e) => e.images);
       const C = globs.length ? `${ALL_CONTAINERS} | [?${not(imageExempt(globs))}]` : ALL_CONTAINERS;
-      const body = rule.violated({ C, globs, ...(conditional.length === 0 ? { offenders } : {}) });
+      const offenders: Offender[] = [];
+      const body = rule.violated({ C, globs, offenders });
       const guard = conditional.map((e, i) => (on(i) ? paren(e.when ?? TRUE) : not(e.when ?? TRUE)));
       branches.push(guard.length ? `(${guard.join(' && ')} && ${body})` : body);
+      const list = offenders.length ? offendersOf(offenders) : undefined;
+      named.push(list === undefined ? undefined : { guard: guard.join(' && '), list });
     }
     const violated = or(branches);
     const violations = skip.length ? [`(${not(or(skip))} && ${violated})`] : disjuncts(violated);
-    out.push({ id: check.id, control: check.control, guidance: checkGuidance[check.control], violations, ...(offenders.length === 1 ? { offenders: offenders[0]! } : {}) });
+    // With an exception split, each branch names its own containers (those its image globs leave in).
+    const lists = named.every((n) => n !== undefined) ? (named as { guard: string; list: string }[]) : [];
+    const offenders = lists.length === 1 ? lists[0]!.list : lists.length > 1 ? selectByGuards(lists) : undefined;
+    out.push({ id: check.id, control: check.control, guidance: checkGuidance[check.control], violations, ...(offenders !== undefined ? { offenders } : {}) });
   }
   return { checks: out, tooManySplits };
 }
