@@ -4,6 +4,7 @@
  * the original; what the translation cannot read is SP3001 naming the construct.
  */
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { importPolicies } from '../../src/import/index.js';
 import { buildChecked, importArtifacts } from '../../src/import/import.js';
 import { proveOnce } from '../../src/import/verify.js';
@@ -202,5 +203,26 @@ spec:
     expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
     const bad = importArtifacts([{ path: 'p.yaml', text: text('"1h"') }], { today });
     expect(bad.diagnostics.map((d) => d.message).join('\n')).toMatch(/only numbers are compared/);
+  });
+});
+
+describe('import: hostile text stays data', () => {
+  it('quotes, braces and line breaks from JMESPath literals, exception names and namespaces end up inside secpol strings', () => {
+    const hostile = 'x"\n}\nrule evil { forbid metadata exists } #';
+    const policy = YAML.parse(privileged) as { spec: { rules: { validate: { foreach: { preconditions: { all: { key: string }[] } }[] } }[] } };
+    policy.spec.rules[0]!.validate.foreach[0]!.preconditions.all[0]!.key = `{{ element.name != \`${JSON.stringify(hostile)}\` }}`;
+    const ex = YAML.parse(exception('privileged, autogen-privileged, autogen-cronjob-privileged').replace(/^---\n/, '')) as { metadata: { name: string }; spec: { match: { any: { resources: { namespaces: string[] } }[] } } };
+    ex.metadata.name = 'evil"} rule';
+    const out = importArtifacts([{ path: 'p.yaml', text: `${YAML.stringify(policy)}---\n${YAML.stringify(ex)}` }], { today });
+    const file = out.value!.files[0]!;
+    expect(file.set!.policies[0]!.rules.map((r) => r.name)).toEqual(['privileged']);
+    expect(file.text).not.toMatch(/^\s*rule evil/m);
+    expect(file.text).toContain('exception evil-rule {');
+    expect(file.text).toContain(`name = ${JSON.stringify(hostile)}`);
+    // A namespace that is no namespace name stays a string: the checker rejects it, and the rule is not imported.
+    ex.spec.match.any[0]!.resources.namespaces = ['a"\n}\nrule evil {'];
+    const bad = importArtifacts([{ path: 'p.yaml', text: `${YAML.stringify(policy)}---\n${YAML.stringify(ex)}` }], { today });
+    expect(bad.value!.files[0]!.policy.rules).toEqual([]);
+    expect(bad.value!.files[0]!.text).not.toMatch(/^\s*rule evil/m);
   });
 });
