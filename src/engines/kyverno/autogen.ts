@@ -91,17 +91,19 @@ function retarget(block: unknown, kinds: readonly string[], onlyPodFilters: bool
   return { ...block, resources: { ...resources, kinds: [...kinds] } };
 }
 
-/** Nests the validation under the pod template; undefined when the rule has no validate block. */
+/**
+ * Nests the validation under the pod template; undefined when the rule has no validate block. As Kyverno's
+ * `generateRule` (pkg/autogen/v1/rule.go), a pattern (checked first) or anyPattern (after deny and podSecurity)
+ * becomes a new validate block holding only the message, failure action, its overrides and allowExistingViolations.
+ */
 function retargetValidate(validate: unknown, templateKey: string): JsonObject | undefined {
   if (!isObject(validate)) return undefined;
   const wrap = (pattern: unknown): JsonObject => ({ spec: { [templateKey]: pattern } });
-  if (validate['pattern'] !== undefined) {
-    const { anyPattern: _a, deny: _d, foreach: _f, podSecurity: _p, ...rest } = validate;
-    return { ...rest, pattern: wrap(validate['pattern']) };
-  }
-  if (validate['anyPattern'] !== undefined) {
-    return { ...validate, anyPattern: asArray(validate['anyPattern']).map(wrap) };
-  }
+  const kept: JsonObject = {};
+  for (const key of ['message', 'failureAction', 'failureActionOverrides', 'allowExistingViolations']) if (validate[key] !== undefined) kept[key] = validate[key];
+  if (validate['pattern'] !== undefined) return { ...kept, pattern: wrap(validate['pattern']) };
+  if (validate['deny'] !== undefined || validate['podSecurity'] !== undefined) return validate;
+  if (validate['anyPattern'] !== undefined) return { ...kept, anyPattern: asArray(validate['anyPattern']).map(wrap) };
   return validate;
 }
 

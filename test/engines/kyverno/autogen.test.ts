@@ -49,6 +49,33 @@ describe('autogen', () => {
     ]);
   });
 
+  // The anyPattern form of kyverno/policies require-run-as-nonroot; pkg/autogen/v1/rule.go nests each entry.
+  it('nests every anyPattern entry under the template, the CronJob one under spec.jobTemplate.spec.template', () => {
+    const policy = registries().replace(
+      /pattern:[\s\S]*$/,
+      `anyPattern:
+      - spec:
+          securityContext:
+            runAsNonRoot: true
+      - spec:
+          containers:
+          - securityContext:
+              runAsNonRoot: true
+`,
+    );
+    const root = { name: 'c', image: 'a' };
+    const withSpec = (spec: Record<string, unknown>, kind: 'Deployment' | 'CronJob') =>
+      kind === 'Deployment'
+        ? { apiVersion: 'apps/v1', kind, metadata: { name: 'd' }, spec: { template: { metadata: {}, spec } } }
+        : { apiVersion: 'batch/v1', kind, metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec } } } } };
+    expect(statuses(run(policy, withSpec({ securityContext: { runAsNonRoot: true }, containers: [root] }, 'Deployment')))).toEqual(['validate-registries=pass']);
+    expect(statuses(run(policy, withSpec({ containers: [{ ...root, securityContext: { runAsNonRoot: true } }] }, 'CronJob')))).toEqual(['validate-registries=pass']);
+    const failed = run(policy, withSpec({ containers: [root] }, 'CronJob'))[0];
+    expect(failed?.status).toBe('fail');
+    expect(failed?.message).toContain('rule autogen-cronjob-validate-registries[0] failed at path /spec/jobTemplate/spec/template/spec/securityContext/');
+    expect(failed?.message).toContain('rule autogen-cronjob-validate-registries[1] failed at path /spec/jobTemplate/spec/template/spec/containers/0/securityContext/');
+  });
+
   it('keeps the rule-level failure action on generated rules', () => {
     expect(run(registries(), deployment('docker.io/app'))[0]?.failureAction).toBe('Enforce');
   });
