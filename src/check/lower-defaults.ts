@@ -103,7 +103,8 @@ export function lowerDefaults(r: Reporter, d: DefaultsAst): NamespaceDefaults | 
     });
     ok = false;
   }
-  if (!defaultDeny && !dns && podSecurity.length === 0) {
+  // `allow dns` alone generates nothing (without `default deny egress` DNS is already allowed: SP1017 below).
+  if (!defaultDeny && podSecurity.length === 0) {
     r.report('SP1011', d.name.span, { what: owner, setting: 'anything to generate', hint: 'add `default deny ingress and egress`, `allow dns` or an `enforce pod-security …` line' });
     ok = false;
   }

@@ -58,6 +58,7 @@ describe('defaults blocks', () => {
   it('warns about egress without DNS, and refuses a block with nothing to generate or a bad name', () => {
     expect(diagnosticsOf('defaults d {\n  default deny egress\n}\n')).toEqual([{ code: 'SP1015', at: '2:3' }]);
     expect(diagnosticsOf('defaults d {\n  in namespaces "a"\n}\n')).toEqual([{ code: 'SP1011', at: '1:10' }]);
+    expect(diagnosticsOf('defaults d {\n  allow dns\n}\n')).toEqual([{ code: 'SP1011', at: '1:10' }, { code: 'SP1017', at: '2:3' }]);
     expect(diagnosticsOf(`defaults ${'x'.repeat(51)} {\n  allow dns\n  default deny egress\n}\n`)).toEqual([{ code: 'SP1004', at: '1:10' }]);
     expect(diagnosticsOf('policy d {\n  in namespaces "a"\n  enforce pod-security baseline\n}\ndefaults d {\n  default deny ingress\n}\n')).toEqual([{ code: 'SP1001', at: '5:10', related: ['1:8'] }]);
   });
@@ -78,6 +79,16 @@ describe('defaults blocks', () => {
     expect(docs[0]!.metadata.annotations?.['policies.kyverno.io/title']).toBe(hostile);
     expect(docs[0]!.metadata.annotations?.['policies.kyverno.io/description']).toBe(hostile);
     expect(JSON.stringify(docs[0]!.spec?.rules)).not.toContain('Secret');
+  });
+
+  it('emits ClusterPolicies the schema accepts, and the schema refuses an unsynchronized generate rule', async () => {
+    const { validateClusterPolicy } = await import('../../src/backends/kyverno/validators.generated.js');
+    const out = await compileTo(irOf(text), ['kyverno']);
+    expect(out.diagnostics).toEqual([]);
+    const policy = YAML.parse(out.value![0]!.content) as { spec: { rules: { generate?: { synchronize: boolean } }[] } };
+    expect(validateClusterPolicy(policy)).toBe(true);
+    policy.spec.rules[0]!.generate!.synchronize = false;
+    expect(validateClusterPolicy(policy)).toBe(false);
   });
 
   it('is SP2001 on the admission-only backends, at the block', async () => {

@@ -42,7 +42,7 @@ const blockArb: fc.Arbitrary<BlockSpec> = fc
     ),
   })
   .map((b) => ({ ...b, except: b.except.filter((e) => !b.names.includes(e)) }))
-  .filter((b) => b.deny !== '' || b.dns || b.pss.length > 0);
+  .filter((b) => b.deny !== '' || b.pss.length > 0);
 
 function blockText(name: string, b: BlockSpec): string {
   const lines = [`defaults ${name} {`];
@@ -58,7 +58,7 @@ function blockText(name: string, b: BlockSpec): string {
 
 /** One or two blocks; only the first sets Pod Security labels (two blocks labelling one namespace are refused by psa). */
 const setArb = fc.tuple(blockArb, fc.option(blockArb, { nil: undefined })).map(([a, b]) => {
-  const text = [blockText('alpha', a), ...(b && (b.deny !== '' || b.dns) ? [blockText('beta', { ...b, pss: [] })] : [])].join('\n\n');
+  const text = [blockText('alpha', a), ...(b && b.deny !== '' ? [blockText('beta', { ...b, pss: [] })] : [])].join('\n\n');
   return { text, set: irOf(`${text}\n`) };
 });
 

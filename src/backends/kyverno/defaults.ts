@@ -1,8 +1,12 @@
-import type { Staged } from '../../diagnostics/index.js';
+import type { Diagnostic, Staged } from '../../diagnostics/index.js';
 import type { LabelSelector, NamespaceDefaults } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import type { EmittedFile } from '../backend.js';
 import { documentsFile, generatedFrom } from '../common/defaults.js';
+import { schemaValidator, validateObject } from '../common/schema.js';
+import * as validators from './validators.generated.js';
+
+const validateClusterPolicy = schemaValidator(validators.validateClusterPolicy);
 
 /**
  * A defaults block as one ClusterPolicy of generate and mutate rules on Namespace (docs/backends/kyverno.md,
@@ -13,7 +17,9 @@ import { documentsFile, generatedFrom } from '../common/defaults.js';
  * variable: names and labels were validated as Kubernetes names by the checker.
  */
 export function emitKyvernoDefaults(blocks: readonly NamespaceDefaults[]): Staged<readonly EmittedFile[]> {
-  return { value: blocks.map(emitBlock), diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const value = blocks.map((d) => emitBlock(d, diagnostics));
+  return { value, diagnostics };
 }
 
 /** The trigger: Namespace objects, by name and the namespace's own labels; `names` matches a Namespace's name. */
@@ -33,7 +39,8 @@ function selectorOf(s: LabelSelector): Record<string, unknown> {
 
 const triggerName = '{{request.object.metadata.name}}';
 
-function emitBlock(d: NamespaceDefaults): EmittedFile {
+/** The ClusterPolicy of one block, checked against targets/kyverno/clusterpolicy.schema.json (SP2002 if not). */
+function emitBlock(d: NamespaceDefaults, diagnostics: Diagnostic[]): EmittedFile {
   const scope = { match: matchOf(d), ...(d.excludedNamespaces.length ? { exclude: { any: [{ resources: { kinds: ['Namespace'], names: [...d.excludedNamespaces] } }] } } : {}) };
   const generate = (name: string, spec: unknown) => ({
     generateExisting: true,
@@ -82,6 +89,7 @@ function emitBlock(d: NamespaceDefaults): EmittedFile {
     'secpol.dev/source': formatLine(d.span),
   };
   const policy = { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: d.name, annotations }, spec: { rules } };
+  diagnostics.push(...validateObject(validateClusterPolicy, policy, 'ClusterPolicy', d.name, d.span));
   const header = [
     generatedFrom(d),
     'Generate rules keep the NetworkPolicies of every selected namespace in sync (synchronize: true): an edited or deleted',
