@@ -1,6 +1,6 @@
 import type { Exception, PodSecurity, PssControl, PssLevel } from '../../ir/index.js';
 import { activePssChecks, baselineCapabilities, pssMinor, restrictedVolumeTypes, seLinuxTypes, sysctls1_0, sysctls1_27, sysctls1_29, sysctls1_32, sysctls1_37, type PssCheck } from '../common/pss-standards.js';
-import { celString, globRegex, hasPath, isObject, valueOf } from './cel.js';
+import { celString, globRegex, hasPath, valueOf } from './cel.js';
 
 /**
  * `pod-security LEVEL version v1.N` as CEL: every Pod Security Standards check in force at that level and version
@@ -10,8 +10,13 @@ import { celString, globRegex, hasPath, isObject, valueOf } from './cel.js';
  * shared/corpora/psa/README.md). Level and version are known when compiling, so only the checks in force are
  * emitted, each as a policy variable the validation and its message read.
  *
- * Like every VAP expression (cel.ts), no check may raise an error on any object shape: a field is read only
- * behind has() on a value checked to be an object, and compared only after a type() test.
+ * Like every VAP expression (cel.ts), no check may raise an error on an object admission can see. The checks read
+ * only Pods and pod templates, which the API server has validated against the Pod schema before admission, and every
+ * field they read is typed there (booleans, integers, strings, lists of strings or objects, the annotations a map of
+ * strings) and never null once stored: so a field is read behind has() alone and compared as its type
+ * (docs/backends/vap.md, "Which reads are guarded"). Read for another kind, in a policy that also applies to other
+ * kinds, a check may fail, but the validation skips that object first (`!variables.isPodSubject || …`: CEL's `||`
+ * absorbs an error on the other side).
  *
  * Exceptions (semantics §4) are compiled in: a control exempted for the object skips its pod-level fields and
  * leaves its containers out; with images, only the containers whose image matches leave; a legacy annotation
@@ -42,21 +47,25 @@ const SPEC = 'variables.podSpec';
 const ANNOTATIONS = 'variables.podAnnotations';
 
 /** `cond(value)` on the value at `path` from `term`; false when a step is missing (so "missing" never fails a check by itself). */
-const at = (term: string, path: readonly string[], cond: (v: string) => string): string => `(${hasPath(term, path)} && ${cond(valueOf(term, path))})`;
-/** The list at `path`, or [] when missing or not a list. */
+const at = (term: string, path: readonly string[], cond: (v: string) => string): string => `(${hasPath(term, path, true)} && ${cond(valueOf(term, path))})`;
+/**
+ * The list at `path`, or [] when missing. The list test stays: the cost check (limits.ts) bounds a value by it to a
+ * list's items instead of a map's entries.
+ */
 const listAt = (term: string, path: readonly string[]): string => {
   const v = valueOf(term, path);
-  return `((${hasPath(term, path)} && type(${v}) == list) ? ${v} : [])`;
+  return `((${hasPath(term, path, true)} && type(${v}) == list) ? ${v} : [])`;
 };
 
-const isSet = (v: string) => `type(${v}) != null_type`;
-const isTrue = (v: string) => `(type(${v}) == bool && ${v})`;
-const isFalse = (v: string) => `(type(${v}) == bool && !${v})`;
-const isZero = (v: string) => `((type(${v}) == int || type(${v}) == uint || type(${v}) == double) && double(${v}) == 0.0)`;
+/** A present field is set: the API server stores an unset field, never a null. */
+const isSet = (_v: string) => 'true';
+const isTrue = (v: string) => v;
+const isFalse = (v: string) => `!${v}`;
+const isZero = (v: string) => `${v} == 0`;
 const strings = (values: readonly string[]) => `[${values.map(celString).join(', ')}]`;
-const isOneOf = (values: readonly string[]) => (v: string) => `(type(${v}) == string && ${v} in ${strings(values)})`;
-/** Set (non-null) and not one of the strings. */
-const setAndNotOneOf = (values: readonly string[]) => (v: string) => `(${isSet(v)} && !${isOneOf(values)(v)})`;
+const isOneOf = (values: readonly string[]) => (v: string) => (values.length === 1 ? `(${v} == ${celString(values[0]!)})` : `(${v} in ${strings(values)})`);
+/** Set and not one of the strings. */
+const setAndNotOneOf = (values: readonly string[]) => (v: string) => (values.length === 1 ? `${v} != ${celString(values[0]!)}` : `!(${v} in ${strings(values)})`);
 const or = (parts: readonly string[]): string => (parts.length === 0 ? 'false' : parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`);
 const and = (parts: readonly string[]): string => (parts.length === 0 ? 'true' : parts.length === 1 ? parts[0]! : `(${parts.join(' && ')})`);
 /** Pod-level fields: their failure counts only when the control is not exempted for the pod. */
@@ -80,11 +89,11 @@ const annotationViolated = (c: Ctx, prefix: string, ok: (v: string) => string): 
   const counts = c.annotationCounts(`k.substring(${prefix.length})`);
   return `${ANNOTATIONS}.exists(k, k.startsWith(${celString(prefix)}) && !${ok(value)}${counts === 'true' ? '' : ` && ${counts}`})`;
 };
-const appArmorAnnotationOk = (v: string) => `(type(${v}) == string && (${v} in ["", "runtime/default"] || ${v}.startsWith("localhost/")))`;
-const seccompAnnotationOk = (v: string) => `(type(${v}) == string && (${v} in ["runtime/default", "docker/default"] || ${v}.startsWith("localhost/")))`;
+const appArmorAnnotationOk = (v: string) => `(${v} in ["", "runtime/default"] || ${v}.startsWith("localhost/"))`;
+const seccompAnnotationOk = (v: string) => `(${v} in ["runtime/default", "docker/default"] || ${v}.startsWith("localhost/"))`;
 
 const seLinux = (types: readonly string[]): Violated => (c) => {
-  const bad = (o: string) => `(${isObject(o)} && ${or([at(o, ['type'], setAndNotOneOf(['', ...types])), at(o, ['user'], setAndNotOneOf([''])), at(o, ['role'], setAndNotOneOf(['']))])})`;
+  const bad = (o: string) => or([at(o, ['type'], setAndNotOneOf(['', ...types])), at(o, ['user'], setAndNotOneOf([''])), at(o, ['role'], setAndNotOneOf(['']))]);
   return or([podLevel(c, at(SPEC, podSc('seLinuxOptions'), bad)), anyContainer(c, (k) => at(k, podSc('seLinuxOptions'), bad))]);
 };
 
@@ -118,7 +127,7 @@ const seccompRestricted: Violated = (c) =>
   or([seccompFields(c), and([`!${at(SPEC, podSc('seccompProfile', 'type'), isSet)}`, anyContainer(c, (k) => `!${at(k, podSc('seccompProfile', 'type'), isSet)}`)])]);
 /** Every volume source set (non-null, other than `name`) must be one of the allowed types. */
 const restrictedVolumes: Violated = (c) =>
-  podLevel(c, `${listAt(SPEC, ['volumes'])}.exists(vol, ${isObject('vol')} && vol.exists(k, k != "name" && ${isSet('vol[k]')} && !(k in ${strings(restrictedVolumeTypes)})))`);
+  podLevel(c, `${listAt(SPEC, ['volumes'])}.exists(vol, vol.exists(k, k != "name" && !(k in ${strings(restrictedVolumeTypes)})))`);
 
 /** The checks in upstream order; rule versions oldest first. */
 const checks: readonly Check[] = [
@@ -133,7 +142,7 @@ const checks: readonly Check[] = [
     rules: [{ since: 0, violated: (c) => anyContainer(c, (k) => `${listAt(k, podSc('capabilities', 'add'))}.exists(a, !${isOneOf(baselineCapabilities)('a')})`) }],
   },
   { id: 'hostPathVolumes', control: 'host-path-volumes', level: 'baseline', rules: [{ since: 0, violated: (c) => podLevel(c, `${listAt(SPEC, ['volumes'])}.exists(vol, ${at('vol', ['hostPath'], isSet)})`) }] },
-  { id: 'hostPorts', control: 'host-ports', level: 'baseline', rules: [{ since: 0, violated: (c) => anyContainer(c, (k) => `${listAt(k, ['ports'])}.exists(p, ${at('p', ['hostPort'], (v) => `(${isSet(v)} && !${isZero(v)})`)})`) }] },
+  { id: 'hostPorts', control: 'host-ports', level: 'baseline', rules: [{ since: 0, violated: (c) => anyContainer(c, (k) => `${listAt(k, ['ports'])}.exists(p, ${at('p', ['hostPort'], (v) => `${v} != 0`)})`) }] },
   { id: 'hostProbesAndHostLifecycle', control: 'host-probes', level: 'baseline', rules: [{ since: 34, violated: hostProbes }] },
   {
     id: 'appArmorProfile', control: 'apparmor', level: 'baseline',
@@ -148,7 +157,7 @@ const checks: readonly Check[] = [
         since: 0,
         violated: (c) => {
           const key = 'seccomp.security.alpha.kubernetes.io/pod';
-          const pod = podLevel(c, `(${celString(key)} in ${ANNOTATIONS} && ${isSet(`${ANNOTATIONS}[${celString(key)}]`)} && !${seccompAnnotationOk(`${ANNOTATIONS}[${celString(key)}]`)})`);
+          const pod = podLevel(c, `(${celString(key)} in ${ANNOTATIONS} && !${seccompAnnotationOk(`${ANNOTATIONS}[${celString(key)}]`)})`);
           return or([pod, annotationViolated(c, 'container.seccomp.security.alpha.kubernetes.io/', seccompAnnotationOk)]);
         },
       },
@@ -206,10 +215,10 @@ export function readsAnnotations(expression: string): boolean {
   return expression.includes(ANNOTATIONS);
 }
 
-/** The variable holding the pod view's annotations: a map, empty when missing or not an object. */
+/** The variable holding the pod view's annotations: a map of strings, empty when missing. */
 export const podAnnotationsVariable = {
   name: 'podAnnotations',
-  expression: `(${hasPath(POD, ['metadata', 'annotations'])} && ${isObject(valueOf(POD, ['metadata', 'annotations']))}) ? ${valueOf(POD, ['metadata', 'annotations'])} : dyn({})`,
+  expression: `${hasPath(POD, ['metadata', 'annotations'], true)} ? ${valueOf(POD, ['metadata', 'annotations'])} : dyn({})`,
 };
 
 function contextFor(control: PssControl, exemptions: PssExemptions): Ctx {
@@ -219,7 +228,7 @@ function contextFor(control: PssControl, exemptions: PssExemptions): Ctx {
   const podExempt = or(podWide);
   const containerExempt = (k: string): string => {
     const image = valueOf(k, ['image']);
-    const imageHit = (globs: readonly string[]) => `(${hasPath(k, ['image'])} && type(${image}) == string && ${or(globs.map((g) => `${image}.matches(${celString(globRegex(g))})`))})`;
+    const imageHit = (globs: readonly string[]) => `(${hasPath(k, ['image'], true)} && ${or(globs.map((g) => `${image}.matches(${celString(globRegex(g))})`))})`;
     return or([...podWide, ...byImage.map((e) => `(${e.matches} && ${imageHit(e.images)})`)]);
   };
   if (podWide.length === 0 && byImage.length === 0) return { containers: 'variables.containers', podCounts: 'true', annotationCounts: () => 'true' };
@@ -230,6 +239,6 @@ function contextFor(control: PssControl, exemptions: PssExemptions): Ctx {
     // The first container with that name decides; an annotation naming no container counts unless the pod is exempt.
     // The exemption is tested on that one container only (not on every namesake), to stay within the cost limit.
     annotationCounts: (name) =>
-      `[(variables.containers.filter(n, ${at('n', ['name'], (v) => `(type(${v}) == string && ${v} == ${name})`)}) + [null])[0]].map(n, n == null ? ${podCounts} : !(${containerExempt('n')}))[0]`,
+      `[(variables.containers.filter(n, ${at('n', ['name'], (v) => `${v} == ${name}`)}) + [null])[0]].map(n, n == null ? ${podCounts} : !(${containerExempt('n')}))[0]`,
   };
 }
