@@ -48,9 +48,9 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
   const policies = set.policies.filter((p) => p.span.file.path === policyPath);
   const out: EmittedFile[] = [];
   const copyOf = (dir: string, c: NativeCase): EmittedFile => emittedFile(`${dir}/${c.file}`, toYaml(c.object, [`Copy of ${posix.join(posix.dirname(suite.path), c.case.name)} for the native suite.`]));
-  // A file with network blocks only (its suite has connection cases) has no admission policy to test natively; the
+  // A file with network or defaults blocks only (its suite has connection or namespace cases) has no admission policy to test natively; the
   // whole set stands in only when no file path matches at all (a suite given for a set built in memory).
-  const ownsSomething = policies.length > 0 || set.networks.some((n) => n.span.file.path === policyPath);
+  const ownsSomething = policies.length > 0 || set.networks.some((n) => n.span.file.path === policyPath) || (set.defaults ?? []).some((d) => d.span.file.path === policyPath);
   for (const p of ownsSomething ? policies : set.policies) {
     const policyFile = emitted.find((f) => f.path === `kyverno/${p.name}.yaml`);
     if (policyFile) {
