@@ -66,6 +66,16 @@ record('secpol --version', version, 'ms', `≤ 1.3x floor (${(1.3 * nodeFloor).t
 record('secpol --version / floor', version / nodeFloor, 'x', '≤ 1.3', version / nodeFloor <= 1.3);
 record(`secpol compile 100 rules, ${cliTargets.replaceAll(',', '+')}`, compile100, 'ms', `≤ 2x floor + 150 ms (${(2 * nodeFloor + 150).toFixed(0)})`, compile100 <= 2 * nodeFloor + 150);
 record('secpol compile 100 rules / (2x floor + 150 ms)', compile100 / (2 * nodeFloor + 150), 'x', '≤ 1', compile100 <= 2 * nodeFloor + 150);
+// CPU time (user + sys, GNU time) of the same runs, which the load of other work inflates less than wall time; it
+// counts V8's background threads too (GC, compiling), so it is shown beside the wall-time target, not against it.
+const gnuTime = ['/usr/bin/time', '/bin/time'].find((p) => spawnSync(p, ['-f', '%U', 'true']).status === 0);
+if (gnuTime) {
+  const cpuMs = (args) => String(spawnSync(gnuTime, ['-f', '%U %S', process.execPath, ...args], { encoding: 'utf8' }).stderr).trim().split('\n').pop().split(' ').reduce((a, x) => a + Number(x), 0) * 1000;
+  const floorCpu = median(Array.from({ length: runs }, () => cpuMs(['-e', '0'])));
+  const compileCpu = median(Array.from({ length: runs }, () => cpuMs([cli, 'compile', file100, '--target', cliTargets, '--today', today, '--out', join(work, 'out')])));
+  record('node -e 0 (floor), CPU time', floorCpu, 'ms', '', true);
+  record(`secpol compile 100 rules, ${cliTargets.replaceAll(',', '+')}, CPU time`, compileCpu, 'ms', `${(compileCpu / floorCpu).toFixed(1)}x the floor's CPU time`, true);
+}
 
 // The npm package: what `npm pack` would publish (the bundle was built just before; scripts are not run again).
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
@@ -171,6 +181,25 @@ if (library.value) {
     cases = report.policies.reduce((a, p) => a + p.cases, 0) + (report.network?.cases ?? 0);
   });
   record('secpol verify (cases/s, policy library)', (cases / ms) * 1000, '/s', '≥ 2000', (cases / ms) * 1000 >= 2000);
+}
+// The same verification as a user runs it: the CLI through bin/secpol.js (its V8 settings included), cases over
+// the whole run's wall time, start-up and compiling included, and over its CPU time (user + sys, GNU time), which
+// the load of other work inflates less.
+{
+  const args = [cli, 'verify', join(root, 'policies'), '--runs', '200', '--seed', '1', '--format', 'json'];
+  const t = performance.now();
+  const r = gnuTime ? spawnSync(gnuTime, ['-f', '%U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - t;
+  let cases = 0;
+  try {
+    const report = JSON.parse(r.stdout);
+    cases = report.policies.reduce((a, p) => a + p.cases, 0) + (report.network?.cases ?? 0);
+  } catch {
+    cases = 0;
+  }
+  record('secpol verify via the CLI (cases/s of wall time, start-up included)', (cases / ms) * 1000, '/s', '≥ 2000', cases > 0 && (cases / ms) * 1000 >= 2000);
+  const cpu = gnuTime ? String(r.stderr).trim().split('\n').pop().split(' ').reduce((a, x) => a + Number(x), 0) * 1000 : NaN;
+  if (cases > 0 && Number.isFinite(cpu)) record('secpol verify via the CLI (cases/s of CPU time)', (cases / cpu) * 1000, '/s', '', true);
 }
 
 // 5. secpol audit over 10,000 manifests: wall time and peak RSS (GNU time when the machine has it).
