@@ -22,7 +22,18 @@ export const itemSnippets: Readonly<Record<string, readonly { label: string; sni
   file: [
     { label: 'policy', snippet: 'policy ${1:name} {\n  applies to pods\n\n  rule ${2:name} {\n    ${3:forbid spec.hostNetwork = true}\n  }\n}', doc: 'an admission policy' },
     { label: 'network', snippet: 'network ${1:name} {\n  namespace "${2:default}"\n  default deny ingress and egress in namespaces "${2:default}"\n}', doc: 'network intents, compiled to NetworkPolicies' },
+    { label: 'defaults', snippet: 'defaults ${1:name} {\n  in namespaces "${2:default}"\n  default deny ingress and egress\n  allow dns\n  enforce pod-security ${3|restricted,baseline,privileged|} version ${4:latest}\n}', doc: 'what every selected namespace gets: NetworkPolicies and Pod Security labels (docs/language/defaults.md)' },
     { label: 'import', snippet: 'import "${1:./other.secpol}"', doc: 'another policy file, relative to this one' },
+  ],
+  defaults: [
+    { label: 'title', snippet: 'title "${1}"', doc: 'a one-line title' },
+    { label: 'description', snippet: 'description "${1}"', doc: 'what the defaults are for' },
+    { label: 'in namespaces', snippet: 'in namespaces "${1}"', doc: 'the namespaces that get the defaults (none: every namespace)' },
+    { label: 'except namespaces', snippet: 'except namespaces "${1:kube-system}"', doc: 'leave these namespaces out' },
+    { label: 'where labels', snippet: 'where labels ${1:tenant} exists', doc: "select namespaces by their own labels (kyverno only; netpol and psa need names)" },
+    { label: 'default deny', snippet: 'default deny ${1|ingress and egress,ingress,egress|}', doc: 'a NetworkPolicy isolating every pod of the namespace' },
+    { label: 'allow dns', snippet: 'allow dns', doc: 'a NetworkPolicy letting every pod reach kube-dns (with default deny egress)' },
+    { label: 'enforce pod-security', snippet: '${1|enforce,audit,warn|} pod-security ${2|restricted,baseline,privileged|} version ${3:latest}', doc: 'Pod Security Admission labels on the namespace' },
   ],
   policy: [
     { label: 'title', snippet: 'title "${1}"', doc: 'a one-line title' },
