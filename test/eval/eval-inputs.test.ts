@@ -135,6 +135,9 @@ spec:
         any:
           - clusterRoles: [cluster-admin]
       validate:
+        # Kyverno 1.13+ skips an Enforce rule on an UPDATE whose old object fails it too (allowExistingViolations,
+        # default true), and a rule on the user fails the old object as well: false keeps it judging updates.
+        allowExistingViolations: false
         message: "{{request.userInfo.username}} may not"
         deny:
           conditions:

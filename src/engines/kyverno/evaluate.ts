@@ -141,14 +141,16 @@ interface Request {
  * Kyverno 1.13+ on UPDATE (pkg/engine/handlers/validation/validate_resource.go, `validate` and `validateOldObject`):
  * when the rule's own action (`validate.failureAction`, else `spec.validationFailureAction`) is Enforce and
  * `validate.allowExistingViolations` is not false (it defaults to true), the old object is validated again as a
- * CREATE; if the old and the new object both fail, the rule reports `skip`. Deny, pattern and foreach bodies alike.
+ * CREATE (the old object as `request.object`, no `request.oldObject`: `SetResources(empty, old)`); if the old and the
+ * new object both fail, the rule reports `skip`. Deny, pattern and foreach bodies alike (kyverno#10033, 1.13), so a
+ * deny on who asks (`request.userInfo`) is skipped on any UPDATE of an object that rule would already refuse.
  */
 function allowExistingViolation(policy: KyvernoPolicy, rule: CompiledRule, validate: JsonObject, req: Request, outcome: Outcome, body: (r: Request) => Outcome | undefined): Outcome | undefined {
   const old = req.ctx.oldObject;
   if (outcome.status !== 'fail' || req.facts.operation !== 'UPDATE' || !isObject(old) || validate['allowExistingViolations'] === false) return outcome;
   if ((rule.failureAction ?? policy.validationFailureAction) !== 'Enforce') return outcome;
   const request = isObject(req.vars.data['request']) ? req.vars.data['request'] : {};
-  const oldReq: Request = { ...req, resource: old, facts: { ...req.facts, operation: 'CREATE' }, vars: { ...req.vars, deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old, operation: 'CREATE' } } } };
+  const oldReq: Request = { ...req, resource: old, facts: { ...req.facts, operation: 'CREATE' }, vars: { ...req.vars, deleteRequest: false, data: { ...req.vars.data, request: { ...request, object: old, oldObject: null, operation: 'CREATE' } } } };
   if (matchBlockMismatch(rule.match, oldReq.facts) !== undefined || (rule.exclude !== undefined && excludeBlockApplies(rule.exclude, oldReq.facts))) return outcome;
   const prior = preconditionsOutcome(rule, oldReq.vars) ?? body(oldReq);
   return prior?.status === 'fail' ? { status: 'skip', message: 'skipping the rule evaluation as pre-existing violations are allowed' } : outcome;
