@@ -487,15 +487,102 @@ function filteredList(n: Node, s: Scope): ((q: 'any' | 'no') => B) | undefined {
  * quantifier: for each assignment of them, the copy of the quantifier with those values, guarded by them.
  */
 function caseSplit(body: B, outer: readonly string[], wrap: (b: B) => B): B {
-  if (outer.length === 0) return wrap(body);
-  if (outer.length > 3) return refuse(`an element condition that also reads ${outer.length} fields of the object (at most 3 are case-split)`);
+  const simplified = effectiveTests(dropExistsVars(body, outer), outer);
+  const used = [...usedVars(simplified)].sort((a, b) => a - b);
+  if (used.length === 0) return wrap(simplified);
+  if (used.length > 3) return refuse(`an element condition that also reads ${used.length} fields of the object (at most 3 are case-split)`);
   const branches: B[] = [];
-  for (let mask = 0; mask < 2 ** outer.length; mask++) {
-    const values = outer.map((_, i) => (mask & (1 << i)) !== 0);
-    const guard = and(outer.map((text, i) => (values[i] ? t(text) : not(t(text)))));
-    branches.push(and([guard, wrap(subst(body, values))]));
+  for (let mask = 0; mask < 2 ** used.length; mask++) {
+    const values: boolean[] = [];
+    used.forEach((id, i) => (values[id] = (mask & (1 << i)) !== 0));
+    if (!consistent(used.map((id) => [outer[id]!, values[id]!]))) continue;
+    const guard = and(used.map((id) => (values[id] ? t(outer[id]!) : not(t(outer[id]!)))));
+    branches.push(and([guard, wrap(subst(simplified, values))]));
   }
   return or(branches);
+}
+
+/** Tests that are false on a missing value (semantics §3): `=`, `!=`, ordering, `in`, `not in`, `matches`, `contains`, `contains any of`. */
+export function falseOnMissing(text: string): { path: string; rest: string } | undefined {
+  const m = /^(\S+) (= |!= |< |<= |> |>= |in |not in |matches |not matches |contains any of |contains (?!only|none))(.*)$/.exec(text);
+  return m ? { path: m[1]!, rest: `${m[2]}${m[3]}` } : undefined;
+}
+
+function usedVars(b: B, out = new Set<number>()): Set<number> {
+  if (b.k === 'v' && b.id >= 0) out.add(b.id);
+  if (b.k === 'and' || b.k === 'or') b.ops.forEach((o) => usedVars(o, out));
+  if (b.k === 'not') usedVars(b.op, out);
+  if (b.k === 'q') usedVars(b.body, out);
+  return out;
+}
+
+/** `p exists and p OP v` is `p OP v` when OP is false on a missing value; the same for object-level variables. */
+function dropExistsVars(b: B, outer: readonly string[]): B {
+  const textOf = (o: B) => (o.k === 't' ? o.text : o.k === 'v' && o.id >= 0 ? outer[o.id] : undefined);
+  switch (b.k) {
+    case 'and': {
+      const ops = b.ops.map((o) => dropExistsVars(o, outer));
+      const tested = ops.map((o) => falseOnMissing(textOf(o) ?? '')?.path).filter((x): x is string => x !== undefined);
+      // A missing p leaves p and everything below it missing, where those tests are false.
+      const covers = (p: string) => tested.some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`));
+      return and(ops.filter((o) => !(/ exists$/.test(textOf(o) ?? '') && covers(textOf(o)!.replace(/ exists$/, '')))));
+    }
+    case 'or':
+      return or(b.ops.map((o) => dropExistsVars(o, outer)));
+    case 'not':
+      return not(dropExistsVars(b.op, outer));
+    case 'q':
+      return { ...b, body: dropExistsVars(b.body, outer) };
+    default:
+      return b;
+  }
+}
+
+/** The settings Kubernetes merges from the pod into each container (docs/language/semantics.md §3, `effective`). */
+const EFFECTIVE = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile.type', 'seccompProfile.localhostProfile', 'appArmorProfile.type', 'appArmorProfile.localhostProfile', 'seLinuxOptions.type', 'seLinuxOptions.user', 'seLinuxOptions.role', 'seLinuxOptions.level', 'windowsOptions.hostProcess'];
+
+/**
+ * `securityContext.X OP v or (securityContext.X is absent and <pod: spec.securityContext.X OP v>)`, OP false on a
+ * missing value, is the container's value when present, else the pod's: secpol's `effective X OP v`.
+ */
+function effectiveTests(b: B, outer: readonly string[]): B {
+  switch (b.k) {
+    case 'or': {
+      let ops = b.ops.map((o) => effectiveTests(o, outer));
+      for (const x of EFFECTIVE) {
+        const own = ops.find((o) => o.k === 't' && falseOnMissing(o.text)?.path === `securityContext.${x}`) as { k: 't'; text: string } | undefined;
+        if (!own) continue;
+        const rest = falseOnMissing(own.text)!.rest;
+        const inherited = ops.find((o) => o.k === 'and' && o.ops.length === 2 && o.ops.some((a) => a.k === 't' && a.text === `securityContext.${x} is absent`) && o.ops.some((a) => a.k === 'v' && a.id >= 0 && outer[a.id] === `spec.securityContext.${x} ${rest}`));
+        if (!inherited) continue;
+        ops = [...ops.filter((o) => o !== own && o !== inherited), t(`effective ${x} ${rest}`)];
+      }
+      return or(ops);
+    }
+    case 'and':
+      return and(b.ops.map((o) => effectiveTests(o, outer)));
+    case 'not':
+      return not(effectiveTests(b.op, outer));
+    case 'q':
+      return { ...b, body: effectiveTests(b.body, outer) };
+    default:
+      return b;
+  }
+}
+
+/** Whether object-level tests can have these values together (a missing field fails every false-on-missing test). */
+function consistent(assignment: readonly (readonly [string, boolean])[]): boolean {
+  const absent = new Set([
+    ...assignment.filter(([text, v]) => v && / is absent$/.test(text)).map(([text]) => text.replace(/ is absent$/, '')),
+    ...assignment.filter(([text, v]) => !v && / exists$/.test(text)).map(([text]) => text.replace(/ exists$/, '')),
+  ]);
+  for (const [text, v] of assignment) {
+    if (!v) continue;
+    const f = falseOnMissing(text);
+    if (f && absent.has(f.path)) return false;
+    if (/ exists$/.test(text) && absent.has(text.replace(/ exists$/, ''))) return false;
+  }
+  return true;
 }
 
 export interface Domain {
@@ -793,9 +880,11 @@ function exemptionFilter(on: B, off: B): string[] | undefined {
   const conj = (x: B) => (x.k === 'and' ? x.ops : [x]);
   if (on.k === 'q' && off.k === 'q' && on.domain === off.domain && on.quantifier === 'any' && off.quantifier === 'any' && /container$/.test(on.domain)) {
     const extra = onlyExtra(conj(on.body), conj(off.body), key);
-    const f = extra?.k === 'not' ? extra.op : undefined;
-    if (f?.k === 'and' && f.ops.length === 2 && key(f.ops[0]!) === key(t('image exists'))) {
-      const globs = (f.ops[1]!.k === 'or' ? f.ops[1]!.ops : [f.ops[1]!]).map((g) => (g.k === 't' ? /^image matches ("(?:[^"\\]|\\.)*")$/.exec(g.text)?.[1] : undefined));
+    let f = extra?.k === 'not' ? extra.op : undefined;
+    // `image exists and image matches …` is `image matches …` (a glob test is false on a missing image).
+    if (f?.k === 'and' && f.ops.length === 2 && key(f.ops[0]!) === key(t('image exists'))) f = f.ops[1]!;
+    if (f) {
+      const globs = (f.k === 'or' ? f.ops : [f]).map((g) => (g.k === 't' ? /^image matches ("(?:[^"\\]|\\.)*")$/.exec(g.text)?.[1] : undefined));
       if (globs.every((g) => g !== undefined)) return [`images ${globs.join(', ')}`];
     }
     return undefined;
@@ -819,7 +908,7 @@ export function conditionsPredicate(block: unknown, ctx: JmesContext): Translati
   try {
     const clock = {};
     const raw = conditionsB(block, { ctx, guarded: new Set(), clock }, ctx.at);
-    const { b, exception } = withClock(raw, clock);
+    const { b, exception } = withClock(dropExistsVars(raw, []), clock);
     return ok({ pred: b.k === 'c' ? b.v : toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
@@ -858,7 +947,7 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
         return caseSplit(body, outer, (b) => quant('any', d.domain, b));
       }));
     });
-    const { b, exception } = withClock(or(parts), clock);
+    const { b, exception } = withClock(dropExistsVars(or(parts), []), clock);
     if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
     return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {

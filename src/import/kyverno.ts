@@ -8,11 +8,11 @@
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
 import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
-import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
+import { conditionsPredicate as booleanConditions, falseOnMissing, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf, type Subject } from './kinds.js';
-import { literal, nameOf, or, renderPredicate } from './text.js';
+import { literal, nameOf, or, quantified, renderPredicate } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 
 type Json = Record<string, unknown>;
@@ -332,7 +332,7 @@ function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
   const ctx = (where: YamlPathStep[]): JmesContext => ({ root: { schema, level: subject.pods ? 'pod' : 'other' }, podView: subject.pods, at: where });
   if (validate['foreach'] !== undefined) {
     const p = foreachViolation(validate['foreach'], ctx([...at, 'foreach']));
-    return p.ok ? ok({ line: `forbid ${renderPredicate(p.value.pred)}`, ...(p.value.exception ? { exception: p.value.exception } : {}) }) : p;
+    return p.ok ? ok({ line: forbidLine(p.value.pred), ...(p.value.exception ? { exception: p.value.exception } : {}) }) : p;
   }
   if (validate['cel'] !== undefined || validate['manifests'] !== undefined || validate['assert'] !== undefined) return no('a CEL, manifests or assert validation', at);
   if (validate['pattern'] !== undefined) {
@@ -358,7 +358,7 @@ function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
       const b = booleanConditions(conditions, ctx([...at, 'deny', 'conditions']));
       if (b.ok) {
         if (typeof b.value.pred === 'boolean') return no(`deny conditions that ${b.value.pred ? 'always' : 'never'} hold`, [...at, 'deny']);
-        return ok({ line: `forbid ${renderPredicate(b.value.pred)}`, ...(b.value.exception ? { exception: b.value.exception } : {}) });
+        return ok({ line: forbidLine(b.value.pred), ...(b.value.exception ? { exception: b.value.exception } : {}) });
       }
       if (all.every(isBooleanCondition)) return b;
       first = b;
@@ -372,9 +372,42 @@ function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
   return no('a validate rule without pattern, anyPattern, deny or podSecurity', at);
 }
 
+/**
+ * `p exists and … p.q OP v …` without the `exists`: a test false on a missing value already fails when p is missing
+ * (semantics §3). Patterns name every map on the way to a field; the shorter rule reads, and generates, better.
+ */
+function withoutImpliedExists(p: Pred): Pred {
+  switch (p.kind) {
+    case 'and': {
+      const ops = p.operands.map(withoutImpliedExists);
+      const tested = ops.flatMap((o) => (o.kind === 'test' ? [falseOnMissing(o.text)?.path] : [])).filter((x): x is string => x !== undefined);
+      const existing = ops.flatMap((o) => (o.kind === 'test' && / exists$/.test(o.text) ? [o.text.replace(/ exists$/, '')] : []));
+      const below = (x: string, q: string) => x.startsWith(`${q}.`) || x.startsWith(`${q}[`);
+      const covered = (q: string) => tested.some((x) => x === q || below(x, q)) || existing.some((x) => below(x, q));
+      const kept = ops.filter((o) => !(o.kind === 'test' && / exists$/.test(o.text) && covered(o.text.replace(/ exists$/, ''))));
+      return kept.length === 1 ? kept[0]! : { kind: 'and', operands: kept };
+    }
+    case 'or':
+      return { kind: 'or', operands: p.operands.map(withoutImpliedExists) };
+    case 'not':
+      return { kind: 'not', operand: withoutImpliedExists(p.operand) };
+    case 'quantified':
+      return { ...p, body: withoutImpliedExists(p.body) };
+    default:
+      return p;
+  }
+}
+
+/** `forbid P`, written `require Q` when P is `not Q` or `any D has not Q` (`every D has Q`): the same rule. */
+function forbidLine(p: Pred): string {
+  if (p.kind === 'not') return `require ${renderPredicate(p.operand)}`;
+  if (p.kind === 'quantified' && p.quantifier === 'any' && p.body.kind === 'not') return `require ${renderPredicate(quantified('every', p.domain, p.body.operand))}`;
+  return `forbid ${renderPredicate(p)}`;
+}
+
 function requireLine(p: Pred): string {
   if (p.kind === 'true') return 'require metadata exists';
-  return `require ${renderPredicate(p)}`;
+  return `require ${renderPredicate(withoutImpliedExists(p))}`;
 }
 
 function podSecurityLine(ps: unknown, mode: string, at: YamlPathStep[]): Translation<string> {

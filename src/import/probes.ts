@@ -37,8 +37,12 @@ export function probeRules(p: ImportedPolicy): string[][] {
       for (const text of variables([r])) collectJmesPath(text, leaves);
     }
   }
+  // Requests are generated for the kinds the imported rules apply to (pods unless every rule names other kinds).
+  const scopes = [...new Set(p.rules.map((r) => r.lines[0] ?? '').filter((l) => l.startsWith('applies to ')))];
+  const appliesTo = scopes.length === 1 && scopes[0] !== 'applies to pods' && scopes[0] !== 'applies to "v1" Pod' ? scopes[0]! : 'applies to pods';
   const out: string[][] = [];
   for (const leaf of leaves) {
+    if (leaf.domain && appliesTo !== 'applies to pods') continue;
     const schema: FieldSchema = leaf.domain ? containerSchema : podSchema;
     const s = fieldType(schema, leaf.path);
     if (!s) continue;
@@ -46,7 +50,7 @@ export function probeRules(p: ImportedPolicy): string[][] {
     const enumerated = enums[leaf.path.slice(-2).join('.')] ?? enums[leaf.path[leaf.path.length - 1] ?? ''] ?? [];
     const values = s.type === 'string-list' ? leaf.values.filter((v): v is string => typeof v === 'string').map((v) => `${path} contains ${literal(v)}`) : leaf.values.flatMap((v) => literalsFor(v, s.type)).concat(enumerated.map((e) => literal(e))).map((v) => `${path} = ${v}`);
     const tests = values.length ? values : [`${path} exists`];
-    for (const t of tests) out.push(['applies to pods', `forbid ${leaf.domain ? `any ${leaf.domain} has ${t}` : t}`]);
+    for (const t of tests) out.push([appliesTo, `forbid ${leaf.domain ? `any ${leaf.domain} has ${t}` : t}`]);
   }
   return out;
 }
