@@ -9,7 +9,7 @@ export interface SourceRef {
 
 /** One structural change between two versions of a policy file, compared on the IR without spans. */
 export interface StructuralChange {
-  readonly kind: 'policy' | 'policy-settings' | 'rule' | 'exception' | 'pod-security' | 'network' | 'network-settings' | 'workload' | 'default-deny' | 'dns' | 'flow' | 'quarantine';
+  readonly kind: 'policy' | 'policy-settings' | 'rule' | 'exception' | 'pod-security' | 'network' | 'network-settings' | 'workload' | 'default-deny' | 'dns' | 'flow' | 'quarantine' | 'defaults';
   readonly change: 'added' | 'removed' | 'changed';
   /** The policy or network it belongs to. */
   readonly owner: string;
@@ -160,5 +160,14 @@ export function structuralChanges(before: PolicySet, after: PolicySet): Structur
     else if (canonical(o) !== canonical(n)) compareNetwork(o, n, out);
   }
   for (const [name, o] of on) if (!nn.has(name)) out.push({ kind: 'network', change: 'removed', owner: name, name, old: sourceRef(o.span) });
+  // Defaults blocks (docs/language/defaults.md) as a whole: what a namespace gets is one statement.
+  const od = keyed(before.defaults ?? [], (x) => x.name);
+  const nd = keyed(after.defaults ?? [], (x) => x.name);
+  for (const [name, n] of nd) {
+    const o = od.get(name);
+    if (!o) out.push({ kind: 'defaults', change: 'added', owner: name, name, new: sourceRef(n.span) });
+    else if (canonical(o) !== canonical(n)) out.push({ kind: 'defaults', change: 'changed', owner: name, name, old: sourceRef(o.span), new: sourceRef(n.span) });
+  }
+  for (const [name, o] of od) if (!nd.has(name)) out.push({ kind: 'defaults', change: 'removed', owner: name, name, old: sourceRef(o.span) });
   return out;
 }
