@@ -33,6 +33,8 @@ export interface ExceptionTarget {
   readonly original: string;
   readonly key: string;
   readonly autogen: boolean;
+  /** The kinds the rule judges (with autogen: Pod and the controllers). */
+  readonly kinds: readonly string[];
 }
 
 const CONTROLLER_KINDS = ['DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'];
@@ -50,6 +52,8 @@ interface Filter {
   readonly lines: string[];
   /** Kinds the secpol filter exempts (undefined: every kind). */
   readonly kinds?: readonly string[];
+  /** Namespaces with kinds: a rule is exempt only when the kinds cover every kind it judges. */
+  readonly namespaceKinds?: readonly string[];
 }
 
 export interface ExceptionImport {
@@ -123,6 +127,16 @@ export function importExceptions(policy: string, docs: readonly YamlDoc[], targe
       const rules: string[] = [];
       let mixed: string | undefined;
       for (const t of targets) {
+        if (filter.namespaceKinds) {
+          // A secpol namespace exception exempts every kind the rule judges: the Kyverno one must match them all.
+          const judged = t.kinds.filter((k) => filter.namespaceKinds!.includes(k));
+          const needed = [...new Set(judged.flatMap((k) => namesFor(t, k)))];
+          const hit = needed.filter((n) => listed.has(n));
+          if (hit.length === 0) continue;
+          if (judged.length === t.kinds.length && hit.length === needed.length) rules.push(t.key);
+          else mixed = `it exempts rule ${t.original} for some of the kinds it judges but not others (kinds ${t.kinds.filter((k) => !judged.includes(k)).join(', ') || 'all matched'}; rule names ${needed.filter((n) => !listed.has(n)).join(', ') || 'all listed'})`;
+          continue;
+        }
         const needed = [...new Set((filter.kinds ?? [undefined]).flatMap((k) => namesFor(t, k)))];
         const hit = needed.filter((n) => listed.has(n));
         if (hit.length === needed.length) rules.push(t.key);
@@ -187,6 +201,7 @@ function filterOf(resources: Json, other: Json): Filter | string {
   const names = strings(resources['names']);
   if ([kinds, namespaces, names].some((l, i) => resources[['kinds', 'namespaces', 'names'][i]!] !== undefined && (!l || l.length === 0 || l.some((x) => /[*?]/.test(x))))) return 'kinds, namespaces or names that are not plain lists of names';
   if (!kinds && !names && namespaces) return { lines: [`namespaces ${namespaces.map((n) => literal(n)).join(', ')}`] };
+  if (kinds && !names && namespaces) return { lines: [`namespaces ${namespaces.map((n) => literal(n)).join(', ')}`], namespaceKinds: kinds.map((k) => k.split('/').pop()!) };
   if (kinds?.length === 1 && namespaces?.length === 1 && names?.length === 1) {
     const kind = kinds[0]!.split('/').pop()!;
     if (kind !== 'Pod' && !CONTROLLER_KINDS.includes(kind) && kind !== 'CronJob') return `an exception for one ${kind} (secpol exempts workloads: Pods and their controllers)`;

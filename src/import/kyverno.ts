@@ -96,7 +96,12 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   });
   const kyvernoName = policyNamespace ? `${policyNamespace}/${originalName}` : originalName;
   const mine = exceptionDocs.filter((d) => exceptionPolicies(d).includes(kyvernoName));
-  const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key) }));
+  const judged = (r: ImportedRule): string[] => {
+    const subject = (r.lines[0] ?? '').replace(/^applies to /, '');
+    if (subject === 'pods') return ['Pod', 'CronJob', 'DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'];
+    return subject.replace(/^"[^"]*" /, '').split(', ');
+  };
+  const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key), kinds: judged(r) }));
   const ex = importExceptions(kyvernoName, mine, targets);
   for (const problem of ex.problems) {
     for (const key of problem.rules) {

@@ -122,6 +122,16 @@ describe('import: Kyverno PolicyExceptions', () => {
     expect(r.value!.rules.map((x) => x.status)).toEqual(['not-imported']);
   });
 
+  it('namespaces with kinds: translated when the kinds cover every kind the rule judges (Pod and the controllers), refused when they leave some out', async () => {
+    const all = 'privileged, autogen-privileged, autogen-cronjob-privileged';
+    const withKinds = (kinds: string) => exception(all).replace('namespaces: [legacy]', `namespaces: [legacy]\n          kinds: [${kinds}]`);
+    const r = await importPolicies([{ path: 'p.yaml', text: privileged + withKinds('Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob') }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toContain('exception legacy {\n    namespaces "legacy"\n    rules privileged');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+    const podsOnly = importArtifacts([{ path: 'p.yaml', text: privileged + withKinds('Pod') }], { today });
+    expect(podsOnly.diagnostics.map((d) => d.message).join('\n')).toMatch(/for some of the kinds it judges but not others \(kinds CronJob, DaemonSet, Deployment, Job, ReplicaSet, StatefulSet/);
+  });
+
   it('an exception for a policy the input does not hold is SP3001', () => {
     const out = importArtifacts([{ path: 'e.yaml', text: exception('privileged') }], { today });
     expect(out.diagnostics.map((x) => x.message).join('\n')).toMatch(/names no-privileged, which the input does not hold/);
