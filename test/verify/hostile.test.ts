@@ -163,10 +163,15 @@ async function celOutput(set: PolicySet, target: 'vap' | 'kyverno-cel'): Promise
   return [...(out.value ?? [])];
 }
 
-/** The validation expressions of the emitted policies (not the shared variables, which read any object). */
+/**
+ * The rule's own expressions in the emitted policies: its validation and its offending-element list (not the shared
+ * variables, which read any object).
+ */
 function validations(files: readonly EmittedFile[]): string {
-  const docs = files.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJS() as { spec?: { validations?: { expression: string }[] } }));
-  return docs.flatMap((d) => d.spec?.validations?.map((v) => v.expression) ?? []).join('\n');
+  type Spec = { validations?: { expression: string }[]; variables?: { name: string; expression: string }[] };
+  const docs = files.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJS() as { spec?: Spec }));
+  const own = (s: Spec) => [...(s.validations ?? []).map((v) => v.expression), ...(s.variables ?? []).filter((v) => v.name.startsWith('offending_')).map((v) => v.expression)];
+  return docs.flatMap((d) => (d.spec ? own(d.spec) : [])).join('\n');
 }
 
 /** The emitted files with `from` replaced in every CEL string (the objects as re-read from the text). */

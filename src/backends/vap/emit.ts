@@ -47,8 +47,10 @@ const bounds = `objects with at most ${DESIGN_BOUNDS.list} items in a list, ${DE
  */
 function checkLimits(plan: VapPlan, vap: object): Diagnostic[] {
   const spec = (vap as { spec: Parameters<typeof limitFindings>[0] }).spec;
+  // A rule's offending-element list (view.ts, `offending_<rule>`) is its condition: its findings are the rule's.
+  const readBy = (name: string) => spec.validations.findIndex((v) => new RegExp(`\\bvariables\\.${name}\\b`).test(v.expression));
   return limitFindings(spec).map((f: LimitFinding) => {
-    const i = 'validation' in f.at ? f.at.validation : -1;
+    const i = 'validation' in f.at ? f.at.validation : 'variable' in f.at && f.at.variable.startsWith('offending_') ? readBy(f.at.variable) : -1;
     const rule = plan.rules[i];
     const line = i >= plan.rules.length ? plan.podSecurity[i - plan.rules.length] : undefined;
     const subject = rule ? `rule "${rule.name}"` : line ? `pod-security ${line.level} (${line.mode})` : `policy "${plan.name}"`;

@@ -134,7 +134,8 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
   const checkVariables = new PssVariables();
   const pssValidations = podSecurity.map(({ ps, exemptions, checks }) => pssValidationOf(policy, ps, exemptions, checks.map((c) => ({ id: c.id, variable: checkVariables.of(c.id, c.violated) }))));
   const podSettings = new PodSettings();
-  const validations = [...rules.map((rule) => validationOf(policy, rule, mixed, podSettings)), ...pssValidations];
+  const offending = new OffendingLists();
+  const validations = [...rules.map((rule) => validationOf(policy, rule, mixed, podSettings, offending)), ...pssValidations];
   const variables = [
     { name: 'subject', expression: 'request.operation == "DELETE" ? oldObject : object' },
     { name: 'apiVersion', expression: stringField(['apiVersion']) },
@@ -144,6 +145,7 @@ function buildPair(plan: VapPlan): { policy: object; binding: object } {
     { name: 'namespace', expression: 'request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.namespace' },
     ...(usesPods ? podVariables(podsOnly) : []),
     ...podSettings.list(),
+    ...offending.list(),
     ...(checkVariables.list().some((v) => readsAnnotations(v.expression)) ? [podAnnotationsVariable] : []),
     ...checkVariables.list(),
   ];
@@ -270,7 +272,28 @@ function typedPodVariables(): { name: string; expression: string }[] {
   ];
 }
 
-function validationOf(policy: Policy, rule: Rule, mixed: boolean, podSettings: PodSettings): object {
+/**
+ * Per rule whose message names the offending element, the list of offending elements as one policy variable
+ * (`offending_<rule>`), read by both the validation (`size(…) == 0`) and its messageExpression (`….map(…)`), so the
+ * rule's condition is written once (issue 16 item 4). Declared after the pod variables it reads.
+ */
+class OffendingLists {
+  private readonly ordered: { name: string; expression: string }[] = [];
+
+  add(rule: string, expression: string): string {
+    const base = `offending_${rule.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let name = base;
+    for (let i = 2; this.ordered.some((v) => v.name === name); i++) name = `${base}_${i}`;
+    this.ordered.push({ name, expression });
+    return v(name);
+  }
+
+  list(): readonly { name: string; expression: string }[] {
+    return this.ordered;
+  }
+}
+
+function validationOf(policy: Policy, rule: Rule, mixed: boolean, podSettings: PodSettings, offending: OffendingLists): object {
   const subjects = rule.subjects ?? policy.scope.subjects;
   const applicable = policy.exceptions.filter((e) => appliesTo(e, rule));
   const exempting = applicable.filter((e) => e.images.length === 0 && e.controls.length === 0);
@@ -291,15 +314,46 @@ function validationOf(policy: Policy, rule: Rule, mixed: boolean, podSettings: P
     ...exempting.map((e) => `(${exceptionMatch(e)})`),
     ...(rule.when ? [`!${compiler.compile(rule.when, scope)}`] : []),
   ];
+  const message = messageOf(policy, rule);
+  const shared = offendingList(rule, new CelCompiler(keep, pods ? v('containers') : undefined, podSettings), scope);
+  if (shared) {
+    // The rule fails exactly when an element offends (forbid any, require every, require no over a flat list).
+    const list = offending.add(rule.name, shared);
+    return {
+      expression: [...skips, `size(${list}) == 0`].join(' || '),
+      message,
+      messageExpression: `(${list}.map(m0, ${messageRender(policy, rule, scope)('m0')}) + [${celString(message)}])[0]`,
+      reason: 'Forbidden',
+    };
+  }
   const p = compiler.compile(rule.predicate, scope);
   const ok = rule.effect === 'forbid' ? `!${p}` : p;
-  const message = messageOf(policy, rule);
   return {
     expression: [...skips, ok].join(' || '),
     message,
     messageExpression: messageExpressionOf(policy, rule, new CelCompiler(keep, pods ? v('containers') : undefined, podSettings), scope) ?? celString(message),
     reason: 'Forbidden',
   };
+}
+
+/**
+ * The elements that make the rule fail, as a CEL list over `m0`, when its message names one (a placeholder) and one
+ * element alone decides: `forbid any`, `require every`, `require no` over a domain CEL can list flat.
+ */
+function offendingList(rule: Rule, compiler: CelCompiler, scope: CelScope): string | undefined {
+  const top = rule.predicate;
+  if (top.kind !== 'quantified' || !rule.message || rule.message.parts.every((p) => p.kind === 'text')) return undefined;
+  const wantHolds = offendingBody(rule.effect, top.quantifier);
+  if (wantHolds === undefined) return undefined;
+  const list = compiler.domainList(top.domain, scope);
+  if (list === undefined) return undefined;
+  const body = compiler.compile(top.body, { ...scope, term: 'm0', isRoot: false });
+  return `${list}.filter(m0, ${wantHolds ? body : `!${body}`})`;
+}
+
+/** What the body is on an element that alone makes the rule fail; undefined when no single element decides. */
+function offendingBody(effect: Rule['effect'], quantifier: 'any' | 'every' | 'no'): boolean | undefined {
+  return effect === 'forbid' ? (quantifier === 'any' ? true : undefined) : quantifier === 'every' ? false : quantifier === 'no' ? true : undefined;
 }
 
 /**
@@ -314,32 +368,41 @@ function fieldText(element: string, path: readonly string[], type?: FieldType): 
 }
 
 /**
- * The message with `{path}` placeholders filled from the offending element of the rule's outermost quantifier
- * (the first element that makes the rule fail), else from the object. Undefined when the domain has nested hops
- * (ports of containers): CEL cannot flatten it, and `message` keeps the placeholders as written.
+ * The message with `{path}` placeholders filled from the element `element` (a CEL term; the offending element of the
+ * rule's outermost quantifier, see `offendingList`), or from the object (`scope.term`).
+ */
+function messageRender(policy: Policy, rule: Rule, scope: CelScope): (element: string) => string {
+  const parts = rule.message?.parts ?? [];
+  // Placeholders are typed for the scope they were resolved in: the offending element's, or the object's when the
+  // rule has no outer quantifier; the object as a fallback for an element's placeholders keeps every guard.
+  const typedAt = (element: string) => element !== scope.term || rule.predicate.kind !== 'quantified';
+  const text = (element: string, p: { path: readonly string[]; type?: FieldType; apiTyped?: true }) =>
+    fieldText(element === scope.term ? fieldBase(scope, p.path) : element, p.path, p.apiTyped && typedAt(element) ? p.type : undefined);
+  return (element) => {
+    // Adjacent text (the prefix and the text parts) is one string literal.
+    const out: (string | { cel: string })[] = [`[${policy.name}/${rule.name}] `];
+    for (const p of parts) {
+      const last = out[out.length - 1];
+      if (p.kind !== 'text') out.push({ cel: text(element, p) });
+      else if (typeof last === 'string') out[out.length - 1] = last + p.text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+      else out.push(p.text.replace(/[\r\n\u2028\u2029]+/g, ' '));
+    }
+    return out.map((x) => (typeof x === 'string' ? celString(x) : x.cel)).join(' + ');
+  };
+}
+
+/**
+ * The messageExpression of a rule whose message has placeholders and no offending-element list (`offendingList`):
+ * filled from the object, or undefined when the domain has nested hops (ports of containers): CEL cannot flatten it,
+ * and `message` keeps the placeholders as written.
  */
 function messageExpressionOf(policy: Policy, rule: Rule, compiler: CelCompiler, scope: CelScope): string | undefined {
   const template = rule.message;
   if (!template || template.parts.every((p) => p.kind === 'text')) return undefined;
-  const prefix = celString(`[${policy.name}/${rule.name}] `);
   const top = rule.predicate;
-  // Placeholders are typed for the scope they were resolved in: the offending element's, or the object's when the
-  // rule has no outer quantifier; the object as a fallback for an element's placeholders keeps every guard.
-  const typedAt = (element: string) => element !== scope.term || top.kind !== 'quantified';
-  const text = (element: string, p: { path: readonly string[]; type?: FieldType; apiTyped?: true }) =>
-    fieldText(element === scope.term ? fieldBase(scope, p.path) : element, p.path, p.apiTyped && typedAt(element) ? p.type : undefined);
-  const render = (element: string) => [prefix, ...template.parts.map((p) => (p.kind === 'text' ? celString(p.text.replace(/[\r\n\u2028\u2029]+/g, ' ')) : text(element, p)))].join(' + ');
-  if (top.kind !== 'quantified') return render(scope.term);
-  // The element that alone makes the rule fail: body true for `forbid any`/`require no`, false for `require
-  // every`; no single element decides for the other quantifiers, so the object.
-  const wantHolds = rule.effect === 'forbid' ? (top.quantifier === 'any' ? true : undefined) : top.quantifier === 'every' ? false : top.quantifier === 'no' ? true : undefined;
-  if (wantHolds === undefined) return render(scope.term);
-  const list = compiler.domainList(top.domain, scope);
-  if (list === undefined) return undefined;
-  const body = compiler.compile(top.body, { ...scope, term: 'm0', isRoot: false });
-  // The last entry only keeps `[0]` defined: the validation fails only when some element offends, so messageExpression
-  // (evaluated on failure) always finds one; the fallback is the message as written.
-  return `(${list}.filter(m0, ${wantHolds ? body : `!${body}`}).map(m0, ${render('m0')}) + [${celString(messageOf(policy, rule))}])[0]`;
+  // No single element decides for the other quantifiers, so the object.
+  if (top.kind === 'quantified' && offendingBody(rule.effect, top.quantifier) !== undefined && compiler.domainList(top.domain, scope) === undefined) return undefined;
+  return messageRender(policy, rule, scope)(scope.term);
 }
 
 /** The rule's message (placeholders kept as written: see docs/backends/vap.md), prefixed with the rule's key. */

@@ -37,11 +37,14 @@ describe('vap backend: emitted objects', () => {
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs', 'jobs'] },
     ]);
     expect(policy.spec.matchConstraints.namespaceSelector).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] });
-    expect(policy.spec.variables.map((v: { name: string }) => v.name)).toEqual(['subject', 'apiVersion', 'kind', 'name', 'namespace', 'isPodSubject', 'template', 'podView', 'podSpec', 'containers']);
+    expect(policy.spec.variables.map((v: { name: string }) => v.name)).toEqual(['subject', 'apiVersion', 'kind', 'name', 'namespace', 'isPodSubject', 'template', 'podView', 'podSpec', 'containers', 'offending_no_privileged']);
     expect(policy.spec.validations).toHaveLength(1);
     expect(policy.spec.validations[0].reason).toBe('Forbidden');
     expect(policy.spec.validations[0].message).toBe('[no-privileged/no-privileged] container {name} is privileged');
-    expect(policy.spec.validations[0].expression).toMatch(/^!\(variables\.containers\.exists\(c1, /);
+    // The message names the container, so the offending containers are one variable, read by the validation and the message.
+    expect(policy.spec.variables.at(-1).expression).toMatch(/^variables\.containers\.filter\(m0, /);
+    expect(policy.spec.validations[0].expression).toBe('size(variables.offending_no_privileged) == 0');
+    expect(policy.spec.validations[0].messageExpression).toMatch(/^\(variables\.offending_no_privileged\.map\(m0, /);
     expect(binding.spec).toEqual({ policyName: 'no-privileged', validationActions: ['Audit'] });
   });
 

@@ -74,7 +74,7 @@ describe('the backend reports a rule beyond the limits as SP2001', () => {
     // The default message names the container, so its messageExpression walks the same lists and is over too.
     expect(messages.length).toBeGreaterThanOrEqual(1);
     expect(messages.every((m) => m.includes('rule "env-values"'))).toBe(true);
-    expect(messages[0]).toMatch(/^SP2001 vap cannot express rule "env-values" within the API server's limit on expression: CEL cost per evaluation \(1,000,000\): up to [\d,]+ on objects with at most 32 items in a list, 64 entries in a map and 256 characters in a string$/);
+    expect(messages[0]).toMatch(/^SP2001 vap cannot express rule "env-values" within the API server's limit on (expression|variable offending_env_values): CEL cost per evaluation \(1,000,000\): up to [\d,]+ on objects with at most 32 items in a list, 64 entries in a map and 256 characters in a string$/);
     expect(out.diagnostics[0]!.span?.start).toBe(set.policies[0]!.rules[0]!.span.start);
   });
 });
