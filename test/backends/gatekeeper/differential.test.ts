@@ -34,6 +34,8 @@ function adapter(set: PolicySet): EngineAdapter {
           ...(request.userInfo !== undefined ? { userInfo: request.userInfo } : {}),
           // time.now_ns() is the request's instant: verify generates instants on both sides of an exception's expiry.
           ...(request.now !== undefined ? { nowNs: request.now * 1e6 } : {}),
+          // The roles generated beside a binding (references), as Gatekeeper syncs them.
+          ...(request.inventory !== undefined ? { inventory: request.inventory } : {}),
         });
         for (const [rule, o] of outcomes) verdicts.set(`${policy}/${rule}`, { violated: o.violated, message: o.messages.join('; ') });
       }

@@ -15,7 +15,9 @@ export interface Emitted {
 
 export function emit(source: string | PolicySet): Emitted {
   const out = gatekeeperBackend.emit(typeof source === 'string' ? irOf(source) : source);
-  return { files: out.value ?? [], diagnostics: out.diagnostics };
+  // A policy that reads other objects also gets `<policy>.sync.yaml` (a SyncSet, test/backends/gatekeeper/references.test.ts):
+  // the files judged here are the template-and-constraints ones.
+  return { files: (out.value ?? []).filter((f) => !f.path.endsWith('.sync.yaml')), diagnostics: out.diagnostics };
 }
 
 export interface GatekeeperDocs {
@@ -58,6 +60,8 @@ export interface Request {
   readonly userInfo?: { readonly username: string };
   /** What `time.now_ns()` returns (the Rego engine's fixed default otherwise). */
   readonly nowNs?: number;
+  /** Objects synced into data.inventory (the roles a reference reads). */
+  readonly inventory?: readonly unknown[];
 }
 
 export interface RuleOutcome {
@@ -94,6 +98,7 @@ export function run(docs: GatekeeperDocs, req: Request): Map<string, RuleOutcome
       ...(req.subResource !== undefined ? { subResource: req.subResource } : {}),
       ...(req.userInfo !== undefined ? { userInfo: req.userInfo } : {}),
       ...(req.nowNs !== undefined ? { nowNs: req.nowNs } : {}),
+      ...(req.inventory !== undefined ? { inventory: req.inventory } : {}),
     });
     if (result.error) throw new Error(`gatekeeper error: ${result.error.message}`);
     for (const v of result.violations) {

@@ -10,6 +10,7 @@ import { vapBackend } from '../../../src/backends/vap/index.js';
 import { projectRoot } from '../../helpers/corpora.js';
 import { dsl, irOf, testToday } from '../../helpers/dsl.js';
 import { emitVap, vapAdapter } from './adapter.js';
+import { walkPredicate } from '../../../src/ir/index.js';
 
 /**
  * The law: on generated requests, the offline VAP engine running the emitted CEL reports a violation of a rule
@@ -159,7 +160,13 @@ describe('vap agrees with the IR evaluator', () => {
         const set = { policies: front.value.set.policies, networks: [] };
         if (set.policies.length === 0) return;
         const out = vapBackend.emit(set);
-        // Every library policy, pod-security ones included, compiles to VAP; expiring exceptions warn (SP2003).
+        // A policy that reads other objects is SP2001 on vap (docs/language/references.md), at each reference.
+        if (set.policies.some((p) => p.rules.some((r) => [...walkPredicate(r.predicate)].some((n) => n.node.kind === 'referenced')))) {
+          expect(out.diagnostics.length).toBeGreaterThan(0);
+          expect(out.diagnostics.every((d) => d.code === 'SP2001' && /reads another object/.test(d.message))).toBe(true);
+          return;
+        }
+        // Every other library policy, pod-security ones included, compiles to VAP; expiring exceptions warn (SP2003).
         expect(out.diagnostics.filter((d) => d.code !== 'SP2003')).toEqual([]);
         agree(set, 200);
       });

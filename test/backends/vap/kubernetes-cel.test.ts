@@ -8,6 +8,7 @@ import { loadVapDocuments } from '../../../src/engines/vap/index.js';
 import { projectRoot } from '../../helpers/corpora.js';
 import { testToday } from '../../helpers/dsl.js';
 import { emitVap } from './adapter.js';
+import { walkPredicate } from '../../../src/ir/index.js';
 
 /**
  * Every ValidatingAdmissionPolicy the library compiles to passes the engine's type check, which rejects what the
@@ -24,7 +25,9 @@ describe('the library compiles to VAP expressions the Kubernetes CEL environment
   it.each(library)('%s', (path) => {
     const front = frontEnd([path], (p) => readPolicyFile(join(projectRoot, p)), { today: testToday });
     expect(front.value).toBeDefined();
-    const files = emitVap(front.value!.set);
+    // Policies that read other objects are SP2001 on vap (docs/language/references.md); the rest of the file compiles.
+    const set = front.value!.set;
+    const files = emitVap({ ...set, policies: set.policies.filter((p) => !p.rules.some((r) => [...walkPredicate(r.predicate)].some((n) => n.node.kind === 'referenced'))) });
     const docs = files.flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJSON() as unknown).filter((d) => d !== null));
     const loaded = loadVapDocuments(docs);
     expect(loaded.errors).toEqual([]);
