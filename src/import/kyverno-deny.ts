@@ -10,7 +10,7 @@ import { containerSchema } from '../check/fields/index.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { and, literal, not, or, pathText, quantified, test } from './text.js';
 import { fieldType } from './kinds.js';
-import { conditionsPredicate as booleanConditions, isBooleanCondition } from './kyverno-jmespath.js';
+import { conditionsPredicate as booleanConditions, isBooleanCondition } from './kyverno-conditions.js';
 
 type Op = 'AnyIn' | 'AnyNotIn' | 'AllIn' | 'AllNotIn' | 'Equals';
 

@@ -13,13 +13,14 @@
 import * as jmespathLib from 'jmespath';
 import type { FieldSchema } from '../check/fields/index.js';
 import { fieldType } from './kinds.js';
-import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
-import { and as andPred, literal, not as notPred, or as orPred, pathText, quantified, test, TRUE } from './text.js';
+import { and, F, not, or, quant, refuse, T, t, type B } from './kyverno-bool.js';
+import type { YamlPathStep } from './model.js';
+import { literal, pathText } from './text.js';
 
 /** The package's parser (its `compile`, untyped in @types/jmespath). */
-const jmespath = jmespathLib as unknown as { compile(expression: string): unknown };
+export const jmespath = jmespathLib as unknown as { compile(expression: string): unknown };
 
-interface Node {
+export interface Node {
   readonly type: string;
   readonly name?: string;
   readonly value?: unknown;
@@ -43,124 +44,14 @@ export interface JmesContext {
   readonly at: readonly YamlPathStep[];
 }
 
-/** A boolean being built: constants fold away, `var`s stand for object-level tests inside an element's body. */
-type B =
-  | { readonly k: 'c'; readonly v: boolean }
-  | { readonly k: 'v'; readonly id: number }
-  | { readonly k: 't'; readonly text: string }
-  | { readonly k: 'and' | 'or'; readonly ops: readonly B[] }
-  | { readonly k: 'not'; readonly op: B }
-  | { readonly k: 'q'; readonly quantifier: 'any' | 'every' | 'no'; readonly domain: string; readonly body: B };
-
-const T: B = { k: 'c', v: true };
-const F: B = { k: 'c', v: false };
-const t = (text: string): B => ({ k: 't', text });
-
-function and(ops: readonly B[]): B {
-  const flat: B[] = [];
-  for (const o of ops) {
-    if (o.k === 'c') {
-      if (!o.v) return F;
-      continue;
-    }
-    if (o.k === 'and') flat.push(...o.ops);
-    else flat.push(o);
-  }
-  return flat.length === 0 ? T : flat.length === 1 ? flat[0]! : { k: 'and', ops: flat };
-}
-
-function or(ops: readonly B[]): B {
-  const flat: B[] = [];
-  for (const o of ops) {
-    if (o.k === 'c') {
-      if (o.v) return T;
-      continue;
-    }
-    if (o.k === 'or') flat.push(...o.ops);
-    else flat.push(o);
-  }
-  // `p is absent or (p exists and p is empty)` is `p is empty` (semantics §3: a missing value is empty).
-  for (let i = 0; i < flat.length; i++) {
-    const o = flat[i]!;
-    if (o.k !== 'and' || o.ops.length !== 2 || o.ops[0]!.k !== 't' || o.ops[1]!.k !== 't') continue;
-    const m = /^(.*) exists$/.exec(o.ops[0]!.text);
-    if (!m || o.ops[1]!.text !== `${m[1]} is empty`) continue;
-    const absent = flat.findIndex((x) => x.k === 't' && x.text === `${m[1]} is absent`);
-    if (absent < 0) continue;
-    flat[i] = o.ops[1]!;
-    flat.splice(absent, 1);
-    i = -1;
-  }
-  return flat.length === 0 ? F : flat.length === 1 ? flat[0]! : { k: 'or', ops: flat };
-}
-
-function not(op: B): B {
-  if (op.k === 'c') return { k: 'c', v: !op.v };
-  // `is absent` and `exists` are each other's negation (semantics §3); other tests keep their `not`.
-  if (op.k === 't') {
-    const m = /^(.*) (is absent|exists)$/.exec(op.text);
-    if (m && !/ (and|or) /.test(m[1]!)) return t(`${m[1]} ${m[2] === 'exists' ? 'is absent' : 'exists'}`);
-  }
-  if (op.k === 'not') return op.op;
-  return { k: 'not', op };
-}
-
-function quant(quantifier: 'any' | 'no', domain: string, body: B): B {
-  if (body.k === 'c') return body.v ? { k: 'q', quantifier, domain, body: T } : quantifier === 'any' ? F : T;
-  // `no D has (not X)` is `every D has X`.
-  if (quantifier === 'no' && body.k === 'not') return { k: 'q', quantifier: 'every', domain, body: body.op };
-  return { k: 'q', quantifier, domain, body };
-}
-
-function subst(b: B, values: readonly boolean[]): B {
-  switch (b.k) {
-    case 'c':
-    case 't':
-      return b;
-    case 'v':
-      return b.id < 0 ? b : { k: 'c', v: values[b.id]! };
-    case 'and':
-      return and(b.ops.map((o) => subst(o, values)));
-    case 'or':
-      return or(b.ops.map((o) => subst(o, values)));
-    case 'not':
-      return not(subst(b.op, values));
-    case 'q': {
-      const body = subst(b.body, values);
-      if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
-      return quant(b.quantifier, b.domain, body);
-    }
-  }
-}
-
-function toPred(b: B): Pred {
-  switch (b.k) {
-    case 'c':
-      return b.v ? TRUE : notPred(TRUE);
-    case 'v':
-      throw new Error('invariant: an unresolved object-level test');
-    case 't':
-      return test(b.text);
-    case 'and':
-      return andPred(b.ops.map(toPred));
-    case 'or':
-      return orPred(b.ops.map(toPred));
-    case 'not':
-      return notPred(toPred(b.op));
-    case 'q':
-      // A body that always holds: `any D has true` is "D is not empty", written with a test every element passes.
-      return b.body.k === 'c' ? quantified(b.quantifier, b.domain, test('not (metadata exists and not metadata exists)')) : quantified(b.quantifier, b.domain, toPred(b.body));
-  }
-}
-
 /** A value read from a frame: `[path][0]` (null when missing) or a plain path (an error when missing, unless absorbed). */
-interface Ref {
+export interface Ref {
   readonly base: 'root' | 'element' | 'current';
   readonly path: readonly string[];
   readonly strict: boolean;
 }
 
-interface Scope {
+export interface Scope {
   readonly ctx: JmesContext;
   /** The element of the filter being translated (`@`), absent at the top of an expression. */
   readonly current?: Frame;
@@ -174,24 +65,6 @@ interface Scope {
 
 const refKey = (r: Ref) => `${r.base}:${r.path.join('\u0000')}`;
 
-/** A construct the translation does not read; `at`: the YAML path of the condition or list it is in. */
-export class Refusal extends Error {
-  at?: readonly YamlPathStep[];
-}
-
-/** Runs `f`, placing a refusal from it at `at` unless a deeper place is known. */
-function placed<T>(at: readonly YamlPathStep[], f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof Refusal && e.at === undefined) e.at = at;
-    throw e;
-  }
-}
-const refuse = (what: string): never => {
-  throw new Refusal(what);
-};
-
 /** The text of a `{{ }}` key, or undefined when the string is not exactly one variable. */
 export function variableText(key: string): string | undefined {
   const m = /^\{\{([\s\S]*)\}\}$/.exec(key.trim());
@@ -199,23 +72,11 @@ export function variableText(key: string): string | undefined {
   return m[1]!.trim();
 }
 
-function parse(text: string): Node {
+export function parse(text: string): Node {
   try {
     return jmespath.compile(text) as unknown as Node;
   } catch (e) {
     return refuse(`the JMESPath expression ${JSON.stringify(text)}, which does not parse (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
-
-/** A boolean JMESPath expression as a predicate that holds exactly when the expression evaluates to `true`. */
-export function booleanPredicate(text: string, ctx: JmesContext): Translation<Pred | boolean> {
-  try {
-    checkQuotedObject(text, ctx);
-    const b = bool(parse(text), { ctx, guarded: new Set(), clock: {} });
-    return ok(b.k === 'c' ? b.v : toPred(b));
-  } catch (e) {
-    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
-    throw e;
   }
 }
 
@@ -224,7 +85,7 @@ export function booleanPredicate(text: string, ctx: JmesContext): Translation<Pr
  * the quoted `request."object"` is not rewritten and reads a controller's own fields. secpol's pod view reads the
  * controller's own name and namespace, and the template's everything else.
  */
-function checkQuotedObject(text: string, ctx: JmesContext): void {
+export function checkQuotedObject(text: string, ctx: JmesContext): void {
   if (!ctx.podView) return;
   const quoted = [...text.matchAll(/request\s*\.\s*"object"((?:\s*\.\s*(?:[A-Za-z_][A-Za-z0-9_]*|"[^"]*"))*)/g)].map((m) => m[1]!.replace(/\s+/g, ''));
   for (const q of quoted) if (q !== '.metadata.name' && q !== '.metadata.namespace') refuse(`request."object"${q} in a Pod rule (autogen leaves it the controller's own field, which secpol's pod view reads only for metadata.name and metadata.namespace)`);
@@ -245,7 +106,7 @@ function names(n: Node): string[] | undefined {
 }
 
 /** A field read, when `n` is one: a path from `request.object`, `element` or the filter's element. */
-function refOf(n: Node, s: Scope): Ref | undefined {
+export function refOf(n: Node, s: Scope): Ref | undefined {
   if (n.type === 'IndexExpression' && n.children?.[0]?.type === 'MultiSelectList' && n.children[0].children?.length === 1 && n.children[1]?.type === 'Index' && n.children[1].value === 0) {
     const inner = refOf(n.children[0].children[0]!, s);
     return inner ? { ...inner, strict: false } : undefined;
@@ -265,7 +126,7 @@ function frameOf(r: Ref, s: Scope): Frame {
   return s.current!;
 }
 
-function schemaOf(r: Ref, s: Scope): FieldSchema {
+export function schemaOf(r: Ref, s: Scope): FieldSchema {
   const frame = frameOf(r, s);
   if (r.path.length === 0) return frame.schema;
   const f = fieldType(frame.schema, r.path);
@@ -273,13 +134,13 @@ function schemaOf(r: Ref, s: Scope): FieldSchema {
 }
 
 /** The secpol path of a ref, and whether it is an object-level read inside an element's body. */
-function pathOf(r: Ref): string {
+export function pathOf(r: Ref): string {
   if (r.path.length === 0) return refuse('a test on the list element itself');
   return pathText(r.path);
 }
 
 /** A test on a ref: inside an element's body, an object-level test becomes a case-split variable. */
-function atom(r: Ref, text: string, s: Scope): B {
+export function atom(r: Ref, text: string, s: Scope): B {
   if (r.base === 'root' && s.outer) {
     let id = s.outer.indexOf(text);
     if (id < 0) {
@@ -295,7 +156,7 @@ const jsonType: Partial<Record<FieldSchema['type'], string>> = {
   string: 'string', integer: 'number', number: 'number', boolean: 'boolean', 'string-list': 'array', 'object-list': 'array', object: 'object', 'string-map': 'object',
 };
 
-function bool(n: Node, s: Scope): B {
+export function bool(n: Node, s: Scope): B {
   switch (n.type) {
     case 'AndExpression': {
       const left = bool(n.children![0]!, s);
@@ -482,109 +343,6 @@ function filteredList(n: Node, s: Scope): ((q: 'any' | 'no') => B) | undefined {
   };
 }
 
-/**
- * Inside an element's body, tests of the object (`request.object` in a foreach) are constants for the
- * quantifier: for each assignment of them, the copy of the quantifier with those values, guarded by them.
- */
-function caseSplit(body: B, outer: readonly string[], wrap: (b: B) => B): B {
-  const simplified = effectiveTests(dropExistsVars(body, outer), outer);
-  const used = [...usedVars(simplified)].sort((a, b) => a - b);
-  if (used.length === 0) return wrap(simplified);
-  if (used.length > 3) return refuse(`an element condition that also reads ${used.length} fields of the object (at most 3 are case-split)`);
-  const branches: B[] = [];
-  for (let mask = 0; mask < 2 ** used.length; mask++) {
-    const values: boolean[] = [];
-    used.forEach((id, i) => (values[id] = (mask & (1 << i)) !== 0));
-    if (!consistent(used.map((id) => [outer[id]!, values[id]!]))) continue;
-    const guard = and(used.map((id) => (values[id] ? t(outer[id]!) : not(t(outer[id]!)))));
-    branches.push(and([guard, wrap(subst(simplified, values))]));
-  }
-  return or(branches);
-}
-
-/** Tests that are false on a missing value (semantics §3): `=`, `!=`, ordering, `in`, `not in`, `matches`, `contains`, `contains any of`. */
-export function falseOnMissing(text: string): { path: string; rest: string } | undefined {
-  const m = /^(\S+) (= |!= |< |<= |> |>= |in |not in |matches |not matches |contains any of |contains (?!only|none))(.*)$/.exec(text);
-  return m ? { path: m[1]!, rest: `${m[2]}${m[3]}` } : undefined;
-}
-
-function usedVars(b: B, out = new Set<number>()): Set<number> {
-  if (b.k === 'v' && b.id >= 0) out.add(b.id);
-  if (b.k === 'and' || b.k === 'or') b.ops.forEach((o) => usedVars(o, out));
-  if (b.k === 'not') usedVars(b.op, out);
-  if (b.k === 'q') usedVars(b.body, out);
-  return out;
-}
-
-/** `p exists and p OP v` is `p OP v` when OP is false on a missing value; the same for object-level variables. */
-function dropExistsVars(b: B, outer: readonly string[]): B {
-  const textOf = (o: B) => (o.k === 't' ? o.text : o.k === 'v' && o.id >= 0 ? outer[o.id] : undefined);
-  switch (b.k) {
-    case 'and': {
-      const ops = b.ops.map((o) => dropExistsVars(o, outer));
-      const tested = ops.map((o) => falseOnMissing(textOf(o) ?? '')?.path).filter((x): x is string => x !== undefined);
-      // A missing p leaves p and everything below it missing, where those tests are false.
-      const covers = (p: string) => tested.some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`));
-      return and(ops.filter((o) => !(/ exists$/.test(textOf(o) ?? '') && covers(textOf(o)!.replace(/ exists$/, '')))));
-    }
-    case 'or':
-      return or(b.ops.map((o) => dropExistsVars(o, outer)));
-    case 'not':
-      return not(dropExistsVars(b.op, outer));
-    case 'q':
-      return { ...b, body: dropExistsVars(b.body, outer) };
-    default:
-      return b;
-  }
-}
-
-/** The settings Kubernetes merges from the pod into each container (docs/language/semantics.md §3, `effective`). */
-const EFFECTIVE = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile.type', 'seccompProfile.localhostProfile', 'appArmorProfile.type', 'appArmorProfile.localhostProfile', 'seLinuxOptions.type', 'seLinuxOptions.user', 'seLinuxOptions.role', 'seLinuxOptions.level', 'windowsOptions.hostProcess'];
-
-/**
- * `securityContext.X OP v or (securityContext.X is absent and <pod: spec.securityContext.X OP v>)`, OP false on a
- * missing value, is the container's value when present, else the pod's: secpol's `effective X OP v`.
- */
-function effectiveTests(b: B, outer: readonly string[]): B {
-  switch (b.k) {
-    case 'or': {
-      let ops = b.ops.map((o) => effectiveTests(o, outer));
-      for (const x of EFFECTIVE) {
-        const own = ops.find((o) => o.k === 't' && falseOnMissing(o.text)?.path === `securityContext.${x}`) as { k: 't'; text: string } | undefined;
-        if (!own) continue;
-        const rest = falseOnMissing(own.text)!.rest;
-        const inherited = ops.find((o) => o.k === 'and' && o.ops.length === 2 && o.ops.some((a) => a.k === 't' && a.text === `securityContext.${x} is absent`) && o.ops.some((a) => a.k === 'v' && a.id >= 0 && outer[a.id] === `spec.securityContext.${x} ${rest}`));
-        if (!inherited) continue;
-        ops = [...ops.filter((o) => o !== own && o !== inherited), t(`effective ${x} ${rest}`)];
-      }
-      return or(ops);
-    }
-    case 'and':
-      return and(b.ops.map((o) => effectiveTests(o, outer)));
-    case 'not':
-      return not(effectiveTests(b.op, outer));
-    case 'q':
-      return { ...b, body: effectiveTests(b.body, outer) };
-    default:
-      return b;
-  }
-}
-
-/** Whether object-level tests can have these values together (a missing field fails every false-on-missing test). */
-function consistent(assignment: readonly (readonly [string, boolean])[]): boolean {
-  const absent = new Set([
-    ...assignment.filter(([text, v]) => v && / is absent$/.test(text)).map(([text]) => text.replace(/ is absent$/, '')),
-    ...assignment.filter(([text, v]) => !v && / exists$/.test(text)).map(([text]) => text.replace(/ exists$/, '')),
-  ]);
-  for (const [text, v] of assignment) {
-    if (!v) continue;
-    const f = falseOnMissing(text);
-    if (f && absent.has(f.path)) return false;
-    if (/ exists$/.test(text) && absent.has(text.replace(/ exists$/, ''))) return false;
-  }
-  return true;
-}
-
 export interface Domain {
   readonly domain: string;
   readonly frame: Frame;
@@ -715,243 +473,3 @@ function functionTest(n: Node, s: Scope): B {
   }
 }
 
-const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
-
-/** Whether a condition is a boolean `{{ }}` expression compared with a boolean (the shape this module translates). */
-export function isTranslatedCondition(c: unknown): boolean {
-  return isBooleanCondition(c) || isValueCondition(c);
-}
-
-export function isBooleanCondition(c: unknown): boolean {
-  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
-  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && typeof o.value === 'boolean' && ['equals', 'notequals'].includes(lower(o.operator));
-}
-
-/**
- * Kyverno compares a string key as a Go duration when either side is one, then as a Kubernetes quantity when the
- * key is one, before comparing it as text with wildcards (docs/engines/kyverno.md, "Preconditions and deny"). A value
- * with a character no duration or quantity has (NUMERIC_ALPHABET) is neither, so Equals is the text comparison, and
- * NotEquals is too except on a key that is a quantity (then both are false). The quantity grammar: the Kubernetes
- * API reference "Quantity" (a signed decimal, then a binary or decimal SI suffix or an exponent; the resource
- * package also takes n and u; the exponent is an integer). --verify found both corrections to a first reading: a key
- * that is only a duration (`.00h.00h`) is compared as text, and `+.00e+.0` is no quantity.
- */
-const QUANTITY = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$';
-const NUMERIC_ALPHABET = /^[0-9.+\-eEinumkKMGTPsµμh*?]*$/;
-
-/** Container fields the API server requires (Kubernetes API reference, Container: name, image for Pods and templates). */
-const REQUIRED_ELEMENT_FIELDS = new Set(['name', 'image']);
-
-/** Whether a condition compares one field (`{{ [x][0] }}`, `{{ x || '' }}`, `{{ element.name }}`) with a scalar by Equals/NotEquals. */
-function isValueCondition(c: unknown): boolean {
-  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
-  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && ['string', 'number', 'boolean'].includes(typeof o.value) && ['equals', 'notequals', ...Object.keys(ORDERING)].includes(lower(o.operator));
-}
-
-/** Kyverno's ordering operators between two numbers (a null key matches nothing, as in secpol). */
-const ORDERING: Readonly<Record<string, string>> = { greaterthan: '>', greaterthanorequals: '>=', lessthan: '<', lessthanorequals: '<=' };
-
-function isFieldKey(key: string): boolean {
-  let n: Node;
-  try {
-    n = jmespath.compile(variableText(key) ?? '') as Node;
-  } catch {
-    return false;
-  }
-  if (n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal') n = n.children[0]!;
-  return n.type === 'Field' || n.type === 'Subexpression' || (n.type === 'IndexExpression' && n.children?.[0]?.type === 'MultiSelectList');
-}
-
-/** Equals/NotEquals of a field and a scalar, with Kyverno's typing (operators.go: equal.go, notequal.go). */
-function valueConditionB(o: { key: string; operator: string; value: string | number | boolean }, s: Scope): B {
-  const text = variableText(o.key)!;
-  checkQuotedObject(text, s.ctx);
-  const n = parse(text);
-  // `x || ''`: a missing or empty x is ''.
-  const defaulted = n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal' && n.children[1].value === '';
-  const r = refOf(defaulted ? n.children![0]! : n, s) ?? refuse(`the key {{ ${text} }} (a field, [field][0] or field || '' is compared)`);
-  if (r.strict && !defaulted && !(r.base === 'element' && s.ctx.element?.level === 'container' && r.path.length === 1 && REQUIRED_ELEMENT_FIELDS.has(r.path[0]!))) {
-    refuse(`the key {{ ${text} }}, which Kyverno reports as an error when the field is missing (write [${text}][0] or ${text} || '')`);
-  }
-  const schema = schemaOf(r, s);
-  const p = pathOf(r);
-  const equals = lower(o.operator) === 'equals';
-  const v = o.value;
-  const ordering = ORDERING[lower(o.operator)];
-  if (ordering) {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
-    if ((schema.type !== 'integer' && schema.type !== 'number') || defaulted || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
-    return atom(r, `${p} ${ordering} ${n}`, s);
-  }
-  if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
-    if (defaulted) refuse(`|| '' on ${r.path.join('.')}, a ${schema.type}`);
-    const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;
-    if (typeof lit !== (schema.type === 'boolean' ? 'boolean' : 'number')) return refuse(`${o.operator} of the ${schema.type} ${r.path.join('.')} and ${JSON.stringify(v)}`);
-    return atom(r, `${p} ${equals ? '=' : '!='} ${literal(lit as number | boolean)}`, s);
-  }
-  if (schema.type !== 'string' || typeof v !== 'string') return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)}`);
-  if (NUMERIC_ALPHABET.test(v)) return refuse(`${o.operator} with ${JSON.stringify(v)}, which Kyverno may compare as a duration or quantity`);
-  const glob = /[*?]/.test(v);
-  const match = atom(r, `${p} ${glob ? 'matches' : '='} ${literal(v)}`, s);
-  if (equals) return match;
-  // NotEquals: false on a missing key, and on a key Kyverno reads as a quantity; `|| ''` makes a missing key ''.
-  const differs = and([atom(r, `${p} exists`, s), not(atom(r, `${p} matches regex ${literal(QUANTITY)}`, s)), not(match)]);
-  return defaulted ? or([atom(r, `${p} is absent`, s), differs]) : differs;
-}
-
-function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
-  if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
-  if (!isBooleanCondition(c)) {
-    const o = c as { key?: unknown; operator?: unknown } | null;
-    const key = typeof o?.key === 'string' ? o.key.trim() : JSON.stringify(o?.key);
-    return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
-  }
-  const o = c as { key: string; operator: string; value: boolean };
-  const b = bool(parse(variableText(o.key)!), s);
-  checkQuotedObject(variableText(o.key)!, s.ctx);
-  return (lower(o.operator) === 'equals') === o.value ? b : not(b);
-}
-
-/** A condition block (`any`/`all`, both must hold, or the legacy list) as a boolean. */
-function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
-  const list = (items: unknown, mode: 'any' | 'all', where: readonly YamlPathStep[]): B => {
-    if (!Array.isArray(items) || items.length === 0) return refuse(`an empty or malformed ${mode} list of conditions`);
-    const parts = items.map((c, i) => placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
-    return mode === 'any' ? or(parts) : and(parts);
-  };
-  if (Array.isArray(block)) return list(block, 'all', at);
-  if (typeof block !== 'object' || block === null) return refuse('conditions that are not a list or an any/all map');
-  const keys = Object.keys(block);
-  if (keys.some((k) => k !== 'any' && k !== 'all') || keys.length === 0) return refuse(`the condition block keys ${keys.join(', ')}`);
-  const b = block as Record<string, unknown>;
-  return and(keys.sort().map((k) => list(b[k], k as 'any' | 'all', [...at, k])));
-}
-
-/** An exception a time-bounded condition of a rule means: its filter lines and the last day it is in force. */
-export interface ClockException {
-  readonly filter: readonly string[];
-  readonly expires: string;
-}
-
-export interface Translated {
-  readonly pred: Pred | boolean;
-  readonly exception?: ClockException;
-}
-
-function substClock(b: B, value: boolean): B {
-  switch (b.k) {
-    case 'c':
-    case 't':
-      return b;
-    case 'v':
-      return b.id < 0 ? { k: 'c', v: value } : b;
-    case 'and':
-      return and(b.ops.map((o) => substClock(o, value)));
-    case 'or':
-      return or(b.ops.map((o) => substClock(o, value)));
-    case 'not':
-      return not(substClock(b.op, value));
-    case 'q': {
-      const body = substClock(b.body, value);
-      if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
-      return quant(b.quantifier, b.domain, body);
-    }
-  }
-}
-
-/**
- * A violation that depends on the clock, `V`: while the instant is ahead, V holds where V-after-it holds and a
- * filter does not; that is the rule V-after-it with an exception of that filter, in force through the day before.
- * The filter must be one secpol exceptions have: the object's namespace, or the image of the containers of a
- * container quantifier (they drop out of it, as Kyverno's foreach preconditions skip them).
- */
-function withClock(b: B, clock: { date?: string }): { b: B; exception?: ClockException } {
-  if (clock.date === undefined) return { b };
-  const on = substClock(b, true);
-  const off = substClock(b, false);
-  const filter = exemptionFilter(on, off);
-  if (!filter) return refuse('a condition on the clock other than an exception of namespaces or images in force until a date');
-  const end = new Date(`${clock.date}T00:00:00Z`).getTime();
-  return { b: off, exception: { filter, expires: new Date(end - 86_400_000).toISOString().slice(0, 10) } };
-}
-
-function exemptionFilter(on: B, off: B): string[] | undefined {
-  const key = (x: B) => JSON.stringify(x);
-  const conj = (x: B) => (x.k === 'and' ? x.ops : [x]);
-  if (on.k === 'q' && off.k === 'q' && on.domain === off.domain && on.quantifier === 'any' && off.quantifier === 'any' && /container$/.test(on.domain)) {
-    const extra = onlyExtra(conj(on.body), conj(off.body), key);
-    let f = extra?.k === 'not' ? extra.op : undefined;
-    // `image exists and image matches …` is `image matches …` (a glob test is false on a missing image).
-    if (f?.k === 'and' && f.ops.length === 2 && key(f.ops[0]!) === key(t('image exists'))) f = f.ops[1]!;
-    if (f) {
-      const globs = (f.k === 'or' ? f.ops : [f]).map((g) => (g.k === 't' ? /^image matches ("(?:[^"\\]|\\.)*")$/.exec(g.text)?.[1] : undefined));
-      if (globs.every((g) => g !== undefined)) return [`images ${globs.join(', ')}`];
-    }
-    return undefined;
-  }
-  const extra = onlyExtra(conj(on), conj(off), key);
-  const f = extra?.k === 'not' ? extra.op : undefined;
-  const m = f?.k === 't' ? /^metadata\.namespace in \[(.*)\]$/.exec(f.text) : null;
-  return m ? [`namespaces ${m[1]}`] : undefined;
-}
-
-/** The one conjunct `on` has besides all of `off`'s. */
-function onlyExtra(on: readonly B[], off: readonly B[], key: (x: B) => string): B | undefined {
-  const offKeys = new Set(off.map(key));
-  const extra = on.filter((o) => !offKeys.has(key(o)));
-  const onKeys = new Set(on.map(key));
-  return extra.length === 1 && off.every((o) => onKeys.has(key(o))) ? extra[0] : undefined;
-}
-
-/** A condition block over the object (deny conditions, rule preconditions): true, false, or the predicate. */
-export function conditionsPredicate(block: unknown, ctx: JmesContext): Translation<Translated> {
-  try {
-    const clock = {};
-    const raw = conditionsB(block, { ctx, guarded: new Set(), clock }, ctx.at);
-    const { b, exception } = withClock(dropExistsVars(raw, []), clock);
-    return ok({ pred: b.k === 'c' ? b.v : toPred(b), ...(exception ? { exception } : {}) });
-  } catch (e) {
-    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
-    throw e;
-  }
-}
-
-/**
- * `validate.foreach` (Kyverno docs, "foreach"; docs/engines/kyverno.md records the engine's reading): each entry's
- * `list` is evaluated, and an element for which the entry's preconditions hold and its `deny` conditions hold fails
- * the rule; an empty or missing list skips it. The whole rule fails when some entry has such an element:
- * `any DOMAIN has (PRECONDITIONS and DENY)`, with the tests of `request.object` inside it case-split outside.
- */
-export function foreachViolation(entries: unknown, ctx: JmesContext): Translation<{ pred: Pred; exception?: ClockException }> {
-  try {
-    const clock = {};
-    if (!Array.isArray(entries) || entries.length === 0) return refuse('a foreach that is not a non-empty list');
-    const parts = entries.map((entry, i) => {
-      const at = [...ctx.at, i];
-      if (typeof entry !== 'object' || entry === null) return refuse('a foreach entry that is not a map');
-      const e = entry as Record<string, unknown>;
-      const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'elementScope'].includes(k));
-      if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions and deny conditions are translated)`);
-      if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
-      const listText = variableText(e['list']) ?? e['list'];
-      checkQuotedObject(listText, ctx);
-      const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
-      const deny = e['deny'] as { conditions?: unknown } | undefined;
-      if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
-      return or(domains.map((d) => {
-        if (d.base !== 'root') return refuse('a foreach list that is not read from request.object');
-        const outer: string[] = [];
-        const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
-        const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
-        const body = and([pre, conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions'])]);
-        return caseSplit(body, outer, (b) => quant('any', d.domain, b));
-      }));
-    });
-    const { b, exception } = withClock(dropExistsVars(or(parts), []), clock);
-    if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
-    return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
-  } catch (e) {
-    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
-    throw e;
-  }
-}

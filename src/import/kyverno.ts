@@ -8,7 +8,9 @@
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
 import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
-import { conditionsPredicate as booleanConditions, falseOnMissing, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException, type JmesContext } from './kyverno-jmespath.js';
+import { falseOnMissing } from './kyverno-bool.js';
+import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException } from './kyverno-conditions.js';
+import type { JmesContext } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { resolveKind, subjectOf, type Subject } from './kinds.js';

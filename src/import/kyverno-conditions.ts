@@ -1,0 +1,253 @@
+/**
+ * Kyverno condition blocks (`deny.conditions`, `preconditions`, foreach entries) over `{{ }}` keys, to secpol
+ * predicates: boolean JMESPath keys compared with true/false (kyverno-jmespath.ts), one field compared with a
+ * value under Kyverno's operator typing (docs/engines/kyverno.md, "Preconditions and deny"), `validate.foreach`
+ * (Kyverno docs, "Validate Rules" → foreach: each element of `list`, exposed as `element`, fails the rule when the
+ * entry's preconditions and deny conditions hold; an empty or missing list skips it), and a clock condition that
+ * means an exception until a date.
+ */
+import { and, caseSplit, dropExistsVars, not, or, placed, quant, refuse, Refusal, T, t, toPred, type B } from './kyverno-bool.js';
+import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
+import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
+import { literal } from './text.js';
+
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
+
+/** Whether a condition is a boolean `{{ }}` expression compared with a boolean (the shape this module translates). */
+export function isTranslatedCondition(c: unknown): boolean {
+  return isBooleanCondition(c) || isValueCondition(c);
+}
+
+export function isBooleanCondition(c: unknown): boolean {
+  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
+  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && typeof o.value === 'boolean' && ['equals', 'notequals'].includes(lower(o.operator));
+}
+
+/**
+ * Kyverno compares a string key as a Go duration when either side is one, then as a Kubernetes quantity when the
+ * key is one, before comparing it as text with wildcards (docs/engines/kyverno.md, "Preconditions and deny"). A value
+ * with a character no duration or quantity has (NUMERIC_ALPHABET) is neither, so Equals is the text comparison, and
+ * NotEquals is too except on a key that is a quantity (then both are false). The quantity grammar: the Kubernetes
+ * API reference "Quantity" (a signed decimal, then a binary or decimal SI suffix or an exponent; the resource
+ * package also takes n and u; the exponent is an integer). --verify found both corrections to a first reading: a key
+ * that is only a duration (`.00h.00h`) is compared as text, and `+.00e+.0` is no quantity.
+ */
+const QUANTITY = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$';
+const NUMERIC_ALPHABET = /^[0-9.+\-eEinumkKMGTPsµμh*?]*$/;
+
+/** Container fields the API server requires (Kubernetes API reference, Container: name, image for Pods and templates). */
+const REQUIRED_ELEMENT_FIELDS = new Set(['name', 'image']);
+
+/** Whether a condition compares one field (`{{ [x][0] }}`, `{{ x || '' }}`, `{{ element.name }}`) with a scalar by Equals/NotEquals. */
+function isValueCondition(c: unknown): boolean {
+  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
+  return !!o && typeof o.key === 'string' && variableText(o.key) !== undefined && ['string', 'number', 'boolean'].includes(typeof o.value) && ['equals', 'notequals', ...Object.keys(ORDERING)].includes(lower(o.operator));
+}
+
+/** Kyverno's ordering operators between two numbers (a null key matches nothing, as in secpol). */
+const ORDERING: Readonly<Record<string, string>> = { greaterthan: '>', greaterthanorequals: '>=', lessthan: '<', lessthanorequals: '<=' };
+
+function isFieldKey(key: string): boolean {
+  let n: Node;
+  try {
+    n = jmespath.compile(variableText(key) ?? '') as Node;
+  } catch {
+    return false;
+  }
+  if (n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal') n = n.children[0]!;
+  return n.type === 'Field' || n.type === 'Subexpression' || (n.type === 'IndexExpression' && n.children?.[0]?.type === 'MultiSelectList');
+}
+
+/** Equals/NotEquals of a field and a scalar, with Kyverno's typing (operators.go: equal.go, notequal.go). */
+function valueConditionB(o: { key: string; operator: string; value: string | number | boolean }, s: Scope): B {
+  const text = variableText(o.key)!;
+  checkQuotedObject(text, s.ctx);
+  const n = parse(text);
+  // `x || ''`: a missing or empty x is ''.
+  const defaulted = n.type === 'OrExpression' && n.children?.[1]?.type === 'Literal' && n.children[1].value === '';
+  const r = refOf(defaulted ? n.children![0]! : n, s) ?? refuse(`the key {{ ${text} }} (a field, [field][0] or field || '' is compared)`);
+  if (r.strict && !defaulted && !(r.base === 'element' && s.ctx.element?.level === 'container' && r.path.length === 1 && REQUIRED_ELEMENT_FIELDS.has(r.path[0]!))) {
+    refuse(`the key {{ ${text} }}, which Kyverno reports as an error when the field is missing (write [${text}][0] or ${text} || '')`);
+  }
+  const schema = schemaOf(r, s);
+  const p = pathOf(r);
+  const equals = lower(o.operator) === 'equals';
+  const v = o.value;
+  const ordering = ORDERING[lower(o.operator)];
+  if (ordering) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
+    if ((schema.type !== 'integer' && schema.type !== 'number') || defaulted || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
+    return atom(r, `${p} ${ordering} ${n}`, s);
+  }
+  if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
+    if (defaulted) refuse(`|| '' on ${r.path.join('.')}, a ${schema.type}`);
+    const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;
+    if (typeof lit !== (schema.type === 'boolean' ? 'boolean' : 'number')) return refuse(`${o.operator} of the ${schema.type} ${r.path.join('.')} and ${JSON.stringify(v)}`);
+    return atom(r, `${p} ${equals ? '=' : '!='} ${literal(lit as number | boolean)}`, s);
+  }
+  if (schema.type !== 'string' || typeof v !== 'string') return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)}`);
+  if (NUMERIC_ALPHABET.test(v)) return refuse(`${o.operator} with ${JSON.stringify(v)}, which Kyverno may compare as a duration or quantity`);
+  const glob = /[*?]/.test(v);
+  const match = atom(r, `${p} ${glob ? 'matches' : '='} ${literal(v)}`, s);
+  if (equals) return match;
+  // NotEquals: false on a missing key, and on a key Kyverno reads as a quantity; `|| ''` makes a missing key ''.
+  const differs = and([atom(r, `${p} exists`, s), not(atom(r, `${p} matches regex ${literal(QUANTITY)}`, s)), not(match)]);
+  return defaulted ? or([atom(r, `${p} is absent`, s), differs]) : differs;
+}
+
+function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
+  if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
+  if (!isBooleanCondition(c)) {
+    const o = c as { key?: unknown; operator?: unknown } | null;
+    const key = typeof o?.key === 'string' ? o.key.trim() : JSON.stringify(o?.key);
+    return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
+  }
+  const o = c as { key: string; operator: string; value: boolean };
+  const b = bool(parse(variableText(o.key)!), s);
+  checkQuotedObject(variableText(o.key)!, s.ctx);
+  return (lower(o.operator) === 'equals') === o.value ? b : not(b);
+}
+
+/** A condition block (`any`/`all`, both must hold, or the legacy list) as a boolean. */
+function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
+  const list = (items: unknown, mode: 'any' | 'all', where: readonly YamlPathStep[]): B => {
+    if (!Array.isArray(items) || items.length === 0) return refuse(`an empty or malformed ${mode} list of conditions`);
+    const parts = items.map((c, i) => placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
+    return mode === 'any' ? or(parts) : and(parts);
+  };
+  if (Array.isArray(block)) return list(block, 'all', at);
+  if (typeof block !== 'object' || block === null) return refuse('conditions that are not a list or an any/all map');
+  const keys = Object.keys(block);
+  if (keys.some((k) => k !== 'any' && k !== 'all') || keys.length === 0) return refuse(`the condition block keys ${keys.join(', ')}`);
+  const b = block as Record<string, unknown>;
+  return and(keys.sort().map((k) => list(b[k], k as 'any' | 'all', [...at, k])));
+}
+
+/** An exception a time-bounded condition of a rule means: its filter lines and the last day it is in force. */
+export interface ClockException {
+  readonly filter: readonly string[];
+  readonly expires: string;
+}
+
+export interface Translated {
+  readonly pred: Pred | boolean;
+  readonly exception?: ClockException;
+}
+
+function substClock(b: B, value: boolean): B {
+  switch (b.k) {
+    case 'c':
+    case 't':
+      return b;
+    case 'v':
+      return b.id < 0 ? { k: 'c', v: value } : b;
+    case 'and':
+      return and(b.ops.map((o) => substClock(o, value)));
+    case 'or':
+      return or(b.ops.map((o) => substClock(o, value)));
+    case 'not':
+      return not(substClock(b.op, value));
+    case 'q': {
+      const body = substClock(b.body, value);
+      if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
+      return quant(b.quantifier, b.domain, body);
+    }
+  }
+}
+
+/**
+ * A violation that depends on the clock, `V`: while the instant is ahead, V holds where V-after-it holds and a
+ * filter does not; that is the rule V-after-it with an exception of that filter, in force through the day before.
+ * The filter must be one secpol exceptions have: the object's namespace, or the image of the containers of a
+ * container quantifier (they drop out of it, as Kyverno's foreach preconditions skip them).
+ */
+function withClock(b: B, clock: { date?: string }): { b: B; exception?: ClockException } {
+  if (clock.date === undefined) return { b };
+  const on = substClock(b, true);
+  const off = substClock(b, false);
+  const filter = exemptionFilter(on, off);
+  if (!filter) return refuse('a condition on the clock other than an exception of namespaces or images in force until a date');
+  const end = new Date(`${clock.date}T00:00:00Z`).getTime();
+  return { b: off, exception: { filter, expires: new Date(end - 86_400_000).toISOString().slice(0, 10) } };
+}
+
+function exemptionFilter(on: B, off: B): string[] | undefined {
+  const key = (x: B) => JSON.stringify(x);
+  const conj = (x: B) => (x.k === 'and' ? x.ops : [x]);
+  if (on.k === 'q' && off.k === 'q' && on.domain === off.domain && on.quantifier === 'any' && off.quantifier === 'any' && /container$/.test(on.domain)) {
+    const extra = onlyExtra(conj(on.body), conj(off.body), key);
+    let f = extra?.k === 'not' ? extra.op : undefined;
+    // `image exists and image matches …` is `image matches …` (a glob test is false on a missing image).
+    if (f?.k === 'and' && f.ops.length === 2 && key(f.ops[0]!) === key(t('image exists'))) f = f.ops[1]!;
+    if (f) {
+      const globs = (f.k === 'or' ? f.ops : [f]).map((g) => (g.k === 't' ? /^image matches ("(?:[^"\\]|\\.)*")$/.exec(g.text)?.[1] : undefined));
+      if (globs.every((g) => g !== undefined)) return [`images ${globs.join(', ')}`];
+    }
+    return undefined;
+  }
+  const extra = onlyExtra(conj(on), conj(off), key);
+  const f = extra?.k === 'not' ? extra.op : undefined;
+  const m = f?.k === 't' ? /^metadata\.namespace in \[(.*)\]$/.exec(f.text) : null;
+  return m ? [`namespaces ${m[1]}`] : undefined;
+}
+
+/** The one conjunct `on` has besides all of `off`'s. */
+function onlyExtra(on: readonly B[], off: readonly B[], key: (x: B) => string): B | undefined {
+  const offKeys = new Set(off.map(key));
+  const extra = on.filter((o) => !offKeys.has(key(o)));
+  const onKeys = new Set(on.map(key));
+  return extra.length === 1 && off.every((o) => onKeys.has(key(o))) ? extra[0] : undefined;
+}
+
+/** A condition block over the object (deny conditions, rule preconditions): true, false, or the predicate. */
+export function conditionsPredicate(block: unknown, ctx: JmesContext): Translation<Translated> {
+  try {
+    const clock = {};
+    const raw = conditionsB(block, { ctx, guarded: new Set(), clock }, ctx.at);
+    const { b, exception } = withClock(dropExistsVars(raw, []), clock);
+    return ok({ pred: b.k === 'c' ? b.v : toPred(b), ...(exception ? { exception } : {}) });
+  } catch (e) {
+    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
+    throw e;
+  }
+}
+
+/**
+ * `validate.foreach` (Kyverno docs, "foreach"; docs/engines/kyverno.md records the engine's reading): each entry's
+ * `list` is evaluated, and an element for which the entry's preconditions hold and its `deny` conditions hold fails
+ * the rule; an empty or missing list skips it. The whole rule fails when some entry has such an element:
+ * `any DOMAIN has (PRECONDITIONS and DENY)`, with the tests of `request.object` inside it case-split outside.
+ */
+export function foreachViolation(entries: unknown, ctx: JmesContext): Translation<{ pred: Pred; exception?: ClockException }> {
+  try {
+    const clock = {};
+    if (!Array.isArray(entries) || entries.length === 0) return refuse('a foreach that is not a non-empty list');
+    const parts = entries.map((entry, i) => {
+      const at = [...ctx.at, i];
+      if (typeof entry !== 'object' || entry === null) return refuse('a foreach entry that is not a map');
+      const e = entry as Record<string, unknown>;
+      const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'elementScope'].includes(k));
+      if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions and deny conditions are translated)`);
+      if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
+      const listText = variableText(e['list']) ?? e['list'];
+      checkQuotedObject(listText, ctx);
+      const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
+      const deny = e['deny'] as { conditions?: unknown } | undefined;
+      if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
+      return or(domains.map((d) => {
+        if (d.base !== 'root') return refuse('a foreach list that is not read from request.object');
+        const outer: string[] = [];
+        const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
+        const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
+        const body = and([pre, conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions'])]);
+        return caseSplit(body, outer, (b) => quant('any', d.domain, b));
+      }));
+    });
+    const { b, exception } = withClock(dropExistsVars(or(parts), []), clock);
+    if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
+    return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
+  } catch (e) {
+    if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
+    throw e;
+  }
+}
