@@ -1,6 +1,7 @@
 import { evaluatePolicy, type AdmissionRequest, type RuleVerdict } from '../eval/index.js';
 import { exceptionMatchesObject } from '../eval/admission.js';
 import { identityOf, subresourceInScope, viewFor, type ObjectIdentity } from '../eval/request.js';
+import { referencedObject } from '../eval/references.js';
 import { selectorMatches } from '../eval/selector.js';
 import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
@@ -90,6 +91,8 @@ function explainRule(policy: Policy, rule: Rule, verdict: RuleVerdict, req: Admi
     pod: target?.view,
     path: prefix,
     podPath: prefix,
+    // References read the inventory given beside the request (semantics §3.1), as evaluateRule does.
+    resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, req.inventory ?? []),
     ...(globs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && globs.some((g) => globMatch(g, image))); } } : {}),
   };
   if (verdict.skipped === 'when-false' && rule.when) {
@@ -127,6 +130,7 @@ export async function explainRequest(set: PolicySet, req: AdmissionRequest): Pro
     namespaceLabels: { ...(id.namespace ? { 'kubernetes.io/metadata.name': id.namespace } : {}), ...(req.namespaceLabels ?? {}) },
     ...(req.subResource ? { subResource: req.subResource } : {}),
     ...(req.userInfo ? { userInfo: req.userInfo } : {}),
+    ...(req.inventory ? { inventory: req.inventory as Record<string, unknown>[] } : {}),
   };
   const full: AdmissionRequest = { ...req, namespaceLabels: request.namespaceLabels };
   const rules: RuleExplanation[] = [];

@@ -26,10 +26,11 @@ export function explainCommand(io: Io): Command {
   return {
     name: 'explain',
     summary: 'Explain each rule\'s verdict on one resource: the deciding fields, and every backend engine\'s verdict.',
-    usage: 'secpol explain FILE|DIR... --resource FILE [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
-    options: { resource: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
+    usage: 'secpol explain FILE|DIR... --resource FILE [--inventory FILE] [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
+    options: { resource: { type: 'string' }, inventory: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--resource FILE     the resource (every YAML document in it is explained)',
+      '--inventory FILE    objects of the cluster beside it (the roles `role referenced by roleRef` reads)',
       '--namespace-labels  labels of the resource\'s namespace, k=v,k2=v2 (for namespace selectors)',
       '--operation OP      CREATE (default), UPDATE, DELETE',
       '--format text|json  report format',
@@ -59,10 +60,27 @@ export function explainCommand(io: Io): Command {
       }
       if (diagnostics.length) printDiagnostics(io, diagnostics, 'text');
       if (parsed.documents.length === 0) throw new UsageError(`${path} holds no YAML document`);
+      let inventory: unknown[] | undefined;
+      if (typeof values['inventory'] === 'string') {
+        const inventoryPath = values['inventory'];
+        let inventoryText: string;
+        try {
+          inventoryText = readText(inventoryPath);
+        } catch (e) {
+          printDiagnostics(io, [pathDiagnostic('SP0004', inventoryPath, { path: inventoryPath, reason: describeFsError(e) })], 'text');
+          return 1;
+        }
+        const inv = parseYamlFile(new SourceFile(inventoryPath, inventoryText));
+        if (hasErrors(inv.diagnostics)) {
+          printDiagnostics(io, inv.diagnostics, 'text');
+          return exitCodeFor(inv.diagnostics) || 1;
+        }
+        inventory = inv.documents.map((x) => x.value);
+      }
       const results: { file: string; line: number; explanation: ResourceExplanation; defaults?: DefaultsExplanation }[] = [];
       for (const d of parsed.documents) {
         const line = d.file.lineColumn((d.doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0).line;
-        const explanation = await explainRequest(front.value.set, { object: d.value, operation, namespaceLabels });
+        const explanation = await explainRequest(front.value.set, { object: d.value, operation, namespaceLabels, ...(inventory ? { inventory } : {}) });
         // A Namespace under defaults blocks: what it gets, by the semantics and by each engine (docs/explain.md).
         const defaults = await explainDefaults(front.value.set, d.value);
         results.push({ file: path, line, explanation: defaults ? { ...explanation, agree: explanation.agree && defaults.agree } : explanation, ...(defaults ? { defaults } : {}) });
