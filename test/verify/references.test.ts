@@ -22,6 +22,11 @@ const set = irOf(dsl`
     rule bound-role-labelled {
       require every role referenced by roleRef has metadata.labels.reviewed = "yes"
     }
+
+    rule admin-roles-to-users-only {
+      when any role referenced by roleRef has metadata.labels.tier = "admin"
+      forbid any subject has kind = "Group"
+    }
   }`);
 
 type Target = 'kyverno' | 'gatekeeper';
@@ -45,7 +50,7 @@ describe('verify on references', () => {
     it(`${target}: agrees with the semantics, and both verdicts of each rule are reached`, async () => {
       const [report] = await reportsOf(target);
       expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
-      for (const rule of ['no-secret-readers', 'bound-role-labelled']) {
+      for (const rule of ['no-secret-readers', 'bound-role-labelled', 'admin-roles-to-users-only']) {
         expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
         expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
       }
