@@ -23,6 +23,14 @@ const set = irOf(dsl`
       require every role referenced by roleRef has metadata.labels.reviewed = "yes"
     }
 
+    rule role-exists {
+      require any role referenced by roleRef has metadata.name exists
+    }
+
+    rule no-deleters {
+      require no role referenced by roleRef has any rbac rule has verbs contains "delete"
+    }
+
     rule admin-roles-to-users-only {
       when any role referenced by roleRef has metadata.labels.tier = "admin"
       forbid any subject has kind = "Group"
@@ -50,7 +58,7 @@ describe('verify on references', () => {
     it(`${target}: agrees with the semantics, and both verdicts of each rule are reached`, async () => {
       const [report] = await reportsOf(target);
       expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
-      for (const rule of ['no-secret-readers', 'bound-role-labelled', 'admin-roles-to-users-only']) {
+      for (const rule of ['no-secret-readers', 'bound-role-labelled', 'role-exists', 'no-deleters', 'admin-roles-to-users-only']) {
         expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
         expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
       }
