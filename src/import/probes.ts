@@ -3,7 +3,7 @@
  * the translation, as extra rules of a policy used only to generate requests. Without them a translation that
  * forgets a field would never meet an object that sets it, and `--verify` could not see the difference.
  */
-import { containerSchema, podSchema, type FieldSchema } from '../check/fields/index.js';
+import { containerSchema, findKnownKind, podSchema, type FieldSchema } from '../check/fields/index.js';
 import type { ImportedPolicy } from './model.js';
 import { fieldType } from './kinds.js';
 import { literal, pathText } from './text.js';
@@ -40,10 +40,13 @@ export function probeRules(p: ImportedPolicy): string[][] {
   // Requests are generated for the kinds the imported rules apply to (pods unless every rule names other kinds).
   const scopes = [...new Set(p.rules.map((r) => r.lines[0] ?? '').filter((l) => l.startsWith('applies to ')))];
   const appliesTo = scopes.length === 1 && scopes[0] !== 'applies to pods' && scopes[0] !== 'applies to "v1" Pod' ? scopes[0]! : 'applies to pods';
+  const kind = /^applies to "([^"]+)" (\w+)/.exec(appliesTo);
+  const [group, version] = kind ? (kind[1]!.includes('/') ? kind[1]!.split('/') : ['', kind[1]!]) : ['', ''];
+  const rootSchema: FieldSchema = (kind ? findKnownKind(group ?? '', version ?? '', kind[2]!)?.schema : undefined) ?? podSchema;
   const out: string[][] = [];
   for (const leaf of leaves) {
     if (leaf.domain && appliesTo !== 'applies to pods') continue;
-    const schema: FieldSchema = leaf.domain ? containerSchema : podSchema;
+    const schema: FieldSchema = leaf.domain ? containerSchema : rootSchema;
     const s = fieldType(schema, leaf.path);
     if (!s) continue;
     const path = pathText(leaf.path);
