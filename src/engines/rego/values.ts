@@ -286,7 +286,7 @@ export function toRegoValue(v: Value): RegoValue {
   const out: Record<string, RegoValue> = {};
   for (const k of o.keys()) {
     const key = typeof k === 'string' ? k : JSON.stringify(toJSON(toRegoValue(k)));
-    out[key] = toRegoValue(o.get(k)!);
+    ownProperty(out, key, toRegoValue(o.get(k)!));
   }
   return out;
 }
@@ -298,6 +298,11 @@ export function toJSON(v: RegoValue | Value): unknown {
   if (v instanceof RegoSet) return v.items.map(toJSON);
   if (v instanceof SetValue || v instanceof ObjectValue) return toJSON(toRegoValue(v));
   const out: Record<string, unknown> = {};
-  for (const [k, e] of Object.entries(v as Record<string, RegoValue>)) out[k] = toJSON(e);
+  for (const [k, e] of Object.entries(v as Record<string, RegoValue>)) ownProperty(out, k, toJSON(e));
   return out;
+}
+
+/** Sets an own property: assigning to a "__proto__" key (valid in a ConfigMap's data) would set the prototype. */
+function ownProperty(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -136,7 +136,8 @@ export function toCel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCel);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
+    // defineProperty, not assignment: a "__proto__" key (a valid ConfigMap data key) would set the prototype.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: toCel(v), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
