@@ -81,6 +81,8 @@ interface Ref {
   readonly guard: string;
   readonly value: string;
   readonly typed: boolean;
+  /** A typed `effective` value: the container's (`c`, set when `cSet`), else the pod's (`p`, set when `pSet`). */
+  readonly split?: { readonly cSet: string; readonly c: string; readonly pSet: string; readonly p: string };
 }
 
 const isNumber = (x: string) => `(type(${x}) == int || type(${x}) == uint || type(${x}) == double)`;
@@ -305,7 +307,7 @@ export class CelCompiler {
         const pod = rooted(scope.pod, r.podPath);
         const p = hoisted ?? valueOf(pod.term, pod.path);
         const pSet = hoisted ? (typed ? `${hoisted} != null` : `type(${hoisted}) != null_type`) : typed ? `(${hasPath(pod.term, pod.path, true)})` : `(${hasPath(pod.term, pod.path)} && type(${p}) != null_type)`;
-        return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})`, typed };
+        return { guard: `(${cSet} || ${pSet})`, value: `(${cSet} ? ${c} : ${p})`, typed, ...(typed ? { split: { cSet, c, pSet, p } } : {}) };
       }
       default:
         return assertNever(r, 'value reference');
@@ -379,57 +381,68 @@ export class CelCompiler {
    * A test on a value the API server typed (not a quantity: a number or a string): present is `has()`, and the value
    * is compared as its type, without type tests (docs/backends/vap.md, "Which reads are guarded").
    */
-  private typedTest(t: FieldTest, { guard, value: x }: Ref): string {
+  private typedTest(t: FieldTest, ref: Ref): string {
     const test = t.test;
     const type = t.subject.type;
-    const within = (cond: string) => (guard === 'true' ? cond : `(${guard} && ${cond})`);
-    const absent = guard.includes(' && ') ? `!(${guard})` : `!${guard}`;
-    const absentOr = (cond: string) => (guard === 'true' ? cond : `(${absent} || ${cond})`);
+    const { guard } = ref;
+    const not = (g: string) => (g.includes(' && ') || g.includes(' || ') ? `!(${g})` : `!${g}`);
+    // `cond` on the value when it is present (`within`), or true when it is absent (`absentOr`); an effective value
+    // tests the container's value when it is set, else the pod's (one read of each).
+    const apply = (cond: (x: string) => string, whenAbsent: boolean): string => {
+      if (ref.split) {
+        const { cSet, c, pSet, p } = ref.split;
+        return `(${cSet} ? ${cond(c)} : ${whenAbsent ? `(${not(pSet)} || ${cond(p)})` : `(${pSet} && ${cond(p)})`})`;
+      }
+      if (guard === 'true') return cond(ref.value);
+      return whenAbsent ? `(${not(guard)} || ${cond(ref.value)})` : `(${guard} && ${cond(ref.value)})`;
+    };
+    const within = (cond: (x: string) => string) => apply(cond, false);
+    const absentOr = (cond: (x: string) => string) => apply(cond, true);
     switch (test.op) {
       case 'eq':
-        return within(typedEquals(x, test.value, type));
+        return within((x) => typedEquals(x, test.value, type));
       case 'ne':
-        return within(typeof test.value === 'boolean' ? (test.value ? `!${x}` : x) : `${operand(x, type, test.value)} != ${literal(test.value, type)}`);
+        return within((x) => (typeof test.value === 'boolean' ? (test.value ? `!${x}` : x) : `${operand(x, type, test.value)} != ${literal(test.value, type)}`));
       case 'in':
-        return within(typedOneOf(x, test.values, type));
+        return within((x) => typedOneOf(x, test.values, type));
       case 'not-in':
-        return within(`!(${typedOneOf(x, test.values, type)})`);
+        return within((x) => `!(${typedOneOf(x, test.values, type)})`);
       case 'lt':
       case 'le':
       case 'gt':
       case 'ge': {
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[test.op];
-        return within(`${operand(x, type, test.value)} ${op} ${literal(test.value, type)}`);
+        return within((x) => `${operand(x, type, test.value)} ${op} ${literal(test.value, type)}`);
       }
       case 'exists':
         return guard === 'true' ? 'true' : `(${guard})`;
       case 'absent':
-        return guard === 'true' ? 'false' : absent;
+        return guard === 'true' ? 'false' : not(guard);
       case 'empty':
-        return absentOr(type === 'string' ? `${x} == ""` : `size(${x}) == 0`);
+        return absentOr((x) => (type === 'string' ? `${x} == ""` : `size(${x}) == 0`));
       case 'not-empty':
-        return within(type === 'string' ? `${x} != ""` : `size(${x}) != 0`);
+        return within((x) => (type === 'string' ? `${x} != ""` : `size(${x}) != 0`));
       case 'glob':
-        return within(`${x}.matches(${celString(globRegex(test.pattern))})`);
+        return within((x) => `${x}.matches(${celString(globRegex(test.pattern))})`);
       case 'not-glob':
-        return within(`!${x}.matches(${celString(globRegex(test.pattern))})`);
+        return within((x) => `!${x}.matches(${celString(globRegex(test.pattern))})`);
       case 'regex':
-        return within(`${x}.matches(${celString(test.pattern)})`);
+        return within((x) => `${x}.matches(${celString(test.pattern)})`);
       case 'not-regex':
-        return within(`!${x}.matches(${celString(test.pattern)})`);
+        return within((x) => `!${x}.matches(${celString(test.pattern)})`);
       case 'contains':
-        return within(`${literal(test.value, 'string')} in ${x}`);
+        return within((x) => `${literal(test.value, 'string')} in ${x}`);
       case 'contains-any': {
         const e = this.fresh('e');
-        return within(`${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
+        return within((x) => `${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
       }
       case 'contains-only': {
         const e = this.fresh('e');
-        return absentOr(`${x}.all(${e}, ${typedOneOf(e, test.values, 'string')})`);
+        return absentOr((x) => `${x}.all(${e}, ${typedOneOf(e, test.values, 'string')})`);
       }
       case 'contains-none': {
         const e = this.fresh('e');
-        return absentOr(`!${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
+        return absentOr((x) => `!${x}.exists(${e}, ${typedOneOf(e, test.values, 'string')})`);
       }
       default:
         return assertNever(test, 'test');
