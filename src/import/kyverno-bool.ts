@@ -15,7 +15,9 @@ export type B =
   | { readonly k: 't'; readonly text: string }
   | { readonly k: 'and' | 'or'; readonly ops: readonly B[] }
   | { readonly k: 'not'; readonly op: B }
-  | { readonly k: 'q'; readonly quantifier: 'any' | 'every' | 'no'; readonly domain: string; readonly body: B };
+  | { readonly k: 'q'; readonly quantifier: 'any' | 'every' | 'no'; readonly domain: string; readonly body: B }
+  /** A predicate translated elsewhere (a foreach entry's pattern), taken as it is. */
+  | { readonly k: 'p'; readonly pred: Pred };
 
 export const T: B = { k: 'c', v: true };
 export const F: B = { k: 'c', v: false };
@@ -81,6 +83,7 @@ export function subst(b: B, values: readonly boolean[]): B {
   switch (b.k) {
     case 'c':
     case 't':
+    case 'p':
       return b;
     case 'v':
       return b.id < 0 ? b : { k: 'c', v: values[b.id]! };
@@ -106,6 +109,8 @@ export function toPred(b: B): Pred {
       throw new Error('invariant: an unresolved object-level test');
     case 't':
       return test(b.text);
+    case 'p':
+      return b.pred;
     case 'and':
       return andPred(b.ops.map(toPred));
     case 'or':

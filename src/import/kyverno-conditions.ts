@@ -7,7 +7,8 @@
  * means an exception until a date.
  */
 import { and, caseSplit, dropExistsVars, not, or, placed, quant, refuse, Refusal, T, t, toPred, type B } from './kyverno-bool.js';
-import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
+import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type Domain, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
+import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { literal } from './text.js';
 
@@ -138,6 +139,7 @@ function substClock(b: B, value: boolean): B {
   switch (b.k) {
     case 'c':
     case 't':
+    case 'p':
       return b;
     case 'v':
       return b.id < 0 ? { k: 'c', v: value } : b;
@@ -226,20 +228,34 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
       const at = [...ctx.at, i];
       if (typeof entry !== 'object' || entry === null) return refuse('a foreach entry that is not a map');
       const e = entry as Record<string, unknown>;
-      const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'elementScope'].includes(k));
-      if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions and deny conditions are translated)`);
+      const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'pattern', 'anyPattern', 'elementScope'].includes(k));
+      if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions, deny conditions and patterns are translated)`);
+      if (e['elementScope'] === false) return refuse('foreach elementScope: false (the pattern is then checked against the whole object, once per element)');
       if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
       const listText = variableText(e['list']) ?? e['list'];
       checkQuotedObject(listText, ctx);
       const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
       const deny = e['deny'] as { conditions?: unknown } | undefined;
-      if (!deny || typeof deny !== 'object' || deny.conditions === undefined) return refuse('a foreach entry without deny conditions');
+      const checks = [deny !== undefined, e['pattern'] !== undefined, e['anyPattern'] !== undefined].filter(Boolean).length;
+      if (checks !== 1) return refuse('a foreach entry without exactly one of deny, pattern and anyPattern');
+      if (deny !== undefined && (typeof deny !== 'object' || deny === null || deny.conditions === undefined)) return refuse('a foreach deny without conditions');
+      /** What fails an element: its deny conditions hold, or it does not match the pattern (the element is the pattern's scope). */
+      const fails = (d: Domain, inner: Scope): B => {
+        if (deny !== undefined) return conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions']);
+        const patterns = e['pattern'] !== undefined ? [[e['pattern'], [...at, 'pattern']] as const] : Array.isArray(e['anyPattern']) ? (e['anyPattern'] as unknown[]).map((x, j) => [x, [...at, 'anyPattern', j]] as const) : refuse('anyPattern that is not a list');
+        const matches = patterns.map(([pat, where]) => {
+          const r = patternPredicate(pat, d.frame.schema, false, where, d.frame.level);
+          if (!r.ok) throw Object.assign(new Refusal(r.reason), { at: r.at ?? where });
+          return r.value.kind === 'true' ? T : ({ k: 'p', pred: r.value } as B);
+        });
+        return not(or(matches));
+      };
       return or(domains.map((d) => {
         if (d.base !== 'root') return refuse('a foreach list that is not read from request.object');
         const outer: string[] = [];
         const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
         const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
-        const body = and([pre, conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions'])]);
+        const body = and([pre, fails(d, inner)]);
         return caseSplit(body, outer, (b) => quant('any', d.domain, b));
       }));
     });

@@ -10,7 +10,7 @@ import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.
 import { and, literal, not, or, pathText, quantified, test, TRUE } from './text.js';
 import { fieldType } from './kinds.js';
 
-type Level = 'pod' | 'container' | 'other';
+export type Level = 'pod' | 'container' | 'other';
 
 interface Scope {
   readonly schema: FieldSchema;
@@ -36,9 +36,9 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 /** The whole pattern (the root of the resource) as one predicate. */
-export function patternPredicate(pattern: unknown, schema: FieldSchema, pods: boolean, at: readonly YamlPathStep[]): Translation<Pred> {
+export function patternPredicate(pattern: unknown, schema: FieldSchema, pods: boolean, at: readonly YamlPathStep[], level?: Level): Translation<Pred> {
   if (!isMap(pattern)) return no('a pattern that is not a map', at);
-  const r = mapPart(pattern, [], { schema, level: pods ? 'pod' : 'other', at });
+  const r = mapPart(pattern, [], { schema, level: level ?? (pods ? 'pod' : 'other'), at });
   return r.ok ? ok(r.value.pred) : r;
 }
 

@@ -265,7 +265,8 @@ function withoutImpliedExists(p: Pred): Pred {
 }
 
 /** `forbid P`, written `require Q` when P is `not Q` or `any D has not Q` (`every D has Q`): the same rule. */
-function forbidLine(p: Pred): string {
+function forbidLine(pred: Pred): string {
+  const p = withoutImpliedExists(pred);
   if (p.kind === 'not') return `require ${renderPredicate(p.operand)}`;
   if (p.kind === 'quantified' && p.quantifier === 'any' && p.body.kind === 'not') return `require ${renderPredicate(quantified('every', p.domain, p.body.operand))}`;
   return `forbid ${renderPredicate(p)}`;

@@ -236,3 +236,33 @@ describe('import: hostile text stays data', () => {
     expect(bad.value!.files[0]!.text).not.toMatch(/^\s*rule evil/m);
   });
 });
+
+describe('import: Kyverno foreach with a pattern', () => {
+  it('each element is the pattern\'s scope: an element that does not match fails the rule, proven', async () => {
+    const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: ro-rootfs
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: read-only
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: the root filesystem must be read-only
+        foreach:
+          - list: "request.object.spec.containers"
+            pattern:
+              securityContext:
+                readOnlyRootFilesystem: true
+`;
+    const r = await importPolicies([{ path: 'p.yaml', text }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toContain('require every app container has securityContext.readOnlyRootFilesystem = true');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+    const out = importArtifacts([{ path: 'p.yaml', text: text.replace('            pattern:', '            elementScope: false\n            pattern:') }], { today });
+    expect(out.diagnostics.map((d) => d.message).join('\n')).toMatch(/elementScope: false/);
+  });
+});
