@@ -243,6 +243,9 @@ export function foreachViolation(entries: unknown, ctx: JmesContext): Translatio
       const fails = (d: Domain, inner: Scope): B => {
         if (deny !== undefined) return conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions']);
         const patterns = e['pattern'] !== undefined ? [[e['pattern'], [...at, 'pattern']] as const] : Array.isArray(e['anyPattern']) ? (e['anyPattern'] as unknown[]).map((x, j) => [x, [...at, 'anyPattern', j]] as const) : refuse('anyPattern that is not a list');
+        // anyPattern fails when one pattern fails and the others skip (docs/engines/kyverno.md): with conditional
+        // anchors, skipping is not passing, which the translation (skip as pass) cannot tell apart.
+        if (patterns.length > 1 && /"<?\(/.test(JSON.stringify(e['anyPattern']))) return refuse('anyPattern with conditional anchors in a foreach (a skipped pattern beside a failed one fails the element)');
         const matches = patterns.map(([pat, where]) => {
           const r = patternPredicate(pat, d.frame.schema, false, where, d.frame.level);
           if (!r.ok) throw Object.assign(new Refusal(r.reason), { at: r.at ?? where });
