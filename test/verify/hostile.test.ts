@@ -108,11 +108,19 @@ interface GuardRow {
 }
 
 const pod = (container: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx', ...container }] } });
-const component = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'c' }, spec, ...extra });
+const component = (spec: Record<string, unknown> | unknown[], extra: Record<string, unknown> = {}) => ({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'c' }, spec, ...extra });
 /** A guarded CEL term (`variables.subject.spec.type`, `item1.value`). */
 const t = '[\\w.]+';
 
 const rows: readonly GuardRow[] = [
+  {
+    // has() on a list is an error in cel-go (the engine follows it: docs/engines/vap.md), false on a scalar.
+    guard: 'object: type(x) == map before has()',
+    gone: /== map/,
+    unguard: { from: new RegExp(`type\\((${t})\\) == map && `, 'g'), to: '' },
+    builtIn: { policy: 'forbid any container has securityContext.privileged = true', object: pod({ securityContext: ['privileged'] }) },
+    crd: { policy: 'forbid spec.ignoreErrors = true', object: component(['ignoreErrors']) },
+  },
   {
     guard: 'number: type(x) == int || uint || double before an ordering',
     gone: /== double/,

@@ -62,7 +62,19 @@ function createEnvironment(): Environment {
   env.registerFunction('Quantity.isLessThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) < 0n);
   env.registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value);
   env.registerFunction('string.re2Matches(string): bool', re2Matches);
+  env.registerFunction('k8sHas(dyn, string): bool', presence);
   return env;
+}
+
+/**
+ * `has(x.f)` as cel-go decides it on JSON values (interpreter/attributes.go, `refQualify` with a presence test): on a
+ * map, whether the key is there; on a list, an error (a list is qualified by an index, and a field name is not one);
+ * on anything else (null, a string, a number), false. cel-js answers false on a list too.
+ */
+function presence(value: unknown, key: string): boolean {
+  if (Array.isArray(value)) throw new Error(`unsupported index type: has() of field "${key}" on a list`);
+  if (value instanceof Map) return value.has(key);
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key);
 }
 
 /** RE2's leading flag group as RegExp flags (U, ungreedy, has none and stays an error, as do later groups). */
@@ -99,6 +111,30 @@ function withRe2Matches(text: string, ast: unknown): string {
   return out;
 }
 
+/**
+ * The expression with each `has(x.f)` written `k8sHas(x, "f")` (cel-go's presence test, above), found through the
+ * parsed AST; a `has` inside another's operand is left as it is.
+ */
+function withK8sHas(text: string, ast: unknown): string {
+  const spans: { start: number; end: number; operand: string; field: string }[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isNode(v)) return;
+    const args = v.args as unknown[];
+    const selected = v.op === 'call' && Array.isArray(args) && args[0] === 'has' && Array.isArray(args[1]) ? (args[1] as unknown[])[0] : undefined;
+    if (isNode(selected) && selected.op === '.' && Array.isArray(selected.args) && isNode(selected.args[0]) && typeof selected.args[1] === 'string') {
+      const operand = selected.args[0];
+      spans.push({ start: v.start, end: v.end, operand: text.slice(operand.start, operand.end), field: selected.args[1] });
+      return;
+    }
+    walk(v.args);
+  };
+  walk(ast);
+  let out = text;
+  for (const s of spans.sort((a, b) => b.start - a.start)) out = `${out.slice(0, s.start)}k8sHas(${s.operand}, ${JSON.stringify(s.field)})${out.slice(s.end)}`;
+  return out;
+}
+
 export const celEnvironment = createEnvironment();
 
 /** A parsed expression, evaluated against a context of the declared variables; `ast` for the cost estimator. */
@@ -123,7 +159,9 @@ export function compileExpression(text: string, expected?: 'bool' | 'string'): C
   }
   const type = String(checked.type);
   if (expected && type !== expected && type !== 'dyn') throw new Error(`type error: the expression is ${type}, ${expected} is required`);
-  const run = text.includes('matches') ? celEnvironment.parse(withRe2Matches(text, parsed.ast)) : parsed;
+  const runText = text.includes('has(') ? withK8sHas(text, parsed.ast) : text;
+  const runParsed = runText === text ? parsed : celEnvironment.parse(runText);
+  const run = runText.includes('matches') ? celEnvironment.parse(withRe2Matches(runText, runParsed.ast)) : runParsed;
   return Object.assign((context: Record<string, unknown>) => run(context), { ast: parsed.ast });
 }
 
