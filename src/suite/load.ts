@@ -4,6 +4,7 @@ import type { Operation } from '../ir/index.js';
 import type { ReadFile } from '../load.js';
 import { SourceFile, type Span } from '../source/index.js';
 import { namespaceCaseKeys, type NamespaceCase } from './namespace-cases.js';
+import { signatureFacts, type ImageFact } from './signatures.js';
 import { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
 
 /** One admission case of a suite.yaml (docs/policies.md). */
@@ -48,6 +49,11 @@ export interface Suite {
    * binding's `role referenced by roleRef` reads, docs/language/references.md); none when absent.
    */
   readonly inventory: readonly unknown[];
+  /**
+   * `signatures: FILE`: the offline signature and attestation facts of the suite's images (signatures.ts), which
+   * the semantics and the Kyverno engine each read to answer `verify images` blocks; absent: none (blocks skip).
+   */
+  readonly signatures?: readonly ImageFact[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -97,8 +103,8 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
   const doc = docs?.[0];
   if (!doc) return { diagnostics };
   const bad = (at: Span, detail: string, hint: string) => diagnostics.push(diagnostic('SP0009', at, { detail, hint }));
-  const top = doc.value as { cases?: unknown; cluster?: unknown; inventory?: unknown };
-  for (const key of Object.keys(top)) if (key !== 'cases' && key !== 'cluster' && key !== 'inventory') bad(spanAt(doc, [key]), `unknown top-level field "${key}"`, 'a suite has `cases:`, `inventory:` (cluster objects references read) and, for network suites, `cluster:`');
+  const top = doc.value as { cases?: unknown; cluster?: unknown; inventory?: unknown; signatures?: unknown };
+  for (const key of Object.keys(top)) if (!['cases', 'cluster', 'inventory', 'signatures'].includes(key)) bad(spanAt(doc, [key]), `unknown top-level field "${key}"`, 'a suite has `cases:`, `inventory:` (cluster objects references read), `signatures:` (image signature facts) and, for network suites, `cluster:`');
   const cases = top.cases;
   if (!Array.isArray(cases)) {
     bad(spanAt(doc, []), 'a suite needs a `cases:` list', 'see docs/policies.md for the suite format');
@@ -176,5 +182,14 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
     if (typeof top.inventory !== 'string') bad(spanAt(doc, ['inventory']), '`inventory:` names one YAML file', 'write `inventory: samples/inventory.yaml`');
     else inventory = (readYaml(posix.join(posix.dirname(path), top.inventory), read, diagnostics, root, spanAt(doc, ['inventory'])) ?? []).map((d) => d.value);
   }
-  return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}), inventory }, diagnostics };
+  let signatures: ImageFact[] | undefined;
+  if (top.signatures !== undefined) {
+    if (typeof top.signatures !== 'string') bad(spanAt(doc, ['signatures']), '`signatures:` names one YAML file', 'write `signatures: samples/signatures.yaml`');
+    else {
+      const file = posix.join(posix.dirname(path), top.signatures);
+      const factsDoc = readYaml(file, read, diagnostics, root, spanAt(doc, ['signatures']))?.[0];
+      if (factsDoc) signatures = signatureFacts(factsDoc, file, read, root, diagnostics);
+    }
+  }
+  return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}), inventory, ...(signatures ? { signatures } : {}) }, diagnostics };
 }

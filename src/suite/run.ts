@@ -9,6 +9,7 @@ import { documentsOf } from '../verify/adapter.js';
 import { netClusterOf } from './cluster.js';
 import type { Suite } from './load.js';
 import { runNamespaceCases } from './namespace-cases.js';
+import { semanticsOracle } from './signatures.js';
 
 /** One judge's answer on one case: the rules it found violated (admission) or its allow/deny (network). */
 export interface JudgeResult {
@@ -47,6 +48,7 @@ function enforcingRules(set: PolicySet): Set<string> {
   const out = new Set<string>();
   for (const p of set.policies) {
     if (p.mode === 'enforce') p.rules.forEach((r) => out.add(r.name));
+    if (p.mode === 'enforce') p.images?.forEach((b) => out.add(b.name));
     if (p.podSecurity.some((ps) => ps.mode === 'enforce')) out.add('pod-security-enforce');
   }
   return out;
@@ -75,6 +77,9 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
     return { policy, built: { ...b, adapters: b.adapters.filter((a) => !timeless.includes(a)) } };
   });
   const enforcing = enforcingRules(set);
+  // `verify images`: the semantics' oracle over the suite's signature facts; the engines get the facts themselves.
+  const imageOracle = suite.signatures ? { imageOracle: semanticsOracle(suite.signatures) } : {};
+  const signatures = suite.signatures ? { signatures: suite.signatures } : {};
   for (const c of suite.admission) {
     const who = { ...(c.user !== undefined ? { userInfo: { username: c.user } } : {}), ...(c.subResource !== undefined ? { subResource: c.subResource } : {}) };
     const inventory = suite.inventory.length ? { inventory: suite.inventory as Record<string, unknown>[] } : {};
@@ -85,13 +90,13 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
     // An engine that decided none of the case's rules has no opinion (PSA enforces on Pods only).
     const decided = new Set<string>();
     for (const { policy, built } of perPolicy) {
-      const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}), ...(now !== undefined ? { now } : {}) });
+      const verdict = evaluatePolicy(policy, { ...request, ...(request.namespace ? { namespace: request.namespace } : {}), ...(now !== undefined ? { now } : {}) }, imageOracle);
       for (const r of verdict.rules) if (r.outcome === 'fail') {
         irViolated.push(r.rule);
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...inventory, ...(now !== undefined ? { now } : {}) });
+        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...inventory, ...signatures, ...(now !== undefined ? { now } : {}) });
         if (!verdicts) continue;
         const label = adapterLabel(adapter);
         const list = engineViolated.get(label) ?? [];

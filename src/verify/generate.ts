@@ -26,6 +26,11 @@ export interface GeneratedRequest {
    * cluster its API calls read).
    */
   readonly inventory?: readonly Record<string, unknown>[];
+  /**
+   * Offline image signature facts (a suite's `signatures:` file, src/suite/signatures.ts), as plain data: engines
+   * that verify images (Kyverno) build their own oracle from them. Absent: no oracle, `verify images` rules skip.
+   */
+  readonly signatures?: readonly unknown[];
 }
 
 /**

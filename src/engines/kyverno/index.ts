@@ -6,6 +6,7 @@
 export { evaluateResource } from './evaluate.js';
 export { mockedApiCall } from './context.js';
 export { loadKyvernoDocuments, type LoadResult } from './load.js';
+export { oracleFromFacts } from './signature-facts.js';
 export type {
   CompiledRule,
   EvaluationContext,

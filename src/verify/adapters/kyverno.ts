@@ -1,4 +1,4 @@
-import { evaluateResource, loadKyvernoDocuments } from '../../engines/kyverno/index.js';
+import { evaluateResource, loadKyvernoDocuments, oracleFromFacts } from '../../engines/kyverno/index.js';
 import { DEFAULT_NOW_NS } from '../../engines/rego/index.js';
 import type { EmittedFile } from '../../backends/backend.js';
 import { documentsOf, type EngineAdapter, type EngineVerdict } from '../adapter.js';
@@ -40,6 +40,8 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         now: request.now ?? DEFAULT_NOW_NS / 1e6,
         // What context API calls read: the objects generated beside the request (an empty cluster otherwise).
         cluster: request.inventory ?? [],
+        // verifyImages rules: the engine's own reading of the suite's signature facts (none: the rules skip).
+        ...(request.signatures ? { imageOracle: oracleFromFacts(request.signatures) } : {}),
       });
       const out = new Map<string, EngineVerdict>();
       for (const r of results) {
