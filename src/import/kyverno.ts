@@ -51,7 +51,8 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     const r = isMap(rule) ? rule : {};
     const name = typeof r['name'] === 'string' ? r['name'] : `rule-${i + 1}`;
     const validate = r['validate'];
-    if (!isMap(validate)) return miss(name, `it is not a validate rule (${['mutate', 'generate', 'verifyImages'].find((k) => r[k] !== undefined) ?? 'no validate block'}); secpol only has validation`, at);
+    if (r['verifyImages'] !== undefined) return miss(name, 'a verifyImages rule: the importer does not translate image verification into a secpol verify images block yet', [...at, 'verifyImages']);
+    if (!isMap(validate)) return miss(name, `it is not a validate rule (${['mutate', 'generate'].find((k) => r[k] !== undefined) ?? 'no validate block'}); secpol only has validation`, at);
     if (r['context'] !== undefined) return miss(name, 'rule context (variables from API calls, ConfigMaps or other objects): the importer does not translate lookups of other objects', [...at, 'context']);
     const mode = validate['failureAction'] !== undefined ? warnMode(actionOf(validate['failureAction']), warns) : action;
     if (!mode) return miss(name, `the failure action ${JSON.stringify(validate['failureAction'] ?? spec['validationFailureAction'])}`, at);
@@ -206,6 +207,9 @@ function validateLine(validate: Json, subject: Subject, at: YamlPathStep[]): Tra
     return p.ok ? ok(requireLine(p.value)) : p;
   }
   if (Array.isArray(validate['anyPattern'])) {
+    // Kyverno fails anyPattern when one pattern fails and the others skip (docs/engines/kyverno.md): with conditional
+    // anchors, skipping is not passing, which reading a skip as a pass cannot tell apart.
+    if (validate['anyPattern'].length > 1 && /"<?\(/.test(JSON.stringify(validate['anyPattern']))) return no('anyPattern with conditional anchors (a skipped pattern beside a failed one fails the rule)', [...at, 'anyPattern']);
     const preds: Pred[] = [];
     for (const [i, pattern] of (validate['anyPattern'] as unknown[]).entries()) {
       const p = patternPredicate(pattern, schema, subject.pods, [...at, 'anyPattern', i]);
