@@ -52,7 +52,10 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
   // whole set stands in only when no file path matches at all (a suite given for a set built in memory).
   const ownsSomething = policies.length > 0 || set.networks.some((n) => n.span.file.path === policyPath) || (set.defaults ?? []).some((d) => d.span.file.path === policyPath);
   for (const p of ownsSomething ? policies : set.policies) {
-    const policyFile = emitted.find((f) => f.path === `kyverno/${p.name}.yaml`);
+    // `kyverno test` verifies images against the registry and Rekor (Cosign), with no way to give it offline
+    // signature facts: a Test of a policy with `verify images` blocks would assert what secpol's oracle answered,
+    // not what the CLI can check. None is written (docs/native-tests.md#image-verification).
+    const policyFile = p.images?.length ? undefined : emitted.find((f) => f.path === `kyverno/${p.name}.yaml`);
     if (policyFile) {
       const exceptions = emitted.find((f) => f.path === `kyverno/${p.name}-exceptions.yaml`);
       kyvernoSets(usable).forEach((cases, i) => {
@@ -82,7 +85,8 @@ export function nativeTestFiles(policyPath: string, set: PolicySet, emitted: rea
     if (gatekeeperFile) {
       const dir = `gatekeeper/tests/${p.name}`;
       const { files } = gatorSuiteFor(p.name, gatekeeperFile, usable, notes, suite.inventory);
-      out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...usable.map((c) => copyOf(dir, c)));
+      // An omitted or inexpressible policy (a comment-only file) has no gator suite, so no sample copies either.
+      if (files.length) out.push(...files.map((f) => emittedFile(`${dir}/${f.path}`, f.content)), ...usable.map((c) => copyOf(dir, c)));
     }
   }
   // Defaults blocks: a kyverno test of their generate and mutate rules on the suite's namespace cases (defaults.ts).
