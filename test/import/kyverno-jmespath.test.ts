@@ -266,3 +266,19 @@ spec:
     expect(out.diagnostics.map((d) => d.message).join('\n')).toMatch(/elementScope: false/);
   });
 });
+
+describe('import: a plain object field key', () => {
+  it('is refused (Kyverno reports a missing field as an error, which blocks even in Audit), with the form that is read', () => {
+    for (const [operator, value] of [['Equals', 'true'], ['AnyIn', '["a"]']] as const) {
+      const text = privileged.replace(/foreach:[\s\S]*$/, `deny:
+          conditions:
+            any:
+              - key: "{{ request.object.spec.serviceAccountName }}"
+                operator: ${operator}
+                value: ${value}
+`);
+      const out = importArtifacts([{ path: 'p.yaml', text }], { today });
+      expect(out.diagnostics.map((d) => d.message).join('\n')).toMatch(/error when the field is missing \((write|compare) \[request\.object\.spec\.serviceAccountName\]\[0\]/);
+    }
+  });
+});
