@@ -2,8 +2,9 @@
  * An image oracle read from offline signature facts (a suite's `signatures:` file, docs/policies.md#signatures):
  * what a registry and Rekor would answer for each image, by the reference Kyverno verifies (`ImageInfo.String()`).
  * This is the engine's own reading of that test input; the semantics reads it with its own code. Keys are compared
- * as Cosign compares them once loaded: the DER bytes inside the PEM armour. A keyless entry's subject is matched
- * against the certificate's subject with Kyverno's wildcards (`*`, `?`); the issuer must be equal.
+ * as Cosign compares them once loaded: the DER bytes inside the PEM armour. A keyless entry's subject and issuer are
+ * matched against the certificate's with Kyverno's wildcards (`*`, `?`), as kyverno `pkg/cosign` does
+ * (`matchCertificateData`: `wildcard.Match(subject, CertSubject(cert))`; `matchExtensions`: the same for the issuer).
  */
 import { isObject, type ImageOracle, type ImageSigner } from './types.js';
 import { wildcardMatch } from './wildcard.js';
@@ -35,7 +36,7 @@ function verifies(signer: ImageSigner, fact: Fact | undefined): boolean {
     const want = derOf(signer.publicKey);
     return want !== undefined && fact.key !== undefined && derOf(fact.key) === want;
   }
-  return fact.issuer === signer.issuer && fact.subject !== undefined && wildcardMatch(signer.subject, fact.subject);
+  return fact.issuer !== undefined && fact.subject !== undefined && wildcardMatch(signer.issuer, fact.issuer) && wildcardMatch(signer.subject, fact.subject);
 }
 
 /** The oracle over a list of image facts (`{ image, signatures, attestations, error }`); unknown images are unsigned. */
