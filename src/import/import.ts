@@ -113,6 +113,14 @@ export function buildChecked(policy: ImportedPolicy, options: { today: string })
     const checked = checkFiles(file.value ? [file.value] : [], options);
     const errors = checked.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length === 0 && checked.value) return { policy: p, path, text: formatted, set: checked.value };
+    // An error in a rule's message (a placeholder the checker rejects) costs the message, not the rule.
+    const lines = formatted.split('\n');
+    const inMessage = errors.filter((e) => e.span && /^\s*message /.test(lines[e.span.file.lineColumn(e.span.start).line - 1] ?? ''));
+    const keys = blame(formatted, p, inMessage);
+    if (p.rules.some((r) => keys.has(r.key) && r.lines.some((l) => l.startsWith('message ')))) {
+      p = { ...p, rules: p.rules.map((r) => (keys.has(r.key) ? { ...r, lines: r.lines.filter((l) => !l.startsWith('message ')) } : r)) };
+      continue;
+    }
     // Blame the rule each error falls in (by the `# from` comment order); an error outside every rule blames all.
     const blamed = blame(formatted, p, errors);
     p = { ...p, rules: p.rules.filter((r) => !blamed.has(r.key)), missing: [...p.missing, ...p.rules.filter((r) => blamed.has(r.key)).map((r) => ({ original: r.original, origin: r.origin, reason: `secpol's checker rejects the translation: ${blamed.get(r.key)}` }))] };

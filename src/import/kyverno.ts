@@ -84,7 +84,7 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     policyScope ??= s;
     const lines = [`applies to ${scope.value.subject.text}`, ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value.line];
     if (body.value.exception) clockExceptions.push({ key, original: name, exception: body.value.exception });
-    const message = typeof validate['message'] === 'string' ? messageLine(validate['message']) : undefined;
+    const message = typeof validate['message'] === 'string' ? messageLine(validate['message'], body.value.line) : undefined;
     if (message) lines.push(message);
     rules.push({ key, original: name, origin: spanAt(doc, at), lines });
     if (scope.value.subject.text === 'pods') autogens.add(key);
@@ -292,8 +292,27 @@ function podSecurityLine(ps: unknown, mode: string, at: YamlPathStep[]): Transla
 }
 
 /** Kyverno's message as a secpol message, when it holds no `{` (secpol placeholders) and is one line. */
-function messageLine(text: string): string | undefined {
+/**
+ * Kyverno's message as a secpol message, one line. A `{{ element.a.b }}` variable (a foreach rule, which reports
+ * its first failing element) or `{{ request.object.a.b }}` (a rule whose condition is not a quantifier) is the
+ * placeholder `{a.b}` of the element secpol reports (docs/language/messages.md); any other variable, or a brace
+ * left in the text, and the message is left out (secpol then writes the rule's condition in its own words).
+ */
+function messageLine(text: string, body: string): string | undefined {
   const one = text.replace(/\s+/g, ' ').trim();
-  if (!one || /[{}]/.test(one)) return undefined;
-  return `message ${literal(one)}`;
+  if (!one) return undefined;
+  const quantifier = /^(forbid any|require every|require no) /.test(body);
+  const path = '([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)';
+  const element = new RegExp(`^element\\.${path}$`);
+  const object = new RegExp(`^request\\.object\\.${path}$`);
+  let ok = true;
+  const replaced = one.replace(/\{\{([^{}]*)\}\}/g, (_, inner: string) => {
+    const x = inner.trim();
+    const m = quantifier ? element.exec(x) : object.exec(x);
+    if (!m) ok = false;
+    return m ? `\u0000${m[1]}\u0001` : '';
+  });
+  if (!ok || /[{}\\]/.test(replaced)) return undefined;
+  // literal() writes the markers as \u0000 and \u0001 escapes; the text itself holds no backslash.
+  return `message ${literal(replaced).replace(/\\u0000/g, '{').replace(/\\u0001/g, '}')}`;
 }

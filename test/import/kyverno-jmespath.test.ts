@@ -282,3 +282,16 @@ describe('import: a plain object field key', () => {
     }
   });
 });
+
+describe('import: Kyverno messages', () => {
+  it('{{ element.x }} in a foreach message is the placeholder {x}; an unknown field costs the message, not the rule', async () => {
+    const withMessage = (m: string) => privileged.replace('message: privileged containers are not allowed', `message: "${m}"`);
+    const r = importArtifacts([{ path: 'p.yaml', text: withMessage('container {{ element.name }} must not be privileged') }], { today });
+    expect(r.value!.files[0]!.text).toContain('message "container {name} must not be privileged"');
+    const unknown = importArtifacts([{ path: 'p.yaml', text: withMessage('container {{ element.nosuchfield }} must not be privileged') }], { today });
+    expect(unknown.value!.files[0]!.policy.rules.map((x) => x.key)).toEqual(['privileged']);
+    expect(unknown.value!.files[0]!.text).not.toContain('nosuchfield');
+    const other = importArtifacts([{ path: 'p.yaml', text: withMessage('{{ request.operation }} of {{ element.name }}') }], { today });
+    expect(other.value!.files[0]!.text).not.toMatch(/^\s*message /m);
+  });
+});
