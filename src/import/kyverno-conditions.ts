@@ -223,50 +223,59 @@ export function conditionsPredicate(block: unknown, ctx: JmesContext): Translati
 export function foreachViolation(entries: unknown, ctx: JmesContext): Translation<{ pred: Pred; exception?: ClockException }> {
   try {
     const clock = {};
-    if (!Array.isArray(entries) || entries.length === 0) return refuse('a foreach that is not a non-empty list');
-    const parts = entries.map((entry, i) => {
-      const at = [...ctx.at, i];
-      if (typeof entry !== 'object' || entry === null) return refuse('a foreach entry that is not a map');
-      const e = entry as Record<string, unknown>;
-      const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'pattern', 'anyPattern', 'elementScope'].includes(k));
-      if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions, deny conditions and patterns are translated)`);
-      if (e['elementScope'] === false) return refuse('foreach elementScope: false (the pattern is then checked against the whole object, once per element)');
-      if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
-      const listText = variableText(e['list']) ?? e['list'];
-      checkQuotedObject(listText, ctx);
-      const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
-      const deny = e['deny'] as { conditions?: unknown } | undefined;
-      const checks = [deny !== undefined, e['pattern'] !== undefined, e['anyPattern'] !== undefined].filter(Boolean).length;
-      if (checks !== 1) return refuse('a foreach entry without exactly one of deny, pattern and anyPattern');
-      if (deny !== undefined && (typeof deny !== 'object' || deny === null || deny.conditions === undefined)) return refuse('a foreach deny without conditions');
-      /** What fails an element: its deny conditions hold, or it does not match the pattern (the element is the pattern's scope). */
-      const fails = (d: Domain, inner: Scope): B => {
-        if (deny !== undefined) return conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions']);
-        const patterns = e['pattern'] !== undefined ? [[e['pattern'], [...at, 'pattern']] as const] : Array.isArray(e['anyPattern']) ? (e['anyPattern'] as unknown[]).map((x, j) => [x, [...at, 'anyPattern', j]] as const) : refuse('anyPattern that is not a list');
-        // anyPattern fails when one pattern fails and the others skip (docs/engines/kyverno.md): with conditional
-        // anchors, skipping is not passing, which the translation (skip as pass) cannot tell apart.
-        if (patterns.length > 1 && /"<?\(/.test(JSON.stringify(e['anyPattern']))) return refuse('anyPattern with conditional anchors in a foreach (a skipped pattern beside a failed one fails the element)');
-        const matches = patterns.map(([pat, where]) => {
-          const r = patternPredicate(pat, d.frame.schema, false, where, d.frame.level);
-          if (!r.ok) throw Object.assign(new Refusal(r.reason), { at: r.at ?? where });
-          return r.value.kind === 'true' ? T : ({ k: 'p', pred: r.value } as B);
-        });
-        return not(or(matches));
-      };
-      return or(domains.map((d) => {
-        if (d.base !== 'root') return refuse('a foreach list that is not read from request.object');
-        const outer: string[] = [];
-        const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
-        const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
-        const body = and([pre, fails(d, inner)]);
-        return caseSplit(body, outer, (b) => quant('any', d.domain, b));
-      }));
-    });
-    const { b, exception } = withClock(dropExistsVars(or(parts), []), clock);
+    const { b, exception } = withClock(dropExistsVars(entriesB(entries, ctx, ctx.at, clock), []), clock);
     if (b.k === 'c') return refuse(b.v ? 'a foreach that fails every object' : 'a foreach that never fails');
     return ok({ pred: toPred(b), ...(exception ? { exception } : {}) });
   } catch (e) {
     if (e instanceof Refusal) return no(e.message, e.at ?? ctx.at);
     throw e;
   }
+}
+
+/**
+ * The entries of a foreach (of a rule, or nested in an entry: then `list` reads the outer `element` and the inner
+ * conditions the inner one, as Kyverno evaluates nested foreach) as the violation: some entry has an element that fails.
+ */
+function entriesB(entries: unknown, ctx: JmesContext, at0: readonly YamlPathStep[], clock: { date?: string }): B {
+  if (!Array.isArray(entries) || entries.length === 0) return refuse('a foreach that is not a non-empty list');
+  const nested = ctx.element !== undefined;
+  return or(entries.map((entry, i) => {
+    const at = [...at0, i];
+    if (typeof entry !== 'object' || entry === null) return refuse('a foreach entry that is not a map');
+    const e = entry as Record<string, unknown>;
+    const extra = Object.keys(e).filter((k) => !['list', 'preconditions', 'deny', 'pattern', 'anyPattern', 'foreach', 'elementScope'].includes(k));
+    if (extra.length) return refuse(`foreach.${extra[0]} (only list, preconditions, deny conditions, patterns and nested foreach are translated)`);
+    if (e['elementScope'] === false) return refuse('foreach elementScope: false (the pattern is then checked against the whole object, once per element)');
+    if (typeof e['list'] !== 'string') return refuse('a foreach entry without a list expression');
+    const listText = variableText(e['list']) ?? e['list'];
+    checkQuotedObject(listText, ctx);
+    const domains = placed([...at, 'list'], () => domainsOf(parse(listText), { ctx, guarded: new Set(), clock }, true));
+    const deny = e['deny'] as { conditions?: unknown } | undefined;
+    const checks = [deny !== undefined, e['pattern'] !== undefined, e['anyPattern'] !== undefined, e['foreach'] !== undefined].filter(Boolean).length;
+    if (checks !== 1) return refuse('a foreach entry without exactly one of deny, pattern, anyPattern and foreach');
+    if (deny !== undefined && (typeof deny !== 'object' || deny === null || deny.conditions === undefined)) return refuse('a foreach deny without conditions');
+    /** What fails an element: its deny conditions hold, it does not match the pattern (the element is the pattern's scope), or a nested entry fails. */
+    const fails = (d: Domain, inner: Scope): B => {
+      if (deny !== undefined) return conditionsB(deny.conditions, inner, [...at, 'deny', 'conditions']);
+      if (e['foreach'] !== undefined) return entriesB(e['foreach'], inner.ctx, [...at, 'foreach'], clock);
+      const patterns = e['pattern'] !== undefined ? [[e['pattern'], [...at, 'pattern']] as const] : Array.isArray(e['anyPattern']) ? (e['anyPattern'] as unknown[]).map((x, j) => [x, [...at, 'anyPattern', j]] as const) : refuse('anyPattern that is not a list');
+      // anyPattern fails when one pattern fails and the others skip (docs/engines/kyverno.md): with conditional
+      // anchors, skipping is not passing, which the translation (skip as pass) cannot tell apart.
+      if (patterns.length > 1 && /"<?\(/.test(JSON.stringify(e['anyPattern']))) return refuse('anyPattern with conditional anchors in a foreach (a skipped pattern beside a failed one fails the element)');
+      const matches = patterns.map(([pat, where]) => {
+        const r = patternPredicate(pat, d.frame.schema, false, where, d.frame.level);
+        if (!r.ok) throw Object.assign(new Refusal(r.reason), { at: r.at ?? where });
+        return r.value.kind === 'true' ? T : ({ k: 'p', pred: r.value } as B);
+      });
+      return not(or(matches));
+    };
+    return or(domains.map((d) => {
+      if (d.base !== (nested ? 'element' : 'root')) return refuse(nested ? 'a nested foreach list that is not read from the outer element' : 'a foreach list that is not read from request.object');
+      const outer: string[] = [];
+      const inner: Scope = { ctx: { ...ctx, element: d.frame }, guarded: new Set(), outer, clock };
+      const pre = e['preconditions'] === undefined ? T : conditionsB(e['preconditions'], inner, [...at, 'preconditions']);
+      const body = and([pre, fails(d, inner)]);
+      return caseSplit(body, outer, (b) => quant('any', d.domain, b));
+    }));
+  }));
 }

@@ -295,3 +295,36 @@ describe('import: Kyverno messages', () => {
     expect(other.value!.files[0]!.text).not.toMatch(/^\s*message /m);
   });
 });
+
+describe('import: nested Kyverno foreach', () => {
+  it('a foreach over each container\'s ports is a nested quantifier, proven', async () => {
+    const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: host-ports
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: no-host-ports
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: host ports are not allowed
+        foreach:
+          - list: "request.object.spec.containers"
+            foreach:
+              - list: "element.ports"
+                deny:
+                  conditions:
+                    any:
+                      - key: "{{ [element.hostPort][0] }}"
+                        operator: GreaterThan
+                        value: 0
+`;
+    const r = await importPolicies([{ path: 'p.yaml', text }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).toContain('forbid any app container has any port has hostPort > 0');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+  });
+});
