@@ -1,4 +1,5 @@
 import type { AttestationCondition, ImageAttestor, ImageVerification, Policy } from '../ir/index.js';
+import { formatLine } from '../source/index.js';
 import type { RuleVerdict } from './admission.js';
 import { globMatch, isObject, valueAt } from './values.js';
 
@@ -83,18 +84,27 @@ function conditionHolds(c: AttestationCondition, predicate: unknown): boolean {
   }
 }
 
+/** The attestor as a report names it: a key by the line that declares it, a keyless identity by issuer and subject. */
+function attestorName(a: ImageAttestor): string {
+  return a.kind === 'key' ? `the key of ${formatLine(a.span)}` : `keyless ${a.issuer} ${a.subject}`;
+}
+
+const OPS: Readonly<Record<AttestationCondition['op'], string>> = { eq: '=', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+
 /** Why one image fails the block, or undefined when it passes. An oracle error fails it too (fail closed). */
 function imageProblem(v: ImageVerification, image: string, reference: string, oracle: ImageOracle): string | undefined {
   if (v.requireDigest && !v.mutateDigest && !reference.includes('@')) return `image ${image} is not pinned by digest`;
+  const why = (answer: OracleAnswer) => `${answer.status === 'error' ? 'could not be checked' : 'not verified'}${answer.status !== 'verified' && answer.reason ? ` (${answer.reason})` : ''}`;
   for (const a of v.attestors) {
     const answer = oracle(reference, { kind: 'signature', signer: signerOf(a) });
-    if (answer.status !== 'verified') return `image ${image}: signature ${answer.status === 'error' ? 'could not be checked' : 'not verified'}`;
+    if (answer.status !== 'verified') return `image ${image}: signature by ${attestorName(a)} ${why(answer)}`;
   }
   for (const at of v.attestations) {
     for (const a of v.attestors) {
       const answer = oracle(reference, { kind: 'attestation', type: at.type, signer: signerOf(a) });
-      if (answer.status !== 'verified') return `image ${image}: attestation ${at.type} ${answer.status === 'error' ? 'could not be checked' : 'not verified'}`;
-      if (!at.conditions.every((c) => conditionHolds(c, answer.predicate))) return `image ${image}: attestation ${at.type} does not satisfy its conditions`;
+      if (answer.status !== 'verified') return `image ${image}: attestation ${at.type} by ${attestorName(a)} ${why(answer)}`;
+      const failed = at.conditions.filter((c) => !conditionHolds(c, answer.predicate));
+      if (failed.length) return `image ${image}: attestation ${at.type} by ${attestorName(a)} does not satisfy ${failed.map((c) => `${c.path.join('.')} ${OPS[c.op]} ${JSON.stringify(c.value)} (predicate has ${JSON.stringify(valueAt(answer.predicate, c.path)) ?? 'nothing'})`).join(', ')}`;
     }
   }
   return undefined;

@@ -7,6 +7,7 @@ import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
 import { formatLine, type Span } from '../source/index.js';
 import { adapterLabel, adaptersFor, covers, type EngineAdapter, type GeneratedRequest } from '../verify/index.js';
+import { semanticsOracle, type ImageFact } from '../suite/signatures.js';
 import { tracePredicate, type Trace, type TraceScope } from './trace.js';
 
 export type Verdict = 'pass' | 'fail' | 'skip';
@@ -30,7 +31,7 @@ export interface RuleExplanation {
   readonly predicate?: { readonly at: string; readonly source: string };
   readonly verdict: Verdict;
   readonly message?: string;
-  readonly skipped?: { readonly reason: 'not-in-scope' | 'exempt' | 'when-false'; readonly detail: string };
+  readonly skipped?: { readonly reason: 'not-in-scope' | 'exempt' | 'when-false' | 'no-oracle'; readonly detail: string };
   /** The trace of `when` (when it decided a skip) or of the rule's predicate. */
   readonly why?: Trace & { readonly of: 'when' | 'predicate'; readonly effect: Rule['effect'] };
   /** Pod-security lines: the failed controls. */
@@ -120,8 +121,12 @@ function engineVerdicts(policy: Policy, adapters: readonly EngineAdapter[], requ
   return out;
 }
 
-/** Explains one admission request against every policy: each rule's verdict, why, and each backend engine's verdict. */
-export async function explainRequest(set: PolicySet, req: AdmissionRequest): Promise<ResourceExplanation> {
+/**
+ * Explains one admission request against every policy: each rule's verdict, why, and each backend engine's verdict.
+ * `signatures`: offline signature facts (docs/policies.md#signatures) for `verify images` blocks, given to the
+ * semantics as its oracle and to the engines as facts; without them the blocks are skipped, and not judged by engines.
+ */
+export async function explainRequest(set: PolicySet, req: AdmissionRequest, options: { readonly signatures?: readonly ImageFact[] } = {}): Promise<ResourceExplanation> {
   const id = identityOf(req);
   const request: GeneratedRequest = {
     object: req.object as Record<string, unknown>,
@@ -131,7 +136,9 @@ export async function explainRequest(set: PolicySet, req: AdmissionRequest): Pro
     ...(req.subResource ? { subResource: req.subResource } : {}),
     ...(req.userInfo ? { userInfo: req.userInfo } : {}),
     ...(req.inventory ? { inventory: req.inventory as Record<string, unknown>[] } : {}),
+    ...(options.signatures ? { signatures: options.signatures } : {}),
   };
+  const imageOptions = options.signatures ? { imageOracle: semanticsOracle(options.signatures) } : {};
   const full: AdmissionRequest = { ...req, namespaceLabels: request.namespaceLabels };
   const rules: RuleExplanation[] = [];
   const excluded: ResourceExplanation['excluded'][number][] = [];
@@ -139,14 +146,26 @@ export async function explainRequest(set: PolicySet, req: AdmissionRequest): Pro
   for (const policy of set.policies) {
     const built = await adaptersFor(policy);
     excluded.push(...built.excluded);
-    const verdict = evaluatePolicy(policy, full);
+    const verdict = evaluatePolicy(policy, full, imageOptions);
     for (const v of verdict.rules) {
-      const engines = engineVerdicts(policy, built.adapters, request, v.rule, v.outcome === 'fail');
+      const block = policy.images?.find((b) => b.name === v.rule);
+      // Without facts no engine can verify an image: an engine's answer would be a skip read as a pass.
+      const engines = block && !options.signatures ? [] : engineVerdicts(policy, built.adapters, request, v.rule, v.outcome === 'fail');
       const rule = policy.rules.find((r) => r.name === v.rule);
       let body: Omit<RuleExplanation, 'engines' | 'agree'>;
       if (rule) {
         body = explainRule(policy, rule, v, full, id);
         if (body.why && viewFor(rule.subjects ?? policy.scope.subjects, id, req.object)?.isPodView && podViewPrefix(id).length) podView = true;
+      } else if (block) {
+        body = {
+          policy: policy.name,
+          rule: v.rule,
+          ...lineOf(block.span),
+          verdict: v.outcome,
+          ...(v.message ? { message: v.message } : {}),
+          ...(v.skipped === 'no-oracle' ? { skipped: { reason: 'no-oracle' as const, detail: 'signatures cannot be checked offline without facts: give --signatures FILE (docs/policies.md#signatures)' } } : {}),
+          ...(v.skipped === 'not-in-scope' ? { skipped: { reason: 'not-in-scope' as const, detail: `the object is outside the policy's scope, or none of its container images matches ${block.images.join(', ')}` } } : {}),
+        };
       } else {
         const ps = policy.podSecurity.find((p) => `pod-security-${p.mode}` === v.rule);
         body = {

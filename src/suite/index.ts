@@ -2,3 +2,4 @@ export { loadSuite, type AdmissionCase, type ConnectionCase, type Suite } from '
 export { runSuite, type CaseResult, type JudgeResult, type SuiteOptions, type SuiteResult } from './run.js';
 export { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
 export { listItems, type ListItem } from './lists.js';
+export { loadSignatureFile, semanticsOracle, type FactSigner, type ImageFact } from './signatures.js';

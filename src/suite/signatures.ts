@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, pathDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { normalizedImage, type ImageOracle, type ImageRequirement, type OracleAnswer, type SignerRef } from '../eval/index.js';
 import type { ReadFile } from '../load.js';
-import { spanAt, type YamlDocument } from './yaml.js';
+import { SourceFile } from '../source/index.js';
+import { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
 
 /**
  * `signatures: FILE` in a suite (docs/policies.md#signatures): the offline facts a registry and a transparency log
@@ -128,10 +129,30 @@ export function semanticsOracle(facts: readonly ImageFact[]): ImageOracle {
   const byImage = new Map(facts.map((f) => [f.image, f]));
   return (image: string, req: ImageRequirement): OracleAnswer => {
     const f = byImage.get(image);
-    if (!f) return { status: 'not-verified', reason: 'no signatures in the suite\'s facts' };
-    if (f.error) return { status: 'error', reason: 'the registry cannot be reached (the suite\'s facts say error: true)' };
+    if (!f) return { status: 'not-verified', reason: 'no signature listed in the signature facts' };
+    if (f.error) return { status: 'error', reason: 'the registry cannot be reached (the signature facts say error: true)' };
     if (req.kind === 'signature') return f.signatures.some((s) => signedBy(req.signer, s)) ? { status: 'verified' } : { status: 'not-verified', reason: 'no signature by this signer' };
     const hit = f.attestations.find((a) => a.type === req.type && signedBy(req.signer, a));
     return hit ? { status: 'verified', predicate: hit.predicate } : { status: 'not-verified', reason: `no ${req.type} attestation by this signer` };
   };
+}
+
+/** Reads a signatures file on its own (`secpol explain --signatures FILE`); undefined when it cannot be read. */
+export function loadSignatureFile(path: string, read: ReadFile, root: string, diagnostics: Diagnostic[]): ImageFact[] | undefined {
+  const r = read(path, root);
+  if ('error' in r) {
+    diagnostics.push(pathDiagnostic(r.refused ? 'SP0011' : 'SP0004', path, r.refused ? { detail: `${path} is refused: ${r.error}`, hint: 'a signatures file is inside the project root (--root DIR)' } : { path, reason: r.error }));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(r.bytes);
+  } catch {
+    diagnostics.push(pathDiagnostic('SP0005', path));
+    return undefined;
+  }
+  const parsed = parseYamlFile(new SourceFile(path, text));
+  diagnostics.push(...parsed.diagnostics);
+  const doc = parsed.documents[0];
+  return doc ? signatureFacts(doc, path, read, root, diagnostics) : undefined;
 }

@@ -1,8 +1,9 @@
+import { posix } from 'node:path';
 import { frontEnd } from '../../compile.js';
 import { hasErrors, pathDiagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { explainDefaults, explainRequest, renderDefaultsExplanation, renderExplanation, type DefaultsExplanation, type ResourceExplanation } from '../../explain/index.js';
 import { SourceFile } from '../../source/index.js';
-import { parseYamlFile } from '../../suite/index.js';
+import { loadSignatureFile, parseYamlFile, type ImageFact } from '../../suite/index.js';
 import { oneOf, UsageError, type Command } from '../args.js';
 import { describeFsError, expandPolicyPaths, readPolicyFile, readText, rootOption } from '../io.js';
 import { exitCodeFor, printDiagnostics, type Io } from '../output.js';
@@ -26,11 +27,12 @@ export function explainCommand(io: Io): Command {
   return {
     name: 'explain',
     summary: 'Explain each rule\'s verdict on one resource: the deciding fields, and every backend engine\'s verdict.',
-    usage: 'secpol explain FILE|DIR... --resource FILE [--inventory FILE] [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
-    options: { resource: { type: 'string' }, inventory: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
+    usage: 'secpol explain FILE|DIR... --resource FILE [--inventory FILE] [--signatures FILE] [--namespace-labels k=v,...] [--operation OP] [--format text|json] [--today YYYY-MM-DD] [--root DIR]',
+    options: { resource: { type: 'string' }, inventory: { type: 'string' }, signatures: { type: 'string' }, 'namespace-labels': { type: 'string' }, operation: { type: 'string' }, format: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' } },
     help: [
       '--resource FILE     the resource (every YAML document in it is explained)',
       '--inventory FILE    objects of the cluster beside it (the roles `role referenced by roleRef` reads)',
+      '--signatures FILE   offline image signature facts for `verify images` blocks (a suite\'s signatures: file)',
       '--namespace-labels  labels of the resource\'s namespace, k=v,k2=v2 (for namespace selectors)',
       '--operation OP      CREATE (default), UPDATE, DELETE',
       '--format text|json  report format',
@@ -77,10 +79,23 @@ export function explainCommand(io: Io): Command {
         }
         inventory = inv.documents.map((x) => x.value);
       }
+      let signatures: ImageFact[] | undefined;
+      if (typeof values['signatures'] === 'string') {
+        // Read like a suite's `signatures:` file: key files inside the project root (--root, else the first policy's).
+        const root = rootOption(values['root']) ?? expandPolicyPaths(positionals, undefined)[0]?.root ?? '.';
+        const factsPath = posix.normalize(values['signatures']);
+        const facts: Diagnostic[] = [];
+        const docs = loadSignatureFile(factsPath, readPolicyFile, root, facts);
+        if (hasErrors(facts) || !docs) {
+          printDiagnostics(io, facts, 'text');
+          return exitCodeFor(facts) || 1;
+        }
+        signatures = docs;
+      }
       const results: { file: string; line: number; explanation: ResourceExplanation; defaults?: DefaultsExplanation }[] = [];
       for (const d of parsed.documents) {
         const line = d.file.lineColumn((d.doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0).line;
-        const explanation = await explainRequest(front.value.set, { object: d.value, operation, namespaceLabels, ...(inventory ? { inventory } : {}) });
+        const explanation = await explainRequest(front.value.set, { object: d.value, operation, namespaceLabels, ...(inventory ? { inventory } : {}) }, signatures ? { signatures } : {});
         // A Namespace under defaults blocks: what it gets, by the semantics and by each engine (docs/explain.md).
         const defaults = await explainDefaults(front.value.set, d.value);
         results.push({ file: path, line, explanation: defaults ? { ...explanation, agree: explanation.agree && defaults.agree } : explanation, ...(defaults ? { defaults } : {}) });
