@@ -17,10 +17,12 @@ export interface Scope {
   readonly excluded: readonly string[];
   /** `where namespace labels …` from match.resources.namespaceSelector. */
   readonly namespaceLabels?: string;
+  /** `where labels …` from match.resources.selector. */
+  readonly labels?: string;
 }
 
 export function sameNamespaces(a: Scope, b: Scope): boolean {
-  return JSON.stringify([a.namespaces, a.excluded, a.namespaceLabels ?? '']) === JSON.stringify([b.namespaces, b.excluded, b.namespaceLabels ?? '']);
+  return JSON.stringify([a.namespaces, a.excluded, a.namespaceLabels ?? '', a.labels ?? '']) === JSON.stringify([b.namespaces, b.excluded, b.namespaceLabels ?? '', b.labels ?? '']);
 }
 
 /**
@@ -72,13 +74,23 @@ function labelTests(selector: unknown, at: YamlPathStep[]): Translation<string> 
 }
 
 /** `match`/`exclude` with resource kinds and namespaces only; anything that narrows further is refused. */
+/**
+ * Whether a rule's match or exclude filters by names, selector or annotations, which turns autogen off for the whole
+ * policy (Kyverno docs, "Auto-Gen Rules for Pod Controllers"; docs/engines/kyverno.md).
+ */
+export function disablesAutogen(rule: unknown): boolean {
+  if (!isMap(rule)) return false;
+  const filters = [rule['match'], rule['exclude']].flatMap((b) => (isMap(b) ? [b, ...(Array.isArray(b['any']) ? b['any'] : []), ...(Array.isArray(b['all']) ? b['all'] : [])] : []));
+  return filters.some((f) => isMap(f) && isMap(f['resources']) && ['name', 'names', 'selector', 'annotations'].some((k) => (f['resources'] as Json)[k] !== undefined));
+}
+
 export function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Translation<Scope> {
   const match = rule['match'];
   const filters = resourceFilters(match, [...at, 'match']);
   if (!filters.ok) return filters;
   if (filters.value.length !== 1) return no('a match with several resource filters (any/all of more than one)', [...at, 'match']);
   const f = filters.value[0]!;
-  const allowed = ['kinds', 'namespaces', 'operations', 'namespaceSelector'];
+  const allowed = ['kinds', 'namespaces', 'operations', 'namespaceSelector', 'selector'];
   const extra = Object.keys(f.resources).filter((k) => !allowed.includes(k));
   if (extra.length) return no(`match.resources.${extra[0]}`, [...f.at, extra[0]!]);
   if (f.other.length) return no(`match by ${f.other[0]}`, f.at);
@@ -119,7 +131,13 @@ export function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Trans
     if (!sel.ok) return sel;
     namespaceLabels = sel.value;
   }
-  return ok({ subject, namespaces, excluded: [...new Set(excluded)].sort(), ...(namespaceLabels ? { namespaceLabels } : {}) });
+  let labels: string | undefined;
+  if (f.resources['selector'] !== undefined) {
+    const sel = labelTests(f.resources['selector'], [...f.at, 'selector']);
+    if (!sel.ok) return sel;
+    labels = sel.value;
+  }
+  return ok({ subject, namespaces, excluded: [...new Set(excluded)].sort(), ...(namespaceLabels ? { namespaceLabels } : {}), ...(labels ? { labels } : {}) });
 }
 
 interface Filter {

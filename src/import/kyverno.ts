@@ -8,7 +8,7 @@
 import type { FieldSchema } from '../check/fields/index.js';
 import { conditionsPredicate } from './kyverno-deny.js';
 import { exceptionPolicies, importExceptions } from './kyverno-exceptions.js';
-import { sameNamespaces, scopeOf, type Scope } from './kyverno-scope.js';
+import { disablesAutogen, sameNamespaces, scopeOf, type Scope } from './kyverno-scope.js';
 import { falseOnMissing } from './kyverno-bool.js';
 import { conditionsPredicate as booleanConditions, foreachViolation, isBooleanCondition, isTranslatedCondition, type ClockException } from './kyverno-conditions.js';
 import type { JmesContext } from './kyverno-jmespath.js';
@@ -56,7 +56,7 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     if (r['context'] !== undefined) return miss(name, 'rule context (variables from API calls, ConfigMaps or other objects): the importer does not translate lookups of other objects', [...at, 'context']);
     const mode = validate['failureAction'] !== undefined ? warnMode(actionOf(validate['failureAction']), warns) : action;
     if (!mode) return miss(name, `the failure action ${JSON.stringify(validate['failureAction'] ?? spec['validationFailureAction'])}`, at);
-    const scope = scopeOf(r, autogen, [...at]);
+    const scope = scopeOf(r, rulesValue.some(disablesAutogen) ? 'none' : autogen, [...at]);
     if (!scope.ok) return miss(name, scope.reason, scope.at ?? at);
     const s = { ...scope.value, namespaces: policyNamespace ? [policyNamespace] : scope.value.namespaces };
     if (policyScope && !sameNamespaces(policyScope, s)) return miss(name, 'its namespaces differ from the first rule\'s (secpol scopes namespaces per policy)', [...at, 'match']);
@@ -121,6 +121,7 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   if (policyScope?.namespaces.length) head.push(`in namespaces ${policyScope.namespaces.map((n) => literal(n)).join(', ')}`);
   if (policyScope?.excluded.length) head.push(`except namespaces ${policyScope.excluded.map((n) => literal(n)).join(', ')}`);
   if (policyScope?.namespaceLabels) head.push(`where namespace labels ${policyScope.namespaceLabels}`);
+  if (policyScope?.labels) head.push(`where labels ${policyScope.labels}`);
   return {
     name: nameOf(originalName),
     source: 'kyverno',

@@ -328,3 +328,36 @@ spec:
     expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
   });
 });
+
+describe('import: Kyverno match selector', () => {
+  it('is where labels, and turns autogen off for the policy (Pods only), proven', async () => {
+    const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: web-no-host-network
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: no-host-network
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+              selector:
+                matchLabels:
+                  app: web
+                matchExpressions:
+                  - { key: tier, operator: NotIn, values: [debug] }
+      validate:
+        message: web pods must not use the host network
+        pattern:
+          spec:
+            =(hostNetwork): false
+`;
+    const r = await importPolicies([{ path: 'p.yaml', text }], { today, verify: proof });
+    const out = r.value!.files[0]!.text;
+    expect(out).toContain('where labels app = "web" and tier not in ["debug"]');
+    expect(out).toContain('applies to "v1" Pod');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+  });
+});
