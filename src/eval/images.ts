@@ -1,5 +1,4 @@
 import type { AttestationCondition, ImageAttestor, ImageVerification, Policy } from '../ir/index.js';
-import { formatLine } from '../source/index.js';
 import type { RuleVerdict } from './admission.js';
 import { globMatch, isObject, valueAt } from './values.js';
 
@@ -86,7 +85,7 @@ function conditionHolds(c: AttestationCondition, predicate: unknown): boolean {
 
 /** The attestor as a report names it: a key by the line that declares it, a keyless identity by issuer and subject. */
 function attestorName(a: ImageAttestor): string {
-  return a.kind === 'key' ? `the key of ${formatLine(a.span)}` : `keyless ${a.issuer} ${a.subject}`;
+  return a.kind === 'key' ? `the key of ${a.span.file.path}:${a.span.file.lineColumn(a.span.start).line}` : `keyless ${a.issuer} ${a.subject}`;
 }
 
 const OPS: Readonly<Record<AttestationCondition['op'], string>> = { eq: '=', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
