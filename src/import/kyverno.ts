@@ -168,7 +168,11 @@ function preconditionsOf(pre: unknown, ctx: JmesContext): Translation<Pred | tru
   const isDeleteCheck = (c: unknown) => {
     const o = isMap(c) ? c : {};
     const key = typeof o['key'] === 'string' ? o['key'].replace(/\s+/g, '') : '';
-    return (key === '{{request.operation}}' || key === "{{request.operation||'BACKGROUND'}}") && o['operator'] === 'NotEquals' && o['value'] === 'DELETE';
+    if (key !== '{{request.operation}}' && key !== "{{request.operation||'BACKGROUND'}}") return false;
+    // The operation is not DELETE, or is one of a list holding CREATE and UPDATE: true on every request secpol's
+    // default scope (create and update) judges. (A background scan has no operation: it then reads as BACKGROUND.)
+    const values = Array.isArray(o['value']) ? o['value'] : [];
+    return (o['operator'] === 'NotEquals' && o['value'] === 'DELETE') || (['AnyIn', 'In'].includes(String(o['operator'])) && values.includes('CREATE') && values.includes('UPDATE') && values.every((v) => typeof v === 'string' && !/[*?]/.test(v)));
   };
   const list = Array.isArray(pre) ? pre : isMap(pre) && Object.keys(pre).length === 1 && Array.isArray(pre['all']) ? pre['all'] : undefined;
   let block: unknown = pre;

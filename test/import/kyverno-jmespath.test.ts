@@ -361,3 +361,19 @@ spec:
     expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
   });
 });
+
+describe('import: a precondition on the operation', () => {
+  it('request.operation AnyIn [CREATE, UPDATE] adds nothing to secpol\'s default scope, proven', async () => {
+    const text = privileged.replace('      validate:\n        message: privileged', `      preconditions:
+        all:
+          - key: "{{ request.operation || 'BACKGROUND' }}"
+            operator: AnyIn
+            value: [CREATE, UPDATE]
+      validate:
+        message: privileged`);
+    expect(text).toContain('operator: AnyIn');
+    const r = await importPolicies([{ path: 'p.yaml', text }], { today, verify: proof });
+    expect(r.value!.files[0]!.text).not.toContain('when ');
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['proven']);
+  });
+});
