@@ -2,8 +2,11 @@ import type { Coverage, CoverageRow, TargetId } from '../compile.js';
 
 const cell: Record<Coverage['status'], string> = { compiled: 'compiled', 'not-expressible': 'cannot', omitted: 'omitted', 'not-applicable': '-' };
 
-/** More rows than this and identical rows are grouped, so the table stays on one screen. */
-const maxRows = 30;
+/**
+ * More rows than this and identical rows are grouped, so the table stays on one screen (with the header, a blank
+ * line, the two summary lines and a note: about 40 lines). The library's 32 rows are listed one per policy.
+ */
+const maxRows = 36;
 const width = 100;
 
 function truncate(text: string, max: number): string {
