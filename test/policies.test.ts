@@ -57,7 +57,9 @@ describe('the policy library', () => {
       expect(s.admission.some((c) => c.expect === 'allow'), 'an allowed sample').toBe(true);
       expect(s.admission.some((c) => c.expect === 'deny'), 'a denied sample').toBe(true);
       const denied = new Set(s.admission.flatMap((c) => c.rules));
-      const ruleNames = set.policies.flatMap((p) => [...p.rules.map((r) => r.name), ...p.podSecurity.filter((x) => x.mode === 'enforce').map(() => 'pod-security-enforce')]);
+      const ruleNames = set.policies.flatMap((p) => [...p.rules.map((r) => r.name), ...(p.images ?? []).map((b) => b.name), ...p.podSecurity.filter((x) => x.mode === 'enforce').map(() => 'pod-security-enforce')]);
+      // `verify images` blocks are judged only with signature facts (docs/policies.md#signatures).
+      if (set.policies.some((p) => p.images?.length)) expect(s.signatures?.length, 'a suite with signatures: facts').toBeGreaterThan(0);
       for (const r of ruleNames) expect(denied.has(r), `a sample denied by rule ${r}`).toBe(true);
     });
 
