@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toCel } from '../../src/engines/vap/cel-env.js';
-import { fromJS, toJSON, toRegoValue } from '../../src/engines/rego/values.js';
+import { fromJS, toJSON, toRegoValue, type RegoValue } from '../../src/engines/rego/values.js';
 
 const object = JSON.parse('{"data": {"__proto__": {"polluted": "yes"}, "plain": "v"}}') as Record<string, unknown>;
 
@@ -18,10 +18,11 @@ describe('a "__proto__" key survives the engines\' value conversions', () => {
   });
 
   it('Rego values and their JSON', () => {
-    const back = toRegoValue(fromJS(object)) as { data: Record<string, unknown> };
+    const regoValue = toRegoValue(fromJS(object));
+    const back = regoValue as { data: Record<string, unknown> };
     expect(Object.keys(back.data)).toEqual(['__proto__', 'plain']);
     expect(Object.getPrototypeOf(back.data)).toBe(Object.prototype);
-    const json = toJSON(back) as { data: Record<string, unknown> };
+    const json = toJSON(regoValue satisfies RegoValue) as { data: Record<string, unknown> };
     expect(Object.keys(json.data)).toEqual(['__proto__', 'plain']);
     expect(JSON.stringify(json)).toBe(JSON.stringify(object));
   });
