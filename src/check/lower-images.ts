@@ -36,12 +36,14 @@ function lowerKey(r: Reporter, s: StringAst, resolved: { readonly path: string; 
 
 function lowerKeyless(r: Reporter, issuer: StringAst, subject: StringAst, span: ImageAttestor['span']): ImageAttestor | undefined {
   let ok = true;
-  if (!/^https:\/\/[^\s*]+$/.test(issuer.value)) {
-    r.report('SP1004', issuer.span, { what: 'OIDC issuer', value: JSON.stringify(issuer.value), reason: 'not an https URL', hint: 'e.g. "https://token.actions.githubusercontent.com"' });
+  // Kyverno matches the issuer and subject as wildcards (`*` and `?`); the language's issuer is exact and its subject
+  // knows only `*`, so a `?` (or an issuer's `*`) would mean more in Kyverno than in the semantics.
+  if (!/^https:\/\/[^\s*?]+$/.test(issuer.value)) {
+    r.report('SP1004', issuer.span, { what: 'OIDC issuer', value: JSON.stringify(issuer.value), reason: 'not an https URL without the wildcard characters * and ?', hint: 'e.g. "https://token.actions.githubusercontent.com"' });
     ok = false;
   }
-  if (subject.value.trim() === '' || /\s/.test(subject.value)) {
-    r.report('SP1004', subject.span, { what: 'certificate subject', value: JSON.stringify(subject.value), reason: 'it is empty or contains whitespace', hint: 'e.g. "https://github.com/acme/*" (a * matches any characters)' });
+  if (subject.value.trim() === '' || /[\s?]/.test(subject.value)) {
+    r.report('SP1004', subject.span, { what: 'certificate subject', value: JSON.stringify(subject.value), reason: 'it is empty or contains whitespace or ? (Kyverno would read ? as any one character)', hint: 'e.g. "https://github.com/acme/*" (a * matches any characters)' });
     ok = false;
   }
   return ok ? { kind: 'keyless', issuer: issuer.value, subject: subject.value, span } : undefined;

@@ -74,6 +74,20 @@ describe('verify images: syntax and checks', () => {
     ]);
   });
 
+  it('a wildcard Kyverno would read in a keyless identity (? anywhere, * in the issuer): SP1004 at the string', () => {
+    expect(diagnosticsOf(dsl`
+      policy p {
+        verify images a matching "ghcr.io/*" {
+          keyless issuer "https://issuer.example/?" subject "https://github.com/acme/ci?.yaml"
+          keyless issuer "https://*.example" subject "https://github.com/acme/*"
+        }
+      }`)).toEqual([
+      { code: 'SP1004', at: '3:20' },
+      { code: 'SP1004', at: '3:55' },
+      { code: 'SP1004', at: '4:20' },
+    ]);
+  });
+
   it('a setting given twice: SP1012; a name shared with a rule: SP1001; non-pod subjects: SP1009', () => {
     expect(diagnosticsOf(dsl`
       policy p {
