@@ -60,8 +60,10 @@ describe('gatekeeper agrees with the IR evaluator', () => {
   for (const path of files) {
     it(`on ${relative(projectRoot, path)}`, () => {
       const front = frontEnd([relative(projectRoot, path)], (p) => readPolicyFile(join(projectRoot, p)), { today: testToday });
-      if (!front.value || front.value.set.policies.length === 0) return;
-      agree({ policies: front.value.set.policies, networks: [] }, 200);
+      // A policy that opts out of gatekeeper on the record (`omit from gatekeeper because …`) is not gatekeeper's to judge.
+      const policies = front.value?.set.policies.filter((p) => !p.omissions.some((o) => o.backends.includes('gatekeeper'))) ?? [];
+      if (policies.length === 0) return;
+      agree({ policies, networks: [] }, 200);
     });
   }
 
