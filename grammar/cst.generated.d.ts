@@ -650,6 +650,7 @@ export type DefaultsItemCstChildren = {
   metaItem?: MetaItemCstNode[];
   scopeItem?: ScopeItemCstNode[];
   podSecurityDecl?: PodSecurityDeclCstNode[];
+  omitItem?: OmitItemCstNode[];
   KwDefault?: IToken[];
   KwDeny?: IToken[];
   direction?: DirectionCstNode[];

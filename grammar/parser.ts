@@ -741,7 +741,7 @@ export class SecpolParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // defaultsItem := metaItem | scopeItem | podSecurityDecl
+  // defaultsItem := metaItem | scopeItem | podSecurityDecl | omitItem
   //               | 'default' 'deny' direction ('and' direction)? | 'allow' 'dns'
   // (the network intents without `in namespaces`: the block's own scope says which namespaces get them)
   private defaultsItem = this.RULE('defaultsItem', () => {
@@ -749,6 +749,7 @@ export class SecpolParser extends CstParser {
       { ALT: () => this.SUBRULE(this.metaItem) },
       { ALT: () => this.SUBRULE(this.scopeItem) },
       { ALT: () => this.SUBRULE(this.podSecurityDecl) },
+      { ALT: () => this.SUBRULE(this.omitItem) },
       {
         ALT: () => {
           this.CONSUME(T.KwDefault);

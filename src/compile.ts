@@ -42,7 +42,7 @@ export type Coverage =
   | { readonly status: 'compiled' }
   /** The backend cannot express it: the first SP2001 it reported, as `location: message`. */
   | { readonly status: 'not-expressible'; readonly reason: string }
-  /** The policy opted out of the backend (`omit from`), on the policy or on every rule. */
+  /** The policy or defaults block opted out of the backend (`omit from`), on the policy or block or on every rule. */
   | { readonly status: 'omitted'; readonly reason: string }
   /** Network blocks are NetworkPolicy material and policies are admission material. */
   | { readonly status: 'not-applicable' };
@@ -130,7 +130,7 @@ export async function compileExpressible(set: PolicySet, targets: readonly Targe
     for (const item of items) {
       const row = coverage.get(item)!;
       const reason = skipped.get(item);
-      const omitted = item.kind === 'policy' ? omissionFor(item.value, target) : undefined;
+      const omitted = item.kind === 'policy' ? omissionFor(item.value, target) : item.kind === 'defaults' ? item.value.omissions.find((o) => o.backends.includes(target))?.reason : undefined;
       if (!applies(item)) row[target] = { status: 'not-applicable' };
       else if (reason !== undefined) {
         row[target] = { status: 'not-expressible', reason };

@@ -1,8 +1,8 @@
-import type { LabelSelector, Mode, NamespaceDefaults, PodSecurity } from '../ir/index.js';
+import type { LabelSelector, Mode, NamespaceDefaults, Omission, PodSecurity } from '../ir/index.js';
 import type { DefaultsAst, LabelTestAst, StringAst } from '../syntax/index.js';
 import type { Span } from '../source/index.js';
 import { checkNamespaceName, lowerLabelTests } from './lower-common.js';
-import { lowerPodSecurity } from './lower-policy.js';
+import { lowerOmission, lowerPodSecurity } from './lower-policy.js';
 import type { Reporter } from './report.js';
 
 const modes: readonly Mode[] = ['enforce', 'audit', 'warn'];
@@ -36,6 +36,7 @@ export function lowerDefaults(r: Reporter, d: DefaultsAst): NamespaceDefaults | 
   let defaultDeny: { ingress: boolean; egress: boolean; span: Span } | undefined;
   let dns: { span: Span } | undefined;
   const podSecurity: PodSecurity[] = [];
+  const omissions: Omission[] = [];
   for (const item of d.items) {
     switch (item.kind) {
       case 'text-setting':
@@ -84,6 +85,13 @@ export function lowerDefaults(r: Reporter, d: DefaultsAst): NamespaceDefaults | 
         else if (once(`${lowered.mode} pod-security`, item.span)) podSecurity.push(lowered);
         break;
       }
+      case 'omit': {
+        // As in a policy, naming a backend that could express the block is allowed; naming one twice is SP1012.
+        const lowered = lowerOmission(r, item);
+        const backends = lowered.backends.filter((b) => once(`omit from ${b}`, item.backends.find((x) => x.text === b)?.span ?? item.span));
+        if (backends.length) omissions.push({ ...lowered, backends });
+        break;
+      }
     }
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(d.name.text)) {
@@ -130,6 +138,7 @@ export function lowerDefaults(r: Reporter, d: DefaultsAst): NamespaceDefaults | 
     namespaces: sorted(included),
     excludedNamespaces: sorted(excluded),
     podSecurity: podSecurity.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode)),
+    omissions,
     ...(selector ? { selector } : {}),
     ...(defaultDeny ? { defaultDeny } : {}),
     ...(dns && defaultDeny?.egress ? { dns } : {}),

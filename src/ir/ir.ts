@@ -436,4 +436,6 @@ export interface NamespaceDefaults {
   readonly dns?: { readonly span: Span };
   /** Sorted by mode: enforce, audit, warn. */
   readonly podSecurity: readonly PodSecurity[];
+  /** `omit from BACKEND, … because "…"`: backends that leave the block out, on the record (as a policy's omissions). */
+  readonly omissions: readonly Omission[];
 }

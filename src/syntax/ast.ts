@@ -310,5 +310,6 @@ export type DefaultsItemAst =
   | LabelsAst
   | OperationsAst
   | PodSecurityAst
+  | OmitAst
   | (Located & { readonly kind: 'default-deny'; readonly directions: readonly NameAst[]; readonly namespaces: readonly StringAst[] })
   | (Located & { readonly kind: 'allow-dns'; readonly namespaces: readonly StringAst[] });

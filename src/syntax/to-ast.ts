@@ -312,6 +312,7 @@ class AstBuilder {
     if (c.metaItem) return this.metaItem(first(c.metaItem));
     if (c.scopeItem) return this.scopeItem(first(c.scopeItem));
     if (c.podSecurityDecl) return this.podSecurity(first(c.podSecurityDecl));
+    if (c.omitItem) return this.omit(first(c.omitItem));
     if (c.KwDefault) return { kind: 'default-deny', span, directions: (c.direction ?? []).map((x) => this.tokenName(first(x.children.KwIngress ?? x.children.KwEgress))), namespaces: [] };
     return { kind: 'allow-dns', span, namespaces: [] };
   }

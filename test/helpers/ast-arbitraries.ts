@@ -142,7 +142,7 @@ const networkItem: fc.Arbitrary<A.NetworkItemAst> = fc.oneof(
   fc.tuple(labelTests, fc.array(str, { maxLength: 2 }), fc.option(str, { nil: undefined })).map(([labels, namespaces, forensics]) => ({ kind: 'quarantine' as const, span, labels, namespaces, ...(forensics !== undefined ? { forensics } : {}) })),
 );
 
-const defaultsKinds = new Set(['text-setting', 'word-setting', 'applies', 'namespaces', 'labels', 'operations', 'pod-security']);
+const defaultsKinds = new Set(['text-setting', 'word-setting', 'applies', 'namespaces', 'labels', 'operations', 'pod-security', 'omit']);
 const defaultsItem: fc.Arbitrary<A.DefaultsItemAst> = fc.oneof(
   policyItem.filter((i): i is Extract<A.PolicyItemAst, A.DefaultsItemAst> => defaultsKinds.has(i.kind)),
   fc.array(fc.constantFrom('ingress', 'egress'), { minLength: 1, maxLength: 2 }).map((dirs) => ({ kind: 'default-deny' as const, span, directions: dirs.map((text) => ({ span, text })), namespaces: [] })),
