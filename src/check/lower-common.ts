@@ -123,3 +123,18 @@ export function isCalendarDate(text: string): boolean {
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.toISOString().slice(0, 10) === text;
 }
+
+/** Single-valued settings: the second occurrence is an error pointing at the first. */
+export class Once {
+  private readonly seen = new Map<string, Span>();
+  constructor(private readonly r: Reporter, private readonly owner: string) {}
+  take(key: string, span: Span): boolean {
+    const first = this.seen.get(key);
+    if (first) {
+      this.r.report('SP1012', span, { setting: key, owner: this.owner }, [{ span: first, note: 'first given here' }]);
+      return false;
+    }
+    this.seen.set(key, span);
+    return true;
+  }
+}

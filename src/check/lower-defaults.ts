@@ -1,7 +1,7 @@
 import type { LabelSelector, Mode, NamespaceDefaults, Omission, PodSecurity } from '../ir/index.js';
 import type { DefaultsAst, LabelTestAst, StringAst } from '../syntax/index.js';
 import type { Span } from '../source/index.js';
-import { checkNamespaceName, lowerLabelTests } from './lower-common.js';
+import { checkNamespaceName, lowerLabelTests, Once } from './lower-common.js';
 import { lowerOmission, lowerPodSecurity } from './lower-policy.js';
 import type { Reporter } from './report.js';
 
@@ -16,16 +16,8 @@ const longestSuffix = '-default-deny'.length;
  */
 export function lowerDefaults(r: Reporter, d: DefaultsAst): NamespaceDefaults | undefined {
   const owner = `defaults "${d.name.text}"`;
-  const seen = new Map<string, Span>();
-  const once = (key: string, span: Span): boolean => {
-    const first = seen.get(key);
-    if (first) {
-      r.report('SP1012', span, { setting: key, owner }, [{ span: first, note: 'first given here' }]);
-      return false;
-    }
-    seen.set(key, span);
-    return true;
-  };
+  const settings = new Once(r, owner);
+  const once = (key: string, span: Span): boolean => settings.take(key, span);
   let ok = true;
   let title: string | undefined;
   let description: string | undefined;

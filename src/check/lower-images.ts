@@ -1,6 +1,7 @@
 import type { AttestationCondition, ImageAttestation, ImageAttestor, ImageVerification, Scalar } from '../ir/index.js';
 import type { ComparisonAst, StringAst, VerifyImagesAst } from '../syntax/index.js';
 import type { Reporter } from './report.js';
+import { Once } from './lower-common.js';
 
 /**
  * Lowers `verify images` blocks (docs/language/images.md). Everything here ends up in Kyverno's verifyImages rule
@@ -88,16 +89,8 @@ export function lowerVerifyImages(r: Reporter, v: VerifyImagesAst): ImageVerific
   const images = v.images.filter((s) => checkImageGlob(r, s)).map((s) => s.value);
   const attestors: ImageAttestor[] = [];
   const attestations: ImageAttestation[] = [];
-  const seen = new Map<string, ImageAttestor['span']>();
-  const once = (key: string, span: ImageAttestor['span']): boolean => {
-    const first = seen.get(key);
-    if (first) {
-      r.report('SP1012', span, { setting: key, owner }, [{ span: first, note: 'first given here' }]);
-      return false;
-    }
-    seen.set(key, span);
-    return true;
-  };
+  const settings = new Once(r, owner);
+  const once = (key: string, span: ImageAttestor['span']): boolean => settings.take(key, span);
   let mutateDigest = false;
   let requireDigest = false;
   for (const item of v.items) {

@@ -20,7 +20,7 @@ import {
 import type { Span } from '../source/index.js';
 import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst, VerifyImagesAst } from '../syntax/index.js';
 import { builtInGroup, closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
-import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, spanOfAll } from './lower-common.js';
+import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, Once, spanOfAll } from './lower-common.js';
 import { defaultMessage } from './default-message.js';
 import { lowerVerifyImages } from './lower-images.js';
 import { lowerDomain, lowerPredicate, typedPart, type PredicateScope } from './lower-predicate.js';
@@ -34,21 +34,6 @@ const operationWords = ['create', 'update', 'delete', 'connect'] as const;
 /** Built-in API groups whose kinds are all known; a kind outside the table there is a typo, not a CRD. */
 const builtinGroups = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io']);
 const workloadKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
-
-/** Single-valued settings: the second occurrence is an error pointing at the first. */
-class Once {
-  private readonly seen = new Map<string, Span>();
-  constructor(private readonly r: Reporter, private readonly owner: string) {}
-  take(key: string, span: Span): boolean {
-    const first = this.seen.get(key);
-    if (first) {
-      this.r.report('SP1012', span, { setting: key, owner: this.owner }, [{ span: first, note: 'first given here' }]);
-      return false;
-    }
-    this.seen.set(key, span);
-    return true;
-  }
-}
 
 export function lowerOmission(r: Reporter, o: OmitAst): Omission {
   const ids = o.backends.map((b) => lowerWord(r, b, 'backend', backends)).filter((b): b is BackendId => b !== undefined);

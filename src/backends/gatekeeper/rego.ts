@@ -73,32 +73,14 @@ export class RuleCompiler {
         const element = this.fresh(elementNames[p.domain.kind]);
         const domain = this.domain(p.domain, scope);
         const body = this.compile(p.body, { term: element, isRoot: false });
-        switch (p.quantifier) {
-          case 'any':
-            return { literals: [`some ${element} in ${domain}`, ...body.literals], pure: false };
-          case 'every':
-            return { literals: [`every ${element} in ${domain} {\n${body.literals.map((l) => indent(l)).join('\n')}\n}`], pure: false };
-          case 'no':
-            return { literals: [`not ${this.helper(scope, [[`some ${element} in ${domain}`, ...body.literals]])}`], pure: true };
-          default:
-            return assertNever(p.quantifier, 'quantifier');
-        }
+        return this.quantify(p.quantifier, element, domain, body, scope);
       }
       case 'referenced': {
         // A domain of zero or one element: the referenced object when data.inventory holds it (semantics §3.1).
         const element = this.fresh(p.reference.kind);
         const domain = `${this.referenced(p.reference)}(${scope.term})`;
         const body = this.compile(p.body, { term: element, isRoot: false });
-        switch (p.quantifier) {
-          case 'any':
-            return { literals: [`some ${element} in ${domain}`, ...body.literals], pure: false };
-          case 'every':
-            return { literals: [`every ${element} in ${domain} {\n${body.literals.map((l) => indent(l)).join('\n')}\n}`], pure: false };
-          case 'no':
-            return { literals: [`not ${this.helper(scope, [[`some ${element} in ${domain}`, ...body.literals]])}`], pure: true };
-          default:
-            return assertNever(p.quantifier, 'quantifier');
-        }
+        return this.quantify(p.quantifier, element, domain, body, scope);
       }
       case 'test':
         return { literals: [this.test(p, scope)], pure: true };
@@ -113,6 +95,20 @@ export class RuleCompiler {
    * objects, data.inventory.namespace[ns][apiVersion][kind][name] for namespaced ones). Each target is chosen by
    * `<path>.kind`; a namespaced one lives in the referring object's namespace. Always defined (`else := []`).
    */
+  /** `any`, `every` or `no` element of a domain (a list, or the zero-or-one referenced object) satisfies the body. */
+  private quantify(quantifier: 'any' | 'every' | 'no', element: string, domain: string, body: Compiled, scope: RegoScope): Compiled {
+    switch (quantifier) {
+      case 'any':
+        return { literals: [`some ${element} in ${domain}`, ...body.literals], pure: false };
+      case 'every':
+        return { literals: [`every ${element} in ${domain} {\n${body.literals.map((l) => indent(l)).join('\n')}\n}`], pure: false };
+      case 'no':
+        return { literals: [`not ${this.helper(scope, [[`some ${element} in ${domain}`, ...body.literals]])}`], pure: true };
+      default:
+        return assertNever(quantifier, 'quantifier');
+    }
+  }
+
   private referenced(ref: Reference): string {
     const spec = referenceTargets[ref.kind];
     return this.module.once(`reference:${ref.kind}:${ref.path.join('.')}`, () => {

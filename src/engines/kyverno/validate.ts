@@ -53,19 +53,24 @@ export function checkDeny(rule: RuleInfo, deny: unknown, ctx: VarContext): Outco
   }
 }
 
+/** The rule's message with its variables substituted; undefined when a substitution fails (Kyverno then reports it). */
+function substitutedMessage(rule: RuleInfo, ctx: VarContext): string | undefined {
+  try {
+    const substituted = substituteString(rule.message, ctx);
+    return typeof substituted === 'string' ? substituted : JSON.stringify(substituted);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return undefined;
+  }
+}
+
 function failureMessage(rule: RuleInfo, ctx: VarContext, path: string, error: string): string {
   if (rule.message === '') {
     return path !== '' ? `validation error: rule ${rule.name} failed at path ${path}` : `validation error: rule ${rule.name} execution error: ${error}`;
   }
-  let msg: string;
-  try {
-    const substituted = substituteString(rule.message, ctx);
-    msg = typeof substituted === 'string' ? substituted : JSON.stringify(substituted);
-  } catch (e) {
-    if (!isUserError(e)) throw e;
-    return `validation error: variables substitution error in rule ${rule.name} execution error: ${error}`;
-  }
-  if (!msg.endsWith('.')) msg += '.';
+  const substituted = substitutedMessage(rule, ctx);
+  if (substituted === undefined) return `validation error: variables substitution error in rule ${rule.name} execution error: ${error}`;
+  const msg = substituted.endsWith('.') ? substituted : `${substituted}.`;
   return path !== '' ? `validation error: ${msg} rule ${rule.name} failed at path ${path}` : `validation error: ${msg} rule ${rule.name} execution error: ${error}`;
 }
 
@@ -120,14 +125,8 @@ export function checkPatterns(rule: RuleInfo, body: JsonObject, resource: unknow
     if (rule.message === '') return { status: 'fail', message: `validation error: ${errors}` };
     // Current Kyverno substitutes variables in this message too (validate_resource.go buildAnyPatternErrorMessage;
     // older releases joined the raw text).
-    let msg: string;
-    try {
-      const substituted = substituteString(rule.message, ctx);
-      msg = typeof substituted === 'string' ? substituted : JSON.stringify(substituted);
-    } catch (e) {
-      if (!isUserError(e)) throw e;
-      return { status: 'fail', message: `validation error: variables substitution error in rule ${rule.name} execution error: ${errors}` };
-    }
+    const msg = substitutedMessage(rule, ctx);
+    if (msg === undefined) return { status: 'fail', message: `validation error: variables substitution error in rule ${rule.name} execution error: ${errors}` };
     return { status: 'fail', message: `validation error: ${msg}${msg.endsWith('.') ? ' ' : '. '}${errors}` };
   }
   if (skipped.length > 0) return { status: 'skip', message: skipped.join(' ') };
