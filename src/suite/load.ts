@@ -193,3 +193,9 @@ export function loadSuite(path: string, read: ReadFile, root: string = posix.dir
   }
   return { value: { path, admission, connections, cluster, ...(namespaces.length ? { namespaces } : {}), inventory, ...(signatures ? { signatures } : {}) }, diagnostics };
 }
+
+/** Reads a signatures file on its own (`secpol explain --signatures FILE`), as a suite's samples are read; undefined when it cannot be read. */
+export function loadSignatureFile(path: string, read: ReadFile, root: string, diagnostics: Diagnostic[]): ImageFact[] | undefined {
+  const doc = readYaml(path, read, diagnostics, root)?.[0];
+  return doc ? signatureFacts(doc, path, read, root, diagnostics) : undefined;
+}

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
-import { diagnostic, pathDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { normalizedImage, type ImageOracle, type ImageRequirement, type OracleAnswer, type SignerRef } from '../eval/index.js';
 import type { ReadFile } from '../load.js';
-import { SourceFile } from '../source/index.js';
-import { parseYamlFile, spanAt, type YamlDocument } from './yaml.js';
+import { spanAt, type YamlDocument } from './yaml.js';
 
 /**
  * `signatures: FILE` in a suite (docs/policies.md#signatures): the offline facts a registry and a transparency log
@@ -137,22 +136,3 @@ export function semanticsOracle(facts: readonly ImageFact[]): ImageOracle {
   };
 }
 
-/** Reads a signatures file on its own (`secpol explain --signatures FILE`); undefined when it cannot be read. */
-export function loadSignatureFile(path: string, read: ReadFile, root: string, diagnostics: Diagnostic[]): ImageFact[] | undefined {
-  const r = read(path, root);
-  if ('error' in r) {
-    diagnostics.push(pathDiagnostic(r.refused ? 'SP0011' : 'SP0004', path, r.refused ? { detail: `${path} is refused: ${r.error}`, hint: 'a signatures file is inside the project root (--root DIR)' } : { path, reason: r.error }));
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = utf8.decode(r.bytes);
-  } catch {
-    diagnostics.push(pathDiagnostic('SP0005', path));
-    return undefined;
-  }
-  const parsed = parseYamlFile(new SourceFile(path, text));
-  diagnostics.push(...parsed.diagnostics);
-  const doc = parsed.documents[0];
-  return doc ? signatureFacts(doc, path, read, root, diagnostics) : undefined;
-}
