@@ -3,8 +3,35 @@
 // In a checkout the bundle is built on first use: the package has no `prepare` script, which npm would list as an
 // install script on every install of the package. After editing src/, `npm run build` (or `npm test`) rebuilds it.
 // SECPOL_DEBUG=1 maps stack traces back to src/*.ts through the bundle's source maps.
-import { existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
+
+// `secpol --version` (also `-v`, `version`) is answered here, from the package.json the bundle's main() reads, without
+// loading the bundle or the ES-module faces of node:fs and node:v8 (importing node:fs from a module builds its whole
+// export list, fs.promises included) and without creating process.stdout: ~20 ms of a ~130 ms start
+// (docs/performance.md, session 6). The text is main()'s (test/cli/version-fast-path.test.ts compares both); any
+// surprise (no such file, another name, a write that fails other than by a closed pipe) falls through to main().
+const argv = process.argv.slice(2);
+if ((argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') && typeof process.getBuiltinModule === 'function') {
+  const fs = process.getBuiltinModule('node:fs');
+  // main() looks beside dist/cli/ first (../package.json of the bundle), then at the package root: the same order.
+  for (const relative of ['../dist/package.json', '../package.json']) {
+    let pkg;
+    try {
+      pkg = JSON.parse(fs.readFileSync(new URL(relative, import.meta.url), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!pkg || pkg.name !== 'secpol' || !pkg.version) continue;
+    try {
+      fs.writeSync(1, `secpol ${pkg.version}\n`);
+    } catch (e) {
+      if (e.code !== 'EPIPE') break; // e.g. EAGAIN on a non-blocking pipe: let main() write through process.stdout
+    }
+    process.exit(0);
+  }
+}
+
+const { existsSync } = await import('node:fs');
+const { setFlagsFromString } = await import('node:v8');
 
 // A run of secpol is short: V8's optimizing compiler (TurboFan) compiles functions that turn hot for a moment and
 // then are done with (the parser, each backend, the VAP cost check), which cost a 100-rule compile ~20 % of its CPU
@@ -26,4 +53,4 @@ const builder = new URL('../scripts/bundle.mjs', import.meta.url);
 if (!existsSync(bundle) && existsSync(builder)) await import(builder.href);
 const { main } = await import(bundle.href);
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);

@@ -13,7 +13,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = join(root, 'dist', 'cli');
+// SECPOL_BUNDLE_OUT builds elsewhere (an A/B comparison of two builds; the bench), SECPOL_BUNDLE_MINIFY=0 keeps names
+// for a readable CPU profile.
+const outdir = process.env.SECPOL_BUNDLE_OUT ? join(process.env.SECPOL_BUNDLE_OUT, 'dist', 'cli') : join(root, 'dist', 'cli');
 
 /**
  * grammar/chevrotain.ts loads Chevrotain's single-file build by a computed path (the package's exports map hides
@@ -54,7 +56,7 @@ const result = await build({
   target: 'node20',
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
-  minify: true,
+  minify: process.env.SECPOL_BUNDLE_MINIFY !== '0',
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
