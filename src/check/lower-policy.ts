@@ -19,7 +19,7 @@ import {
 } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ExceptionAst, KindTargetAst, LabelTestAst, OmitAst, PolicyAst, PodSecurityAst, RuleAst, StringAst, TextSettingAst, VerifyImagesAst } from '../syntax/index.js';
-import { builtInGroup, closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
+import { acceptedKind, builtInGroup, closestName, findKnownKind, podSchema, resolvePath, type FieldSchema } from './fields/index.js';
 import { checkNamespaceName, isCalendarDate, lowerLabelTests, lowerWord, Once, spanOfAll } from './lower-common.js';
 import { defaultMessage } from './default-message.js';
 import { lowerVerifyImages } from './lower-images.js';
@@ -31,8 +31,6 @@ const modes: readonly Mode[] = ['enforce', 'audit', 'warn'];
 const levels: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 const backends: readonly BackendId[] = ['kyverno', 'gatekeeper', 'psa', 'netpol', 'vap', 'kyverno-cel'];
 const operationWords = ['create', 'update', 'delete', 'connect'] as const;
-/** Built-in API groups whose kinds are all known; a kind outside the table there is a typo, not a CRD. */
-const builtinGroups = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io']);
 const workloadKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
 export function lowerOmission(r: Reporter, o: OmitAst): Omission {
@@ -53,7 +51,8 @@ function lowerKindTarget(r: Reporter, t: KindTargetAst): Subject[] {
   const version = m[3] ?? 'v1';
   const out: Subject[] = [];
   for (const k of t.kinds) {
-    if (!findKnownKind(group, version, k.text) && builtinGroups.has(group)) {
+    // A version the API server no longer serves is named on purpose (rules against outdated manifests): fields/deprecated.ts.
+    if (!acceptedKind(group, version, k.text)) {
       const known = builtinKindsOf(group);
       const near = closestName(k.text, known);
       const served = known.includes(k.text) ? `${k.text} is served as ${group ? `${group}/` : ''}v1` : undefined;

@@ -11,6 +11,7 @@ import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type 
 import { resolveKind, subjectOf } from './kinds.js';
 import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
+import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,9 +48,18 @@ interface Recognised {
   readonly on?: string;
   /** Generation-only rule lines for --verify. */
   readonly probes?: readonly (readonly string[])[];
+  /** `applies to` lines read by the recogniser from the match (else the match's kinds, resolved by matchScope). */
+  readonly applies?: readonly string[];
+  /** A message of the recogniser's own (else the Constraint's parameters.message). */
+  readonly message?: string;
 }
 
-type Recogniser = { readonly pkg: string; readonly translate: (p: Json, at: YamlPathStep[]) => Translation<Recognised> };
+type Recogniser = {
+  readonly pkg: string;
+  /** The recogniser reads match.kinds itself (versions the template tells apart). */
+  readonly ownKinds?: boolean;
+  readonly translate: (p: Json, at: YamlPathStep[], match: unknown) => Translation<Recognised>;
+};
 
 const plainPrefix = (s: string) => !/[*?]/.test(s) && s.length > 0;
 
@@ -241,6 +251,14 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'disallow-anonymous', body: `forbid roleRef exists and ${allowed.length ? `not roleRef.name in [${allowed.map((r) => literal(r)).join(', ')}] and ` : ''}${subjects}` });
     },
   },
+  VerifyDeprecatedAPI: {
+    pkg: 'verifydeprecatedapi',
+    ownKinds: true,
+    translate: (p, at, match) => {
+      const t = translateDeprecatedApi(p, match, at, ['spec', 'match']);
+      return t.ok ? ok({ rule: 'deprecated-api', body: t.value.body, applies: t.value.applies, message: t.value.message }) : t;
+    },
+  },
   K8sHttpsOnly: {
     pkg: 'k8shttpsonly',
     translate: (p, at) => {
@@ -268,7 +286,6 @@ const inexpressible: Readonly<Record<string, string>> = {
   K8sContainerLimits: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
   K8sContainerRequests: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
   K8sContainerEphemeralStorageLimit: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
-  VerifyDeprecatedAPI: 'matches each kind in every API version of its group and reports the deprecated versions; a secpol rule applies to one API version of a kind, built-in groups know only their served versions (apps/v1beta1 is SP1010), and a rule every object in its scope violates cannot be proven (never satisfied)',
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */
@@ -336,7 +353,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     miss(`the enforcementAction ${JSON.stringify(action)}`, ['spec', 'enforcementAction']);
     return result();
   }
-  const scope = matchScope(spec['match'], ['spec', 'match']);
+  const scope = matchScope(spec['match'], ['spec', 'match'], recogniser.ownKinds === true);
   if (!scope.ok) {
     miss(scope.reason, scope.at ?? ['spec', 'match']);
     return result();
@@ -346,29 +363,33 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     miss('parameters that are not a map', ['spec', 'parameters']);
     return result();
   }
-  const r = recogniser.translate(params, ['spec', 'parameters']);
+  const r = recogniser.translate(params, ['spec', 'parameters'], spec['match']);
   if (!r.ok) {
     miss(r.reason, r.at ?? ['spec', 'parameters']);
     return result();
   }
-  head.push(`mode ${mode}`, `applies to ${scope.value.subject}`, ...scope.value.lines, ...(r.value.on ? [r.value.on] : []));
+  head.push(`mode ${mode}`, ...(r.value.applies ?? [`applies to ${scope.value.subject}`]), ...scope.value.lines, ...(r.value.on ? [r.value.on] : []));
   const exempt = exemptGlobs(params, ['spec', 'parameters']);
   if (exempt.ok && exempt.value.length && readsExemptImages.has(kind)) {
     tail.push('exception exempt-images {', `  images ${exempt.value.map((i) => literal(i)).join(', ')}`, `  reason ${literal(`exemptImages of Gatekeeper ${kind} ${name}`)}`, '}');
   }
   if (r.value.probes) probes.push(...r.value.probes);
-  const message = typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
+  const message = r.value.message !== undefined ? [`message ${literal(r.value.message)}`] : typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
   rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
   return result();
 }
 
-function matchScope(match: unknown, at: YamlPathStep[]): Translation<{ subject: string; lines: string[] }> {
+function matchScope(match: unknown, at: YamlPathStep[], ownKinds = false): Translation<{ subject: string; lines: string[] }> {
   const m = match === undefined ? {} : match;
   if (!isMap(m)) return no('a match that is not a map', at);
   const extra = Object.keys(m).filter((k) => !['kinds', 'namespaces', 'excludedNamespaces'].includes(k));
   if (extra.length) return no(`match.${extra[0]} (only kinds, namespaces and excludedNamespaces are translated)`, [...at, extra[0]!]);
   const kindsList = Array.isArray(m['kinds']) ? m['kinds'] : undefined;
   if (!kindsList || kindsList.length === 0) return no('a match without kinds (every kind)', at);
+  if (ownKinds) {
+    const lines = namespaceLines(m, at);
+    return lines.ok ? ok({ subject: '', lines: lines.value }) : lines;
+  }
   const kinds: { apiVersion: string; kind: string }[] = [];
   for (const [i, k] of kindsList.entries()) {
     const groups = strings(isMap(k) ? k['apiGroups'] : undefined);
@@ -382,6 +403,11 @@ function matchScope(match: unknown, at: YamlPathStep[]): Translation<{ subject: 
   }
   const subject = subjectOf(kinds, false, true);
   if (typeof subject === 'string') return no(subject, [...at, 'kinds']);
+  const lines = namespaceLines(m, at);
+  return lines.ok ? ok({ subject: subject.text, lines: lines.value }) : lines;
+}
+
+function namespaceLines(m: Json, at: YamlPathStep[]): Translation<string[]> {
   const lines: string[] = [];
   for (const [key, word] of [['namespaces', 'in'], ['excludedNamespaces', 'except']] as const) {
     if (m[key] === undefined) continue;
@@ -389,5 +415,5 @@ function matchScope(match: unknown, at: YamlPathStep[]): Translation<{ subject: 
     if (!ns || ns.some((n) => /[*?]/.test(n))) return no(`match.${key} that are not plain names`, [...at, key]);
     if (ns.length) lines.push(`${word} namespaces ${ns.map((n) => literal(n)).join(', ')}`);
   }
-  return ok({ subject: subject.text, lines });
+  return ok(lines);
 }

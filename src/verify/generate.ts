@@ -364,6 +364,8 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       const base: Record<string, unknown> = { apiVersion, kind: subject.resourceKind, metadata: { name, labels } };
       if (roleRef) base['roleRef'] = { apiGroup: 'rbac.authorization.k8s.io', ...roleRef };
       const object = build(base, pairs);
+      // The API server sets apiVersion and kind from the request's endpoint: an admitted object keeps its subject's.
+      if (schemas) Object.assign(object, { apiVersion, kind: subject.resourceKind });
       if (rules) object['rules'] = rules;
       if (subjects) object['subjects'] = subjects;
       for (const [path, v] of items) setPath(object, path, v);

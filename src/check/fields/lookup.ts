@@ -1,3 +1,4 @@
+import { findRemovedKind } from './deprecated.js';
 import { knownKinds } from './kinds.js';
 import { closestName } from '../../diagnostics/index.js';
 import type { FieldSchema, KnownKind } from './schema.js';
@@ -59,3 +60,14 @@ export function findKnownKind(group: string, version: string, kind: string): Kno
 }
 
 export { closestName };
+
+/** Built-in API groups whose kinds are all known; a kind outside the table there is a typo, not a CRD. */
+export const closedGroups: ReadonlySet<string> = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io']);
+
+/**
+ * Whether `applies to "group/version" Kind` names a kind the checker accepts: a known kind, one of a version the
+ * API server no longer serves (deprecated.ts), or any kind of a group outside `closedGroups` (a CRD, as written).
+ */
+export function acceptedKind(group: string, version: string, kind: string): boolean {
+  return findKnownKind(group, version, kind) !== undefined || findRemovedKind(group, version, kind) !== undefined || !closedGroups.has(group);
+}
