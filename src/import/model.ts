@@ -48,7 +48,8 @@ export interface ImportedException {
 /** The original artifact, as its engine needs it for `--verify`. */
 export type OriginalArtifact =
   | { readonly engine: 'kyverno'; readonly documents: readonly unknown[]; readonly policy: string }
-  | { readonly engine: 'gatekeeper'; readonly template: unknown; readonly constraint: unknown }
+  /** `byRule`: the template holds several rules, and each violation names its own in `details.rule` (what Gatekeeper reports). */
+  | { readonly engine: 'gatekeeper'; readonly template: unknown; readonly constraint: unknown; readonly byRule?: boolean }
   | { readonly engine: 'psa'; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
   | { readonly engine: 'netpol'; readonly documents: readonly unknown[] };
 

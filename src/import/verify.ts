@@ -116,10 +116,22 @@ function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
     const verdicts = (request: GeneratedRequest, operation: string | undefined) => {
       const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
       const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
-      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}) });
+      // The original reads the request's instant (time.now_ns(): exception expiry) and the objects beside it (data.inventory).
+      const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};
+      const inventory = request.inventory ? { inventory: request.inventory } : {};
+      const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}), ...clock, ...inventory });
       const out = new Map<string, EngineVerdict>();
       if (result.error) out.set(key, { violated: true, message: `error: ${result.error.message}`, blocks: true });
-      else if (result.violations.length) out.set(key, { violated: true, message: result.violations.map((v) => v.msg).join('; '), blocks: result.enforcementAction === 'deny' });
+      else if (o.byRule) {
+        for (const v of result.violations) {
+          const rule = (v.details as { rule?: unknown } | null)?.rule;
+          const k = typeof rule === 'string' ? keyOf.get(rule) : undefined;
+          if (k === undefined) continue;
+          const full = `${imported.name}/${k}`;
+          const prev = out.get(full);
+          out.set(full, { violated: true, message: prev ? `${prev.message}; ${v.msg}` : v.msg, blocks: result.enforcementAction === 'deny' });
+        }
+      } else if (result.violations.length) out.set(key, { violated: true, message: result.violations.map((v) => v.msg).join('; '), blocks: result.enforcementAction === 'deny' });
       return out;
     };
     return [
