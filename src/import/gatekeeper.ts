@@ -11,6 +11,7 @@ import { no, ok, type ImportedPolicy, type ImportedRule, type MissingRule, type 
 import { resolveKind, subjectOf } from './kinds.js';
 import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
+import { liftSecpolConstraint } from './gatekeeper-secpol.js';
 import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
 
 type Json = Record<string, unknown>;
@@ -340,6 +341,9 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     return result();
   }
   if (!recogniser) {
+    // A template in the shape secpol's Gatekeeper backend writes is lifted from its Rego (gatekeeper-secpol.ts).
+    const lifted = liftSecpolConstraint(doc, template);
+    if (lifted) return lifted;
     miss(`the template ${kind} is not one the importer knows (known: ${Object.keys(recognisers).sort().join(', ')})`, ['kind']);
     return result();
   }
