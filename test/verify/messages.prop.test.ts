@@ -46,21 +46,6 @@ function containersOf(object: Record<string, unknown>): Record<string, unknown>[
 /** Backend engines prefix their messages (`fail: `, `[policy/rule] `); the element named is what matters. */
 const named = (message: string | undefined): string | undefined => /container (.*?) (runs|must|uses)/.exec(message ?? '')?.[1];
 
-/**
- * A Kyverno `pattern` rule cannot read the failing element into its message; Kyverno appends `rule <r> failed at
- * path /spec/containers/1/…/` instead (docs/backends/kyverno.md, "Patterns"). The containers such paths point at, found
- * by walking the path in the object (a pod, or a controller's template).
- */
-function containersAtPaths(object: Record<string, unknown>, message: string | undefined): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const m of (message ?? '').matchAll(/failed at path (\/\S*?\/(?:containers|initContainers|ephemeralContainers)\/\d+\/)/g)) {
-    let at: unknown = object;
-    for (const step of m[1]!.split('/').filter((x) => x !== '')) at = Array.isArray(at) ? at[Number(step)] : (at as Record<string, unknown> | undefined)?.[step];
-    if (typeof at === 'object' && at !== null) out.push(at as Record<string, unknown>);
-  }
-  return out;
-}
-
 /** The same rules without `message`: the default message names the element too (issue 16 item 5). */
 const unwritten = irOf(dsl`
   policy named {
@@ -84,10 +69,12 @@ async function namesABreakingElement(set: typeof unwritten): Promise<void> {
     for (const target of ['kyverno', 'gatekeeper', 'vap'] as const) {
       const out = await compileTo(set, [target]);
       expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      // privileged and non-root are Kyverno patterns per container (view.ts elementPatternValidate), no-latest a
+      // foreach deny: the check below covers the message Kyverno substitutes with the failing `element` of both.
+      if (target === 'kyverno') expect(out.value!.map((f) => f.content).join('').match(/\n {10}pattern:/g)?.length).toBe(2);
       adapters.push(...engineAdapters[target]!(out.value!));
     }
     let checked = 0;
-    let patterns = 0;
     fc.assert(
       fc.property(requestArbitrary(policy), (request) => {
         const ir = evaluatePolicy(policy, { object: request.object, operation: request.operation, ...(request.namespace ? { namespace: request.namespace } : {}), namespaceLabels: request.namespaceLabels });
@@ -102,11 +89,7 @@ async function namesABreakingElement(set: typeof unwritten): Promise<void> {
             if (!verdicts) continue;
             // Gatekeeper reports one violation per offending container; any of them is a right answer.
             const message = verdicts.get(`named/${v.rule}`)?.message;
-            const pointed = a.backend === 'kyverno' ? containersAtPaths(request.object, message) : [];
-            if (pointed.length > 0) {
-              expect(pointed.some((c) => breaks[v.rule]!(c)), `${adapterLabel(a)} on ${v.rule}: the path points at a container that breaks it: ${message}`).toBe(true);
-              patterns++;
-            } else expect(offends(named(message)), `${adapterLabel(a)} on ${v.rule}: ${message}`).toBe(true);
+            expect(offends(named(message)), `${adapterLabel(a)} on ${v.rule}: ${message}`).toBe(true);
           }
           checked++;
         }
@@ -114,8 +97,6 @@ async function namesABreakingElement(set: typeof unwritten): Promise<void> {
       { seed: 7, numRuns: 400 },
     );
     expect(checked).toBeGreaterThan(100);
-    // The three rules are Kyverno patterns (view.ts patternValidate): their denials were checked through the path.
-    expect(patterns).toBeGreaterThan(100);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FieldTest, FieldType, Predicate, Quantified, Rule, Scalar, Subject, Test } from '../../ir/index.js';
 import type { Json } from './scope.js';
+import { typedElementList } from './predicate.js';
 
 /**
  * Rules as Kyverno validate `pattern` / `anyPattern` overlays with anchors (issue 16 item 1), the form the
@@ -328,4 +329,36 @@ export function patternForm(rule: Rule, subjects: readonly Subject[], context: {
   if (!pattern || Object.keys(pattern).length === 0 || !negationsAlone(pattern)) return undefined;
   if (pods) return podViewOnly(pattern) ? { kind: 'pattern', pattern: plainSpec(pattern) } : undefined;
   return { kind: 'pattern', pattern };
+}
+
+/** A `foreach` over the elements of a domain, each checked against one pattern (elementPattern). */
+export interface ElementPattern {
+  /** The JMESPath list, as the kyverno/policies library writes it: `request.object.spec.[containers, …][]`. */
+  readonly list: string;
+  readonly pattern: JsonMap;
+}
+
+/**
+ * A rule on every element of a list the API server types (every container, every volume…), when its message names
+ * the offending element: Kyverno's `foreach` over the elements with a per-element `pattern`. Kyverno validates the
+ * pattern against each element in turn and builds a failure's message from the context that holds the failing one as
+ * `element` (pkg/engine/handlers/validation/validate_resource.go: validateElements → newForEachValidator →
+ * buildErrorMessage), so the message can name it; a top-level pattern cannot. Exact on admitted objects for the same
+ * reasons as patternForm, with two more: the list's elements are objects (`apiTyped`, so each is the pattern's scope
+ * and none is null), and an element's pattern can only `fail`, never `error` (negationsAlone; a map is the root):
+ * Kyverno ignores an error on any element but the last.
+ */
+export function elementPattern(rule: Rule, subjects: readonly Subject[], context: { readonly operations: readonly string[]; readonly root: string }): ElementPattern | undefined {
+  if (!context.operations.every((o) => o === 'CREATE' || o === 'UPDATE')) return undefined;
+  if (subjects.length === 0 || !subjects.every((s) => s.kind === 'pods' || BUILT_IN_GROUPS.has(s.group))) return undefined;
+  const p = rule.predicate;
+  if (p.kind !== 'quantified' || !p.domain.apiTyped) return undefined;
+  // The value of the body that makes an element fail the rule, as decisiveValue in view.ts.
+  const failing = rule.effect === 'forbid' ? (p.quantifier === 'any' ? true : undefined) : p.quantifier === 'every' ? false : p.quantifier === 'no' ? true : undefined;
+  if (failing === undefined) return undefined;
+  const list = typedElementList(p.domain, context.root);
+  if (list === undefined) return undefined;
+  const pattern = requirement(p.body, !failing);
+  if (!pattern || Object.keys(pattern).length === 0 || !negationsAlone(pattern)) return undefined;
+  return { list, pattern };
 }

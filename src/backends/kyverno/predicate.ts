@@ -303,9 +303,33 @@ export interface ContainerForeach {
 export const ELEMENT = 'element';
 
 /** The quantifier as a foreach, when it ranges over the object's containers; `failsWhen`: the body value that fails. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The elements of a domain whose lists the API server types (`apiTyped`: absent or a list of objects, never null or
+ * a null element) as the kyverno/policies library writes a foreach list: `request.object.spec.containers`, or
+ * `request.object.spec.[containers, initContainers, ephemeralContainers][]` (a missing list is a null the flatten
+ * drops). Undefined for other domains, which keep domainList's guards.
+ */
+export function typedElementList(d: Domain, root: string = OBJECT): string | undefined {
+  if (!d.apiTyped) return undefined;
+  const heads = d.chains.map((chain) => (chain.length === 1 ? chain[0] : undefined));
+  const first = heads[0];
+  if (first === undefined || first.length === 0) return undefined;
+  const prefix = first.slice(0, -1);
+  const lasts: string[] = [];
+  for (const head of heads) {
+    if (head === undefined || head.length !== first.length || prefix.some((segment, i) => head[i] !== segment)) return undefined;
+    lasts.push(head[head.length - 1]!);
+  }
+  if (![...prefix, ...lasts].every((segment) => IDENTIFIER.test(segment))) return undefined;
+  const base = [root, ...prefix].join('.');
+  return lasts.length === 1 ? `${base}.${lasts[0]!}` : `${base}.[${lasts.join(', ')}][]`;
+}
+
 export function containerForeach(q: Quantified, failsWhen: boolean, env: PredicateEnv): ContainerForeach | undefined {
   if (q.domain.kind !== 'container') return undefined;
-  const list = domainList(q.domain, ROOT, env);
+  const list = typedElementList(q.domain) ?? domainList(q.domain, ROOT, env);
   const body = compile(q.body, { base: ELEMENT, effective: new Map(), direct: true }, env);
   const exemptions = env.imageExceptions.map((e) => (e.when === undefined ? imageExempt(e.globs, ELEMENT) : `(${paren(e.when)} && ${imageExempt(e.globs, ELEMENT)})`));
   const violation = failsWhen ? body : not(body);

@@ -12,7 +12,7 @@ import { withinExpiry } from './expiry.js';
 import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, type Json } from './scope.js';
 import { verifyImagesRule } from './verify-images.js';
 import { referenceContext } from './references.js';
-import { patternForm } from './pattern.js';
+import { elementPattern, patternForm } from './pattern.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -138,7 +138,12 @@ class Builder {
     const top = rule.predicate;
     const decisive = decisiveValue(rule);
     const element = inForeach ? ELEMENT : needsElement && decisive !== undefined && top.kind === 'quantified' ? witnessExpression(top, decisive, env) : OBJECT;
-    return template.parts.map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(placeholderExpression(element, p.path, env.podView)))).join('');
+    // A container's name is a DNS label the API server validates (no `{{`, never absent): written as Kyverno users
+    // write it. Other fields go through placeholderExpression's guards.
+    const containerName = (path: readonly string[]) => element === ELEMENT && top.kind === 'quantified' && top.domain.kind === 'container' && top.domain.apiTyped === true && path.length === 1 && path[0] === 'name';
+    return template.parts
+      .map((p) => (p.kind === 'text' ? kyvernoText(p.text) : variable(containerName(p.path) ? `${ELEMENT}.name` : placeholderExpression(element, p.path, env.podView))))
+      .join('');
   }
 
   /** Any other rule: one `deny` condition on the whole object. */
@@ -150,22 +155,37 @@ class Builder {
 
   /**
    * A field requirement as the `pattern` (or `anyPattern`) with anchors a Kyverno maintainer writes first, when one
-   * means exactly the rule on admitted objects (pattern.ts). Kyverno appends `rule <r> failed at path <path>` to the
-   * message, and the path's index names the offending element; a pattern cannot read that element, so a message
-   * placeholder naming one of its fields is written as `<field>` (docs/backends/kyverno.md, "Patterns").
+   * means exactly the rule on admitted objects (pattern.ts). A pattern cannot read the element that fails it, so a
+   * rule whose message names the offending element (a placeholder, on a rule one element makes fail) gets the
+   * per-element pattern inside a `foreach` instead, where Kyverno substitutes the failing element into the message;
+   * other messages read the object (docs/backends/kyverno.md, "Patterns").
    */
   patternValidate(rule: Rule, env: PredicateEnv, subjects: readonly Subject[]): Json | undefined {
+    const namesElement = rule.message !== undefined && rule.message.parts.some((p) => p.kind === 'field') && decisiveValue(rule) !== undefined;
+    if (namesElement) return this.elementPatternValidate(rule, env, subjects);
     const form = patternForm(rule, subjects, { imageExceptions: env.imageExceptions.length > 0, operations: this.policy.scope.operations });
     if (!form) return undefined;
-    // Placeholders of a rule that names its offending element; other rules' placeholders read the object.
-    const message =
-      rule.message && decisiveValue(rule) !== undefined
-        ? rule.message.parts.map((p) => kyvernoText(p.kind === 'text' ? p.text : `<${p.path.join('.')}>`)).join('')
-        : this.message(rule, env);
-    const out: { [key: string]: Json } = { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message };
+    const out: { [key: string]: Json } = { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env) };
     if (form.kind === 'pattern') out['pattern'] = form.pattern;
     else out['anyPattern'] = [...form.patterns];
     return out;
+  }
+
+  /** `foreach` over the elements with a per-element `pattern`, skipping the containers an image exception exempts. */
+  elementPatternValidate(rule: Rule, env: PredicateEnv, subjects: readonly Subject[]): Json | undefined {
+    const top = rule.predicate;
+    const decisive = decisiveValue(rule);
+    if (top.kind !== 'quantified' || decisive === undefined) return undefined;
+    const form = elementPattern(rule, subjects, { operations: this.policy.scope.operations, root: OBJECT });
+    if (!form) return undefined;
+    const entry: { [key: string]: Json } = { list: form.list };
+    if (env.imageExceptions.length > 0) {
+      const exempt = containerForeach(top, decisive, env)?.exempt;
+      if (exempt === undefined) return undefined;
+      entry['preconditions'] = { all: [holds(not(exempt))] };
+    }
+    entry['pattern'] = form.pattern;
+    return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env, true), foreach: [entry] };
   }
 
   /**

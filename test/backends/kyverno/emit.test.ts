@@ -88,16 +88,18 @@ describe('ClusterPolicy structure', () => {
     expect(rule.exclude).toEqual({ any: [{ resources: { namespaces: ['kube-system'] } }] });
   });
 
-  it('uses per-rule failure actions, and a foreach with a short deny per container naming it in the message', () => {
+  it('uses per-rule failure actions, and a foreach with a pattern per container naming it in the message', () => {
     const rule = policy.spec.rules[0];
     expect(rule.validate.failureAction).toBe('Enforce');
     expect(rule.validate.deny).toBeUndefined();
     expect(rule.validate.foreach).toHaveLength(1);
-    expect(rule.validate.foreach[0].list).toContain('request.object.spec.containers');
-    expect(rule.validate.foreach[0].deny.conditions.all).toHaveLength(1);
-    expect(rule.validate.foreach[0].deny.conditions.all[0]).toMatchObject({ operator: 'Equals', value: true });
-    expect(rule.validate.foreach[0].deny.conditions.all[0].key).toContain('element.securityContext.privileged');
-    expect(rule.validate.message).toMatch(/^container \{\{ .*\[element\.name\]\[0\].* \}\} is privileged$/);
+    const [each] = rule.validate.foreach;
+    expect(each.list).toBe('request.object.spec.[containers, initContainers, ephemeralContainers][]');
+    expect(each.pattern).toEqual({ '=(securityContext)': { '=(privileged)': false } });
+    // The image exception skips the containers it exempts, before the pattern is matched.
+    expect(each.preconditions.all).toHaveLength(1);
+    expect(each.preconditions.all[0].key).toContain(`pattern_match('ghcr.io/x/*', [element.image][0])`);
+    expect(rule.validate.message).toBe('container {{ element.name }} is privileged');
     expect(policy.spec.background).toBe(true);
     expect(policy.spec.emitWarning).toBeUndefined();
   });

@@ -23,7 +23,7 @@ describe('container rules on pods and controllers (autogen)', () => {
     expect(kyvernoVerdicts(files, pod(spec))).toEqual({ 'no-privileged': 'fail' });
   });
 
-  // The rule is a pattern (`=(privileged): false`), exact on what the API server admits; a boolean field holding the
+  // The rule is a pattern per container (`=(privileged): false`), exact on what the API server admits; a boolean field holding the
   // string "true" is rejected before admission, and the boolean leaf refuses it (pkg/engine/pattern validateBoolPattern).
   it('is a pattern whose boolean leaf matches only a boolean', () => {
     expect(kyvernoVerdicts(files, pod(containers({ securityContext: { privileged: false } })))).toEqual({ 'no-privileged': 'pass' });
@@ -44,14 +44,15 @@ describe('container rules on pods and controllers (autogen)', () => {
     expect(kyvernoVerdicts(files, { ...deployment(privileged), apiVersion: 'batch/v1', kind: 'Job' })).toEqual({ 'no-privileged': 'fail' });
   });
 
-  it('points at the offending container in the message (pattern rules: by the path Kyverno appends)', async () => {
+  it('names the offending container in the message (a pattern per container in a foreach)', async () => {
     const { evaluateResource, loadKyvernoDocuments } = await import('../../../src/engines/kyverno/index.js');
     const { documents } = await import('./harness.js');
     const loaded = loadKyvernoDocuments(documents(files));
     const spec = { containers: [{ name: 'ok', image: 'a' }, { name: 'bad', image: 'b', securityContext: { privileged: true } }] };
     const [result] = evaluateResource(loaded.policies, pod(spec));
-    expect(result?.message).toContain('container <name> is privileged');
-    expect(result?.message).toContain('failed at path /spec/containers/1/securityContext/privileged/');
+    expect(result?.message).toContain('container bad is privileged');
+    // Kyverno appends the path within the element the pattern was matched against.
+    expect(result?.message).toContain('failed at path /securityContext/privileged/');
   });
 });
 

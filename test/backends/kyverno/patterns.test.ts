@@ -18,11 +18,14 @@ function emit(text: string) {
   return { set, files: out.value ?? [] };
 }
 
-/** Each rule's validate body kind: pattern, anyPattern, foreach or deny. */
+/** Each rule's validate body kind: pattern, anyPattern, deny, or foreach/pattern and foreach/deny per element. */
 function forms(text: string): Record<string, string> {
   const policy = clusterPolicy(emit(text).files);
   const out: Record<string, string> = {};
-  for (const r of policy.spec.rules) out[r.name] = ['pattern', 'anyPattern', 'foreach', 'deny'].find((k) => r.validate[k] !== undefined) ?? '?';
+  for (const r of policy.spec.rules) {
+    const body = ['pattern', 'anyPattern', 'foreach', 'deny'].find((k) => r.validate[k] !== undefined) ?? '?';
+    out[r.name] = body === 'foreach' ? `foreach/${['pattern', 'deny'].find((k) => r.validate.foreach[0][k] !== undefined) ?? '?'}` : body;
+  }
   return out;
 }
 
@@ -47,17 +50,18 @@ describe('the form per rule shape', () => {
       rule mixed-negation { forbid any volume has (hostPath exists or emptyDir.medium = "Memory") }
     }`;
 
-  it('patterns for field requirements, anyPattern for an effective field, foreach and deny elsewhere', () => {
+  it('patterns for field requirements, per container in a foreach when the message names it, deny elsewhere', () => {
+    // Every rule here has the default message, which names the offending element of a rule on elements.
     expect(forms(shapes)).toEqual({
       either: 'deny',
       'host-network': 'pattern',
-      'host-ports': 'pattern',
-      latest: 'foreach',
-      memory: 'foreach',
+      'host-ports': 'foreach/pattern',
+      latest: 'foreach/deny',
+      memory: 'foreach/deny',
       'mixed-negation': 'deny',
-      'no-escalation': 'pattern',
-      'no-host-path': 'pattern',
-      'non-root': 'anyPattern',
+      'no-escalation': 'foreach/pattern',
+      'no-host-path': 'foreach/pattern',
+      'non-root': 'foreach/deny',
       'not-every': 'deny',
       'one-privileged': 'deny',
     });
@@ -65,25 +69,47 @@ describe('the form per rule shape', () => {
 
   it('writes the anchors a Kyverno maintainer writes', () => {
     expect(validateOf(shapes, 'host-network')['pattern']).toEqual({ spec: { '=(hostNetwork)': false } });
-    expect(validateOf(shapes, 'no-host-path')['pattern']).toEqual({ spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } });
-    const each = { securityContext: { allowPrivilegeEscalation: false } };
-    expect(validateOf(shapes, 'no-escalation')['pattern']).toEqual({ spec: { '=(containers)': [each], '=(initContainers)': [each], '=(ephemeralContainers)': [each] } });
-    const [podLevel, everyContainer] = validateOf(shapes, 'non-root')['anyPattern'] as Record<string, any>[];
-    expect(podLevel!['spec']['securityContext']).toEqual({ runAsNonRoot: true });
-    expect(podLevel!['spec']['=(containers)']).toEqual([{ '=(securityContext)': { '=(runAsNonRoot)': true } }]);
-    expect(everyContainer!['spec']['=(initContainers)']).toEqual([{ securityContext: { runAsNonRoot: true } }]);
-    // The message cannot read the failing container: its placeholders are named, the path gives the index.
+    const each = (v: Record<string, unknown>) => (v['foreach'] as Record<string, unknown>[])[0]!;
+    expect(each(validateOf(shapes, 'no-host-path'))).toEqual({ list: 'request.object.spec.volumes', pattern: { 'X(hostPath)': 'null' } });
+    expect(each(validateOf(shapes, 'no-escalation'))).toEqual({
+      list: 'request.object.spec.[containers, initContainers, ephemeralContainers][]',
+      pattern: { securityContext: { allowPrivilegeEscalation: false } },
+    });
+    expect(each(validateOf(shapes, 'host-ports'))['pattern']).toEqual({ '=(ports)': [{ '=(hostPort)': '<=0' }] });
+    // The message names the failing container: Kyverno substitutes it as `element` in a foreach.
     expect(validateOf(dsl`
       policy m {
         applies to pods
         rule r {
           forbid any container has securityContext.privileged = true
-          message "container {name} ({image}) runs privileged"
+          message "container {name} runs privileged"
         }
-      }`, 'r')['message']).toBe('container <name> (<image>) runs privileged');
+      }`, 'r')['message']).toBe('container {{ element.name }} runs privileged');
   });
 
-  it('keeps deny for DELETE, image exceptions and kinds the API server does not type', () => {
+  it('the whole-object pattern, anyPattern for an effective field, when the message names no element', () => {
+    const statics = dsl`
+      policy s {
+        applies to pods
+        rule no-escalation {
+          require every container has securityContext.allowPrivilegeEscalation = false
+          message "containers must not allow privilege escalation"
+        }
+        rule non-root {
+          require every container has effective runAsNonRoot = true
+          message "pods must run as non-root"
+        }
+      }`;
+    expect(forms(statics)).toEqual({ 'no-escalation': 'pattern', 'non-root': 'anyPattern' });
+    const each = { securityContext: { allowPrivilegeEscalation: false } };
+    expect(validateOf(statics, 'no-escalation')['pattern']).toEqual({ spec: { '=(containers)': [each], '=(initContainers)': [each], '=(ephemeralContainers)': [each] } });
+    const [podLevel, everyContainer] = validateOf(statics, 'non-root')['anyPattern'] as Record<string, any>[];
+    expect(podLevel!['spec']['securityContext']).toEqual({ runAsNonRoot: true });
+    expect(podLevel!['spec']['=(containers)']).toEqual([{ '=(securityContext)': { '=(runAsNonRoot)': true } }]);
+    expect(everyContainer!['spec']['=(initContainers)']).toEqual([{ securityContext: { runAsNonRoot: true } }]);
+  });
+
+  it('keeps deny for DELETE and kinds the API server does not type', () => {
     expect(forms(dsl`
       policy d {
         applies to pods
@@ -95,7 +121,7 @@ describe('the form per rule shape', () => {
         applies to pods
         rule r { forbid any container has securityContext.privileged = true }
         exception debug { images "ghcr.io/acme/debug:*" reason "debug image" }
-      }`)).toEqual({ r: 'foreach' });
+      }`)).toEqual({ r: 'foreach/pattern' });
     expect(forms(dsl`
       policy c {
         applies to "dapr.io/v1alpha1" Component
@@ -126,13 +152,31 @@ describe('patterns agree with the semantics on admitted objects', () => {
       rule seccomp { require spec.securityContext.seccompProfile.type != "Unconfined" }
     }`;
 
+  // The same rules with messages that name no element: whole-object patterns instead of patterns per element.
+  const statics = text.replace(/rule (\S+) \{ (.*) \}/g, 'rule $1 {\n $2\n message "rule $1 is violated"\n }');
+
   it('every rule is a pattern, and the Kyverno engine on the emitted YAML agrees with the semantics (800 admitted requests, seed 16)', () => {
+    for (const [source, expected] of [[text, 'foreach/pattern'], [statics, 'pattern']] as const) {
+      const { set, files } = emit(source);
+      const all = forms(source);
+      // Only the effective field has no per-container pattern (it reads the pod too): a short foreach deny.
+      const effective = source === text ? 'foreach/deny' : 'anyPattern';
+      expect(all['non-root']).toBe(effective);
+      expect(Object.entries(all).filter(([, f]) => f !== 'pattern' && f !== effective && f !== expected)).toEqual([]);
+      expect(Object.values(all).filter((f) => f === expected).length).toBeGreaterThan(5);
+      const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 800, seed: 16 });
+      expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
+      expect(report!.unexercised).toEqual([]);
+    }
+  });
+
+  it('the same check fails on a pattern per container that is wrong on admitted objects', () => {
     const { set, files } = emit(text);
-    const all = forms(text);
-    expect(Object.entries(all).filter(([, f]) => f !== 'pattern' && f !== 'anyPattern')).toEqual([]);
-    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 800, seed: 16 });
-    expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
-    expect(report!.unexercised).toEqual([]);
+    // A plain key where the anchor belongs: a container without securityContext would then fail the rule.
+    const broken = files.map((f) => ({ ...f, content: f.content.replace('"=(securityContext)":\n              "=(privileged)": false', 'securityContext:\n              "=(privileged)": false') }));
+    expect(broken.map((f) => f.content).join()).not.toBe(files.map((f) => f.content).join());
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 16 });
+    expect(report!.disagreement?.rule).toBe('privileged');
   });
 
   it('the same check fails on a pattern that is wrong on admitted objects', () => {
