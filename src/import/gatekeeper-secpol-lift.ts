@@ -120,6 +120,8 @@ export interface Scope {
   readonly isRoot: boolean;
   /** The element is a container (for `effective`, `port`, `env`). */
   readonly container: boolean;
+  /** Lists of the element with a named secpol domain (`rules` of a Role: `rbac rule`). */
+  readonly lists?: Readonly<Record<string, string>>;
 }
 
 /** A value a test reads: a path of the scope's element, or `effective X`. */
@@ -169,7 +171,7 @@ export class Lifter {
   ) {}
 
   get rootScope(): Scope {
-    return { term: this.root, isRoot: true, container: false };
+    return { term: this.root, isRoot: true, container: false, lists: this.namedLists };
   }
 
   /** The conjunction of a body's literals, in `scope`. `skip` literals are consumed by the caller. */
@@ -194,7 +196,7 @@ export class Lifter {
         }
         const inside = rest.filter((r) => [...inner].some((v) => mentions(r, v)));
         const outside = rest.filter((r) => !inside.includes(r));
-        const body = this.body(inside, { term: element, isRoot: false, container: domain.container }, new Set([...bound, element]));
+        const body = this.body(inside, { term: element, isRoot: false, container: domain.container, ...(domain.lists ? { lists: domain.lists } : {}) }, new Set([...bound, element]));
         if (body.kind === 'true') return fail(`the quantifier ${literalText(l)} with an empty body`);
         parts.push(quantified('any', domain.text, body));
         parts.push(this.body(outside, scope, bound));
@@ -211,7 +213,7 @@ export class Lifter {
     if (e.kind === 'every') {
       if (l.negated || e.key) return fail(`the quantifier ${literalText(l)}`);
       const domain = this.domain(e.domain, scope);
-      const inner = this.body(e.body, { term: e.value.name, isRoot: false, container: domain.container });
+      const inner = this.body(e.body, { term: e.value.name, isRoot: false, container: domain.container, ...(domain.lists ? { lists: domain.lists } : {}) });
       const p = quantified('every', domain.text, inner);
       return l.negated ? not(p) : p;
     }
@@ -336,8 +338,47 @@ export class Lifter {
     return containerPath.slice(1).join('.');
   }
 
+  /**
+   * `f(obj) := [target] if { value_at(obj, [...P, "kind"]) == "ClusterRole"; name := value_at(obj, [...P, "name"]);
+   * is_string(name); target := data.inventory.cluster["rbac.authorization.k8s.io/v1"]["ClusterRole"][name] } else :=
+   * [target] if { … "Role" …; ns := object_namespace; is_string(ns); target := data.inventory.namespace[ns][…]["Role"][name] }
+   * else := []`: the object P names in Gatekeeper's synced inventory, secpol's `role referenced by P`
+   * (docs/language/references.md). Returns P.
+   */
+  private reference(name: string): string[] | undefined {
+    const defs = this.rules.get(name) ?? [];
+    const d = defs[0];
+    const obj = d?.args?.length === 1 ? varName(d.args[0]!) : undefined;
+    if (defs.length !== 1 || !d || d.kind !== 'function' || !obj) return undefined;
+    const clauses = [{ value: d.value, body: d.body }, ...d.elses];
+    const last = clauses.pop();
+    if (!last || last.body.length || !last.value || last.value.kind !== 'array' || last.value.items.length) return undefined;
+    const found = new Map<string, string>();
+    let path: string[] | undefined;
+    for (const cl of clauses) {
+      const lits = cl.body.map((l) => (l.negated ? undefined : l.expr));
+      if (!cl.value || termText(cl.value) !== '[target]' || lits.some((e) => e === undefined)) return undefined;
+      const text = cl.body.map((l) => literalText(l));
+      const kind = /^value_at\(([a-z_]+), (\[.*\])\) == "(ClusterRole|Role)"$/.exec(text[0] ?? '');
+      const p = kind && kind[1] === obj ? (JSON.parse(kind[2]!) as string[]) : undefined;
+      if (!kind || !p || p[p.length - 1] !== 'kind') return undefined;
+      const at = JSON.stringify(p.slice(0, -1));
+      if (path && JSON.stringify(path) !== at) return undefined;
+      path = p.slice(0, -1);
+      const k = kind[3]!;
+      const named = `name := value_at(${obj}, ${JSON.stringify([...path, 'name']).replace(/,/g, ', ')})`;
+      const cluster = [named, 'is_string(name)', `target := data.inventory.cluster["rbac.authorization.k8s.io/v1"].${k}[name]`];
+      const namespaced = [named, 'is_string(name)', 'ns := object_namespace', 'is_string(ns)', `target := data.inventory.namespace[ns]["rbac.authorization.k8s.io/v1"].${k}[name]`];
+      const rest = JSON.stringify(text.slice(1));
+      if (k === 'ClusterRole' && rest === JSON.stringify(cluster)) found.set(k, 'cluster');
+      else if (k === 'Role' && rest === JSON.stringify(namespaced)) found.set(k, 'namespace');
+      else return undefined;
+    }
+    return found.size === 2 && path && path.length ? path : undefined;
+  }
+
   /** A quantifier's domain as secpol text. */
-  domain(t: Term, scope: Scope): { text: string; container: boolean } {
+  domain(t: Term, scope: Scope): { text: string; container: boolean; lists?: Readonly<Record<string, string>> } {
     if (t.kind === 'var' && t.name === 'containers' && scope.isRoot && this.root === 'pod_view') return { text: 'container', container: true };
     const list = callOf(t, 'list_at', 2);
     if (list) {
@@ -350,7 +391,7 @@ export class Lifter {
         if (named[key]) return { text: named[key]![0], container: named[key]![1] };
       }
       if (scope.container && (key === 'ports' || key === 'env')) return { text: key === 'ports' ? 'port' : 'env', container: false };
-      if (scope.isRoot && this.namedLists[key]) return { text: this.namedLists[key]!, container: false };
+      if (scope.lists?.[key]) return { text: scope.lists[key]!, container: false };
       return { text: `item in ${pathText(path)}`, container: false };
     }
     if (t.kind === 'arrayCompr') {
@@ -365,6 +406,11 @@ export class Lifter {
       return fail(`the domain ${termText(t)}`);
     }
     if (t.kind === 'call' && t.fn.length === 1 && t.args.length === 1 && this.rules.has(t.fn[0]!)) {
+      const reference = this.reference(t.fn[0]!);
+      if (reference) {
+        if (!scope.isRoot || varName(t.args[0]!) !== scope.term) return fail(`the reference ${termText(t)} (not of the object under review)`);
+        return { text: `role referenced by ${pathText(reference)}`, container: false, lists: { rules: 'rbac rule' } };
+      }
       const inner = this.domain(t.args[0]!, scope);
       if (!inner.container) return fail(`the domain ${termText(t)}`);
       this.onContainerFilter(t.fn[0]!);

@@ -153,12 +153,18 @@ function probesOf(moduleRules: readonly Rule[]): string[][] {
     if (x['kind'] === 'call' && Array.isArray(x['fn']) && x['fn'].join('.') === 'value_at') {
       const [of, path] = x['args'] as Term[];
       const steps = path ? strings(constant(path)) : undefined;
-      if (of?.kind === 'var' && (of.name === 'pod_view' || of.name.startsWith('object_view')) && steps?.length) paths.add(pathText(steps));
+      if (of?.kind === 'var' && (of.name === 'pod_view' || of.name.startsWith('object_view')) && steps?.length) paths.add(`forbid ${pathText(steps)} exists`);
+    }
+    if (x['kind'] === 'call' && Array.isArray(x['fn']) && x['fn'].join('.') === 'is_empty') {
+      const inner = (x['args'] as Term[])[0];
+      const [of, path] = inner?.kind === 'call' && inner.fn.join('.') === 'value_at' ? inner.args : [];
+      const steps = path ? strings(constant(path)) : undefined;
+      if (of?.kind === 'var' && (of.name === 'pod_view' || of.name.startsWith('object_view')) && steps?.length) paths.add(`forbid ${pathText(steps)} contains "probe"`);
     }
     for (const [k, v] of Object.entries(x)) if (k !== 'loc') visit(v);
   };
   for (const r of moduleRules) if (!fixedHelpers.has(r.path.join('.'))) visit(r.body);
-  return [...paths].sort().map((p) => [`forbid ${p} exists`]);
+  return [...paths].sort().map((p) => [p]);
 }
 
 function finishException(x: ExceptionDraft): ImportedException {
@@ -204,7 +210,7 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
   const p = lifter.body(predicate, lifter.rootScope);
   if (p.kind === 'true') return fail('violation rule without a condition');
   // The violation names an element only when the whole condition is `any <domain> has …` (semantics: messages).
-  const element = p.kind === 'quantified' ? topElement(predicate) : undefined;
+  const element = p.kind === 'quantified' && !p.domain.includes(' referenced by ') ? topElement(predicate) : undefined;
   const message = messageLine(last.expr.rhs, element ?? view, view);
   return { subjects, lines: [ruleLine(p), ...message] };
 }
@@ -212,6 +218,7 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
 /** `forbid P`, read back as `require` where that is how it reads (same meaning: semantics §2). */
 function ruleLine(p: Pred): string {
   if (p.kind === 'not') return `require ${renderPredicate(p.operand)}`;
+  if (p.kind === 'test' && p.text.endsWith(' is empty')) return `require ${p.text.slice(0, -' is empty'.length)} is not empty`;
   if (p.kind === 'quantified' && p.quantifier === 'any' && p.body.kind === 'not') return `require every ${p.domain} has ${atom(p.body.operand)}`;
   return `forbid ${renderPredicate(p)}`;
 }
