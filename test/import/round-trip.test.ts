@@ -3,7 +3,7 @@
  * PolicyExceptions), imported back, is proven to give the same verdicts: `--verify` runs the emitted artifacts in
  * their engine against the imported policy compiled back and its semantics on generated requests (fast-check,
  * fixed seed). The importer reads the emitted Kyverno as any foreign policy (JMESPath conditions, foreach,
- * patterns, PolicyExceptions), never by a marker. secpol's Gatekeeper output is not read (docs/import.md).
+ * patterns, PolicyExceptions), never by a marker. secpol's Gatekeeper output: gatekeeper-round-trip.test.ts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
