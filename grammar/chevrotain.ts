@@ -26,3 +26,4 @@ export const RepetitionWithSeparator: typeof Api.RepetitionWithSeparator = bundl
 export const Terminal: typeof Api.Terminal = bundle.Terminal;
 export const createSyntaxDiagramsCode: typeof Api.createSyntaxDiagramsCode = bundle.createSyntaxDiagramsCode;
 export const generateCstDts: typeof Api.generateCstDts = bundle.generateCstDts;
+export const LLkLookaheadStrategy: typeof Api.LLkLookaheadStrategy = bundle.LLkLookaheadStrategy;

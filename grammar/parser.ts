@@ -1,5 +1,6 @@
 import type { CstNode } from 'chevrotain';
 import { CstParser } from './chevrotain.js';
+import { lazyLookahead } from './lazy-lookahead.js';
 import * as T from './tokens.js';
 
 /**
@@ -10,9 +11,12 @@ export class SecpolParser extends CstParser {
   /**
    * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion, …). They cost ~20 ms at every start, so
    * the CLI's parser skips them and test/syntax/grammar-validation.test.ts builds one with them instead.
+   * Lookahead functions are built on first use (lazy-lookahead.ts); `eagerLookahead` builds them all at construction,
+   * as Chevrotain does by default (test/syntax/lazy-lookahead.test.ts compares the two).
    */
-  constructor(options: { readonly validate?: boolean } = {}) {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', skipValidations: !options.validate });
+  constructor(options: { readonly validate?: boolean; readonly eagerLookahead?: boolean } = {}) {
+    const lookahead = options.eagerLookahead ? {} : { lookaheadStrategy: lazyLookahead(3) };
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', skipValidations: !options.validate, ...lookahead });
     this.performSelfAnalysis();
   }
 
