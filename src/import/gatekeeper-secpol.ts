@@ -12,7 +12,7 @@ import { parseModule, type Literal, type Rule, type Term } from '../engines/rego
 import { spanOf, type Span } from '../source/index.js';
 import { Lifter, Unliftable, constant, fixedHelpers, literalText, termText } from './gatekeeper-secpol-lift.js';
 import type { ImportedException, ImportedPolicy, ImportedRule, MissingRule, Pred } from './model.js';
-import { literal, nameOf, pathText, renderPredicate } from './text.js';
+import { and, literal, nameOf, pathText, renderPredicate } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 
 type Json = Record<string, unknown>;
@@ -155,6 +155,14 @@ function probesOf(moduleRules: readonly Rule[]): string[][] {
       const steps = path ? strings(constant(path)) : undefined;
       if (of?.kind === 'var' && (of.name === 'pod_view' || of.name.startsWith('object_view')) && steps?.length) paths.add(`forbid ${pathText(steps)} exists`);
     }
+    if (x['kind'] === 'call' && Array.isArray(x['fn']) && x['fn'].join('.') === 'equal') {
+      const [inner, value] = x['args'] as Term[];
+      const [of, path] = inner?.kind === 'call' && inner.fn.join('.') === 'value_at' ? inner.args : [];
+      const steps = path ? strings(constant(path)) : undefined;
+      const v = value ? constant(value) : undefined;
+      const isView = of?.kind === 'var' && (of.name === 'pod_view' || of.name.startsWith('object_view'));
+      if (isView && steps?.length && (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number')) paths.add(`forbid ${pathText(steps)} = ${literal(v)}`);
+    }
     if (x['kind'] === 'call' && Array.isArray(x['fn']) && x['fn'].join('.') === 'is_empty') {
       const inner = (x['args'] as Term[])[0];
       const [of, path] = inner?.kind === 'call' && inner.fn.join('.') === 'value_at' ? inner.args : [];
@@ -209,10 +217,16 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
   }
   const p = lifter.body(predicate, lifter.rootScope);
   if (p.kind === 'true') return fail('violation rule without a condition');
-  // The violation names an element only when the whole condition is `any <domain> has …` (semantics: messages).
-  const element = p.kind === 'quantified' && !p.domain.includes(' referenced by ') ? topElement(predicate) : undefined;
+  // `W and any D has B` is how `… any D has B when W` compiles: read it back so, the element being the offender.
+  const last_ = p.kind === 'and' ? p.operands[p.operands.length - 1] : undefined;
+  const split = p.kind === 'and' && last_?.kind === 'quantified' && last_.quantifier === 'any' && p.operands.filter((o) => o.kind === 'quantified' && o.quantifier === 'any').length === 1;
+  const condition = split ? last_! : p;
+  const when = split && p.kind === 'and' ? and(p.operands.slice(0, -1)) : undefined;
+  // The violation names an element only when the condition is `any <domain> has …` (docs/language/messages.md).
+  const element = condition.kind === 'quantified' && !condition.domain.includes(' referenced by ') ? topElement(predicate) : undefined;
   const message = messageLine(last.expr.rhs, element ?? view, view);
-  return { subjects, lines: [ruleLine(p), ...message] };
+  const whenText = when ? ` when ${when.kind === 'or' ? `(${renderPredicate(when)})` : renderPredicate(when)}` : '';
+  return { subjects, lines: [`${ruleLine(condition)}${whenText}`, ...message] };
 }
 
 /** `forbid P`, read back as `require` where that is how it reads (same meaning: semantics §2). */

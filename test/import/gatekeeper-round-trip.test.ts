@@ -29,7 +29,7 @@ async function libraryGatekeeper(): Promise<{ path: string; text: string }[]> {
 
 async function compileText(text: string): Promise<{ path: string; text: string }[]> {
   const front = frontEnd(['mixed.secpol'], () => ({ bytes: Buffer.from(text) }), { today });
-  expect(front.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(front.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const compiled = await compileExpressible(front.value!.set, ['gatekeeper']);
   return compiled.value!.files.filter((f) => f.path.startsWith('gatekeeper/')).map((f) => ({ path: f.path, text: f.content }));
 }
@@ -123,5 +123,83 @@ describe("import of secpol's own Gatekeeper output", () => {
       ['mixed-audit', 'no-host-pid', 'proven'],
     ]);
     expect(r.value!.files.find((f) => f.policy.name === 'mixed-audit')!.text).toMatch(/mode audit[\s\S]*forbid spec\.hostPID = true/);
+  }, 120_000);
+
+  it('scope, per-rule subjects, when, messages and every kind of exception lift back and are proven', async () => {
+    const inputs = await compileText(`policy kitchen-sink {
+  mode warn
+  applies to pods
+  in namespaces "apps", "web"
+  where labels team exists and tier in ["fe", "be"] and "app.kubernetes.io/part-of" != "legacy"
+  where namespace labels env = "prod"
+  on create, update, delete
+
+  rule no-priv {
+    forbid any container has securityContext.privileged = true when spec.hostNetwork = true
+    message "100% sure: container {name} is privileged"
+  }
+
+  rule nets {
+    applies to "networking.k8s.io/v1" Ingress
+    require every item in spec.rules has host exists
+  }
+
+  rule ro {
+    require every container has securityContext.readOnlyRootFilesystem = true
+  }
+
+  exception a {
+    namespaces "apps"
+    rules no-priv
+    reason "a"
+  }
+
+  exception b {
+    workloads Deployment "web/front", StatefulSet "apps/db"
+    rules no-priv, ro
+    reason "b"
+    expires 2030-06-30
+  }
+
+  exception c {
+    images "ghcr.io/x/*", "docker.io/y:*"
+    rules ro
+    reason "c"
+  }
+}
+
+policy ns-rule {
+  applies to "v1" Namespace
+  except namespaces "kube-system"
+
+  rule owner {
+    require metadata.labels.owner exists
+  }
+}
+`);
+    const r = await importPolicies(inputs, { today, verify: { runs: 1000, seed: 1 } });
+    expect(r.value!.rules.map((x) => [x.policy, x.original, x.status])).toEqual([
+      ['kitchen-sink', 'nets', 'proven'],
+      ['kitchen-sink', 'no-priv', 'proven'],
+      ['kitchen-sink', 'ro', 'proven'],
+      ['ns-rule', 'owner', 'proven'],
+    ]);
+    const text = r.value!.files.map((f) => f.text).join('\n');
+    for (const line of [
+      'mode warn',
+      'on create, delete, update',
+      'where labels "app.kubernetes.io/part-of" not in ["legacy"] and team exists and tier in ["be", "fe"]',
+      'in namespaces "apps", "web"',
+      'where namespace labels env = "prod"',
+      'applies to "networking.k8s.io/v1" Ingress',
+      'require every item in spec.rules has host exists',
+      'forbid any container has securityContext.privileged = true\n    when spec.hostNetwork = true',
+      'message "100% sure: container {name} is privileged"',
+      'workloads Deployment "web/front", StatefulSet "apps/db"',
+      'images "docker.io/y:*", "ghcr.io/x/*"',
+      'expires 2030-06-30',
+      'except namespaces "kube-system"',
+      'require metadata.labels.owner exists',
+    ]) expect(text).toContain(line);
   }, 120_000);
 });
