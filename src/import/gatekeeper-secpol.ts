@@ -115,7 +115,7 @@ export function liftSecpolConstraint(doc: YamlDoc, template: { value: unknown; d
     head.push(`mode ${mode}`, ...scopeLines(spec['match'], rules));
   } catch (e) {
     if (!(e instanceof Unliftable)) throw e;
-    for (const v of violations) missing.push({ original: violationName(v)!, origin: ruleSpan(v.loc.line), reason: e.message });
+    for (const v of violations) missing.push({ original: violationName(v)!, origin: ruleSpan(v.loc.line), reason: `the lifter does not translate ${e.message}` });
     return result();
   }
 
@@ -132,7 +132,7 @@ export function liftSecpolConstraint(doc: YamlDoc, template: { value: unknown; d
       lifted.push({ key, original, origin, subjects: r.subjects, lines: r.lines });
     } catch (e) {
       if (!(e instanceof Unliftable)) throw e;
-      missing.push({ original, origin, reason: `the lifter does not translate ${e.message} (Rego of the ConstraintTemplate)` });
+      missing.push({ original, origin, reason: `the lifter does not translate ${e.message}` });
     }
   }
   // An exception names the lifted rules it exempts (their keys).
@@ -195,9 +195,9 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
   const body = [...v.body];
   const first = body.shift();
   const view = first && !first.negated && first.expr.kind === 'term' && first.expr.term.kind === 'call' && first.expr.term.fn.join('.') === 'is_object' && first.expr.term.args[0]?.kind === 'var' ? first.expr.term.args[0].name : undefined;
-  if (!view) return fail(`violation rule whose first literal is not is_object(<the object's view>)`);
+  if (!view) return fail(`a violation rule whose first literal is not is_object(<the object's view>)`);
   const last = body.pop();
-  if (!last || last.negated || last.expr.kind !== 'assign' || last.expr.lhs.kind !== 'var' || last.expr.lhs.name !== 'msg') return fail('violation rule whose last literal is not msg := …');
+  if (!last || last.negated || last.expr.kind !== 'assign' || last.expr.lhs.kind !== 'var' || last.expr.lhs.name !== 'msg') return fail('a violation rule whose last literal is not msg := …');
   const subjects = subjectsOf(view, rules);
   const kinds = subjects.replace(/^applies to "rbac\.authorization\.k8s\.io\/v1" /, '').split(', ');
   const named: Record<string, string> = kinds.every((k) => k === 'Role' || k === 'ClusterRole') ? { rules: 'rbac rule' } : kinds.every((k) => k === 'RoleBinding' || k === 'ClusterRoleBinding') ? { subjects: 'subject' } : {};
@@ -210,13 +210,13 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
     } else if (e.kind === 'term' && !l.negated && e.term.kind === 'var' && e.term.name === 'in_scope') {
       // Read with the policy's scope (scopeLines).
     } else if (e.kind === 'assign' && e.lhs.kind === 'var' && e.lhs.name === 'failures') {
-      return fail(`pod-security check set ${termText(e.rhs)} (a count of the failures of Pod Security helpers; the lifter does not read them back into a pod-security line)`);
+      return fail(`the pod-security check set ${termText(e.rhs)} (count(failures) > 0 over Pod Security check helpers, not read back into a pod-security line)`);
     } else if (e.kind === 'term' && l.negated && e.term.kind === 'var' && isExceptionGuard(e.term.name, rules)) {
       wholeExceptions(e.term.name, rules, exceptions, key);
     } else predicate.push(l);
   }
   const p = lifter.body(predicate, lifter.rootScope);
-  if (p.kind === 'true') return fail('violation rule without a condition');
+  if (p.kind === 'true') return fail('a violation rule without a condition');
   // `W and any D has B` is how `… any D has B when W` compiles: read it back so, the element being the offender.
   const last_ = p.kind === 'and' ? p.operands[p.operands.length - 1] : undefined;
   const split = p.kind === 'and' && last_?.kind === 'quantified' && last_.quantifier === 'any' && p.operands.filter((o) => o.kind === 'quantified' && o.quantifier === 'any').length === 1;
@@ -309,20 +309,20 @@ const labelKey = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : liter
 /** The Constraint's match and the module's in_scope rule as scope lines. */
 function scopeLines(match: unknown, rules: ReadonlyMap<string, readonly Rule[]>): string[] {
   const m = match === undefined ? {} : match;
-  if (!isMap(m)) return fail('Constraint match that is not a map');
+  if (!isMap(m)) return fail('the Constraint match that is not a map');
   const extra = Object.keys(m).filter((k) => !['kinds', 'namespaces', 'excludedNamespaces', 'labelSelector', 'namespaceSelector', 'scope'].includes(k));
-  if (extra.length) return fail(`Constraint match.${extra[0]} (not lifted)`);
+  if (extra.length) return fail(`the Constraint match.${extra[0]} (not lifted)`);
   const lines: string[] = [];
   const scopeGuard = inScope(rules);
   lines.push(...scopeGuard.lines);
   for (const [key, word] of [['namespaces', 'in'], ['excludedNamespaces', 'except']] as const) {
     if (m[key] === undefined) continue;
     const ns = strings(m[key]);
-    if (!ns || ns.some((n) => /[*?]/.test(n))) return fail(`Constraint match.${key} that are not plain names`);
+    if (!ns || ns.some((n) => /[*?]/.test(n))) return fail(`the Constraint match.${key} that are not plain names`);
     if (ns.length) lines.push(`${word} namespaces ${ns.map((n) => literal(n)).join(', ')}`);
   }
   const namespaced = m['namespaces'] !== undefined || m['namespaceSelector'] !== undefined;
-  if (m['scope'] !== undefined && !(m['scope'] === 'Namespaced' && namespaced) && m['scope'] !== '*') return fail(`Constraint match.scope ${JSON.stringify(m['scope'])} (secpol scopes cluster-scoped objects out only with namespaces or namespace labels)`);
+  if (m['scope'] !== undefined && !(m['scope'] === 'Namespaced' && namespaced) && m['scope'] !== '*') return fail(`the Constraint match.scope ${JSON.stringify(m['scope'])} (secpol scopes cluster-scoped objects out only with namespaces or namespace labels)`);
   // Labels tested by in_scope stand for the match's labelSelector (the Rego repeats it for UPDATE requests).
   if (m['labelSelector'] !== undefined && !scopeGuard.labels) lines.push(...selectorLines('labels', m['labelSelector']));
   if (m['namespaceSelector'] !== undefined) lines.push(...selectorLines('namespace labels', m['namespaceSelector']));
@@ -330,16 +330,16 @@ function scopeLines(match: unknown, rules: ReadonlyMap<string, readonly Rule[]>)
 }
 
 function selectorLines(what: string, sel: unknown): string[] {
-  if (!isMap(sel)) return fail(`Constraint ${what} selector that is not a map`);
+  if (!isMap(sel)) return fail(`the Constraint ${what} selector that is not a map`);
   const tests: string[] = [];
   const labels = sel['matchLabels'];
   if (labels !== undefined) {
-    if (!isMap(labels)) return fail(`matchLabels that is not a map`);
+    if (!isMap(labels)) return fail(`a matchLabels that is not a map`);
     for (const [k, v] of Object.entries(labels)) tests.push(`${labelKey(k)} = ${literal(String(v))}`);
   }
   const exprs = sel['matchExpressions'];
   if (exprs !== undefined) {
-    if (!Array.isArray(exprs)) return fail('matchExpressions that is not a list');
+    if (!Array.isArray(exprs)) return fail('a matchExpressions that is not a list');
     for (const e of exprs) {
       const key = isMap(e) && typeof e['key'] === 'string' ? e['key'] : fail('a matchExpressions entry without a key');
       const values = isMap(e) ? strings(e['values']) : undefined;
@@ -359,7 +359,7 @@ function selectorLines(what: string, sel: unknown): string[] {
 function inScope(rules: ReadonlyMap<string, readonly Rule[]>): { lines: string[]; labels: boolean } {
   const defs = rules.get('in_scope');
   if (!defs) return { lines: [], labels: false };
-  if (defs.length !== 1 || defs[0]!.elses.length || defs[0]!.value !== undefined) return fail('in_scope rule (not one plain condition)');
+  if (defs.length !== 1 || defs[0]!.elses.length || defs[0]!.value !== undefined) return fail('the in_scope rule (not one plain condition)');
   const lines: string[] = [];
   const labelTests: string[] = [];
   for (const l of defs[0]!.body) {
@@ -376,9 +376,9 @@ function inScope(rules: ReadonlyMap<string, readonly Rule[]>): { lines: string[]
     else if (call && fn === 'is_string' && call.args.length === 1) {
       const inner = call.args[0]!;
       const k = inner.kind === 'call' && inner.fn.join('.') === 'object_label' && inner.args.length === 1 ? constant(inner.args[0]!) : undefined;
-      if (typeof k !== 'string') return fail(`in_scope literal ${literalText(l)}`);
+      if (typeof k !== 'string') return fail(`the in_scope literal ${literalText(l)}`);
       labelTests.push(`${labelKey(k)} ${l.negated ? 'is absent' : 'exists'}`);
-    } else return fail(`in_scope literal ${literalText(l)}`);
+    } else return fail(`the in_scope literal ${literalText(l)}`);
   }
   if (labelTests.length) lines.push(`where labels ${labelTests.join(' and ')}`);
   return { lines, labels: labelTests.length > 0 };
@@ -410,7 +410,7 @@ function isExceptionRule(name: string, rules: ReadonlyMap<string, readonly Rule[
 /** The filters of `exception_<name>`: its expiry, namespaces and workloads. */
 function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule[]>): { filter: string[]; expires?: string } {
   const d = rules.get(name)![0]!;
-  if (d.kind !== 'complete' || d.elses.length || (d.value !== undefined && constant(d.value) !== true)) return fail(`exception rule ${name}`);
+  if (d.kind !== 'complete' || d.elses.length || (d.value !== undefined && constant(d.value) !== true)) return fail(`the exception rule ${name}`);
   const filter: string[] = [];
   let expires: string | undefined;
   const workloads: string[] = [];
@@ -422,12 +422,12 @@ function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule
     return true;
   };
   for (const l of d.body) {
-    const t = l.expr.kind === 'term' && !l.negated ? l.expr.term : fail(`exception literal ${literalText(l)}`);
+    const t = l.expr.kind === 'term' && !l.negated ? l.expr.term : fail(`the exception literal ${literalText(l)}`);
     if (t.kind === 'call' && t.fn.join('.') === 'lt' && termText(t.args[0]!) === 'time.now_ns()' && typeof constant(t.args[1]!) === 'number') {
       const ns = constant(t.args[1]!) as number;
       const day = 86_400_000;
       const ms = ns / 1e6;
-      if (!Number.isInteger(ms / day)) return fail(`exception literal ${literalText(l)} (not a midnight UTC)`);
+      if (!Number.isInteger(ms / day)) return fail(`the exception literal ${literalText(l)} (not a midnight UTC)`);
       expires = new Date(ms - day).toISOString().slice(0, 10);
     } else if (t.kind === 'call' && t.fn.join('.') === 'internal.member_2' && t.args[0]?.kind === 'var' && t.args[0].name === 'object_namespace' && strings(constant(t.args[1]!))) {
       filter.push(`namespaces ${strings(constant(t.args[1]!))!.map((n) => literal(n)).join(', ')}`);
@@ -435,7 +435,7 @@ function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule
       // collected
     } else if (t.kind === 'var' && (rules.get(t.name) ?? []).length > 0 && rules.get(t.name)!.every((w) => w.body.length === 1 && w.body[0]!.expr.kind === 'term' && !w.body[0]!.negated && workload(w.body[0]!.expr.term))) {
       // several workloads: one definition each
-    } else return fail(`exception literal ${literalText(l)}`);
+    } else return fail(`the exception literal ${literalText(l)}`);
   }
   if (workloads.length) filter.push(`workloads ${workloads.join(', ')}`);
   return { filter, ...(expires ? { expires } : {}) };
@@ -444,7 +444,7 @@ function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule
 function draft(name: string, rules: ReadonlyMap<string, readonly Rule[]>, exceptions: Map<string, ExceptionDraft>, kind: 'whole' | 'images'): ExceptionDraft {
   const known = exceptions.get(name);
   const x = known ?? { name: nameOf(name.replace(/^exception_/, '').replace(/_/g, '-')), ...exceptionFilters(name, rules), images: [], rules: new Set<string>() };
-  if (x.kind && x.kind !== kind) return fail(`exception rule ${name} (it exempts whole objects for one rule and images for another)`);
+  if (x.kind && x.kind !== kind) return fail(`the exception rule ${name} (it exempts whole objects for one rule and images for another)`);
   x.kind = kind;
   exceptions.set(name, x);
   return x;
@@ -455,7 +455,7 @@ function wholeExceptions(guard: string, rules: ReadonlyMap<string, readonly Rule
   const names = isExceptionRule(guard, rules) ? [guard] : rules.get(guard)!.map((d) => (d.body[0]!.expr as { term: { name: string } }).term.name);
   for (const n of names) {
     const x = draft(n, rules, exceptions, 'whole');
-    if (x.filter.length === 0) return fail(`exception rule ${n} (no namespace or workload filter: it would exempt every object)`);
+    if (x.filter.length === 0) return fail(`the exception rule ${n} (no namespace or workload filter: it would exempt every object)`);
     x.rules.add(key);
   }
 }

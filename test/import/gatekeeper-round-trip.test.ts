@@ -105,6 +105,16 @@ describe("import of secpol's own Gatekeeper output", () => {
     expect(r.value!.rules.filter((x) => x.status === 'imported').map((x) => x.original)).toEqual(['no-host-network', 'no-host-pid']);
   }, 120_000);
 
+  it('a Constraint match the lifter does not read leaves every rule of the template out, each SP3001 with the reason', async () => {
+    const inputs = (await libraryGatekeeper()).filter((i) => i.path === 'gatekeeper/host-namespaces.yaml');
+    const edited = inputs[0]!.text.replace('  match:\n', '  match:\n    name: node-*\n');
+    expect(edited).not.toBe(inputs[0]!.text);
+    const r = await importPolicies([{ path: 'host-namespaces.yaml', text: edited }], { today });
+    expect(r.value!.rules.map((x) => [x.original, x.status])).toEqual([['no-host-ipc', 'not-imported'], ['no-host-network', 'not-imported'], ['no-host-pid', 'not-imported']]);
+    for (const x of r.value!.rules) expect(x.reason).toBe('the lifter does not translate the Constraint match.name (not lifted)');
+    expect(r.value!.files[0]!.set).toBeUndefined();
+  }, 120_000);
+
   it('a template shared by Constraints of several modes gives each Constraint the rules of its mode', async () => {
     const inputs = await compileText(`policy mixed {
   mode audit
