@@ -30,8 +30,9 @@ if ((argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') && ty
   }
 }
 
-const { existsSync } = await import('node:fs');
-const { setFlagsFromString } = await import('node:v8');
+const builtin = (name) => (typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) : import(name));
+const fs = await builtin('node:fs');
+const { setFlagsFromString } = await builtin('node:v8');
 
 // A run of secpol is short: V8's optimizing compiler (TurboFan) compiles functions that turn hot for a moment and
 // then are done with (the parser, each backend, the VAP cost check), which cost a 100-rule compile ~20 % of its CPU
@@ -40,7 +41,8 @@ const { setFlagsFromString } = await import('node:v8');
 // `secpol verify` less (docs/performance.md, session 5). The budget is a tiering heuristic that V8 reads whenever it
 // resets a function's budget, so setting it before the bundle loads applies to all of it. Other V8 versions keep
 // their defaults (newer ones replaced the flag), and SECPOL_V8_DEFAULTS=1 keeps them on Node 20 too.
-if (process.versions.v8.startsWith('11.3.') && !process.env.SECPOL_V8_DEFAULTS) setFlagsFromString('--interrupt-budget=540672');
+const budget = process.versions.v8.startsWith('11.3.') && !process.env.SECPOL_V8_DEFAULTS;
+if (budget) setFlagsFromString('--interrupt-budget=540672');
 
 if (process.env.SECPOL_DEBUG) process.setSourceMapsEnabled(true);
 // `secpol compile … | head`: a reader that stops early is not an error, and not a stack trace.
@@ -48,9 +50,73 @@ process.stdout.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(0);
 });
-const bundle = new URL('../dist/cli/secpol.js', import.meta.url);
-const builder = new URL('../scripts/bundle.mjs', import.meta.url);
-if (!existsSync(bundle) && existsSync(builder)) await import(builder.href);
-const { main } = await import(bundle.href);
 
-process.exitCode = await main(argv);
+/**
+ * The one-script build (dist/cli/secpol-<hash>.cjs) with the V8 code cache scripts/bundle.mjs made for it, when there
+ * is one for this V8, this architecture and these V8 settings: V8 then skips compiling what the cache holds, most of
+ * a short run's compile time (docs/performance.md, session 6). V8 rejects a cache made for another version or other
+ * flags, and would then compile everything at once, so the cache is used only when node has no options of its own
+ * (NODE_OPTIONS, node's command line) and not with SECPOL_DEBUG (source maps are the ES-module bundle's);
+ * SECPOL_CODE_CACHE=0 turns it off, =1 uses it under node options too (a CPU profile of it); SECPOL_CODE_CACHE_REPORT=1
+ * says on stderr which build ran and whether V8 took the cache.
+ * SECPOL_CODE_CACHE_WRITE=<script> runs that script without a cache and saves one beside it (the build does this).
+ */
+const cacheSuffix = `-${process.versions.v8}-${process.arch}${budget ? '-budget' : ''}.v8cache`;
+function cachedScript() {
+  const writing = process.env.SECPOL_CODE_CACHE_WRITE;
+  if (writing) return { script: writing, cache: undefined };
+  const mode = process.env.SECPOL_CODE_CACHE;
+  if (mode === '0' || process.env.SECPOL_DEBUG) return undefined;
+  if (mode !== '1' && (process.execArgv.length > 0 || process.env.NODE_OPTIONS)) return undefined;
+  const dir = new URL('../dist/cli/', import.meta.url);
+  let names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const cache = names.find((n) => n.startsWith('secpol-') && n.endsWith(cacheSuffix));
+  const script = cache && `secpol-${cache.slice('secpol-'.length, -cacheSuffix.length)}.cjs`;
+  if (!script || !names.includes(script)) return undefined;
+  return { script: new URL(script, dir), cache: new URL(cache, dir) };
+}
+
+async function loadMain() {
+  const found = cachedScript();
+  if (found) {
+    const { createRequire } = await builtin('node:module');
+    const { Script } = await builtin('node:vm');
+    const { dirname, resolve } = await builtin('node:path');
+    const { fileURLToPath } = await builtin('node:url');
+    const path = found.script instanceof URL ? fileURLToPath(found.script) : resolve(found.script);
+    let cachedData;
+    try {
+      cachedData = found.cache && fs.readFileSync(found.cache);
+    } catch {
+      cachedData = undefined;
+    }
+    // The same wrapper as Node's own CommonJS loader; V8 pairs a cache with the exact text it was made from.
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(path, 'utf8')}\n})`, { filename: path, cachedData });
+    if (process.env.SECPOL_CODE_CACHE_REPORT) process.stderr.write(`secpol: one-script build, code cache ${!cachedData ? 'absent' : script.cachedDataRejected ? 'rejected by V8' : 'used'}\n`);
+    const module = { exports: {} };
+    script.runInThisContext()(module.exports, createRequire(path), module, path, dirname(path));
+    return { main: module.exports.main, script, path };
+  }
+  const bundle = new URL('../dist/cli/secpol.js', import.meta.url);
+  const builder = new URL('../scripts/bundle.mjs', import.meta.url);
+  if (!fs.existsSync(bundle) && fs.existsSync(builder)) await import(builder.href);
+  if (process.env.SECPOL_CODE_CACHE_REPORT) process.stderr.write('secpol: ES-module bundle\n');
+  return { main: (await import(bundle.href)).main };
+}
+
+const loaded = await loadMain();
+process.exitCode = await loaded.main(argv);
+if (process.env.SECPOL_CODE_CACHE_WRITE && loaded.script) {
+  // Saved after the run, so the cache holds every function the run compiled, not only the top level.
+  const { basename, dirname, join } = await builtin('node:path');
+  const name = `${basename(loaded.path, '.cjs')}${cacheSuffix}`;
+  const target = join(dirname(loaded.path), name);
+  fs.writeFileSync(`${target}.${process.pid}.tmp`, loaded.script.createCachedData());
+  fs.renameSync(`${target}.${process.pid}.tmp`, target);
+  process.stderr.write(`secpol-code-cache: ${name}\n`);
+}

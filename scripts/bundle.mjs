@@ -7,8 +7,11 @@
 // loaded by default: SECPOL_DEBUG=1 turns them on (bin/secpol.js), so a stack trace names src/*.ts lines without
 // slowing every start.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,31 +49,63 @@ const noSourceMapLibrary = {
   },
 };
 
-const result = await build({
+const shared = {
   absWorkingDir: root,
-  entryPoints: { secpol: 'src/cli.ts' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outdir,
-  chunkNames: 'chunks/[name]-[hash]',
   minify: process.env.SECPOL_BUNDLE_MINIFY !== '0',
-  sourcemap: 'linked',
-  sourcesContent: false,
   legalComments: 'none',
-  metafile: true,
-  write: false,
   logLevel: 'warning',
   tsconfig: join(root, 'tsconfig.build.json'),
+  plugins: [chevrotainBuild, noSourceMapLibrary],
+};
+
+const result = await build({
+  ...shared,
+  entryPoints: { secpol: 'src/cli.ts' },
+  splitting: true,
+  format: 'esm',
+  outdir,
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  write: false,
   // CommonJS dependencies (handlebars, jmespath) call require() for Node built-ins.
   banner: { js: "import { createRequire as __secpolRequire } from 'node:module'; const require = __secpolRequire(import.meta.url);" },
-  plugins: [chevrotainBuild, noSourceMapLibrary],
 });
+
+/**
+ * The same CLI as one CommonJS script, which bin/secpol.js runs through `vm.Script` with a V8 code cache made by this
+ * build (below): Node 20 can cache the compilation of scripts but not of ES modules (its module compile cache came
+ * in Node 22), and compiling the bundle's modules, then each function on its first call, was a large share of a short
+ * run (docs/performance.md, session 6). The ES-module bundle above stays: the launcher runs it whenever there is no
+ * cache for the running V8, with SECPOL_DEBUG (source maps), or when node is given options of its own.
+ * Lazily loaded stages stay lazy: esbuild turns each `import()` into a function that initialises the stage's modules
+ * on first use. The file name carries a hash of its content, and the cache's name that hash, so a cache can never
+ * be paired with another build's script (V8 itself checks only the source's length, its version and its flags).
+ */
+const single = await build({
+  ...shared,
+  entryPoints: ['src/cli.ts'],
+  format: 'cjs',
+  write: false,
+  outfile: join(outdir, 'secpol.cjs'),
+  // The sources' import.meta.url (package.json and targets/ lookups) is the script's own file URL, as in the ESM bundle.
+  define: { 'import.meta.url': '__secpolUrl' },
+  banner: { js: "'use strict';const __secpolUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+const singleText = single.outputFiles[0].contents;
+const buildId = createHash('sha256').update(singleText).digest('hex').slice(0, 16);
+const singlePath = join(outdir, `secpol-${buildId}.cjs`);
 
 /** Every file is written to a temporary name and renamed, chunks before the entry, so a running CLI never reads half a file. */
 const written = new Set();
+mkdirSync(outdir, { recursive: true });
+writeFileSync(`${singlePath}.${process.pid}.tmp`, singleText);
+renameSync(`${singlePath}.${process.pid}.tmp`, singlePath);
+written.add(singlePath);
 const ordered = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith(`${join('cli', 'secpol.js')}`)) - Number(b.path.endsWith(`${join('cli', 'secpol.js')}`)));
 for (const f of ordered) {
   mkdirSync(dirname(f.path), { recursive: true });
@@ -104,5 +139,25 @@ for (const dir of [outdir, join(outdir, 'chunks')]) {
     if (name.isFile() && !written.has(path)) rmSync(path);
   }
 }
+// The code cache: the launcher runs the script once on the policy library (`compile policies --target all`, which
+// reaches the front end and every backend) and saves what V8 compiled. It is valid only for this V8 version, this
+// architecture and the launcher's V8 settings, which its name records; any other node uses the ES-module bundle.
+// SECPOL_CODE_CACHE=0 builds none (the launcher then always runs the ES-module bundle).
+const library = join(root, 'policies');
+let cacheNote = 'no code cache';
+if (process.env.SECPOL_CODE_CACHE !== '0' && existsSync(library)) {
+  const scratch = mkdtempSync(join(tmpdir(), 'secpol-code-cache-'));
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'secpol.js'), 'compile', library, '--target', 'all', '--out', join(scratch, 'out')], {
+    cwd: scratch,
+    encoding: 'utf8',
+    env: { ...process.env, SECPOL_CODE_CACHE_WRITE: singlePath, SECPOL_DEBUG: '', NODE_OPTIONS: '' },
+    maxBuffer: 1 << 26,
+  });
+  rmSync(scratch, { recursive: true, force: true });
+  const made = /^secpol-code-cache: (.+)$/m.exec(r.stderr ?? '')?.[1];
+  if (made) cacheNote = `code cache ${(readFileSync(join(outdir, made)).length / 1024).toFixed(0)} KiB for V8 ${process.versions.v8}`;
+  else console.error(`secpol bundle: no code cache was made (the ES-module bundle will be used):\n${r.stderr}`);
+}
+
 const bytes = [...result.outputFiles].filter((f) => f.path.endsWith('.js')).reduce((n, f) => n + f.contents.length, 0);
-console.error(`bundled ${relative(root, outdir)}: ${[...result.outputFiles].filter((f) => f.path.endsWith('.js')).length} files, ${(bytes / 1024).toFixed(0)} KiB of JavaScript, ${packages.size} packages inlined`);
+console.error(`bundled ${relative(root, outdir)}: ${[...result.outputFiles].filter((f) => f.path.endsWith('.js')).length} files, ${(bytes / 1024).toFixed(0)} KiB of JavaScript, ${packages.size} packages inlined; one-script build ${(singleText.length / 1024).toFixed(0)} KiB, ${cacheNote}`);
