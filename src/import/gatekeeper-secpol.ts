@@ -11,6 +11,7 @@
 import { parseModule, type Literal, type Rule, type Term } from '../engines/rego/index.js';
 import { spanOf, type Span } from '../source/index.js';
 import { Lifter, Unliftable, constant, fixedHelpers, literalText, termText } from './gatekeeper-secpol-lift.js';
+import { controlsExceptions, failureSet, recognisePodSecurity } from './gatekeeper-secpol-pss.js';
 import type { ImportedException, ImportedPolicy, ImportedRule, MissingRule, Pred } from './model.js';
 import { and, literal, nameOf, pathText, renderPredicate } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
@@ -53,6 +54,8 @@ interface ExceptionDraft {
   name: string;
   filter: string[];
   images: string[];
+  /** Pod Security controls it exempts (gatekeeper-secpol-pss.ts). */
+  readonly controls: string[];
   expires?: string;
   readonly rules: Set<string>;
   kind?: 'whole' | 'images';
@@ -90,15 +93,15 @@ export function liftSecpolConstraint(doc: YamlDoc, template: { value: unknown; d
   const exceptions = new Map<string, ExceptionDraft>();
   const head: string[] = [];
   const result = (): ImportedPolicy => {
-    const subjects = new Set(lifted.map((r) => r.subjects));
+    const subjects = new Set(lifted.map((r) => r.subjects).filter((x) => x !== ''));
     const shared = subjects.size === 1 ? [...subjects][0]! : undefined;
-    const imported: ImportedRule[] = lifted.map((r) => ({ key: r.key, original: r.original, origin: r.origin, lines: shared === undefined ? [r.subjects, ...r.lines] : r.lines }));
+    const imported: ImportedRule[] = lifted.map((r) => ({ key: r.key, original: r.original, origin: r.origin, lines: shared === undefined && r.subjects !== '' ? [r.subjects, ...r.lines] : r.lines }));
     return {
       name: nameOf(constraintName),
       source: 'gatekeeper',
       origin: spanAt(doc, ['metadata', 'name']),
       describe: `Gatekeeper ${kind} ${constraintName}, lifted from the Rego of its ConstraintTemplate`,
-      head: [...head, ...(shared ? [shared] : [])],
+      head: [...head, ...(shared ? [shared] : lifted.some((r) => r.subjects === '') && subjects.size === 0 ? ['applies to pods'] : [])],
       rules: imported,
       missing,
       original: { engine: 'gatekeeper', template: template.value, constraint: c, byRule: true },
@@ -109,9 +112,10 @@ export function liftSecpolConstraint(doc: YamlDoc, template: { value: unknown; d
   };
 
   // Policy-wide parts: the Constraint's action and match, and the module's in_scope guard.
+  let mode = 'enforce';
   try {
     const action = spec['enforcementAction'] ?? 'deny';
-    const mode = action === 'deny' ? 'enforce' : action === 'dryrun' ? 'audit' : action === 'warn' ? 'warn' : fail(`the enforcementAction ${JSON.stringify(action)}`);
+    mode = action === 'deny' ? 'enforce' : action === 'dryrun' ? 'audit' : action === 'warn' ? 'warn' : fail(`the enforcementAction ${JSON.stringify(action)}`);
     head.push(`mode ${mode}`, ...scopeLines(spec['match'], rules));
   } catch (e) {
     if (!(e instanceof Unliftable)) throw e;
@@ -126,6 +130,21 @@ export function liftSecpolConstraint(doc: YamlDoc, template: { value: unknown; d
     try {
       const r = liftViolation(v, rules, params, exceptions, nameOf(original));
       if (r === 'other-mode') continue;
+      if ('pss' in r) {
+        // A pod-security line: recognised with the controls exceptions read from the Rego (gatekeeper-secpol-pss.ts).
+        const blocks = controlsExceptions(rules).flatMap((cx) => {
+          const x = draft(cx.rule, rules, exceptions, cx.images.length ? 'images' : 'whole');
+          for (const c of cx.controls) if (!x.controls.includes(c)) x.controls.push(c);
+          for (const i of cx.images.map((g) => literal(g))) if (!x.images.includes(i)) x.images.push(i);
+          return [`exception ${x.name} {`, ...finishException(x).filter.map((l) => `  ${l}`), `  controls ${x.controls.join(', ')}`, '  reason "candidate"', ...(x.expires ? [`  expires ${x.expires}`] : []), '}'];
+        });
+        const line = recognisePodSecurity(r.pss, rego.text, mode, blocks);
+        const psKey = `pod-security-${mode}`;
+        if (keys.has(psKey)) fail(`a second pod-security line in mode ${mode}`);
+        keys.add(psKey);
+        lifted.push({ key: psKey, original, origin, subjects: '', lines: [line] });
+        continue;
+      }
       let key = nameOf(original);
       for (let i = 2; keys.has(key); i++) key = `${nameOf(original)}-${i}`;
       keys.add(key);
@@ -177,7 +196,7 @@ function probesOf(moduleRules: readonly Rule[]): string[][] {
 
 function finishException(x: ExceptionDraft): ImportedException {
   const filter = [...x.filter, ...(x.images.length ? [`images ${x.images.join(', ')}`] : [])];
-  return { name: x.name, filter, rules: [...x.rules], reason: `lifted from the Rego rule exception_${x.name.replace(/-/g, '_')} of the original template`, ...(x.expires ? { expires: x.expires } : {}) };
+  return { name: x.name, filter, rules: [...x.rules], ...(x.controls.length ? { controls: [...x.controls] } : {}), reason: `lifted from the Rego rule exception_${x.name.replace(/-/g, '_')} of the original template`, ...(x.expires ? { expires: x.expires } : {}) };
 }
 
 /** A span on line `line` of the Rego block whose key is at `key` (the block's content starts on the next line). */
@@ -191,7 +210,7 @@ function lineSpan(doc: YamlDoc, key: Span, line: number): Span {
   return spanOf(doc.file, at, end < 0 ? text.length : end);
 }
 
-function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, params: Json, exceptions: Map<string, ExceptionDraft>, key: string): 'other-mode' | { subjects: string; lines: string[] } {
+function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, params: Json, exceptions: Map<string, ExceptionDraft>, key: string): 'other-mode' | { readonly pss: string } | { subjects: string; lines: string[] } {
   const body = [...v.body];
   const first = body.shift();
   const view = first && !first.negated && first.expr.kind === 'term' && first.expr.term.kind === 'call' && first.expr.term.fn.join('.') === 'is_object' && first.expr.term.args[0]?.kind === 'var' ? first.expr.term.args[0].name : undefined;
@@ -203,18 +222,24 @@ function liftViolation(v: Rule, rules: ReadonlyMap<string, readonly Rule[]>, par
   const named: Record<string, string> = kinds.every((k) => k === 'Role' || k === 'ClusterRole') ? { rules: 'rbac rule' } : kinds.every((k) => k === 'RoleBinding' || k === 'ClusterRoleBinding') ? { subjects: 'subject' } : {};
   const lifter = new Lifter(rules, view, (helper) => imageFilter(helper, rules, exceptions, key), subjects.startsWith('applies to "rbac.authorization.k8s.io/v1" ') ? named : {});
   const predicate: Literal[] = [];
-  for (const l of body) {
+  let pss: string | undefined;
+  for (let i = 0; i < body.length; i++) {
+    const l = body[i]!;
     const e = l.expr;
+    const set = failureSet(body, i);
     if (e.kind === 'term' && !l.negated && e.term.kind === 'call' && e.term.fn.join('.') === 'equal' && termText(e.term.args[0]!) === 'input.parameters.mode') {
       if (constant(e.term.args[1]!) !== params['mode']) return 'other-mode';
     } else if (e.kind === 'term' && !l.negated && e.term.kind === 'var' && e.term.name === 'in_scope') {
       // Read with the policy's scope (scopeLines).
-    } else if (e.kind === 'assign' && e.lhs.kind === 'var' && e.lhs.name === 'failures') {
-      return fail(`the pod-security check set ${termText(e.rhs)} (count(failures) > 0 over Pod Security check helpers, not read back into a pod-security line)`);
+    } else if (set && view === 'pod_view' && pss === undefined) {
+      pss = set;
+      i++;
     } else if (e.kind === 'term' && l.negated && e.term.kind === 'var' && isExceptionGuard(e.term.name, rules)) {
+      if (failureSet(body, body.length - 2)) return fail(`the exception guard ${literalText(l)} of a pod-security line (an exception for every rule and control)`);
       wholeExceptions(e.term.name, rules, exceptions, key);
     } else predicate.push(l);
   }
+  if (pss !== undefined) return predicate.length ? fail(`the literal ${literalText(predicate[0]!)} beside a pod-security check set`) : { pss };
   const p = lifter.body(predicate, lifter.rootScope);
   if (p.kind === 'true') return fail('a violation rule without a condition');
   // `W and any D has B` is how `… any D has B when W` compiles: read it back so, the element being the offender.
@@ -443,7 +468,7 @@ function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule
 
 function draft(name: string, rules: ReadonlyMap<string, readonly Rule[]>, exceptions: Map<string, ExceptionDraft>, kind: 'whole' | 'images'): ExceptionDraft {
   const known = exceptions.get(name);
-  const x = known ?? { name: nameOf(name.replace(/^exception_/, '').replace(/_/g, '-')), ...exceptionFilters(name, rules), images: [], rules: new Set<string>() };
+  const x = known ?? { name: nameOf(name.replace(/^exception_/, '').replace(/_/g, '-')), ...exceptionFilters(name, rules), images: [], controls: [], rules: new Set<string>() };
   if (x.kind && x.kind !== kind) return fail(`the exception rule ${name} (it exempts whole objects for one rule and images for another)`);
   x.kind = kind;
   exceptions.set(name, x);

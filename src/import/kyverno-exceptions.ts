@@ -244,6 +244,8 @@ function ownsFor(doc: YamlDoc, kind: string, line: string, listed: ReadonlySet<s
 /** The exception as secpol lines (inside the policy block), keeping only rules still imported. */
 export function exceptionLines(e: ImportedException, keys: ReadonlySet<string>): string[] {
   const rules = e.rules.filter((r) => keys.has(r));
-  if (rules.length === 0) return [];
-  return [`exception ${e.name} {`, ...e.filter.map((l) => `  ${l}`), `  rules ${rules.join(', ')}`, `  reason ${literal(e.reason)}`, ...(e.expires ? [`  expires ${e.expires}`] : []), '}'];
+  // Controls count while a pod-security line is imported (with no `rules` line, controls and no images exempt no rule).
+  const controls = [...keys].some((k) => k.startsWith('pod-security-')) ? (e.controls ?? []) : [];
+  if (rules.length === 0 && controls.length === 0) return [];
+  return [`exception ${e.name} {`, ...e.filter.map((l) => `  ${l}`), ...(controls.length ? [`  controls ${controls.join(', ')}`] : []), ...(rules.length ? [`  rules ${rules.join(', ')}`] : []), `  reason ${literal(e.reason)}`, ...(e.expires ? [`  expires ${e.expires}`] : []), '}'];
 }

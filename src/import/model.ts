@@ -40,6 +40,8 @@ export interface ImportedException {
   readonly name: string;
   readonly filter: readonly string[];
   readonly rules: readonly string[];
+  /** Pod Security controls it exempts, rendered while a pod-security line of the policy is imported. */
+  readonly controls?: readonly string[];
   readonly reason: string;
   /** YYYY-MM-DD, or absent. */
   readonly expires?: string;

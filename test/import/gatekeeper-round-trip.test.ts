@@ -2,7 +2,8 @@
  * Issue 18 item 5, Gatekeeper: the library compiled to ConstraintTemplates and Constraints, imported back by lifting
  * each template's Rego (src/import/gatekeeper-secpol*.ts), is proven by `--verify` against the ORIGINAL templates run
  * in the Rego engine (fast-check, fixed seed). The lifter reads the Rego only: stripped of annotations and comments
- * the output lifts the same, a fixed helper edited in place is caught by the proof, and what it cannot lift is SP3001.
+ * the output lifts the same, a fixed helper edited in place is caught by the proof, a pod-security check set is
+ * recognised only when it is exactly secpol's, and what it cannot lift is SP3001.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,17 +50,14 @@ function rewrite(text: string, edit: (rego: string) => string, strip = false): s
 const withoutComments = (text: string) => text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
 
 describe("import of secpol's own Gatekeeper output", () => {
-  it('the library round-trips: every rule but the pod-security lines is lifted from the Rego and proven against the original template', async () => {
+  it('the library round-trips: every rule and pod-security line is lifted from the Rego and proven against the original template', async () => {
     const inputs = await libraryGatekeeper();
     const r = await importPolicies(inputs, { today, verify: { runs: 400, seed: 1 } });
     const rules = r.value!.rules;
     const proven = rules.filter((x) => x.status === 'proven');
-    const rest = rules.filter((x) => x.status !== 'proven');
-    // The pod-security violation rules count the failures of a set of check helpers; they are not lifted (docs/import.md).
-    expect(rest.map((x) => `${x.policy}/${x.original}`)).toEqual(['pss-baseline-enforce/pod-security-enforce', 'pss-baseline-warn/pod-security-warn', 'pss-restricted/pod-security-enforce']);
-    for (const x of rest) expect(x.reason).toMatch(/pod-security check set pss_(baseline|restricted)_v1_30/);
-    expect(proven.length).toBe(41);
-    expect(r.diagnostics.filter((d) => d.code === 'SP3002')).toEqual([]);
+    expect(rules.filter((x) => x.status !== 'proven')).toEqual([]);
+    expect(proven.length).toBe(44);
+    expect(r.diagnostics).toEqual([]);
     const text = r.value!.files.map((f) => f.text).join('\n');
     // Exceptions (a workload until a date; images), effective fields, references, label selectors come back as written.
     expect(text).toMatch(/exception node-exporter \{\n\s+workloads DaemonSet "monitoring\/node-exporter"\n\s+rules no-host-network, no-host-pid\n[^}]*expires 2030-12-31/);
@@ -68,6 +66,9 @@ describe("import of secpol's own Gatekeeper output", () => {
     expect(text).toContain('forbid any role referenced by roleRef has any rbac rule has verbs contains any of ["escalate", "bind", "impersonate", "*"]');
     expect(text).toContain('where namespace labels env = "prod"');
     expect(text).toContain('message "container {name} uses image {image} from a registry that is not approved"');
+    // Pod-security lines, each in its Constraint's mode, with the controls exception the checks read.
+    expect(text).toMatch(/policy pss-baseline-enforce \{[^]*\n  enforce pod-security baseline version v1\.30\n[^]*exception tools-log-collector \{\n\s+namespaces "tools"\n\s+controls host-path-volumes\n/);
+    expect(text).toMatch(/policy pss-baseline-warn \{[^]*\n  warn pod-security restricted version v1\.30\n/);
   }, 600_000);
 
   it('reads the Rego, not the annotations or comments that name the source policy', async () => {
@@ -76,7 +77,7 @@ describe("import of secpol's own Gatekeeper output", () => {
     const stripped = await importPolicies(inputs.map((i) => ({ path: i.path, text: rewrite(i.text, withoutComments, true) })), { today });
     const texts = (r: typeof plain) => r.value!.files.map((f) => withoutComments(f.text));
     expect(texts(stripped)).toEqual(texts(plain));
-    expect(plain.value!.rules.filter((x) => x.status === 'imported').length).toBe(41);
+    expect(plain.value!.rules.filter((x) => x.status === 'imported').length).toBe(44);
   }, 120_000);
 
   it('a fixed helper edited in place is caught by the proof (SP3002), not trusted by its name', async () => {
@@ -105,6 +106,19 @@ describe("import of secpol's own Gatekeeper output", () => {
     expect(r.value!.rules.filter((x) => x.status === 'imported').map((x) => x.original)).toEqual(['no-host-network', 'no-host-pid']);
   }, 120_000);
 
+  it('a pod-security check set is recognised only when every check equals the one secpol writes for its level and version', async () => {
+    const inputs = (await libraryGatekeeper()).filter((i) => i.path === 'gatekeeper/pss-restricted.yaml');
+    // The restricted set without the seccomp check's Windows guard: no longer what secpol writes for restricted v1.30.
+    const edited = rewrite(inputs[0]!.text, (rego) => {
+      const out = rego.replace(/(pss_restricted_v1_30 contains "seccompProfile_restricted" if \{\n)\tnot value_at\(pod_view, \["spec", "os", "name"\]\) == "windows"\n/, '$1');
+      expect(out).not.toBe(rego);
+      return out;
+    });
+    const r = await importPolicies([{ path: 'pss-restricted.yaml', text: edited }], { today });
+    expect(r.value!.rules.map((x) => [x.original, x.status])).toEqual([['pod-security-enforce', 'not-imported']]);
+    expect(r.value!.rules[0]!.reason).toBe('the lifter does not translate the pod-security check set pss_restricted_v1_30 (its rule pss_restricted_v1_30 differs from the one secpol writes for enforce pod-security restricted version v1.30)');
+  }, 120_000);
+
   it('a Constraint match the lifter does not read leaves every rule of the template out, each SP3001 with the reason', async () => {
     const inputs = (await libraryGatekeeper()).filter((i) => i.path === 'gatekeeper/host-namespaces.yaml');
     const edited = inputs[0]!.text.replace('  match:\n', '  match:\n    name: node-*\n');
@@ -129,7 +143,7 @@ describe("import of secpol's own Gatekeeper output", () => {
 `);
     const r = await importPolicies(inputs, { today, verify: { runs: 300, seed: 1 } });
     expect(r.value!.rules.map((x) => [x.policy, x.original, x.status])).toEqual([
-      ['mixed-enforce', 'pod-security-enforce', 'not-imported'],
+      ['mixed-enforce', 'pod-security-enforce', 'proven'],
       ['mixed-audit', 'no-host-pid', 'proven'],
     ]);
     expect(r.value!.files.find((f) => f.policy.name === 'mixed-audit')!.text).toMatch(/mode audit[\s\S]*forbid spec\.hostPID = true/);
