@@ -174,8 +174,8 @@ export class Lifter {
     return { term: this.root, isRoot: true, container: false, lists: this.namedLists };
   }
 
-  /** The conjunction of a body's literals, in `scope`. `skip` literals are consumed by the caller. */
-  body(literals: Body, scope: Scope, bound: ReadonlySet<string> = new Set()): Pred {
+  /** The conjunction of a body's literals, in `scope`. */
+  body(literals: Body, scope: Scope): Pred {
     const parts: Pred[] = [];
     for (let i = 0; i < literals.length; i++) {
       const l = literals[i]!;
@@ -196,10 +196,10 @@ export class Lifter {
         }
         const inside = rest.filter((r) => [...inner].some((v) => mentions(r, v)));
         const outside = rest.filter((r) => !inside.includes(r));
-        const body = this.body(inside, { term: element, isRoot: false, container: domain.container, ...(domain.lists ? { lists: domain.lists } : {}) }, new Set([...bound, element]));
+        const body = this.body(inside, { term: element, isRoot: false, container: domain.container, ...(domain.lists ? { lists: domain.lists } : {}) });
         if (body.kind === 'true') return fail(`the quantifier ${literalText(l)} with an empty body`);
         parts.push(quantified('any', domain.text, body));
-        parts.push(this.body(outside, scope, bound));
+        parts.push(this.body(outside, scope));
         return and(parts);
       }
       parts.push(this.literal(l, scope));

@@ -11,8 +11,10 @@
 import { parseModule, type Literal, type Rule, type Term } from '../engines/rego/index.js';
 import { spanOf, type Span } from '../source/index.js';
 import { Lifter, Unliftable, constant, fixedHelpers, literalText, termText } from './gatekeeper-secpol-lift.js';
+import { draft, finishException, imageFilter, isExceptionGuard, wholeExceptions, type ExceptionDraft } from './gatekeeper-secpol-exceptions.js';
 import { controlsExceptions, failureSet, recognisePodSecurity } from './gatekeeper-secpol-pss.js';
-import type { ImportedException, ImportedPolicy, ImportedRule, MissingRule, Pred } from './model.js';
+import { scopeLines, subjectsOf } from './gatekeeper-secpol-scope.js';
+import type { ImportedPolicy, ImportedRule, MissingRule, Pred } from './model.js';
 import { and, literal, nameOf, pathText, renderPredicate } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 
@@ -23,7 +25,7 @@ const fail = (what: string): never => {
   throw new Unliftable(what);
 };
 
-/** The template's Rego and where its block starts (legacy `rego`, or a `code` entry with engine Rego). */
+/** The template's Rego and where its block starts: the `rego` of its one target, as secpol writes it. */
 function regoOf(template: unknown): { text: string; at: (string | number)[] } | undefined {
   const targets = (template as { spec?: { targets?: unknown } }).spec?.targets;
   if (!Array.isArray(targets) || targets.length !== 1 || !isMap(targets[0])) return undefined;
@@ -48,17 +50,6 @@ interface LiftedRule {
   readonly origin: Span;
   readonly subjects: string;
   readonly lines: readonly string[];
-}
-
-interface ExceptionDraft {
-  name: string;
-  filter: string[];
-  images: string[];
-  /** Pod Security controls it exempts (gatekeeper-secpol-pss.ts). */
-  readonly controls: string[];
-  expires?: string;
-  readonly rules: Set<string>;
-  kind?: 'whole' | 'images';
 }
 
 /**
@@ -194,11 +185,6 @@ function probesOf(moduleRules: readonly Rule[]): string[][] {
   return [...paths].sort().map((p) => [p]);
 }
 
-function finishException(x: ExceptionDraft): ImportedException {
-  const filter = [...x.filter, ...(x.images.length ? [`images ${x.images.join(', ')}`] : [])];
-  return { name: x.name, filter, rules: [...x.rules], ...(x.controls.length ? { controls: [...x.controls] } : {}), reason: `lifted from the Rego rule exception_${x.name.replace(/-/g, '_')} of the original template`, ...(x.expires ? { expires: x.expires } : {}) };
-}
-
 /** A span on line `line` of the Rego block whose key is at `key` (the block's content starts on the next line). */
 function lineSpan(doc: YamlDoc, key: Span, line: number): Span {
   const text = doc.file.text;
@@ -296,222 +282,4 @@ function messageLine(t: Term, element: string, root: string): string[] {
   });
   if (bad || i !== paths.length) return ['# message not lifted: its format verbs do not match its arguments'];
   return [`message ${literal(text)}`];
-}
-
-/** `pod_view` is the pods subject; a view rule `v := input.review.object if { apiVersion == A; kind == K } else := …` names its kinds. */
-function subjectsOf(view: string, rules: ReadonlyMap<string, readonly Rule[]>): string {
-  if (view === 'pod_view') return 'applies to pods';
-  const defs = rules.get(view);
-  if (!defs || defs.length !== 1) return fail(`the object view ${view} (not one rule)`);
-  const d = defs[0]!;
-  const clauses = [{ value: d.value, body: d.body }, ...d.elses];
-  const byVersion = new Map<string, string[]>();
-  let pods = false;
-  for (const cl of clauses) {
-    if (cl.value && cl.value.kind === 'var' && cl.body.length === 1) {
-      const a = cl.body[0]!.expr;
-      if (a.kind === 'assign' && a.lhs.kind === 'var' && a.lhs.name === cl.value.name && a.rhs.kind === 'var' && a.rhs.name === 'pod_view') {
-        pods = true;
-        continue;
-      }
-    }
-    if (!cl.value || termText(cl.value) !== 'input.review.object' || cl.body.length !== 2) return fail(`the object view ${view} (a clause that is not input.review.object of one apiVersion and kind)`);
-    const eq = (l: Literal, field: string) => (l.expr.kind === 'term' && !l.negated && l.expr.term.kind === 'call' && l.expr.term.fn.join('.') === 'equal' && termText(l.expr.term.args[0]!) === `input.review.object.${field}` ? constant(l.expr.term.args[1]!) : undefined);
-    const apiVersion = eq(cl.body[0]!, 'apiVersion');
-    const k = eq(cl.body[1]!, 'kind');
-    if (typeof apiVersion !== 'string' || typeof k !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(k)) return fail(`the object view ${view} (a clause that is not input.review.object of one apiVersion and kind)`);
-    byVersion.set(apiVersion, [...(byVersion.get(apiVersion) ?? []), k]);
-  }
-  if (pods && byVersion.size) return fail(`the object view ${view} (pods together with other kinds)`);
-  if (pods) return 'applies to pods';
-  const parts = [...byVersion.entries()].map(([v, ks]) => `${literal(v)} ${ks.join(', ')}`);
-  if (parts.length !== 1) return fail(`the object view ${view} (kinds of several apiVersions)`);
-  return `applies to ${parts[0]}`;
-}
-
-const labelKey = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : literal(k));
-
-/** The Constraint's match and the module's in_scope rule as scope lines. */
-function scopeLines(match: unknown, rules: ReadonlyMap<string, readonly Rule[]>): string[] {
-  const m = match === undefined ? {} : match;
-  if (!isMap(m)) return fail('the Constraint match that is not a map');
-  const extra = Object.keys(m).filter((k) => !['kinds', 'namespaces', 'excludedNamespaces', 'labelSelector', 'namespaceSelector', 'scope'].includes(k));
-  if (extra.length) return fail(`the Constraint match.${extra[0]} (not lifted)`);
-  const lines: string[] = [];
-  const scopeGuard = inScope(rules);
-  lines.push(...scopeGuard.lines);
-  for (const [key, word] of [['namespaces', 'in'], ['excludedNamespaces', 'except']] as const) {
-    if (m[key] === undefined) continue;
-    const ns = strings(m[key]);
-    if (!ns || ns.some((n) => /[*?]/.test(n))) return fail(`the Constraint match.${key} that are not plain names`);
-    if (ns.length) lines.push(`${word} namespaces ${ns.map((n) => literal(n)).join(', ')}`);
-  }
-  const namespaced = m['namespaces'] !== undefined || m['namespaceSelector'] !== undefined;
-  if (m['scope'] !== undefined && !(m['scope'] === 'Namespaced' && namespaced) && m['scope'] !== '*') return fail(`the Constraint match.scope ${JSON.stringify(m['scope'])} (secpol scopes cluster-scoped objects out only with namespaces or namespace labels)`);
-  // Labels tested by in_scope stand for the match's labelSelector (the Rego repeats it for UPDATE requests).
-  if (m['labelSelector'] !== undefined && !scopeGuard.labels) lines.push(...selectorLines('labels', m['labelSelector']));
-  if (m['namespaceSelector'] !== undefined) lines.push(...selectorLines('namespace labels', m['namespaceSelector']));
-  return lines;
-}
-
-function selectorLines(what: string, sel: unknown): string[] {
-  if (!isMap(sel)) return fail(`the Constraint ${what} selector that is not a map`);
-  const tests: string[] = [];
-  const labels = sel['matchLabels'];
-  if (labels !== undefined) {
-    if (!isMap(labels)) return fail(`a matchLabels that is not a map`);
-    for (const [k, v] of Object.entries(labels)) tests.push(`${labelKey(k)} = ${literal(String(v))}`);
-  }
-  const exprs = sel['matchExpressions'];
-  if (exprs !== undefined) {
-    if (!Array.isArray(exprs)) return fail('a matchExpressions that is not a list');
-    for (const e of exprs) {
-      const key = isMap(e) && typeof e['key'] === 'string' ? e['key'] : fail('a matchExpressions entry without a key');
-      const values = isMap(e) ? strings(e['values']) : undefined;
-      const op = isMap(e) ? e['operator'] : undefined;
-      if (op === 'In' && values) tests.push(`${labelKey(key)} in [${values.map((x) => literal(x)).join(', ')}]`);
-      else if (op === 'NotIn' && values) tests.push(`${labelKey(key)} not in [${values.map((x) => literal(x)).join(', ')}]`);
-      else if (op === 'Exists') tests.push(`${labelKey(key)} exists`);
-      else if (op === 'DoesNotExist') tests.push(`${labelKey(key)} is absent`);
-      else return fail(`the matchExpressions operator ${JSON.stringify(op)}`);
-    }
-  }
-  if (Object.keys(sel).some((k) => k !== 'matchLabels' && k !== 'matchExpressions')) return fail(`a ${what} selector with fields other than matchLabels and matchExpressions`);
-  return tests.length ? [`where ${what} ${tests.join(' and ')}`] : [];
-}
-
-/** `in_scope if { review_operation in [...]; not object_namespace in [...]; <object_label tests> }`. */
-function inScope(rules: ReadonlyMap<string, readonly Rule[]>): { lines: string[]; labels: boolean } {
-  const defs = rules.get('in_scope');
-  if (!defs) return { lines: [], labels: false };
-  if (defs.length !== 1 || defs[0]!.elses.length || defs[0]!.value !== undefined) return fail('the in_scope rule (not one plain condition)');
-  const lines: string[] = [];
-  const labelTests: string[] = [];
-  for (const l of defs[0]!.body) {
-    const t = l.expr.kind === 'term' ? l.expr.term : undefined;
-    const call = t?.kind === 'call' ? t : undefined;
-    const arg0 = call?.args[0];
-    const label = arg0 && arg0.kind === 'call' && arg0.fn.join('.') === 'object_label' && arg0.args.length === 1 ? constant(arg0.args[0]!) : undefined;
-    const list = call?.args[1] ? strings(constant(call.args[1])) : undefined;
-    const fn = call?.fn.join('.');
-    if (fn === 'internal.member_2' && !l.negated && arg0?.kind === 'var' && arg0.name === 'review_operation' && list) lines.push(`on ${list.map((o) => o.toLowerCase()).join(', ')}`);
-    else if (fn === 'internal.member_2' && l.negated && arg0?.kind === 'var' && arg0.name === 'object_namespace' && list) lines.push(`except namespaces ${list.map((n) => literal(n)).join(', ')}`);
-    else if (typeof label === 'string' && fn === 'internal.member_2' && list) labelTests.push(`${labelKey(label)} ${l.negated ? 'not in' : 'in'} [${list.map((x) => literal(x)).join(', ')}]`);
-    else if (typeof label === 'string' && fn === 'equal' && !l.negated && typeof constant(call!.args[1]!) === 'string') labelTests.push(`${labelKey(label)} = ${literal(constant(call!.args[1]!) as string)}`);
-    else if (call && fn === 'is_string' && call.args.length === 1) {
-      const inner = call.args[0]!;
-      const k = inner.kind === 'call' && inner.fn.join('.') === 'object_label' && inner.args.length === 1 ? constant(inner.args[0]!) : undefined;
-      if (typeof k !== 'string') return fail(`the in_scope literal ${literalText(l)}`);
-      labelTests.push(`${labelKey(k)} ${l.negated ? 'is absent' : 'exists'}`);
-    } else return fail(`the in_scope literal ${literalText(l)}`);
-  }
-  if (labelTests.length) lines.push(`where labels ${labelTests.join(' and ')}`);
-  return { lines, labels: labelTests.length > 0 };
-}
-
-/** A 0-ary rule whose bodies are exception filters (or each one such rule): the guard `not <it>` is an exception. */
-function isExceptionGuard(name: string, rules: ReadonlyMap<string, readonly Rule[]>): boolean {
-  const defs = rules.get(name) ?? [];
-  if (defs.length === 0) return false;
-  if (defs.every((d) => d.body.length === 1 && d.body[0]!.expr.kind === 'term' && d.body[0]!.expr.term.kind === 'var' && !d.body[0]!.negated)) {
-    return defs.every((d) => isExceptionRule((d.body[0]!.expr as { term: { name: string } }).term.name, rules));
-  }
-  return isExceptionRule(name, rules);
-}
-
-/** An exception's rule: one definition whose literals are all filters (time, namespace, workload). */
-function isExceptionRule(name: string, rules: ReadonlyMap<string, readonly Rule[]>): boolean {
-  const defs = rules.get(name) ?? [];
-  if (defs.length !== 1 || !/^exception_[a-z0-9_]+$/.test(name)) return false;
-  try {
-    exceptionFilters(name, rules);
-    return true;
-  } catch (e) {
-    if (e instanceof Unliftable) return false;
-    throw e;
-  }
-}
-
-/** The filters of `exception_<name>`: its expiry, namespaces and workloads. */
-function exceptionFilters(name: string, rules: ReadonlyMap<string, readonly Rule[]>): { filter: string[]; expires?: string } {
-  const d = rules.get(name)![0]!;
-  if (d.kind !== 'complete' || d.elses.length || (d.value !== undefined && constant(d.value) !== true)) return fail(`the exception rule ${name}`);
-  const filter: string[] = [];
-  let expires: string | undefined;
-  const workloads: string[] = [];
-  const workload = (t: Term): boolean => {
-    if (t.kind !== 'call' || t.fn.join('.') !== 'is_workload' || t.args.length !== 3) return false;
-    const [k, ns, n] = t.args.map(constant);
-    if (typeof k !== 'string' || typeof ns !== 'string' || typeof n !== 'string' || !/^[A-Za-z]+$/.test(k)) return false;
-    workloads.push(`${k} ${literal(`${ns}/${n}`)}`);
-    return true;
-  };
-  for (const l of d.body) {
-    const t = l.expr.kind === 'term' && !l.negated ? l.expr.term : fail(`the exception literal ${literalText(l)}`);
-    if (t.kind === 'call' && t.fn.join('.') === 'lt' && termText(t.args[0]!) === 'time.now_ns()' && typeof constant(t.args[1]!) === 'number') {
-      const ns = constant(t.args[1]!) as number;
-      const day = 86_400_000;
-      const ms = ns / 1e6;
-      if (!Number.isInteger(ms / day)) return fail(`the exception literal ${literalText(l)} (not a midnight UTC)`);
-      expires = new Date(ms - day).toISOString().slice(0, 10);
-    } else if (t.kind === 'call' && t.fn.join('.') === 'internal.member_2' && t.args[0]?.kind === 'var' && t.args[0].name === 'object_namespace' && strings(constant(t.args[1]!))) {
-      filter.push(`namespaces ${strings(constant(t.args[1]!))!.map((n) => literal(n)).join(', ')}`);
-    } else if (workload(t)) {
-      // collected
-    } else if (t.kind === 'var' && (rules.get(t.name) ?? []).length > 0 && rules.get(t.name)!.every((w) => w.body.length === 1 && w.body[0]!.expr.kind === 'term' && !w.body[0]!.negated && workload(w.body[0]!.expr.term))) {
-      // several workloads: one definition each
-    } else return fail(`the exception literal ${literalText(l)}`);
-  }
-  if (workloads.length) filter.push(`workloads ${workloads.join(', ')}`);
-  return { filter, ...(expires ? { expires } : {}) };
-}
-
-function draft(name: string, rules: ReadonlyMap<string, readonly Rule[]>, exceptions: Map<string, ExceptionDraft>, kind: 'whole' | 'images'): ExceptionDraft {
-  const known = exceptions.get(name);
-  const x = known ?? { name: nameOf(name.replace(/^exception_/, '').replace(/_/g, '-')), ...exceptionFilters(name, rules), images: [], controls: [], rules: new Set<string>() };
-  if (x.kind && x.kind !== kind) return fail(`the exception rule ${name} (it exempts whole objects for one rule and images for another)`);
-  x.kind = kind;
-  exceptions.set(name, x);
-  return x;
-}
-
-/** `not exception_x`, or `not <rule>_exempt` with one body per exception: each exempts the rule for the whole object. */
-function wholeExceptions(guard: string, rules: ReadonlyMap<string, readonly Rule[]>, exceptions: Map<string, ExceptionDraft>, key: string): void {
-  const names = isExceptionRule(guard, rules) ? [guard] : rules.get(guard)!.map((d) => (d.body[0]!.expr as { term: { name: string } }).term.name);
-  for (const n of names) {
-    const x = draft(n, rules, exceptions, 'whole');
-    if (x.filter.length === 0) return fail(`the exception rule ${n} (no namespace or workload filter: it would exempt every object)`);
-    x.rules.add(key);
-  }
-}
-
-/**
- * `<r>_containers(list) := [c | some c in list; not <r>_image_exempt(c)]`, with `<r>_image_exempt(c) if {
- * exception_x; matches_any_glob(value_at(c, ["image"]), [globs]) }` per exception: images exceptions of the rule.
- */
-function imageFilter(helper: string, rules: ReadonlyMap<string, readonly Rule[]>, exceptions: Map<string, ExceptionDraft>, key: string): void {
-  const defs = rules.get(helper) ?? [];
-  const d = defs[0];
-  const param = d?.args?.length === 1 && d.args[0]!.kind === 'var' ? d.args[0].name : undefined;
-  const v = d?.value;
-  const ok = defs.length === 1 && d && d.kind === 'function' && param && d.body.length === 0 && d.elses.length === 0 && v?.kind === 'arrayCompr' && v.body.length === 2;
-  if (!ok || v?.kind !== 'arrayCompr') return fail(`the container filter ${helper}`);
-  const [some, exempt] = v.body as [Literal, Literal];
-  const el = some.expr.kind === 'someIn' && some.expr.value.kind === 'var' && termText(some.expr.domain) === param ? some.expr.value.name : undefined;
-  const call = exempt.negated && exempt.expr.kind === 'term' && exempt.expr.term.kind === 'call' && exempt.expr.term.args.length === 1 && termText(exempt.expr.term.args[0]!) === el ? exempt.expr.term : undefined;
-  if (!el || termText(v.head) !== el || !call) return fail(`the container filter ${helper}`);
-  for (const b of rules.get(call.fn.join('.')) ?? fail(`the container filter ${helper}`)) {
-    const c = b.args?.length === 1 ? termText(b.args[0]!) : undefined;
-    const [guard, glob] = b.body;
-    const exception = guard && !guard.negated && guard.expr.kind === 'term' && guard.expr.term.kind === 'var' && isExceptionRule(guard.expr.term.name, rules) ? guard.expr.term.name : undefined;
-    const g = glob && !glob.negated && glob.expr.kind === 'term' && glob.expr.term.kind === 'call' && glob.expr.term.fn.join('.') === 'matches_any_glob' && termText(glob.expr.term.args[0]!) === `value_at(${c}, ["image"])` ? strings(constant(glob.expr.term.args[1]!)) : undefined;
-    if (b.body.length !== 2 || !exception || !g || b.elses.length) return fail(`the image exemption ${call.fn.join('.')}`);
-    const x = draft(exception, rules, exceptions, 'images');
-    for (const p of g) {
-      if (/[[\]{}\\]/.test(p)) return fail(`the image glob ${JSON.stringify(p)} (glob syntax secpol does not have)`);
-      const text = literal(p);
-      if (!x.images.includes(text)) x.images.push(text);
-    }
-    x.rules.add(key);
-  }
 }
