@@ -302,7 +302,11 @@ export function toJSON(v: RegoValue | Value): unknown {
   return out;
 }
 
-/** Sets an own property: assigning to a "__proto__" key (valid in a ConfigMap's data) would set the prototype. */
+/**
+ * Sets an own property: assigning to a "__proto__" key (valid in a ConfigMap's data) would set the prototype, so that
+ * key is defined; any other key is assigned, which makes the same property several times faster (verify, session 6).
+ */
 function ownProperty(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
