@@ -334,6 +334,8 @@ export class Lifter {
     if (e.body.length || !fallback || varName(fallback.args[0]!) !== 'pod_view') return undefined;
     const podPath = stringList(fallback.args[1]!);
     if (!containerPath || !podPath || containerPath[0] !== 'securityContext' || containerPath.length < 2) return undefined;
+    // The field is written bare after `effective`: plain names only, so no string of the Rego becomes secpol syntax.
+    if (!containerPath.slice(1).every((s) => /^[A-Za-z][A-Za-z0-9]*$/.test(s))) return undefined;
     if (JSON.stringify(podPath) !== JSON.stringify(['spec', ...containerPath])) return undefined;
     return containerPath.slice(1).join('.');
   }

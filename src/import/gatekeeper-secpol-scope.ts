@@ -46,7 +46,8 @@ export function subjectsOf(view: string, rules: ReadonlyMap<string, readonly Rul
   return `applies to ${parts[0]}`;
 }
 
-const labelKey = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : literal(k));
+/** A label key as the formatter writes it: bare when it is a plain word, else quoted (policy text stays data). */
+const labelKey = (k: string) => (/^[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(k) ? k : literal(k));
 
 /** The Constraint's match and the module's in_scope rule as scope lines. */
 export function scopeLines(match: unknown, rules: ReadonlyMap<string, readonly Rule[]>): string[] {

@@ -261,7 +261,7 @@ function messageLine(t: Term, element: string, root: string): string[] {
   const plain = (s: string) => !/[{}]/.test(s);
   const v = constant(t);
   if (typeof v === 'string') return plain(v) ? [`message ${literal(v)}`] : [`# message not lifted: it has { or }, which secpol reads as placeholders`];
-  if (t.kind !== 'call' || t.fn.join('.') !== 'sprintf' || t.args.length !== 2) return [`# message not lifted: ${termText(t).slice(0, 80)}`];
+  if (t.kind !== 'call' || t.fn.join('.') !== 'sprintf' || t.args.length !== 2) return ['# message not lifted: not a string or sprintf of one'];
   const format = constant(t.args[0]!);
   const args = t.args[1]!;
   if (typeof format !== 'string' || args.kind !== 'array' || !plain(format)) return ['# message not lifted: a format that is not a constant without { or }'];
@@ -269,7 +269,7 @@ function messageLine(t: Term, element: string, root: string): string[] {
   for (const a of args.items) {
     const inner = a.kind === 'call' && a.fn.join('.') === 'message_value' && a.args.length === 1 ? a.args[0]! : undefined;
     const path = inner && inner.kind === 'call' && inner.fn.join('.') === 'value_at' && inner.args[0]?.kind === 'var' && (inner.args[0].name === element || (element === root && inner.args[0].name === root)) ? strings(constant(inner.args[1]!)) : undefined;
-    if (!path || !path.every((s) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(s))) return [`# message not lifted: the argument ${termText(a).slice(0, 80)} is not a field of the element it names`];
+    if (!path || !path.every((s) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(s))) return ['# message not lifted: an argument that is not a plain field of the element it names'];
     paths.push(path.join('.'));
   }
   let i = 0;

@@ -119,6 +119,24 @@ describe("import of secpol's own Gatekeeper output", () => {
     expect(r.value!.rules[0]!.reason).toBe('the lifter does not translate the pod-security check set pss_restricted_v1_30 (its rule pss_restricted_v1_30 differs from the one secpol writes for enforce pod-security restricted version v1.30)');
   }, 120_000);
 
+  it('strings of the Rego stay data: a rule name, a field name and a value cannot write secpol syntax', async () => {
+    const inputs = (await libraryGatekeeper()).filter((i) => i.path === 'gatekeeper/host-namespaces.yaml');
+    const evil = 'x"\n}\npolicy evil {\n  rule y {';
+    const edited = rewrite(inputs[0]!.text, (rego) =>
+      rego
+        .replace('"rule": "no-host-ipc"', `"rule": ${JSON.stringify(evil)}`)
+        .replace('value_at(pod_view, ["spec", "hostIPC"]) == true', `value_at(pod_view, ["metadata", "annotations", ${JSON.stringify(evil)}]) == ${JSON.stringify(evil)}`),
+    );
+    const r = await importPolicies([{ path: 'host-namespaces.yaml', text: edited }], { today });
+    const file = r.value!.files[0]!;
+    expect(file.set).toBeDefined();
+    expect(r.value!.rules.map((x) => x.status)).toEqual(['imported', 'imported', 'imported']);
+    expect(file.text.split('\n').filter((l) => /^\s*policy /.test(l))).toEqual(['policy host-namespaces {']);
+    expect(file.text).toContain('forbid metadata.annotations["x\\"\\n}\\npolicy evil {\\n  rule y {"] = "x\\"\\n}\\npolicy evil {\\n  rule y {"');
+    // The original's name only ever reaches comments, on one line.
+    expect(file.text).toContain('# from host-namespaces.yaml:27 (rule x" } policy evil {   rule y {)');
+  }, 120_000);
+
   it('a Constraint match the lifter does not read leaves every rule of the template out, each SP3001 with the reason', async () => {
     const inputs = (await libraryGatekeeper()).filter((i) => i.path === 'gatekeeper/host-namespaces.yaml');
     const edited = inputs[0]!.text.replace('  match:\n', '  match:\n    name: node-*\n');
