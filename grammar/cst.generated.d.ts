@@ -328,13 +328,18 @@ export type TestCstChildren = {
   Greater?: IToken[];
   value?: (ValueCstNode)[];
   KwNot?: (IToken)[];
-  KwIn?: IToken[];
+  KwIn?: (IToken)[];
   valueList?: (ValueListCstNode)[];
   KwMatches?: IToken[];
   KwRegex?: IToken[];
   StringLiteral?: IToken[];
   KwExists?: IToken[];
   KwIs?: IToken[];
+  KwUnique?: IToken[];
+  KwAmong?: IToken[];
+  kindList?: KindListCstNode[];
+  KwThe?: IToken[];
+  KwCluster?: IToken[];
   KwAbsent?: IToken[];
   KwEmpty?: IToken[];
   KwContains?: IToken[];
@@ -342,6 +347,17 @@ export type TestCstChildren = {
   KwNone?: IToken[];
   KwAny?: IToken[];
   KwOf?: IToken[];
+};
+
+export interface KindListCstNode extends CstNode {
+  name: "kindList";
+  children: KindListCstChildren;
+}
+
+export type KindListCstChildren = {
+  StringLiteral: (IToken)[];
+  name: (NameCstNode)[];
+  Comma?: IToken[];
 };
 
 export interface PathCstNode extends CstNode {
@@ -692,6 +708,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   reference(children: ReferenceCstChildren, param?: IN): OUT;
   comparison(children: ComparisonCstChildren, param?: IN): OUT;
   test(children: TestCstChildren, param?: IN): OUT;
+  kindList(children: KindListCstChildren, param?: IN): OUT;
   path(children: PathCstChildren, param?: IN): OUT;
   value(children: ValueCstChildren, param?: IN): OUT;
   valueList(children: ValueListCstChildren, param?: IN): OUT;

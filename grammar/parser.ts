@@ -368,7 +368,7 @@ export class SecpolParser extends CstParser {
 
   // test := ('=' | '!=' | '<' | '<=' | '>' | '>=') value
   //       | 'not'? 'in' valueList | 'not'? 'matches' 'regex'? String
-  //       | 'exists' | 'is' 'not'? ('absent' | 'empty')
+  //       | 'exists' | 'is' 'not'? ('absent' | 'empty') | 'is' 'unique' 'among' kindList 'in' 'the' 'cluster'
   //       | 'contains' ('only' valueList | 'none' 'of' valueList | 'any' 'of' valueList | value)
   private test = this.RULE('test', () => {
     this.OR([
@@ -409,8 +409,24 @@ export class SecpolParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.KwIs);
-          this.OPTION3(() => this.CONSUME2(T.KwNot));
-          this.OR4([{ ALT: () => this.CONSUME(T.KwAbsent) }, { ALT: () => this.CONSUME(T.KwEmpty) }]);
+          this.OR7([
+            {
+              ALT: () => {
+                this.CONSUME(T.KwUnique);
+                this.CONSUME(T.KwAmong);
+                this.SUBRULE(this.kindList);
+                this.CONSUME2(T.KwIn);
+                this.CONSUME(T.KwThe);
+                this.CONSUME(T.KwCluster);
+              },
+            },
+            {
+              ALT: () => {
+                this.OPTION3(() => this.CONSUME2(T.KwNot));
+                this.OR4([{ ALT: () => this.CONSUME(T.KwAbsent) }, { ALT: () => this.CONSUME(T.KwEmpty) }]);
+              },
+            },
+          ]);
         },
       },
       {
@@ -435,6 +451,17 @@ export class SecpolParser extends CstParser {
         },
       },
     ]);
+  });
+
+  // kindList := String name (',' String? name)*      (kinds, each of the apiVersion written last before it)
+  private kindList = this.RULE('kindList', () => {
+    this.CONSUME(T.StringLiteral);
+    this.SUBRULE(this.name);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.OPTION(() => this.CONSUME2(T.StringLiteral));
+      this.SUBRULE2(this.name);
+    });
   });
 
   // path := PathStart ('.' Word | '[' String ']')*

@@ -103,6 +103,11 @@ export const KwItem = keyword('item');
 // Cross-object references (docs/language/references.md): `role referenced by roleRef`.
 export const KwReferenced = keyword('referenced');
 export const KwBy = keyword('by');
+// Uniqueness among other objects (docs/language/uniqueness.md): `host is unique among "v1" Service in the cluster`.
+export const KwUnique = keyword('unique');
+export const KwAmong = keyword('among');
+export const KwThe = keyword('the');
+export const KwCluster = keyword('cluster');
 export const KwIn = keyword('in');
 export const KwIs = keyword('is');
 export const KwAbsent = keyword('absent');

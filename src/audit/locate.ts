@@ -55,6 +55,8 @@ function firstField(p: Predicate): { primary: Path; fallback?: Path } | undefine
     case 'referenced':
       // The body reads another object; in this document, the referring field is what decides.
       return { primary: p.reference.path };
+    case 'unique':
+      return { primary: p.path };
     default:
       return assertNever(p, 'predicate');
   }

@@ -84,7 +84,7 @@ export function objectScope(subjects: readonly Subject[]): PredicateScope {
   }
   // Pods and their controllers, and the built-in kinds the table knows, reach admission validated against their schema.
   const apiTyped = subjects.length > 0 && subjects.every((s) => s.kind === 'pods' || (builtInGroup(s.group) && findKnownKind(s.group, s.version, s.resourceKind) !== undefined));
-  return { schemas, podObject: kinds.length > 0 && kinds.every((k) => k === 'Pod'), container: false, objectKinds: kinds, atObject: true, apiTyped };
+  return { schemas, podObject: kinds.length > 0 && kinds.every((k) => k === 'Pod'), container: false, objectKinds: kinds, atObject: true, apiTyped, place: [] };
 }
 
 function lowerScope(r: Reporter, p: PolicyAst, needsSubjects: boolean): Scope {

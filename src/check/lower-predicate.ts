@@ -15,6 +15,7 @@ import {
   type FieldSchema,
 } from './fields/index.js';
 import { scalarOf } from './lower-common.js';
+import { lowerUnique } from './lower-unique.js';
 import type { Reporter } from './report.js';
 
 /** Where a predicate is evaluated: the object itself, or one element of a quantifier's domain. */
@@ -30,6 +31,11 @@ export interface PredicateScope {
   readonly atObject: boolean;
   /** Every subject is a kind the API server validates against its schema (built in and in the field table, not a CRD). */
   readonly apiTyped?: boolean;
+  /**
+   * How the scope is reached from the object's root: [] at the object, then the list hops of enclosing `item in PATH`
+   * quantifiers; absent elsewhere (other domains, referenced objects). Where `is unique among …` compares.
+   */
+  readonly place?: readonly (readonly string[])[];
 }
 
 const containerLists = { all: ['containers', 'initContainers', 'ephemeralContainers'], app: ['containers'], init: ['initContainers'], ephemeral: ['ephemeralContainers'] } as const;
@@ -154,7 +160,8 @@ export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): {
         r.report('SP1003', d.path.span, { detail: `\`item in\` needs a list of objects, but ${path.join('.')} is ${describeType(resolved.type)}`, hint: resolved.type === 'string-list' ? 'test lists of strings with `contains`, `contains only [...]` or `contains none of [...]`' : 'quantify over a list field' });
         return undefined;
       }
-      return make('item', [[path]], elementScope('list item', resolved.element ?? anySchema), apiTypedAt(scope, path, 'object-list'));
+      const inner = elementScope('list item', resolved.element ?? anySchema);
+      return make('item', [[path]], scope.place ? { ...inner, place: [...scope.place, path] } : inner, apiTypedAt(scope, path, 'object-list'));
     }
   }
 }
@@ -186,6 +193,7 @@ function resolveIn(r: Reporter, path: PathAst, scope: PredicateScope): FieldSche
 function lowerComparison(r: Reporter, c: ComparisonAst, scope: PredicateScope): Predicate | undefined {
   const subject = c.effective ? lowerEffective(r, c.path, scope) : lowerField(r, c.path, scope);
   if (!subject) return undefined;
+  if (c.test.kind === 'unique') return lowerUnique(r, c, scope, subject.type);
   const test = lowerTest(r, c.test, subject.type, c.path);
   return test && { kind: 'test', subject, test, span: c.span };
 }

@@ -1,4 +1,5 @@
-import { assertNever, type Domain, type FieldTest, type Predicate, type Reference, type Test, type ValueRef } from '../ir/index.js';
+import { assertNever, type Domain, type FieldTest, type Predicate, type Reference, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
+import { isUnique } from './unique.js';
 import { globMatch, isEmpty, isObject, jsonEqual, quantityOf, regexSearch, scalarIn, valueAt, type Json } from './values.js';
 
 /** Where a predicate is evaluated: the current element, and the pod view (for `effective`). */
@@ -12,6 +13,11 @@ export interface EvalScope {
    * nothing or the object is not in the inventory. Absent: no inventory is known, and every reference names nothing.
    */
   readonly resolve?: (ref: Reference, referrer: unknown) => unknown;
+  /**
+   * The objects of these kinds in the inventory, other than the object under review (semantics §3.2). Absent: no
+   * inventory is known, and every value is unique.
+   */
+  readonly others?: (among: readonly UniqueKind[]) => readonly unknown[];
 }
 
 /** A failing element, for messages and explanations: the path of quantifier indices that decided it. */
@@ -48,6 +54,8 @@ export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
       const holds = target !== undefined && evalPredicate(p.body, { value: target, pod: target });
       return p.quantifier === 'any' ? holds : p.quantifier === 'no' ? !holds : target === undefined || holds;
     }
+    case 'unique':
+      return isUnique(p, scope.value, scope.others?.(p.among) ?? []);
     case 'test':
       return evalTest(p, scope);
     default:

@@ -1,6 +1,7 @@
 import { assertNever, type Domain, type Predicate, type Test, type ValueRef } from '../ir/index.js';
 import { applyTest, resolveValue, type EvalScope } from '../eval/predicate.js';
 import { valueAt, type Json } from '../eval/values.js';
+import { isUnique } from '../eval/unique.js';
 
 /** One field test that decided a predicate: where it looked, what it found, what it asked, what it got. */
 export interface TracedTest {
@@ -176,6 +177,13 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       const name = valueAt(target, ['metadata', 'name']);
       const t = tracePredicate(p.body, { ...scope, value: target, pod: target, path: [`<${String(kind)} ${String(name)}>`], podPath: [] });
       return { ...t, result: p.quantifier === 'no' ? !t.result : t.result };
+    }
+    case 'unique': {
+      const others = scope.others?.(p.among) ?? [];
+      const result = isUnique(p, scope.value, others);
+      const value = valueAt(scope.value, p.path);
+      const among = p.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
+      return { result, tests: [{ path: formatPath([...scope.path, ...p.path]), value: value === undefined ? '<missing>' : value, test: `is unique among ${among} in the cluster`, result }], elements: [], notes: [`compared with ${others.length} other object${others.length === 1 ? '' : 's'} of the inventory`] };
     }
     case 'test': {
       const value = resolveValue(p.subject, scope);

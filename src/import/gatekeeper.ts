@@ -13,6 +13,7 @@ import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 import { liftSecpolConstraint } from './gatekeeper-secpol.js';
 import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
+import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -252,6 +253,22 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'disallow-anonymous', body: `forbid roleRef exists and ${allowed.length ? `not roleRef.name in [${allowed.map((r) => literal(r)).join(', ')}] and ` : ''}${subjects}` });
     },
   },
+  K8sUniqueIngressHost: {
+    pkg: 'k8suniqueingresshost',
+    ownKinds: true,
+    translate: (_p, _at, match) => {
+      const t = translateUniqueIngressHost(match, ['spec', 'match']);
+      return t.ok ? ok({ rule: 'unique-ingress-host', body: t.value.body, applies: t.value.applies }) : t;
+    },
+  },
+  K8sUniqueServiceSelector: {
+    pkg: 'k8suniqueserviceselector',
+    ownKinds: true,
+    translate: (_p, _at, match) => {
+      const t = translateUniqueServiceSelector(match, ['spec', 'match']);
+      return t.ok ? ok({ rule: 'unique-service-selector', body: t.value.body, applies: t.value.applies }) : t;
+    },
+  },
   VerifyDeprecatedAPI: {
     pkg: 'verifydeprecatedapi',
     ownKinds: true,
@@ -277,8 +294,6 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  * cannot express, with the construct it lacks: their Constraints stay SP3001 with this reason, never a near miss.
  */
 const inexpressible: Readonly<Record<string, string>> = {
-  K8sUniqueIngressHost: 'compares the Ingress with every other Ingress in Gatekeeper\'s synced inventory (data.inventory); a secpol rule reads only the object under review and has no cross-object (uniqueness) test',
-  K8sUniqueServiceSelector: 'compares the Service\'s selector with every other Service of its namespace in the synced inventory (data.inventory); a secpol rule reads only the object under review and has no cross-object (uniqueness) test',
   K8sStorageClass: 'admits a storageClassName only when that StorageClass exists in the synced inventory (and reports every request while none is synced); a secpol rule cannot read other objects of the cluster',
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); a secpol rule cannot read other objects, nor compare two fields',
   K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
@@ -388,12 +403,12 @@ function matchScope(match: unknown, at: YamlPathStep[], ownKinds = false): Trans
   if (!isMap(m)) return no('a match that is not a map', at);
   const extra = Object.keys(m).filter((k) => !['kinds', 'namespaces', 'excludedNamespaces'].includes(k));
   if (extra.length) return no(`match.${extra[0]} (only kinds, namespaces and excludedNamespaces are translated)`, [...at, extra[0]!]);
-  const kindsList = Array.isArray(m['kinds']) ? m['kinds'] : undefined;
-  if (!kindsList || kindsList.length === 0) return no('a match without kinds (every kind)', at);
   if (ownKinds) {
     const lines = namespaceLines(m, at);
     return lines.ok ? ok({ subject: '', lines: lines.value }) : lines;
   }
+  const kindsList = Array.isArray(m['kinds']) ? m['kinds'] : undefined;
+  if (!kindsList || kindsList.length === 0) return no('a match without kinds (every kind)', at);
   const kinds: { apiVersion: string; kind: string }[] = [];
   for (const [i, k] of kindsList.entries()) {
     const groups = strings(isMap(k) ? k['apiGroups'] : undefined);

@@ -34,6 +34,8 @@ export type {
   Quantified,
   Reference,
   Referenced,
+  Unique,
+  UniqueKind,
   Quarantine,
   QuantityValue,
   Rule,

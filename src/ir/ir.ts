@@ -119,6 +119,7 @@ export type Predicate =
   | { readonly kind: 'not'; readonly operand: Predicate; readonly span: Span }
   | Quantified
   | Referenced
+  | Unique
   | FieldTest;
 
 /**
@@ -156,6 +157,37 @@ export interface Reference {
   /** The referring field, relative to the object (`roleRef`). */
   readonly path: readonly string[];
   readonly span: Span;
+}
+
+/**
+ * `PATH is unique among KINDS in the cluster` (docs/language/uniqueness.md, semantics §3.2): no other object of those
+ * kinds in the cluster's inventory (one that is not the object under review: another kind, namespace or name) holds
+ * the value at the same place. Written at the object, or in `item in PATH` quantifiers over the object's own lists.
+ */
+export interface Unique {
+  readonly kind: 'unique';
+  /** The value under test, relative to the current scope (the object, or the enclosing quantifiers' element). */
+  readonly path: readonly string[];
+  /**
+   * Where other objects hold the value: the list hops of the enclosing `item` quantifiers from the object's root,
+   * then `path` (`every item in spec.rules has host is unique …`: [[spec, rules], [host]]).
+   */
+  readonly place: readonly (readonly string[])[];
+  readonly among: readonly UniqueKind[];
+  /**
+   * `string`: a missing value is unique, and strings are compared; `map` (a string map such as a selector): an
+   * absent map is the empty one (Kubernetes serialises an empty map as absent), maps compared as wholes.
+   */
+  readonly compare: 'string' | 'map';
+  readonly span: Span;
+}
+
+/** One kind a uniqueness test compares with, as the API serves it. */
+export interface UniqueKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** The lowercase plural of the kind, as the API server's URL paths spell it. */
+  readonly resource: string;
 }
 
 export type DomainKind = 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item';

@@ -23,6 +23,7 @@ export function* walkPredicate(p: Predicate, enclosing: readonly Quantified[] = 
       // The body reads another object: no quantifier of the referring object encloses it.
       yield* walkPredicate(p.body, []);
       return;
+    case 'unique':
     case 'test':
       return;
     default:

@@ -181,7 +181,9 @@ export type TestAst =
   | (Located & { readonly kind: 'list'; readonly op: ListOp; readonly values: readonly ValueAst[] })
   | (Located & { readonly kind: 'match'; readonly negated: boolean; readonly regex: boolean; readonly pattern: StringAst })
   | (Located & { readonly kind: 'state'; readonly op: StateOp })
-  | (Located & { readonly kind: 'contains'; readonly value: ValueAst });
+  | (Located & { readonly kind: 'contains'; readonly value: ValueAst })
+  /** `is unique among "v1" Service, "serving.knative.dev/v1" Service in the cluster`: each apiVersion with its kinds. */
+  | (Located & { readonly kind: 'unique'; readonly among: readonly Extract<KindTargetAst, { kind: 'kinds' }>[] });
 
 export type ValueAst =
   | (Located & { readonly kind: 'string'; readonly value: string })

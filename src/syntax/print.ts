@@ -265,6 +265,8 @@ function testText(t: A.TestAst): string {
       return t.op;
     case 'contains':
       return `contains ${valueText(t.value)}`;
+    case 'unique':
+      return `is unique among ${t.among.map(kindTargetText).join(', ')} in the cluster`;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type * as C from '../../grammar/cst.generated.js';
-import { spanOf, type SourceFile, type Span } from '../source/index.js';
+import { joinSpans, spanOf, type SourceFile, type Span } from '../source/index.js';
 import type * as A from './ast.js';
 
 /**
@@ -230,6 +230,7 @@ class AstBuilder {
       [c.Equals, '='], [c.NotEquals, '!='], [c.LessEquals, '<='], [c.GreaterEquals, '>='], [c.Less, '<'], [c.Greater, '>'],
     ];
     for (const [tokens, op] of compare) if (tokens) return { kind: 'compare', span, op, value: this.value(first(c.value)) };
+    if (c.kindList) return { kind: 'unique', span, among: this.kindList(first(c.kindList)) };
     if (c.KwIn) return { kind: 'list', span, op: c.KwNot ? 'not in' : 'in', values: this.valueList(first(c.valueList)) };
     if (c.KwMatches) return { kind: 'match', span, negated: c.KwNot !== undefined, regex: c.KwRegex !== undefined, pattern: this.string(first(c.StringLiteral)) };
     if (c.KwExists) return { kind: 'state', span, op: 'exists' };
@@ -242,6 +243,25 @@ class AstBuilder {
     if (c.KwNone) return { kind: 'list', span, op: 'contains none of', values: this.valueList(first(c.valueList)) };
     if (c.KwAny) return { kind: 'list', span, op: 'contains any of', values: this.valueList(first(c.valueList)) };
     return { kind: 'contains', span, value: this.value(first(c.value)) };
+  }
+
+  /** `"v1" A, B, "apps/v1" C`: each name belongs to the apiVersion written last before it (source order by offset). */
+  kindList(n: C.KindListCstNode): Extract<A.KindTargetAst, { kind: 'kinds' }>[] {
+    const c = n.children;
+    const items = [
+      ...c.StringLiteral.map((t) => ({ at: t.startOffset, version: this.string(t) })),
+      ...c.name.map((x) => ({ at: this.nodeSpan(x).start, name: this.name(x) })),
+    ].sort((a, b) => a.at - b.at);
+    const out: { kind: 'kinds'; span: Span; apiVersion: A.StringAst; kinds: A.NameAst[] }[] = [];
+    for (const item of items) {
+      if ('version' in item) out.push({ kind: 'kinds', span: item.version.span, apiVersion: item.version, kinds: [] });
+      else {
+        const group = out[out.length - 1]!;
+        group.kinds.push(item.name);
+        group.span = joinSpans(group.span, item.name.span);
+      }
+    }
+    return out;
   }
 
   path(n: C.PathCstNode): A.PathAst {

@@ -1,5 +1,5 @@
 import { regexExamples } from './regex-example.js';
-import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type Test } from '../ir/index.js';
+import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type Test, type Unique } from '../ir/index.js';
 
 /**
  * Where generated values go: the pod (or object) root, or an element of a domain (container, volume…).
@@ -30,7 +30,19 @@ export class ConstantPool {
 
   /** References the policy reads (`role referenced by roleRef`): verify generates an inventory for them. */
   readonly references = new Set<'role'>();
+
+  /** Uniqueness tests (`is unique among … in the cluster`): verify generates other objects of their kinds. */
+  readonly uniques: Unique[] = [];
 }
+
+/**
+ * The values uniqueness tests draw, for the object and the other objects alike, so that they collide: two strings,
+ * and maps of strings (the empty one equals an absent map, semantics §3.2).
+ */
+export const uniqueCandidates = {
+  string: ['a.example.com', 'b.example.com'],
+  map: [{}, { app: 'a' }, { app: 'b' }, { app: 'a', tier: 'web' }],
+} as const;
 
 /**
  * Strings that sit near a glob: a literal fill, an empty fill, a one-character miss, and the look-alikes an
@@ -144,6 +156,10 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
       // The body reads the referenced object: its root is the `referenced` site of the generated inventory.
       pool.references.add(p.reference.kind);
       collectConstants(p.body, 'referenced', pool);
+      return;
+    case 'unique':
+      pool.uniques.push(p);
+      pool.add(site, p.path, [...uniqueCandidates[p.compare]]);
       return;
     case 'test': {
       const values = [...neighbours(p.test), ...listCandidates(p.test)];

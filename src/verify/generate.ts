@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject } from '../ir/index.js';
-import { ConstantPool, policyConstants, type Site } from './constants.js';
+import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject, type Unique, type UniqueKind } from '../ir/index.js';
+import { ConstantPool, policyConstants, uniqueCandidates, type Site } from './constants.js';
 import { jsonCopy } from './json-copy.js';
 import { admittedOnly, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
@@ -412,6 +412,55 @@ function inventoryArbitrary(pool: ConstantPool, schemas: SiteSchemas | undefined
   return fc.tuple(...names.flatMap((n) => [role('ClusterRole', n), role('Role', n)])).map((rs) => rs.filter((r): r is DrawnRole => r !== undefined));
 }
 
+/** One other object a uniqueness test may meet: its kind, name, whether it shares the request's namespace, and body. */
+interface DrawnOther {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly sameNamespace: boolean;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * The other objects beside a request whose policy tests uniqueness (semantics §3.2): up to three of each kind a test
+ * compares with, named like the request (its stored version, when in its namespace) or not, holding at the test's
+ * place values drawn from the same candidates as the request's (uniqueCandidates), or none.
+ */
+function othersArbitrary(pool: ConstantPool): fc.Arbitrary<DrawnOther[]> {
+  const one = (u: Unique, k: UniqueKind): fc.Arbitrary<DrawnOther> => {
+    const value = fc.option(fc.constantFrom(...uniqueCandidates[u.compare]), { nil: undefined, freq: 4 });
+    const hops = u.place.slice(0, -1);
+    const last = u.place[u.place.length - 1]!;
+    const holder = fc.array(value, { maxLength: 2 }).map((vs) => vs.map((v) => (v === undefined ? {} : setAt({}, last, clone(v)))));
+    const body = hops.length === 0 ? value.map((v) => (v === undefined ? {} : setAt({}, last, clone(v)))) : holder.map((elements) => setAt({}, hops[0]!, elements));
+    return fc.record({ name: fc.constantFrom('app', 'other-app'), sameNamespace: fc.boolean(), body }).map(({ name, sameNamespace, body: b }) => ({ apiVersion: k.apiVersion, kind: k.kind, name, sameNamespace, body: b }));
+  };
+  const all = pool.uniques.flatMap((u) => u.among.map((k) => fc.array(one(u, k), { maxLength: 3 })));
+  return fc.tuple(...all).map((lists) => lists.flat());
+}
+
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  setPath(target, path, value);
+  return target;
+}
+
+/**
+ * The other objects for a request in `namespace`; one not in it goes to `other-ns`. A cluster holds one object per
+ * apiVersion, kind, namespace and name: later draws of the same identity are left out.
+ */
+function otherObjects(others: readonly DrawnOther[], namespace: string | undefined): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return others.flatMap((o) => {
+    const ns = clusterScoped.has(o.kind) ? undefined : o.sameNamespace && namespace ? namespace : 'other-ns';
+    const key = JSON.stringify([o.apiVersion, o.kind, ns ?? '', o.name]);
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const body = clone(o.body);
+    const metadata = { ...(isRecord(body['metadata']) ? body['metadata'] : {}), name: o.name, ...(ns ? { namespace: ns } : {}) };
+    return [{ ...body, apiVersion: o.apiVersion, kind: o.kind, metadata }];
+  });
+}
+
 /** The inventory objects for a request in `namespace` (a Role not in the request's namespace goes to `other-ns`). */
 function inventoryObjects(roles: readonly DrawnRole[], namespace: string | undefined): Record<string, unknown>[] {
   return roles.map((r) => {
@@ -471,8 +520,9 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       debug: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
       follow: fc.integer({ min: 0, max: 7 }),
       roles: pool.references.size ? inventoryArbitrary(pool, undefined) : fc.constant(undefined),
+      others: pool.uniques.length ? othersArbitrary(pool) : fc.constant(undefined),
     })
-    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others }) => {
       // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
       const owned = o.owned && follow < 6 ? o.owned : undefined;
       const namespace = owned?.namespace ?? drawnNamespace;
@@ -488,7 +538,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
         namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
         ...subresource,
         ...(userInfo ? { userInfo } : {}),
-        ...(roles ? { inventory: inventoryObjects(roles, o.namespaced ? namespace : undefined) } : {}),
+        ...(roles || others ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects(others ?? [], o.namespaced ? namespace : undefined)] } : {}),
       };
     });
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.

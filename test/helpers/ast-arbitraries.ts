@@ -36,6 +36,9 @@ const test: fc.Arbitrary<A.TestAst> = fc.oneof(
   fc.tuple(fc.boolean(), fc.boolean(), str).map(([negated, regex, pattern]) => ({ kind: 'match' as const, span, negated, regex, pattern })),
   fc.constantFrom<A.StateOp>('exists', 'is absent', 'is not absent', 'is empty', 'is not empty').map((op) => ({ kind: 'state' as const, span, op })),
   value.map((v) => ({ kind: 'contains' as const, span, value: v })),
+  fc
+    .array(fc.tuple(str, fc.array(name, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 2 })
+    .map((groups) => ({ kind: 'unique' as const, span, among: groups.map(([apiVersion, kinds]) => ({ kind: 'kinds' as const, span, apiVersion, kinds })) })),
 );
 
 const comparison: fc.Arbitrary<A.ComparisonAst> = fc.tuple(fc.boolean(), path, test).map(([effective, p, t]) => ({ kind: 'comparison' as const, span, effective, path: p, test: t }));

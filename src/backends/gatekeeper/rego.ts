@@ -1,4 +1,5 @@
-import { assertNever, referenceTargets, type Domain, type Reference, type DomainKind, type FieldTest, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+import { assertNever, referenceTargets, type Domain, type Reference, type DomainKind, type FieldTest, type Predicate, type Scalar, type Unique, type UniqueKind, type ValueRef } from '../../ir/index.js';
+import { commentText } from '../common/render.js';
 import type { RegoModule } from './library.js';
 import { indent, regoLiteral, regoPath, regoTerm, ruleText } from './rego-text.js';
 
@@ -82,6 +83,8 @@ export class RuleCompiler {
         const body = this.compile(p.body, { term: element, isRoot: false });
         return this.quantify(p.quantifier, element, domain, body, scope);
       }
+      case 'unique':
+        return { literals: [`not ${this.taken(p)}(${scope.term})`], pure: true };
       case 'test':
         return { literals: [this.test(p, scope)], pure: true };
       default:
@@ -127,6 +130,69 @@ export class RuleCompiler {
       });
       const what = spec.targets.map((t) => `${t.kind} (${t.scope === 'cluster' ? 'cluster-scoped' : "in the object's namespace"})`).join(' or ');
       const text = `# The ${what} named by ${ref.path.join('.')}, from the synced data.inventory: [object], or [] when it is not there.\n${name}(obj) := ${branches.join(' else := ')} else := []`;
+      return { name, text };
+    });
+  }
+
+  /**
+   * `<field>_taken(x)` for `PATH is unique among KINDS in the cluster` (semantics §3.2): true when another object of
+   * those kinds in the synced data.inventory (docs "Replicating Data": data.inventory.namespace[ns][apiVersion][kind]
+   * and data.inventory.cluster[apiVersion][kind], keyed by name) holds x's value at the same place. Undefined, so
+   * `not` holds, for a string value that is missing or not a string; a map value missing or mistyped is {}.
+   */
+  private taken(u: Unique): string {
+    return this.module.once(`unique:${JSON.stringify([u.place, u.among, u.compare])}`, () => {
+      const valueAt = this.module.use('value_at');
+      const others = this.uniqueOthers(u.among);
+      const last = u.place[u.place.length - 1]!;
+      const name = this.module.names.allocate(...last.map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()), 'taken');
+      const lines: string[] = [];
+      if (u.compare === 'string') lines.push(`v := ${valueAt}(x, ${regoPath(u.path)})`, 'is_string(v)');
+      else lines.push(`v := ${this.module.use('object_or_empty')}(${valueAt}(x, ${regoPath(u.path)}))`);
+      lines.push(`some other in ${others}`);
+      let holder = 'other';
+      for (const [i, hop] of u.place.slice(0, -1).entries()) {
+        const next = `e${i + 1}`;
+        lines.push(`some ${next} in ${this.module.use('list_at')}(${holder}, ${regoPath(hop)})`);
+        holder = next;
+      }
+      lines.push(u.compare === 'string' ? `${valueAt}(${holder}, ${regoPath(last)}) == v` : `${this.module.use('object_or_empty')}(${valueAt}(${holder}, ${regoPath(last)})) == v`);
+      const where = u.place.map((h) => h.join('.')).join('[].');
+      const text = `# Another object (${commentText(u.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', '))}) holds x's ${commentText(u.path.join('.'))} at ${commentText(where)}${u.compare === 'map' ? ' (an absent map is {})' : ''}.\n${name}(x) if {\n${lines.map((l) => `\t${l}`).join('\n')}\n}`;
+      return { name, text };
+    });
+  }
+
+  /** The synced inventory objects of the kinds, except the object under review (same kind, namespace and name). */
+  private uniqueOthers(among: readonly UniqueKind[]): string {
+    return this.module.once(`unique-others:${JSON.stringify(among)}`, () => {
+      const name = this.module.names.allocate('other', 'objects');
+      const valueAt = this.module.use('value_at');
+      const self = this.module.once('reviewed-object', () => {
+        const n = this.module.names.allocate('reviewed', 'object');
+        const ns = this.module.names.allocate('stored', 'namespace');
+        const text = `# o is the object under review (its stored version on an UPDATE): the same kind, namespace and name.
+${n}(o) if {
+\t${valueAt}(o, ["kind"]) == ${valueAt}(input.review.object, ["kind"])
+\t${ns}(o) == ${this.module.use('object_namespace')}
+\tname := ${valueAt}(o, ["metadata", "name"])
+\tis_string(name)
+\tname == ${valueAt}(input.review.object, ["metadata", "name"])
+}
+
+# An inventory object's namespace, null for a cluster-scoped one.
+${ns}(o) := v if {
+\tv := ${valueAt}(o, ["metadata", "namespace"])
+\tis_string(v)
+\tv != ""
+} else := null`;
+        return { name: n, text };
+      });
+      const branches = among.flatMap((k) => [
+        `${name} contains other if {\n\tother := data.inventory.namespace[_][${regoLiteral(k.apiVersion)}][${regoLiteral(k.kind)}][_]\n\tnot ${self}(other)\n}`,
+        `${name} contains other if {\n\tother := data.inventory.cluster[${regoLiteral(k.apiVersion)}][${regoLiteral(k.kind)}][_]\n\tnot ${self}(other)\n}`,
+      ]);
+      const text = `# The objects of the synced data.inventory of kinds ${commentText(among.map((k) => `${k.apiVersion} ${k.kind}`).join(', '))}, other than the object under review.\n${branches.join('\n\n')}`;
       return { name, text };
     });
   }

@@ -1,7 +1,7 @@
-import { assertNever, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test } from '../../ir/index.js';
+import { assertNever, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test, type Unique } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 import { NULL, joinPath, listLiteral, literal, pathText, valueAt } from './jmespath.js';
-import { referencedList } from './references.js';
+import { everyUnique, referencedList, uniqueAtObject } from './references.js';
 
 /**
  * IR predicates as one boolean JMESPath expression over the admission request, per docs/language/semantics.md §3.
@@ -232,6 +232,7 @@ interface SplitVar {
 }
 
 function compileQuantified(q: Quantified, scope: Scope, env: PredicateEnv, mode: QuantifierMode): string {
+  if (q.body.kind === 'unique') return compileEveryUnique(q, q.body, scope, env, mode);
   const list = domainList(q.domain, scope, env);
   const element: Scope = { base: '', effective: new Map() };
   if (q.domain.kind !== 'container' || scope.base !== OBJECT) return quantify(q, list, compile(q.body, element, env), mode);
@@ -263,6 +264,20 @@ function compileQuantified(q: Quantified, scope: Scope, env: PredicateEnv, mode:
   return `(${branches.map((b) => `(${b.guard} && ${b.body})`).join(' || ')})`;
 }
 
+/** `every item in LIST has PATH is unique among …` over a list of the object, compared as key sets (references.ts). */
+function compileEveryUnique(q: Quantified, u: Unique, scope: Scope, env: PredicateEnv, mode: QuantifierMode): string {
+  const chain = q.domain.chains[0];
+  if (mode.kind === 'witness' || q.quantifier !== 'every' || scope.base !== OBJECT || q.domain.kind !== 'item' || q.domain.chains.length !== 1 || chain?.length !== 1 || u.compare !== 'string' || u.place.length !== 2) {
+    env.unsupported(
+      u.span,
+      mode.kind === 'witness' ? 'a message naming fields of the element of a uniqueness quantifier' : '`is unique among … in the cluster` on a map, or inside a quantifier other than `every item in LIST has PATH is unique among …` over a list of the object',
+      mode.kind === 'witness' ? 'name fields of the object in the message: Kyverno filters cannot read the context lists of other objects' : 'Kyverno filters cannot read the context lists of other objects: write the test at the object, or as `every item in LIST has PATH is unique among …`',
+    );
+    return 'false';
+  }
+  return everyUnique(u, chain[0]!);
+}
+
 function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
   switch (p.kind) {
     case 'and':
@@ -280,6 +295,13 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
       if (p.quantifier === 'every') return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
       return `(length(${list} | [?${body}]) ${p.quantifier === 'any' ? '>' : '=='} ${ZERO})`;
     }
+    case 'unique':
+      // The context lists are in reach only outside filters (references.ts, uniqueAtObject).
+      if (scope.base !== OBJECT || p.place.length !== 1) {
+        env.unsupported(p.span, '`is unique among … in the cluster` inside a quantifier other than `every item in LIST has PATH is unique among …` over a list of the object', 'Kyverno filters cannot read the context lists of other objects: write the test at the object, or as `every item in LIST has PATH is unique among …`');
+        return 'false';
+      }
+      return uniqueAtObject(p);
     case 'test':
       return compileTest(p, scope, env);
     default:

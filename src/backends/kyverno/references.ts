@@ -1,5 +1,5 @@
-import { referenceTargets, walkPredicate, type Referenced, type ReferenceTarget, type Rule } from '../../ir/index.js';
-import { NULL, valueAt } from './jmespath.js';
+import { referenceTargets, walkPredicate, type Referenced, type ReferenceTarget, type Rule, type Unique, type UniqueKind } from '../../ir/index.js';
+import { NULL, joinPath, literal, pathText, valueAt } from './jmespath.js';
 import type { Json } from './scope.js';
 
 /**
@@ -18,21 +18,90 @@ export function contextName(t: ReferenceTarget): string {
   return `secpol_${t.resource}`;
 }
 
-function urlPath(t: ReferenceTarget): string {
+function urlPath(t: { readonly apiVersion: string; readonly resource: string }): string {
   return `${t.apiVersion.includes('/') ? '/apis' : '/api'}/${t.apiVersion}/${t.resource}`;
 }
 
-/** The context entries a rule needs: one list call per target kind of every reference it reads, in table order. */
+/** The context entries a rule needs: one list call per target kind of every reference it reads, in table order, then one per kind its uniqueness tests compare with. */
 export function referenceContext(rule: Rule): Json[] | undefined {
   const targets = new Map<string, ReferenceTarget>();
+  const kinds = new Map<string, UniqueKind>();
   for (const p of [rule.predicate, ...(rule.when ? [rule.when] : [])]) {
     for (const { node } of walkPredicate(p)) {
+      if (node.kind === 'unique') for (const k of node.among) kinds.set(uniqueContextName(k), k);
       if (node.kind !== 'referenced') continue;
       for (const t of referenceTargets[node.reference.kind].targets) targets.set(contextName(t), t);
     }
   }
-  if (targets.size === 0) return undefined;
-  return [...targets.values()].map((t) => ({ name: contextName(t), apiCall: { urlPath: urlPath(t), jmesPath: 'items', default: [] } }));
+  if (targets.size === 0 && kinds.size === 0) return undefined;
+  return [
+    ...[...targets.values()].map((t) => ({ name: contextName(t), apiCall: { urlPath: urlPath(t), jmesPath: 'items', default: [] } })),
+    ...[...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, k]) => ({ name, apiCall: { urlPath: urlPath(k), jmesPath: 'items', default: [] } })),
+  ];
+}
+
+/**
+ * The context entry listing one kind a uniqueness test compares with, in every namespace (docs/language/uniqueness.md):
+ * `secpol_ingresses_networking_k8s_io_v1`. Its urlPath is fixed, like a reference's.
+ */
+export function uniqueContextName(k: UniqueKind): string {
+  return `secpol_${k.resource}_${k.apiVersion.replace(/[^A-Za-z0-9]+/g, '_')}`;
+}
+
+/**
+ * `apiVersion/Kind/namespace/name` of an object (namespace '' when cluster-scoped): kinds, namespaces and names hold
+ * no `/`, so keys cannot collide; the same object listed in two versions keeps both.
+ */
+function identityKey(apiVersion: string, kind: string, namespace: string, name: string): string {
+  return `join('/', [${apiVersion}, ${kind}, ${namespace}, ${name}])`;
+}
+
+/** `X` when it is a map, else the empty map (written without braces, which Kyverno's `{{ }}` would read). */
+function asMap(x: string): string {
+  return `((type(${x}) == 'object' && ${x}) || object_from_lists(\`[]\`, \`[]\`))`;
+}
+
+/**
+ * The values the other objects hold at the test's place (semantics §3.2), as one flat JSON list, read at the object
+ * (outside any filter, where the context lists are in reach): each listed object keyed by its identity, the object
+ * under review's key then overwritten with `false` by `merge` (a value no string or map equals), so that its stored
+ * version is not compared with it; the request's own values never reach a key or a URL.
+ */
+function otherValues(u: Unique): string {
+  const hops = u.place.slice(0, -1);
+  const last = u.place[u.place.length - 1]!;
+  // `map` keeps one result per listed object (a projection would drop nulls and misalign keys and values).
+  const value = hops.length === 0 ? (u.compare === 'map' ? asMap(pathText(last)) : pathText(last)) : `not_null(${[...hops.map(pathText), pathText(last)].join('[].')}, \`[]\`)`;
+  // List items carry no apiVersion or kind (kubernetes/kubernetes#3030): each list's key names its own.
+  const concat = (parts: string[]) => (parts.length === 1 ? parts[0]! : `[${parts.join(', ')}][]`);
+  const keys = concat(u.among.map((k) => `map(&${identityKey(literal(k.apiVersion), literal(k.kind), "not_null(metadata.namespace, '')", 'metadata.name')}, ${uniqueContextName(k)})`));
+  const values = concat(u.among.map((k) => `map(&${value}, ${uniqueContextName(k)})`));
+  // The object under review, in every version it may be listed in (identity ignores the version, semantics §3.2).
+  const versions = [...new Set(u.among.map((k) => k.apiVersion))];
+  const self = versions.map((v) => identityKey(literal(v), 'request.object.kind', "not_null(request.object.metadata.namespace, request.namespace, '')", 'request.object.metadata.name'));
+  const merged = `values(merge(object_from_lists(${keys}, ${values}), object_from_lists([${self.join(', ')}], \`[${versions.map(() => 'false').join(', ')}]\`)))`;
+  return hops.length === 0 ? merged : `${merged}[]`;
+}
+
+/** `PATH is unique among … in the cluster` at the object: false when another object holds the object's value. */
+export function uniqueAtObject(u: Unique): string {
+  const others = otherValues(u);
+  if (u.compare === 'map') return `!contains(${others}, ${asMap(valueAt('request.object', u.path))})`;
+  const v = valueAt('request.object', u.path);
+  return `!(type(${v}) == 'string' && contains(${others}, ${v}))`;
+}
+
+/**
+ * `every item in LIST has PATH is unique among …` over a list of the object: no string the elements hold at PATH is
+ * held by another object. Both sides become key sets (object_from_lists), and they share a key iff the merged set is
+ * smaller than the two together. The request's strings are keys of an object the expression builds, never text of it.
+ */
+export function everyUnique(u: Unique, list: readonly string[]): string {
+  const mine = `(${joinPath('request.object', list)}[].${pathText(u.path)} | [?type(@) == 'string'])`;
+  const theirs = `(${otherValues(u)} | [?type(@) == 'string'])`;
+  const set = (x: string) => `object_from_lists(${x}, ${x})`;
+  // JMESPath has no `+`: Kyverno's arithmetic `add` (kyverno.io, "JMESPath" → Arithmetic).
+  return `(length(keys(merge(${set(theirs)}, ${set(mine)}))) == add(length(keys(${set(theirs)})), length(keys(${set(mine)}))))`;
 }
 
 /**

@@ -222,8 +222,9 @@ export class CelCompiler {
       case 'quantified':
         return this.quantified(p.quantifier, p.domain, (e) => this.compile(p.body, { term: e, pod: scope.pod, isRoot: false }), scope);
       case 'referenced':
+      case 'unique':
         // emit.ts refuses policies that read other objects (common/references.ts) before compiling any rule.
-        throw new Error('invariant: a reference reached the CEL compiler');
+        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : 'reference'} reached the CEL compiler`);
       case 'test':
         return this.test(p, scope);
       default:

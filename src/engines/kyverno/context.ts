@@ -15,6 +15,15 @@ import { search, JmesPathError } from './jmespath.js';
 import { isObject, type JsonObject } from './types.js';
 import { substituteString, type VarContext } from './variables.js';
 
+/** A kind's resource name, as apimachinery's UnsafeGuessKindToResource spells it. */
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith('endpoints')) return lower;
+  if (lower.endsWith('s')) return `${lower}es`;
+  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
 /** A failed API call: the entry's `default` applies, else the rule reports `error`. */
 class FetchError extends Error {}
 /** A fetched response that `jmesPath` cannot transform: the rule reports `error` (Kyverno's Store step). */
@@ -22,8 +31,11 @@ class StoreError extends Error {}
 
 /**
  * The API server's answer to a GET of `urlPath` over `cluster`: `/api/v1/…` and `/apis/<group>/<version>/…`, then
- * `[namespaces/<ns>/]<resource>[/<name>]`. A resource is an object kind's lowercase plural (kind + "s", the rule
- * for every kind the API server lists this way: roles, clusterroles, configmaps…). A list holds the matching objects
+ * `[namespaces/<ns>/]<resource>[/<name>]`. A resource is an object kind's lowercase plural, by apimachinery's
+ * UnsafeGuessKindToResource (pkg/api/meta/restmapper.go: `endpoints` stays, a final `s` takes `es`, a final `y`
+ * becomes `ies`, anything else takes `s`), which gives the served name of every built-in kind (roles, ingresses,
+ * networkpolicies…). A list holds the matching objects, without their apiVersion and kind as the API server writes list
+ * items (kubernetes/kubernetes#3030),
  * in (namespace, name) order, as etcd keys sort; a get of a name not there, or any other path, fails (404).
  * Client-go's RequestURI parses the path as a URL: a query string or fragment is not supported here (an error).
  */
@@ -52,7 +64,7 @@ export function apiGet(urlPath: string, cluster: readonly unknown[]): unknown {
   if (rest.length < 1 || rest.length > 2) throw new FetchError(`the server could not find the requested resource: ${urlPath}`);
   const [resource, name] = rest as [string, string | undefined];
   const matching = cluster.filter((o): o is JsonObject => {
-    if (!isObject(o) || o['apiVersion'] !== apiVersion || typeof o['kind'] !== 'string' || `${o['kind'].toLowerCase()}s` !== resource) return false;
+    if (!isObject(o) || o['apiVersion'] !== apiVersion || typeof o['kind'] !== 'string' || pluralOf(o['kind']) !== resource) return false;
     const meta = isObject(o['metadata']) ? o['metadata'] : {};
     const ns = typeof meta['namespace'] === 'string' ? meta['namespace'] : '';
     return namespace === undefined || ns === namespace;
@@ -66,8 +78,10 @@ export function apiGet(urlPath: string, cluster: readonly unknown[]): unknown {
     if (!hit) throw new FetchError(`${resource} "${name}" not found`);
     return JSON.parse(JSON.stringify(hit)) as unknown;
   }
-  const items = [...matching].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const kind = typeof items[0]?.['kind'] === 'string' ? `${items[0]['kind']}List` : 'List';
+  const sorted = [...matching].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const kind = typeof sorted[0]?.['kind'] === 'string' ? `${sorted[0]['kind']}List` : 'List';
+  // The items of a list carry no apiVersion or kind (the API server omits them: kubernetes/kubernetes#3030).
+  const items = sorted.map(({ apiVersion: _v, kind: _k, ...rest }) => rest);
   return JSON.parse(JSON.stringify({ apiVersion, kind, metadata: {}, items })) as unknown;
 }
 

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { EmittedFile } from '../../src/backends/backend.js';
+import { compileTo } from '../../src/compile.js';
+import { engineAdapters } from '../../src/verify/adapters/index.js';
+import { renderDisagreement } from '../../src/verify/index.js';
+import { verifyPolicies } from '../../src/verify/verify.js';
+import { dsl, irOf } from '../helpers/dsl.js';
+
+/**
+ * `is unique among … in the cluster` (docs/language/uniqueness.md): verify generates other objects of the listed
+ * kinds beside each request (the request's stored version among them), and Gatekeeper and Kyverno must agree with the
+ * semantics; an artifact that compares with the wrong objects is caught.
+ */
+const set = irOf(dsl`
+  policy unique {
+    rule unique-ingress-host {
+      applies to "networking.k8s.io/v1" Ingress
+      require every item in spec.rules has host is unique among "networking.k8s.io/v1" Ingress, "extensions/v1beta1" Ingress in the cluster
+    }
+
+    rule unique-service-selector {
+      applies to "v1" Service
+      require spec.selector is unique among "v1" Service in the cluster
+    }
+
+    rule unique-service-name {
+      applies to "v1" Service
+      forbid not metadata.labels.app is unique among "v1" Service in the cluster
+    }
+  }`);
+
+type Target = 'kyverno' | 'gatekeeper';
+
+function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
+  let hits = 0;
+  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
+  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
+  return out;
+}
+
+async function reportOf(target: Target, mutation?: [RegExp, string], runs = 400) {
+  const out = await compileTo(set, [target]);
+  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
+  const [report] = verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 23 });
+  return report;
+}
+
+describe('verify on uniqueness', () => {
+  for (const target of ['kyverno', 'gatekeeper'] as const) {
+    it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
+      const report = await reportOf(target);
+      expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
+      for (const rule of ['unique-ingress-host', 'unique-service-selector', 'unique-service-name']) {
+        expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
+        expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('vap and kyverno-cel refuse it (SP2001 naming the construct)', async () => {
+    for (const target of ['vap', 'kyverno-cel'] as const) {
+      const out = await compileTo(set, [target]);
+      expect(out.diagnostics.map((d) => d.code)).toContain('SP2001');
+      expect(out.diagnostics.map((d) => d.message).join('\n')).toContain('compares with the other objects of the cluster (`spec.selector is unique among Service in the cluster`)');
+    }
+  });
+
+  const mutations: [string, Target, RegExp, string][] = [
+    ['gatekeeper compares the object with its own stored version', 'gatekeeper', /\tnot reviewed_object\(other\)\n/g, ''],
+    ['gatekeeper reads only the first of the listed versions', 'gatekeeper', /data\.inventory\.namespace\[_\]\["extensions\/v1beta1"\]/g, 'data.inventory.namespace[_]["none/v1"]'],
+    ['kyverno compares the object with its own stored version', 'kyverno', /object_from_lists\(\[join\('\/', \['v1', request\.object\.kind/g, "object_from_lists([join('/', ['v0', request.object.kind"],
+    ['kyverno lists the Services of the request\'s namespace only', 'kyverno', /"\/api\/v1\/services"/g, '"/api/v1/namespaces/default/services"'],
+    ['kyverno reads every selector as the empty one', 'kyverno', /'object'/g, "'string'"],
+  ];
+  for (const [name, target, from, to] of mutations) {
+    it(`catches: ${name}`, async () => {
+      expect((await reportOf(target, [from, to], 1000))?.disagreement, 'a counterexample').toBeDefined();
+    });
+  }
+});
