@@ -4,6 +4,7 @@ import { compileTo } from '../../src/compile.js';
 import { engineAdapters } from '../../src/verify/adapters/index.js';
 import { renderDisagreement } from '../../src/verify/index.js';
 import { verifyPolicies } from '../../src/verify/verify.js';
+import { evaluatePolicy } from '../../src/eval/index.js';
 import { dsl, irOf } from '../helpers/dsl.js';
 
 /**
@@ -63,6 +64,29 @@ describe('verify on uniqueness', () => {
       const out = await compileTo(set, [target]);
       expect(out.diagnostics.map((d) => d.code)).toContain('SP2001');
       expect(out.diagnostics.map((d) => d.message).join('\n')).toContain('compares with the other objects of the cluster (`spec.selector is unique among Service in the cluster`)');
+    }
+  });
+
+  it('request values are data: hosts and selectors with quotes, backticks, braces and JMESPath text are compared, never evaluated', async () => {
+    const hostile = ["a'b", 'x`y', '{{ request.object }}', "') || `true` || ('", 'ingresses', '/api/v1/secrets'];
+    for (const target of ['kyverno', 'gatekeeper'] as const) {
+      const out = await compileTo(set, [target]);
+      const adapters = engineAdapters[target]!(out.value ?? []);
+      for (const h of hostile) {
+        for (const taken of [true, false]) {
+          const ingress = (name: string, host: string) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'default' }, spec: { rules: [{ host }] } });
+          const service = (name: string, selector: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector } });
+          for (const [object, other, rule] of [
+            [ingress('app', h), ingress('other', taken ? h : `${h}-2`), 'unique-ingress-host'],
+            [service('app', { app: h }), service('other', taken ? { app: h } : { app: `${h}-2` }), 'unique-service-selector'],
+          ] as const) {
+            const request = { object, operation: 'CREATE' as const, namespace: 'default', namespaceLabels: {}, inventory: [other] };
+            const ir = evaluatePolicy(set.policies[0]!, request).rules.find((v) => v.rule === rule);
+            expect(ir?.outcome, `${rule} ${h}`).toBe(taken ? 'fail' : 'pass');
+            for (const a of adapters) expect(a.evaluate(request)?.get(`unique/${rule}`)?.violated ?? false, `${a.label ?? a.backend} ${rule} ${JSON.stringify(h)}`).toBe(taken);
+          }
+        }
+      }
     }
   });
 
