@@ -1,6 +1,6 @@
 import type { FieldType, Predicate, UniqueKind } from '../ir/index.js';
 import type { ComparisonAst, KindTargetAst } from '../syntax/index.js';
-import { acceptedKind, closestName, findKnownKind, resolvePath, type FieldSchema } from './fields/index.js';
+import { acceptedKind, closestName, findKnownKind, knownKinds, removedVersions, resolvePath, type FieldSchema } from './fields/index.js';
 import type { PredicateScope } from './lower-predicate.js';
 import type { Reporter } from './report.js';
 
@@ -58,7 +58,7 @@ function lowerTargets(r: Reporter, t: Extract<KindTargetAst, { kind: 'kinds' }>)
   const out: { kind: UniqueKind; schema?: FieldSchema }[] = [];
   for (const k of t.kinds) {
     if (!acceptedKind(group, version, k.text)) {
-      const near = closestName(k.text, ['Pod', 'Namespace', 'Service', 'ServiceAccount', 'ConfigMap', 'Secret', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Ingress', 'NetworkPolicy']);
+      const near = closestName(k.text, [...knownKinds.filter((x) => x.group === group).map((x) => x.kind), ...removedVersions.filter((x) => x.group === group).flatMap((x) => x.kinds)]);
       r.report('SP1010', k.span, { what: `kind in ${t.apiVersion.value}`, name: k.text, hint: near[0] ? `did you mean "${near[0]}"?` : 'name a kind the API server serves (or served: see scope.md, removed API versions)' });
       return undefined;
     }
