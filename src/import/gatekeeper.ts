@@ -294,8 +294,8 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  * cannot express, with the construct it lacks: their Constraints stay SP3001 with this reason, never a near miss.
  */
 const inexpressible: Readonly<Record<string, string>> = {
-  K8sStorageClass: 'admits a storageClassName only when that StorageClass exists in the synced inventory (and reports every request while none is synced); a secpol rule cannot read other objects of the cluster',
-  K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); a secpol rule cannot read other objects, nor compare two fields',
+  K8sStorageClass: 'admits a storageClassName (of a PersistentVolumeClaim, or of each of a StatefulSet\'s volumeClaimTemplates) only when that StorageClass exists in the synced inventory, and reports every request while none is synced; secpol reads other objects only as a binding\'s role (`role referenced by roleRef`) and for uniqueness, with no reference by a name field and no test that the cluster holds any object of a kind',
+  K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
   K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
   NoUpdateServiceAccount: 'compares the serviceAccountName with the old object\'s (input.review.oldObject) on UPDATE and exempts users and groups (input.review.userInfo); a secpol rule reads neither the old object nor the requesting user\'s groups',
   K8sContainerRatios: 'compares each container\'s limits with its own requests (limit / request <= ratio); a secpol test compares a field with constants, never with another field',
