@@ -52,7 +52,7 @@ process.stdout.on('error', (e) => {
 });
 
 /**
- * The one-script build (dist/cli/secpol-<hash>.cjs) with the V8 code cache scripts/bundle.mjs made for it, when there
+ * For compile, check and fmt: the one-script build (dist/cli/secpol-<hash>.cjs) with the V8 code cache scripts/bundle.mjs made for it, when there
  * is one for this V8, this architecture and these V8 settings: V8 then skips compiling what the cache holds, most of
  * a short run's compile time (docs/performance.md, session 6). V8 rejects a cache made for another version or other
  * flags, and would then compile everything at once, so the cache is used only when node has no options of its own
@@ -67,6 +67,9 @@ function cachedScript() {
   if (writing) return { script: writing, cache: undefined };
   const mode = process.env.SECPOL_CODE_CACHE;
   if (mode === '0' || process.env.SECPOL_DEBUG) return undefined;
+  // The one-script build holds the short commands only (scripts/bundle.mjs); the others run long enough for their
+  // start not to matter and stay in the ES-module bundle.
+  if (!['check', 'fmt', 'compile'].includes(argv[0])) return undefined;
   if (mode !== '1' && (process.execArgv.length > 0 || process.env.NODE_OPTIONS)) return undefined;
   const dir = new URL('../dist/cli/', import.meta.url);
   let names;

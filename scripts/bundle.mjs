@@ -77,7 +77,7 @@ const result = await build({
 });
 
 /**
- * The same CLI as one CommonJS script, which bin/secpol.js runs through `vm.Script` with a V8 code cache made by this
+ * The CLI's short commands as one CommonJS script, which bin/secpol.js runs through `vm.Script` with a V8 code cache made by this
  * build (below): Node 20 can cache the compilation of scripts but not of ES modules (its module compile cache came
  * in Node 22), and compiling the bundle's modules, then each function on its first call, was a large share of a short
  * run (docs/performance.md, session 6). The ES-module bundle above stays: the launcher runs it whenever there is no
@@ -86,8 +86,30 @@ const result = await build({
  * on first use. The file name carries a hash of its content, and the cache's name that hash, so a cache can never
  * be paired with another build's script (V8 itself checks only the source's length, its version and its flags).
  */
+/**
+ * The one-script build holds the commands whose run is short enough for start-up to matter (compile, check, fmt);
+ * the launcher gives every other command to the ES-module bundle. A smaller script is read and its cache
+ * deserialized faster (2 MB of script and 2 MB of cache took ~65 ms before anything ran; docs/performance.md). The
+ * other commands' modules are replaced by a stand-in that says so if it is ever reached.
+ */
+const oneScriptCommands = ['check', 'fmt', 'compile'];
+const otherCommands = {
+  name: 'other-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cli\/commands\/[a-z-]+\.js$/ }, (args) => {
+      if (!/[\\/]src[\\/]cli\.ts$/.test(args.importer)) return undefined;
+      const name = /([a-z-]+)\.js$/.exec(args.path)[1];
+      return oneScriptCommands.includes(name) ? undefined : { path: name, namespace: 'secpol-other-command' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'secpol-other-command' }, (args) => ({
+      contents: `export function ${args.path.replace(/-(\w)/g, (_, c) => c.toUpperCase())}Command() { throw new Error('invariant: the one-script build has no ${args.path} command (bin/secpol.js runs the ES-module bundle for it)'); }\n`,
+      loader: 'js',
+    }));
+  },
+};
 const single = await build({
   ...shared,
+  plugins: [...shared.plugins, otherCommands],
   entryPoints: ['src/cli.ts'],
   format: 'cjs',
   write: false,
