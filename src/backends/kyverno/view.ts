@@ -13,6 +13,7 @@ import { exceptionFilter, holds, isPodSubject, readsRequestUser, scopeBlocks, ty
 import { verifyImagesRule } from './verify-images.js';
 import { referenceContext } from './references.js';
 import { elementPattern, patternForm } from './pattern.js';
+import { operatorConditions, type ConditionBlock } from './operators.js';
 
 /**
  * The typed view model of the Kyverno backend (R7): everything the templates splice, computed from the IR.
@@ -146,11 +147,22 @@ class Builder {
       .join('');
   }
 
-  /** Any other rule: one `deny` condition on the whole object. */
+  /**
+   * Any other rule: `deny` conditions on the whole object, with Kyverno's operators where one is exact (operators.ts),
+   * else one boolean condition. Pod rules read the pod view at `request.object.spec`/`.metadata` (autogen redirects
+   * both), but the controller's own name and namespace (podViewValue) keep the boolean form; so does a policy judging
+   * DELETE, where Kyverno reads `request.object` from the old object.
+   */
   denyValidate(rule: Rule, env: PredicateEnv): Json {
-    const predicate = predicateExpression(rule.predicate, env);
-    const violation = rule.effect === 'require' ? not(predicate) : predicate;
-    return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env), deny: { conditions: { all: [holds(violation)] } } };
+    const podPath = (path: readonly string[]) => path[0] === 'spec' || (path[0] === 'metadata' && path[1] !== 'name' && path[1] !== 'namespace');
+    const reported = this.diagnostics.length;
+    const block: ConditionBlock | undefined = this.policy.scope.operations.includes('DELETE')
+      ? undefined
+      : operatorConditions(rule.predicate, rule.effect === 'forbid', { base: OBJECT, pathOk: env.podView ? podPath : () => true, fallback: (p, h) => (h ? predicateExpression(p, env) : not(predicateExpression(p, env))) }, holds);
+    // The parts' diagnostics are the whole predicate's: reported once, by the form that is kept.
+    if (!block) this.diagnostics.length = reported;
+    const conditions = block ?? { all: [holds(rule.effect === 'require' ? not(predicateExpression(rule.predicate, env)) : predicateExpression(rule.predicate, env))] };
+    return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env), deny: { conditions } };
   }
 
   /**
@@ -203,7 +215,14 @@ class Builder {
     if (!each) return undefined;
     const entry: { [key: string]: Json } = { list: each.list };
     if (each.exempt !== undefined) entry['preconditions'] = { all: [holds(not(each.exempt))] };
-    entry['deny'] = { conditions: { all: [holds(each.violation)] } };
+    // Kyverno's operators on `element` where exact (operators.ts); the containers' lists are typed (`apiTyped`).
+    const reported = this.diagnostics.length;
+    const block = top.domain.apiTyped
+      ? operatorConditions(top.body, decisive, { base: ELEMENT, pathOk: () => true, fallback: (p, h) => containerForeach({ ...top, body: p }, h, env)?.violation ?? 'false' }, holds)
+      : undefined;
+    // containerForeach above compiled the whole body and reported its diagnostics once.
+    this.diagnostics.length = reported;
+    entry['deny'] = { conditions: block ?? { all: [holds(each.violation)] } };
     return { failureAction: failureAction(this.policy.mode), allowExistingViolations: false, message: this.message(rule, env, true), foreach: [entry] };
   }
 
