@@ -59,7 +59,8 @@ process.stdout.on('error', (e) => {
  * (NODE_OPTIONS, node's command line) and not with SECPOL_DEBUG (source maps are the ES-module bundle's);
  * SECPOL_CODE_CACHE=0 turns it off, =1 uses it under node options too (a CPU profile of it); SECPOL_CODE_CACHE_REPORT=1
  * says on stderr which build ran and whether V8 took the cache.
- * SECPOL_CODE_CACHE_WRITE=<script> runs that script without a cache and saves one beside it (the build does this).
+ * SECPOL_CODE_CACHE_WRITE=<script> runs that script without a cache and saves one beside it (the build does this);
+ * without a cache for the running node, a run saves one itself where it may (below).
  */
 const cacheSuffix = `-${process.versions.v8}-${process.arch}${budget ? '-budget' : ''}.v8cache`;
 function cachedScript() {
@@ -79,9 +80,22 @@ function cachedScript() {
     return undefined;
   }
   const cache = names.find((n) => n.startsWith('secpol-') && n.endsWith(cacheSuffix));
-  const script = cache && `secpol-${cache.slice('secpol-'.length, -cacheSuffix.length)}.cjs`;
-  if (!script || !names.includes(script)) return undefined;
-  return { script: new URL(script, dir), cache: new URL(cache, dir) };
+  if (cache) {
+    const script = `secpol-${cache.slice('secpol-'.length, -cacheSuffix.length)}.cjs`;
+    return names.includes(script) ? { script: new URL(script, dir), cache: new URL(cache, dir) } : undefined;
+  }
+  // The build's cache fits only the node that built the package. For any other, this run makes one beside the script
+  // when the package's folder is writable by its user (never elsewhere: a cache is code, trusted as the script is),
+  // silently; the next runs use it. This run is the one-script build without a cache, a little slower than the
+  // ES-module bundle, once.
+  const scripts = names.filter((n) => /^secpol-[0-9a-f]{16}\.cjs$/.test(n));
+  if (scripts.length !== 1) return undefined;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return undefined;
+  }
+  return { script: new URL(scripts[0], dir), cache: undefined, save: true };
 }
 
 async function loadMain() {
@@ -104,7 +118,7 @@ async function loadMain() {
     if (process.env.SECPOL_CODE_CACHE_REPORT) process.stderr.write(`secpol: one-script build, code cache ${!cachedData ? 'absent' : script.cachedDataRejected ? 'rejected by V8' : 'used'}\n`);
     const module = { exports: {} };
     script.runInThisContext()(module.exports, createRequire(path), module, path, dirname(path));
-    return { main: module.exports.main, script, path };
+    return { main: module.exports.main, script, path, save: Boolean(found.save) };
   }
   const bundle = new URL('../dist/cli/secpol.js', import.meta.url);
   const builder = new URL('../scripts/bundle.mjs', import.meta.url);
@@ -115,12 +129,22 @@ async function loadMain() {
 
 const loaded = await loadMain();
 process.exitCode = await loaded.main(argv);
-if (process.env.SECPOL_CODE_CACHE_WRITE && loaded.script) {
+if (loaded.script && (process.env.SECPOL_CODE_CACHE_WRITE || loaded.save)) {
   // Saved after the run, so the cache holds every function the run compiled, not only the top level.
   const { basename, dirname, join } = await builtin('node:path');
   const name = `${basename(loaded.path, '.cjs')}${cacheSuffix}`;
   const target = join(dirname(loaded.path), name);
-  fs.writeFileSync(`${target}.${process.pid}.tmp`, loaded.script.createCachedData());
-  fs.renameSync(`${target}.${process.pid}.tmp`, target);
-  process.stderr.write(`secpol-code-cache: ${name}\n`);
+  try {
+    fs.writeFileSync(`${target}.${process.pid}.tmp`, loaded.script.createCachedData());
+    fs.renameSync(`${target}.${process.pid}.tmp`, target);
+    if (process.env.SECPOL_CODE_CACHE_WRITE) process.stderr.write(`secpol-code-cache: ${name}\n`);
+  } catch (e) {
+    // A run made on the user's machine is an optimisation: a full disk or a read-only folder is no error of the run.
+    if (process.env.SECPOL_CODE_CACHE_WRITE) throw e;
+    try {
+      fs.rmSync(`${target}.${process.pid}.tmp`, { force: true });
+    } catch {
+      // nothing was written
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,16 @@ function tree(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** The package as installed (bin, package.json, dist/cli) in a folder of its own, which the test may change. */
+function packageCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'secpol-code-cache-pkg-'));
+  cpSync(join(projectRoot, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(projectRoot, 'package.json'), join(dir, 'package.json'));
+  mkdirSync(join(dir, 'dist'));
+  cpSync(distCli, join(dir, 'dist', 'cli'), { recursive: true });
+  return dir;
 }
 
 beforeAll(() => {
@@ -72,24 +82,37 @@ describe('the code-cached one-script build', () => {
     }
   });
 
-  it('uses the ES-module bundle under node options, SECPOL_DEBUG or SECPOL_V8_DEFAULTS (a cache V8 would reject)', () => {
+  it('uses the ES-module bundle under node options or SECPOL_DEBUG (a cache V8 would reject)', () => {
     const help = ['check', '--help'];
     expect(run(help, {}, ['--max-old-space-size=512']).which).toBe('secpol: ES-module bundle');
     expect(run(help, { NODE_OPTIONS: '--max-old-space-size=512' }).which).toBe('secpol: ES-module bundle');
     expect(run(help, { SECPOL_DEBUG: '1' }).which).toBe('secpol: ES-module bundle');
-    expect(run(help, { SECPOL_V8_DEFAULTS: '1' }).which).toBe('secpol: ES-module bundle');
     // Forced under a flag that changes V8's flag hash, V8 refuses the cache and the run still works.
     const forced = run(help, { SECPOL_CODE_CACHE: '1' }, ['--max-old-space-size=512']);
     expect(forced.which).toBe('secpol: one-script build, code cache rejected by V8');
     expect(forced.status).toBe(0);
   });
 
+  it('without a cache for the running node, the first run makes one beside the script and the next use it', () => {
+    const dir = packageCopy();
+    for (const n of readdirSync(join(dir, 'dist', 'cli'))) if (n.endsWith('.v8cache')) rmSync(join(dir, 'dist', 'cli', n));
+    const bin = join(dir, 'bin', 'secpol.js');
+    const library = join(projectRoot, 'policies');
+    const esm = run(['check', library], { SECPOL_CODE_CACHE: '0' }, [], bin);
+    const first = run(['check', library], {}, [], bin);
+    expect(first.which).toBe('secpol: one-script build, code cache absent');
+    expect(readdirSync(join(dir, 'dist', 'cli')).filter((n) => n.endsWith('-budget.v8cache'))).toHaveLength(1);
+    const second = run(['check', library], {}, [], bin);
+    expect(second.which).toBe('secpol: one-script build, code cache used');
+    for (const r of [first, second]) expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: esm.status, stdout: esm.stdout, stderr: esm.stderr });
+    // Other V8 settings are another cache, made the same way.
+    expect(run(['check', '--help'], { SECPOL_V8_DEFAULTS: '1' }, [], bin).which).toBe('secpol: one-script build, code cache absent');
+    expect(run(['check', '--help'], { SECPOL_V8_DEFAULTS: '1' }, [], bin).which).toBe('secpol: one-script build, code cache used');
+    expect(readdirSync(join(dir, 'dist', 'cli')).filter((n) => n.endsWith('.v8cache'))).toHaveLength(2);
+  });
+
   it('never pairs a cache with another build\'s script: a cache without its script is ignored', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'secpol-code-cache-pkg-'));
-    cpSync(join(projectRoot, 'bin'), join(dir, 'bin'), { recursive: true });
-    cpSync(join(projectRoot, 'package.json'), join(dir, 'package.json'));
-    mkdirSync(join(dir, 'dist'));
-    cpSync(distCli, join(dir, 'dist', 'cli'), { recursive: true });
+    const dir = packageCopy();
     const bin = join(dir, 'bin', 'secpol.js');
     expect(run(['check', '--help'], {}, [], bin).which).toBe('secpol: one-script build, code cache used');
     const script = readdirSync(join(dir, 'dist', 'cli')).find((n) => n.endsWith('.cjs'))!;
