@@ -113,6 +113,10 @@ const single = await build({
   entryPoints: ['src/cli.ts'],
   format: 'cjs',
   write: false,
+  // For a readable CPU profile (SECPOL_BUNDLE_MINIFY=0) the script's source map is written too (external: the script
+  // names no map, so its text, and its cache, stay what they are without it).
+  sourcemap: process.env.SECPOL_BUNDLE_MINIFY === '0' ? 'external' : false,
+  sourcesContent: false,
   outfile: join(outdir, 'secpol.cjs'),
   // The sources' import.meta.url (package.json and targets/ lookups) is the script's own file URL, as in the ESM bundle.
   define: { 'import.meta.url': '__secpolUrl' },
@@ -123,7 +127,7 @@ const single = await build({
 // to read it here), so they are written as \uXXXX escapes, which a regular expression, string or identifier reads
 // as the same character (esbuild already escaped every template literal, whose raw text would differ).
 const singleText = Buffer.from(
-  single.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  single.outputFiles.find((f) => !f.path.endsWith('.map')).text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   'latin1',
 );
 if (singleText.some((b) => b > 0x7f)) throw new Error('the one-script build must be ASCII (bin/secpol.js reads it as latin1)');
@@ -136,6 +140,11 @@ mkdirSync(outdir, { recursive: true });
 writeFileSync(`${singlePath}.${process.pid}.tmp`, singleText);
 renameSync(`${singlePath}.${process.pid}.tmp`, singlePath);
 written.add(singlePath);
+const singleMap = single.outputFiles.find((f) => f.path.endsWith('.map'));
+if (singleMap) {
+  writeFileSync(`${singlePath}.map`, singleMap.contents);
+  written.add(`${singlePath}.map`);
+}
 const ordered = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith(`${join('cli', 'secpol.js')}`)) - Number(b.path.endsWith(`${join('cli', 'secpol.js')}`)));
 for (const f of ordered) {
   mkdirSync(dirname(f.path), { recursive: true });
