@@ -107,13 +107,13 @@ function atom(t: FieldTest, holds: boolean, context: OperatorContext): { conditi
       return undefined;
     }
     case 'quantity': {
-      // The bound as a quantity string (a number value would not be compared with a quantity string key): as written
-      // (`2Gi`) when no Go duration has that form (no `m` suffix, which Kyverno would try as minutes first), else in
-      // plain decimal digits.
+      // The bound as a decimal string, which Kyverno compares with a quantity string key as a quantity and with a
+      // number key (a manifest's `memory: 3221225472`, as `kyverno test` reads it) as a number; `2Gi` would not be
+      // compared with a number, and `100m` would be read as 100 minutes first. At most milli precision, so the
+      // decimal is the bound itself.
       if (!holds || (test.op !== 'gt' && test.op !== 'ge' && test.op !== 'lt' && test.op !== 'le')) return undefined;
-      const text = test.quantity?.text;
-      const bound = text !== undefined && /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(text) ? text : String(test.value);
-      return /^[0-9]+(\.[0-9]+)?[A-Za-z]*$/.test(bound) ? one(condition(key, numericOperators[test.op], bound)) : undefined;
+      const bound = String(test.value);
+      return Number.isSafeInteger(test.value * 1000) && /^[0-9]+(\.[0-9]{1,3})?$/.test(bound) ? one(condition(key, numericOperators[test.op], bound)) : undefined;
     }
     case 'boolean': {
       // `v = true` (and `v != false`): `false` and absent both read as `''`, which is not `true` and is NotEquals it.

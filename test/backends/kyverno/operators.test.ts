@@ -48,8 +48,9 @@ describe('the condition per test shape', () => {
   const key = (k: string) => `{{ ${k} || '' }}`;
   it('writes Kyverno operators with short keys', () => {
     const c = conditionsOf(shapes);
-    expect(c['memory']).toEqual({ all: [{ key: key('element.resources.limits.memory'), operator: 'GreaterThan', value: '2Gi' }] });
-    // 100m would be read as 100 minutes first: the bound is written in decimal digits.
+    // In decimal digits: Kyverno compares `2Gi` with no number key (a manifest's `memory: 3221225472`), and reads
+    // `100m` as 100 minutes first.
+    expect(c['memory']).toEqual({ all: [{ key: key('element.resources.limits.memory'), operator: 'GreaterThan', value: '2147483648' }] });
     expect(c['cpu-floor']).toEqual({ all: [{ key: key('element.resources.requests.cpu'), operator: 'LessThan', value: '0.1' }] });
     // A part with no operator form (a glob) keeps a boolean condition next to the operators.
     const withBoolean = (c: unknown, mode: 'any' | 'all', exact: unknown[]) => {
@@ -114,12 +115,12 @@ describe('operator conditions agree with the semantics', () => {
     expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
   });
 
-  it('on values the operators read specially: wildcard elements, quantity- and duration-like strings, empty strings', () => {
+  it('on values the operators read specially: wildcard elements, quantity- and duration-like strings, numbers for quantities (as a manifest has them), empty strings', () => {
     const { set, files } = emit(shapes);
     const adapters = engineAdapters['kyverno']!(files);
     const caps = [[], ['*'], ['N?T_BIND_SERVICE'], ['NET_*'], ['CHOWN', '*'], ['NET_BIND_SERVICE'], ['ALL'], ['all'], ['A*'], ['ALL', '*'], ['?LL']];
     const strings = ['', '5', '5m', '1h', '1-5', 'Never', 'Never*', '*', 'default', 'default?', '!default'];
-    const quantities = ['2Gi', '2147483648', '2147483649', '3Gi', '5m', '0', '1e3', '100m', '99m', '0.1'];
+    const quantities: (string | number)[] = ['2Gi', '2147483648', 3221225472, 2147483648, '3Gi', '5m', '0', '1e3', '100m', 0.05, '0.1'];
     for (const [i, add] of caps.entries()) {
       const s = strings[i % strings.length]!;
       const q = quantities[i % quantities.length]!;
