@@ -286,9 +286,12 @@ export type DomainCstChildren = {
   KwRule?: IToken[];
   KwSubject?: IToken[];
   KwItem?: IToken[];
-  KwIn?: IToken[];
+  KwIn?: (IToken)[];
   path?: PathCstNode[];
   reference?: ReferenceCstNode[];
+  kindList?: KindListCstNode[];
+  KwThe?: IToken[];
+  KwCluster?: IToken[];
 };
 
 export interface ReferenceCstNode extends CstNode {
@@ -297,7 +300,7 @@ export interface ReferenceCstNode extends CstNode {
 }
 
 export type ReferenceCstChildren = {
-  Identifier: IToken[];
+  Identifier: (IToken)[];
   KwReferenced: IToken[];
   KwBy: IToken[];
   path: PathCstNode[];

@@ -315,7 +315,7 @@ export class SecpolParser extends CstParser {
   });
 
   // domain := ('app' | 'init' | 'ephemeral')? 'container' | 'volume' | 'port' | 'env' | 'rbac' 'rule'
-  //         | 'subject' | 'item' 'in' path | reference
+  //         | 'subject' | 'item' 'in' path | reference | kindList 'in' 'the' 'cluster'
   private domain = this.RULE('domain', () => {
     this.OR([
       {
@@ -348,12 +348,22 @@ export class SecpolParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.reference) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.kindList);
+          this.CONSUME2(T.KwIn);
+          this.CONSUME(T.KwThe);
+          this.CONSUME(T.KwCluster);
+        },
+      },
     ]);
   });
 
-  // reference := Identifier 'referenced' 'by' path   (the object a field names: `role referenced by roleRef`)
+  // reference := Identifier Identifier? 'referenced' 'by' path   (the object a field names: `role referenced by
+  //              roleRef`, `storage class referenced by spec.storageClassName`)
   private reference = this.RULE('reference', () => {
     this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME2(T.Identifier));
     this.CONSUME(T.KwReferenced);
     this.CONSUME(T.KwBy);
     this.SUBRULE(this.path);

@@ -57,6 +57,9 @@ function firstField(p: Predicate): { primary: Path; fallback?: Path } | undefine
       return { primary: p.reference.path };
     case 'unique':
       return { primary: p.path };
+    case 'in-cluster':
+      // Other objects decide; nothing in this document is.
+      return undefined;
     default:
       return assertNever(p, 'predicate');
   }

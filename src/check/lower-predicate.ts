@@ -1,4 +1,4 @@
-import { effectiveFields, referenceTargets, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Reference, type Scalar, type Test, type ValueRef } from '../ir/index.js';
+import { effectiveFields, referenceTargets, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Reference, type Scalar, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
 import { parseQuantity, translateRe2Flags } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ComparisonAst, DomainAst, PathAst, PredicateAst, TestAst, ValueAst } from '../syntax/index.js';
@@ -15,7 +15,7 @@ import {
   type FieldSchema,
 } from './fields/index.js';
 import { scalarOf } from './lower-common.js';
-import { lowerUnique } from './lower-unique.js';
+import { lowerTargets, lowerUnique } from './lower-unique.js';
 import type { Reporter } from './report.js';
 
 /** Where a predicate is evaluated: the object itself, or one element of a quantifier's domain. */
@@ -36,6 +36,8 @@ export interface PredicateScope {
    * quantifiers; absent elsewhere (other domains, referenced objects). Where `is unique among …` compares.
    */
   readonly place?: readonly (readonly string[])[];
+  /** Inside `item in PATH` quantifiers over the object's lists (`place`): the kinds the object may be. */
+  readonly ownerKinds?: readonly string[];
 }
 
 const containerLists = { all: ['containers', 'initContainers', 'ephemeralContainers'], app: ['containers'], init: ['initContainers'], ephemeral: ['ephemeralContainers'] } as const;
@@ -58,6 +60,11 @@ export function lowerPredicate(r: Reporter, p: PredicateAst, scope: PredicateSco
       return operand && { kind: 'not', operand, span: p.span };
     }
     case 'quantified': {
+      if (p.domain.kind === 'cluster') {
+        const lowered = lowerCluster(r, p.domain);
+        const body = lowerPredicate(r, p.body, lowered.scope);
+        return lowered.among && body && { kind: 'in-cluster', quantifier: p.quantifier, among: lowered.among, body, span: p.span };
+      }
       if (p.domain.kind === 'reference') {
         // The body is checked against the referenced kinds even when the reference is misplaced (no cascade of
         // SP1009s); an unknown reference kind has no known shape, so its body waits until the kind is fixed.
@@ -102,14 +109,45 @@ function lowerReference(r: Reporter, d: Extract<DomainAst, { kind: 'reference' }
     r.report('SP1010', d.path.span, { what: `field referring to a ${spec.name}`, name: path.join('.'), hint: `a ${spec.name} is named by ${spec.path.join('.')}: write \`${spec.name} referenced by ${spec.path.join('.')}\`` });
     return { scope: target };
   }
-  const from = spec.from.map((f) => f.kind);
-  if (!scope.atObject || scope.objectKinds.length === 0 || !scope.objectKinds.every((k) => from.includes(k))) {
-    const kinds = scope.objectKinds.filter((k) => !from.includes(k));
-    const which = scope.atObject && kinds.length ? `; ${kinds.join(', ')} ha${kinds.length === 1 ? 's' : 've'} no ${spec.path.join('.')}` : scope.atObject ? '' : ' (at the object, not inside a quantifier)';
-    r.report('SP1009', d.span, { detail: `\`${spec.name} referenced by ${spec.path.join('.')}\` can only be used in rules that apply to ${from.join(' or ')}${which}`, hint: `give the rule \`applies to "${spec.from[0]!.apiVersion}" ${from.join(', ')}\`` });
+  const atObject = spec.from.filter((f) => f.list === undefined).map((f) => f.kind);
+  // Inside `item in LIST` over the object's own list, the referrer is the element (a StatefulSet's volumeClaimTemplates).
+  const list = scope.place?.length === 1 ? scope.place[0]!.join('.') : undefined;
+  const inElements = spec.from.filter((f) => f.list !== undefined && f.list.join('.') === list).map((f) => f.kind);
+  const placed = scope.atObject
+    ? scope.objectKinds.length > 0 && scope.objectKinds.every((k) => atObject.includes(k))
+    : list !== undefined && (scope.ownerKinds ?? []).length > 0 && (scope.ownerKinds ?? []).every((k) => inElements.includes(k));
+  if (!placed) {
+    const where = spec.from.map((f) => (f.list ? `${f.kind} (in \`every item in ${f.list.join('.')} has …\`)` : f.kind)).join(' or ');
+    const kinds = scope.objectKinds.filter((k) => !atObject.includes(k));
+    const which = scope.atObject && kinds.length ? `; ${kinds.join(', ')} ha${kinds.length === 1 ? 's' : 've'} no ${spec.path.join('.')}` : '';
+    r.report('SP1009', d.span, { detail: `\`${spec.name} referenced by ${spec.path.join('.')}\` can only be read from ${where}${which}`, hint: `give the rule \`applies to "${spec.from[0]!.apiVersion}" ${spec.from[0]!.kind}\`` });
     return { scope: target };
   }
-  return { reference: { kind: spec.name, path, span: d.span }, scope: target };
+  return { reference: { kind: spec.kind, path, span: d.span }, scope: target };
+}
+
+/**
+ * `KINDS in the cluster` (docs/language/references.md): the kinds as `applies to` takes them; the body is checked
+ * against their fields (untyped for removed versions and CRDs), as a rule that applies to them.
+ */
+function lowerCluster(r: Reporter, d: Extract<DomainAst, { kind: 'cluster' }>): { among?: UniqueKind[]; scope: PredicateScope } {
+  const among: UniqueKind[] = [];
+  const schemas: { owner: string; schema: FieldSchema }[] = [];
+  let ok = true;
+  for (const target of d.among) {
+    const kinds = lowerTargets(r, target);
+    if (!kinds) {
+      ok = false;
+      continue;
+    }
+    for (const k of kinds) {
+      if (among.some((a) => a.apiVersion === k.kind.apiVersion && a.kind === k.kind.kind)) continue;
+      among.push(k.kind);
+      schemas.push({ owner: k.kind.kind, schema: k.schema ?? anySchema });
+    }
+  }
+  const scope: PredicateScope = { schemas: schemas.length ? schemas : [{ owner: 'object', schema: anySchema }], podObject: false, container: false, objectKinds: among.map((k) => k.kind), atObject: true };
+  return ok ? { among, scope } : { scope };
 }
 
 function misplaced(r: Reporter, span: Span, what: string, where: string): undefined {
@@ -152,6 +190,9 @@ export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): {
     case 'reference':
       // Lowered by lowerReference: a reference is not a list of the object.
       return misplaced(r, d.span, 'a reference', 'as `any|every|no KIND referenced by PATH has …`');
+    case 'cluster':
+      // Lowered by lowerCluster: the objects of the cluster are not a list of the object.
+      return misplaced(r, d.span, '`KIND in the cluster`', 'as `any|every|no KIND in the cluster has …`');
     case 'item': {
       const path = d.path.segments.map((s) => s.name);
       const resolved = resolveIn(r, d.path, scope);
@@ -161,7 +202,8 @@ export function lowerDomain(r: Reporter, d: DomainAst, scope: PredicateScope): {
         return undefined;
       }
       const inner = elementScope('list item', resolved.element ?? anySchema);
-      return make('item', [[path]], scope.place ? { ...inner, place: [...scope.place, path] } : inner, apiTypedAt(scope, path, 'object-list'));
+      const owner = scope.atObject ? scope.objectKinds : (scope.ownerKinds ?? []);
+      return make('item', [[path]], scope.place ? { ...inner, place: [...scope.place, path], ownerKinds: owner } : inner, apiTypedAt(scope, path, 'object-list'));
     }
   }
 }

@@ -47,7 +47,8 @@ export function lowerUnique(r: Reporter, c: ComparisonAst, scope: PredicateScope
   return { kind: 'unique', path, place, among, compare, span: c.span };
 }
 
-function lowerTargets(r: Reporter, t: Extract<KindTargetAst, { kind: 'kinds' }>): { kind: UniqueKind; schema?: FieldSchema }[] | undefined {
+/** The kinds of one `"apiVersion" Kind, Kind` group, as `applies to` checks them (SP1004, SP1010), with their field tables. */
+export function lowerTargets(r: Reporter, t: Extract<KindTargetAst, { kind: 'kinds' }>): { kind: UniqueKind; schema?: FieldSchema }[] | undefined {
   const m = /^(?:([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?(v\d+(?:(?:alpha|beta)\d+)?)$/.exec(t.apiVersion.value);
   if (!m) {
     r.report('SP1004', t.apiVersion.span, { what: 'apiVersion', value: JSON.stringify(t.apiVersion.value), reason: 'expected "group/version" or "version"', hint: 'e.g. "v1", "networking.k8s.io/v1"' });

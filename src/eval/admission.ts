@@ -4,7 +4,7 @@ import { evaluatePodSecurity, pssMinor } from './pod-security.js';
 import { domainElements, evalPredicate, type EvalScope } from './predicate.js';
 import { identityOf, subresourceInScope, viewFor, type AdmissionRequest, type ObjectIdentity } from './request.js';
 import { referencedObject } from './references.js';
-import { otherObjects } from './unique.js';
+import { clusterObjects, otherObjects } from './unique.js';
 import { selectorMatches } from './selector.js';
 import { globMatch, isObject, valueAt } from './values.js';
 
@@ -94,6 +94,7 @@ export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest):
     pod: target.view,
     resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, inventory),
     others: (among) => otherObjects(among, id, inventory),
+    cluster: (among) => clusterObjects(among, inventory),
     ...(imageGlobs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && imageGlobs.some((g) => globMatch(g, image))); } } : {}),
   };
   if (rule.when && !evalPredicate(rule.when, scope)) return { ...base, outcome: 'skip', skipped: 'when-false' };

@@ -18,6 +18,8 @@ export interface EvalScope {
    * inventory is known, and every value is unique.
    */
   readonly others?: (among: readonly UniqueKind[]) => readonly unknown[];
+  /** Every inventory object of these kinds (semantics §3.3). Absent: no inventory is known, and there are none. */
+  readonly cluster?: (among: readonly UniqueKind[]) => readonly unknown[];
 }
 
 /** A failing element, for messages and explanations: the path of quantifier indices that decided it. */
@@ -53,6 +55,12 @@ export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
       const target = scope.resolve?.(p.reference, scope.value);
       const holds = target !== undefined && evalPredicate(p.body, { value: target, pod: target });
       return p.quantifier === 'any' ? holds : p.quantifier === 'no' ? !holds : target === undefined || holds;
+    }
+    case 'in-cluster': {
+      // The body reads each object; none of the request's scope reaches into it.
+      const holds = (o: unknown) => evalPredicate(p.body, { value: o, pod: o });
+      const objects = scope.cluster?.(p.among) ?? [];
+      return p.quantifier === 'any' ? objects.some(holds) : p.quantifier === 'every' ? objects.every(holds) : !objects.some(holds);
     }
     case 'unique':
       return isUnique(p, scope.value, scope.others?.(p.among) ?? []);

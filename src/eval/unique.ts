@@ -52,3 +52,8 @@ export function isUnique(u: Unique, value: unknown, others: readonly unknown[]):
   const m = asMap(v);
   return !others.some((o) => valuesAt(o, u.place).some((x) => jsonEqual(asMap(x), m)));
 }
+
+/** `KINDS in the cluster` (semantics §3.3): every inventory object of one of the kinds, the reviewed one's stored version included. */
+export function clusterObjects(among: readonly UniqueKind[], inventory: readonly unknown[]): unknown[] {
+  return inventory.filter((o) => isObject(o) && among.some((k) => k.apiVersion === o['apiVersion'] && k.kind === o['kind']));
+}

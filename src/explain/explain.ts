@@ -2,7 +2,7 @@ import { evaluatePolicy, type AdmissionRequest, type RuleVerdict } from '../eval
 import { exceptionMatchesObject } from '../eval/admission.js';
 import { identityOf, subresourceInScope, viewFor, type ObjectIdentity } from '../eval/request.js';
 import { referencedObject } from '../eval/references.js';
-import { otherObjects } from '../eval/unique.js';
+import { clusterObjects, otherObjects } from '../eval/unique.js';
 import { selectorMatches } from '../eval/selector.js';
 import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
@@ -96,6 +96,7 @@ function explainRule(policy: Policy, rule: Rule, verdict: RuleVerdict, req: Admi
     // References read the inventory given beside the request (semantics §3.1), as evaluateRule does.
     resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, req.inventory ?? []),
     others: (among) => otherObjects(among, id, req.inventory ?? []),
+    cluster: (among) => clusterObjects(among, req.inventory ?? []),
     ...(globs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && globs.some((g) => globMatch(g, image))); } } : {}),
   };
   if (verdict.skipped === 'when-false' && rule.when) {

@@ -1,4 +1,4 @@
-import { assertNever, type Domain, type Predicate, type Test, type ValueRef } from '../ir/index.js';
+import { assertNever, referenceTargets, type Domain, type Predicate, type Test, type ValueRef } from '../ir/index.js';
 import { applyTest, resolveValue, type EvalScope } from '../eval/predicate.js';
 import { valueAt, type Json } from '../eval/values.js';
 import { isUnique } from '../eval/unique.js';
@@ -167,7 +167,7 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       return merge(result, traces.map((x) => x.t));
     }
     case 'referenced': {
-      const what = `${p.reference.kind} referenced by ${p.reference.path.join('.')}`;
+      const what = `${referenceTargets[p.reference.kind].name} referenced by ${p.reference.path.join('.')}`;
       const target = scope.resolve?.(p.reference, scope.value);
       if (target === undefined) {
         const result = p.quantifier !== 'any';
@@ -177,6 +177,17 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       const name = valueAt(target, ['metadata', 'name']);
       const t = tracePredicate(p.body, { ...scope, value: target, pod: target, path: [`<${String(kind)} ${String(name)}>`], podPath: [] });
       return { ...t, result: p.quantifier === 'no' ? !t.result : t.result };
+    }
+    case 'in-cluster': {
+      const objects = scope.cluster?.(p.among) ?? [];
+      const what = p.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
+      const traces = objects.map((o) => ({ o, t: tracePredicate(p.body, { ...scope, value: o, pod: o, path: [`<${String(valueAt(o, ['kind']))} ${String(valueAt(o, ['metadata', 'name']))}>`], podPath: [] }) }));
+      const decisive = p.quantifier !== 'every';
+      const hit = traces.find((x) => x.t.result === decisive);
+      const result = p.quantifier === 'any' ? hit !== undefined : hit === undefined;
+      if (hit) return { ...hit.t, result };
+      if (traces.length === 0) return { ...empty(result), notes: [`no ${what} in the inventory: \`${p.quantifier} … in the cluster\` is ${result}`] };
+      return merge(result, traces.map((x) => x.t));
     }
     case 'unique': {
       const others = scope.others?.(p.among) ?? [];

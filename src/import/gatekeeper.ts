@@ -13,6 +13,7 @@ import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 import { liftSecpolConstraint } from './gatekeeper-secpol.js';
 import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
+import { translateStorageClass, type SplitRule } from './gatekeeper-storage.js';
 import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
 
 type Json = Record<string, unknown>;
@@ -54,6 +55,8 @@ interface Recognised {
   readonly applies?: readonly string[];
   /** A message of the recogniser's own (else the Constraint's parameters.message). */
   readonly message?: string;
+  /** One rule per kind, each with its own `applies to` (the Constraint's verdict belongs to the rule over the object's kind). */
+  readonly split?: readonly SplitRule[];
 }
 
 type Recogniser = {
@@ -253,6 +256,14 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return ok({ rule: 'disallow-anonymous', body: `forbid roleRef exists and ${allowed.length ? `not roleRef.name in [${allowed.map((r) => literal(r)).join(', ')}] and ` : ''}${subjects}` });
     },
   },
+  K8sStorageClass: {
+    pkg: 'k8sstorageclass',
+    ownKinds: true,
+    translate: (p, at, match) => {
+      const t = translateStorageClass(p, match, at, ['spec', 'match']);
+      return t.ok ? ok({ rule: t.value[0]!.rule, body: t.value[0]!.body, applies: [], split: t.value }) : t;
+    },
+  },
   K8sUniqueIngressHost: {
     pkg: 'k8suniqueingresshost',
     ownKinds: true,
@@ -294,7 +305,6 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  * cannot express, with the construct it lacks: their Constraints stay SP3001 with this reason, never a near miss.
  */
 const inexpressible: Readonly<Record<string, string>> = {
-  K8sStorageClass: 'admits a storageClassName (of a PersistentVolumeClaim, or of each of a StatefulSet\'s volumeClaimTemplates) only when that StorageClass exists in the synced inventory, and reports every request while none is synced; secpol reads other objects only as a binding\'s role (`role referenced by roleRef`) and for uniqueness, with no reference by a name field and no test that the cluster holds any object of a kind',
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
   K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
   NoUpdateServiceAccount: 'compares the serviceAccountName with the old object\'s (input.review.oldObject) on UPDATE and exempts users and groups (input.review.userInfo); a secpol rule reads neither the old object nor the requesting user\'s groups',
@@ -394,7 +404,8 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
   }
   if (r.value.probes) probes.push(...r.value.probes);
   const message = r.value.message !== undefined ? [`message ${literal(r.value.message)}`] : typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
-  rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
+  if (r.value.split) for (const x of r.value.split) rules.push({ key: x.rule, original: name, origin, lines: [x.applies, x.body, ...message] });
+  else rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
   return result();
 }
 

@@ -37,7 +37,7 @@ const targetOf = { kyverno: 'kyverno', gatekeeper: 'gatekeeper', psa: 'psa', net
 
 /** Compares until every remaining rule agrees; returns the first rule that does not (or undefined when all do). */
 export async function proveOnce(imported: ImportedPolicy, policy: Policy, options: ProofOptions): Promise<{ failed?: RuleProof; cases: number; engines: string[] }> {
-  const originals = originalAdapters(imported);
+  const originals = originalAdapters(imported, policy);
   const built = await adaptersFor(policy, [targetOf[imported.original.engine]]);
   if (built.excluded.length) {
     // The backend cannot express the translation: every rule is unproven for that reason.
@@ -75,7 +75,17 @@ export async function proveOnce(imported: ImportedPolicy, policy: Policy, option
   return { cases, engines: adapters.map(adapterLabel) };
 }
 
-function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
+/**
+ * The imported rule a Constraint's violation on this object belongs to: the rule that applies to the object's
+ * apiVersion and kind (a Constraint translated to one rule per kind, K8sStorageClass), else the first.
+ */
+function ruleKeyFor(policy: Policy, object: unknown): string {
+  const o = isMap(object) ? object : {};
+  const rule = policy.rules.find((r) => (r.subjects ?? policy.scope.subjects).some((s) => s.kind === 'resource' && (s.group ? `${s.group}/${s.version}` : s.version) === o['apiVersion'] && s.resourceKind === o['kind'])) ?? policy.rules[0];
+  return `${policy.name}/${rule?.name ?? ''}`;
+}
+
+function originalAdapters(imported: ImportedPolicy, policy: Policy): EngineAdapter[] {
   const o = imported.original;
   const keyOf = new Map(imported.rules.map((r) => [r.original, r.key]));
   const label = `${o.engine} (original)`;
@@ -112,8 +122,8 @@ function originalAdapters(imported: ImportedPolicy): EngineAdapter[] {
     const constraint = parseConstraint(o.constraint);
     if (isGatekeeperError(template)) throw new Error(`the original ConstraintTemplate does not load: ${template.message}`);
     if (isGatekeeperError(constraint)) throw new Error(`the original Constraint does not load: ${constraint.message}`);
-    const key = `${imported.name}/${imported.rules[0]?.key ?? ''}`;
     const verdicts = (request: GeneratedRequest, operation: string | undefined) => {
+      const key = ruleKeyFor(policy, request.object);
       const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
       const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
       // The original reads the request's instant (time.now_ns(): exception expiry) and the objects beside it (data.inventory).

@@ -34,6 +34,7 @@ export type {
   Quantified,
   Reference,
   Referenced,
+  InCluster,
   Unique,
   UniqueKind,
   Quarantine,
@@ -52,7 +53,7 @@ export type {
 export { effectiveFields, podControllers, pssControls } from './ir.js';
 export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
-export { referenceTargets, roleReference, type ReferenceSpec, type ReferenceTarget } from './references.js';
+export { referenceTargets, roleReference, storageClassReference, type ReferenceKind, type ReferenceSpec, type ReferenceTarget } from './references.js';
 export { re2RegExp, translateRe2Flags, type Re2Translation } from './regex.js';
 export { controllerManagerUser, controllerUsernames, ownedLevels, ownerNameMatches, type OwnedLevel } from './workloads.js';
 export { exceptionInForce, expiryEndMs, expiryEndNs, expiryEndRfc3339 } from './expiry.js';

@@ -119,6 +119,7 @@ export type Predicate =
   | { readonly kind: 'not'; readonly operand: Predicate; readonly span: Span }
   | Quantified
   | Referenced
+  | InCluster
   | Unique
   | FieldTest;
 
@@ -153,9 +154,22 @@ export interface Referenced {
  * (cluster-scoped) or a Role in the binding's namespace, by roleRef.kind and roleRef.name.
  */
 export interface Reference {
-  readonly kind: 'role';
+  readonly kind: 'role' | 'storage-class';
   /** The referring field, relative to the object (`roleRef`). */
   readonly path: readonly string[];
+  readonly span: Span;
+}
+
+/**
+ * `any|every|no KINDS in the cluster has P` (docs/language/references.md, semantics §3.3): a quantifier over every
+ * object of those kinds (apiVersion and kind) in the inventory, the object under review's stored version included. The
+ * body is evaluated with each object as its scope.
+ */
+export interface InCluster {
+  readonly kind: 'in-cluster';
+  readonly quantifier: 'any' | 'every' | 'no';
+  readonly among: readonly UniqueKind[];
+  readonly body: Predicate;
   readonly span: Span;
 }
 

@@ -18,17 +18,29 @@ export interface ReferenceTarget {
 }
 
 export interface ReferenceSpec {
-  /** The name written in policies: `role referenced by roleRef`. */
-  readonly name: 'role';
+  /** The IR's name of the reference. */
+  readonly kind: ReferenceKind;
+  /** The name written in policies: `role referenced by roleRef`, `storage class referenced by …`. */
+  readonly name: string;
   /** The referring field; the only one this reference reads from. */
   readonly path: readonly string[];
-  /** The kinds that carry the referring field. */
-  readonly from: readonly { readonly apiVersion: string; readonly kind: string }[];
-  /** The targets, chosen by `<path>.kind`; the name is `<path>.name`. Any other kind names nothing. */
+  /**
+   * `kind-and-name`: the target is chosen by `<path>.kind` and named by `<path>.name` (a roleRef); `name`: the field
+   * is the name of the only target (a storageClassName).
+   */
+  readonly by: 'kind-and-name' | 'name';
+  /**
+   * The kinds that carry the referring field: at the object, or (`list`) in each element of that list of the object
+   * (a StatefulSet's volumeClaimTemplates), read inside `every item in LIST has …`.
+   */
+  readonly from: readonly { readonly apiVersion: string; readonly kind: string; readonly list?: readonly string[] }[];
+  /** The targets (chosen by `<path>.kind` for `kind-and-name`; any other kind names nothing). */
   readonly targets: readonly ReferenceTarget[];
   /** What the referenced object is, for the checker (its known-field table) and messages. */
   readonly targetKinds: readonly string[];
 }
+
+export type ReferenceKind = 'role' | 'storage-class';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
@@ -38,8 +50,10 @@ const RBAC = 'rbac.authorization.k8s.io/v1';
  * roleRef.apiGroup is not read: the API server accepts only rbac.authorization.k8s.io before admission.
  */
 export const roleReference: ReferenceSpec = {
+  kind: 'role',
   name: 'role',
   path: ['roleRef'],
+  by: 'kind-and-name',
   from: [
     { apiVersion: RBAC, kind: 'RoleBinding' },
     { apiVersion: RBAC, kind: 'ClusterRoleBinding' },
@@ -51,4 +65,22 @@ export const roleReference: ReferenceSpec = {
   targetKinds: ['Role', 'ClusterRole'],
 };
 
-export const referenceTargets: Readonly<Record<'role', ReferenceSpec>> = { role: roleReference };
+/**
+ * `storage class referenced by spec.storageClassName`: a PersistentVolumeClaim's storageClassName, and each of a
+ * StatefulSet's volumeClaimTemplates', names a StorageClass (cluster-scoped) by name (Kubernetes "Storage Classes",
+ * PersistentVolumeClaimSpec.storageClassName).
+ */
+export const storageClassReference: ReferenceSpec = {
+  kind: 'storage-class',
+  name: 'storage class',
+  path: ['spec', 'storageClassName'],
+  by: 'name',
+  from: [
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', list: ['spec', 'volumeClaimTemplates'] },
+  ],
+  targets: [{ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', scope: 'cluster', resource: 'storageclasses' }],
+  targetKinds: ['StorageClass'],
+};
+
+export const referenceTargets: Readonly<Record<ReferenceKind, ReferenceSpec>> = { role: roleReference, 'storage-class': storageClassReference };

@@ -20,6 +20,7 @@ export function* walkPredicate(p: Predicate, enclosing: readonly Quantified[] = 
       yield* walkPredicate(p.body, [...enclosing, p]);
       return;
     case 'referenced':
+    case 'in-cluster':
       // The body reads another object: no quantifier of the referring object encloses it.
       yield* walkPredicate(p.body, []);
       return;

@@ -153,7 +153,9 @@ export type DomainAst =
   | (Located & { readonly kind: 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' })
   | (Located & { readonly kind: 'item'; readonly path: PathAst })
   /** `role referenced by roleRef`: the object the field at `path` names (docs/language/references.md). */
-  | (Located & { readonly kind: 'reference'; readonly target: NameAst; readonly path: PathAst });
+  | (Located & { readonly kind: 'reference'; readonly target: NameAst; readonly path: PathAst })
+  /** `"storage.k8s.io/v1" StorageClass in the cluster`: every object of those kinds (docs/language/references.md). */
+  | (Located & { readonly kind: 'cluster'; readonly among: readonly Extract<KindTargetAst, { kind: 'kinds' }>[] });
 
 export interface PathAst extends Located {
   readonly segments: readonly PathSegmentAst[];

@@ -238,6 +238,8 @@ function domainText(d: A.DomainAst): string {
       return `item in ${pathText(d.path)}`;
     case 'reference':
       return `${d.target.text} referenced by ${pathText(d.path)}`;
+    case 'cluster':
+      return `${d.among.map(kindTargetText).join(', ')} in the cluster`;
     default:
       return d.kind;
   }

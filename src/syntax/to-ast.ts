@@ -209,13 +209,18 @@ class AstBuilder {
     if (c.KwRbac) return { kind: 'rbac-rule', span };
     if (c.KwSubject) return { kind: 'subject', span };
     if (c.reference) return this.reference(first(c.reference), span);
+    if (c.kindList) return { kind: 'cluster', span, among: this.kindList(first(c.kindList)) };
     return { kind: 'item', span, path: this.path(first(c.path)) };
   }
 
   reference(n: C.ReferenceCstNode, span: Span): A.DomainAst {
     const c = n.children;
-    const target = first(c.Identifier);
-    return { kind: 'reference', span, target: { span: this.tokenSpan(target), text: target.image }, path: this.path(first(c.path)) };
+    // One or two words (`role`, `storage class`), read as one name.
+    const words = c.Identifier;
+    const head = words[0]!;
+    const last = words[words.length - 1]!;
+    const target = { span: joinSpans(this.tokenSpan(head), this.tokenSpan(last)), text: words.map((w) => w.image).join(' ') };
+    return { kind: 'reference', span, target, path: this.path(first(c.path)) };
   }
 
   comparison(n: C.ComparisonCstNode): A.ComparisonAst {

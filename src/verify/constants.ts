@@ -1,11 +1,11 @@
 import { regexExamples } from './regex-example.js';
-import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type Test, type Unique } from '../ir/index.js';
+import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type ReferenceKind, type Test, type Unique, type UniqueKind } from '../ir/index.js';
 
 /**
  * Where generated values go: the pod (or object) root, or an element of a domain (container, volume…).
  * `effective` tests seed both the container and the pod-level securityContext.
  */
-export type Site = 'object' | 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item' | 'referenced';
+export type Site = 'object' | 'container' | 'volume' | 'port' | 'env' | 'rbac-rule' | 'subject' | 'item' | 'referenced' | 'cluster';
 
 /** Candidate values per (site, path): the policy's own constants, their neighbours and type-confusing twins. */
 export class ConstantPool {
@@ -29,10 +29,19 @@ export class ConstantPool {
   readonly itemPaths: { readonly site: Site; readonly path: readonly string[] }[] = [];
 
   /** References the policy reads (`role referenced by roleRef`): verify generates an inventory for them. */
-  readonly references = new Set<'role'>();
+  readonly references = new Set<ReferenceKind>();
 
   /** Uniqueness tests (`is unique among … in the cluster`): verify generates other objects of their kinds. */
   readonly uniques: Unique[] = [];
+
+  /** Kinds of `KINDS in the cluster` quantifiers: verify generates objects of them, their fields from the `cluster` site. */
+  readonly clusterKinds: UniqueKind[] = [];
+}
+
+/** The StorageClass names verify uses: two of its own and the `metadata.name` literals of reference bodies. */
+export function storageClassNames(pool: ConstantPool): string[] {
+  const literals = pool.at('referenced').filter((e) => e.path.join('.') === 'metadata.name').flatMap((e) => e.values.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v)));
+  return [...new Set(['standard', 'fast', ...literals])];
 }
 
 /**
@@ -156,6 +165,12 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
       // The body reads the referenced object: its root is the `referenced` site of the generated inventory.
       pool.references.add(p.reference.kind);
       collectConstants(p.body, 'referenced', pool);
+      // A reference by name: the referring field takes the names the inventory's objects are given.
+      if (p.reference.kind === 'storage-class') pool.add(site, p.reference.path, storageClassNames(pool));
+      return;
+    case 'in-cluster':
+      for (const k of p.among) if (!pool.clusterKinds.some((x) => x.apiVersion === k.apiVersion && x.kind === k.kind)) pool.clusterKinds.push(k);
+      collectConstants(p.body, 'cluster', pool);
       return;
     case 'unique':
       pool.uniques.push(p);

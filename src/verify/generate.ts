@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject, type Unique, type UniqueKind } from '../ir/index.js';
-import { ConstantPool, policyConstants, uniqueCandidates, type Site } from './constants.js';
+import { ConstantPool, policyConstants, storageClassNames, uniqueCandidates, type Site } from './constants.js';
 import { jsonCopy } from './json-copy.js';
 import { admittedOnly, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
@@ -439,6 +439,17 @@ function othersArbitrary(pool: ConstantPool): fc.Arbitrary<DrawnOther[]> {
   return fc.tuple(...all).map((lists) => lists.flat());
 }
 
+/**
+ * Objects of the kinds `KINDS in the cluster` quantifiers range over (semantics §3.3): none to three of each, named
+ * from two names and the policy's metadata.name literals, with fields drawn from the quantifier bodies' constants.
+ */
+function clusterArbitrary(pool: ConstantPool): fc.Arbitrary<DrawnOther[]> {
+  const literals = pool.at('cluster').filter((e) => e.path.join('.') === 'metadata.name').flatMap((e) => e.values.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v)));
+  const names = [...new Set(['obj-a', 'obj-b', ...literals])];
+  const one = (k: UniqueKind) => fc.record({ name: fc.constantFrom(...names), sameNamespace: fc.boolean(), pairs: pooled(pool, 'cluster') }).map(({ name, sameNamespace, pairs }): DrawnOther => ({ apiVersion: k.apiVersion, kind: k.kind, name, sameNamespace, body: build({}, pairs.filter(([path]) => path.join('.') !== 'metadata.name' && path[0] !== 'apiVersion' && path[0] !== 'kind')) }));
+  return fc.tuple(...pool.clusterKinds.map((k) => fc.array(one(k), { maxLength: 3 }))).map((lists) => lists.flat());
+}
+
 function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
   setPath(target, path, value);
   return target;
@@ -459,6 +470,25 @@ function otherObjects(others: readonly DrawnOther[], namespace: string | undefin
     const metadata = { ...(isRecord(body['metadata']) ? body['metadata'] : {}), name: o.name, ...(ns ? { namespace: ns } : {}) };
     return [{ ...body, apiVersion: o.apiVersion, kind: o.kind, metadata }];
   });
+}
+
+/**
+ * The StorageClasses beside a request whose policy reads `storage class referenced by …` (semantics §3.1): for every
+ * candidate name (storageClassNames, which the referring field draws from too), a StorageClass present or missing,
+ * with fields drawn from the constants of the reference's body.
+ */
+function storageClassArbitrary(pool: ConstantPool): fc.Arbitrary<Record<string, unknown>[]> {
+  const one = (name: string) =>
+    fc.option(
+      pooled(pool, 'referenced').map((pairs) => {
+        const body = build({}, pairs.filter(([path]) => path.join('.') !== 'metadata.name' && path[0] !== 'apiVersion' && path[0] !== 'kind'));
+        const metadata = { ...(isRecord(body['metadata']) ? body['metadata'] : {}), name };
+        const object: Record<string, unknown> = { ...body, apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata };
+        return object;
+      }),
+      { nil: undefined, freq: 3 },
+    );
+  return fc.tuple(...storageClassNames(pool).map(one)).map((cs) => cs.filter((c): c is Record<string, unknown> => c !== undefined));
 }
 
 /** The inventory objects for a request in `namespace` (a Role not in the request's namespace goes to `other-ns`). */
@@ -520,9 +550,10 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       debug: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
       follow: fc.integer({ min: 0, max: 7 }),
       roles: pool.references.size ? inventoryArbitrary(pool, undefined) : fc.constant(undefined),
-      others: pool.uniques.length ? othersArbitrary(pool) : fc.constant(undefined),
+      others: pool.uniques.length || pool.clusterKinds.length ? fc.tuple(othersArbitrary(pool), clusterArbitrary(pool)).map(([a, b]) => [...a, ...b]) : fc.constant(undefined),
+      classes: pool.references.has('storage-class') ? storageClassArbitrary(pool) : fc.constant(undefined),
     })
-    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others, classes }) => {
       // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
       const owned = o.owned && follow < 6 ? o.owned : undefined;
       const namespace = owned?.namespace ?? drawnNamespace;
@@ -538,7 +569,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
         namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
         ...subresource,
         ...(userInfo ? { userInfo } : {}),
-        ...(roles || others ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects(others ?? [], o.namespaced ? namespace : undefined)] } : {}),
+        ...(roles || others || classes ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects(others ?? [], o.namespaced ? namespace : undefined), ...(classes ?? [])] } : {}),
       };
     });
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.

@@ -86,9 +86,25 @@ describe.skipIf(!hasCorpus('gatekeeper'))('import: gatekeeper-library recogniser
     }
   }, 120_000);
 
+  it('K8sStorageClass is proven as one rule per kind (claims, StatefulSet templates), and an original that no longer reports an unsynced cluster is caught', async () => {
+    for (const name of ['storageclass', 'storageclass-allowlist']) {
+      const s = sample('storageclass', name);
+      expect(await statusOf([s.template, s.constraint]), name).toEqual({ rules: ['proven', 'proven'], codes: [] });
+    }
+    const s = sample('storageclass', 'storageclass-allowlist');
+    const r = await importPolicies([s.template, s.constraint], { today: options.today });
+    const text = r.value!.files.map((f) => f.text).join('');
+    expect(text).toContain('require any storage class referenced by spec.storageClassName has metadata.name in ["allowed-storage-class"]');
+    expect(text).toContain('require any "storage.k8s.io/v1" StorageClass in the cluster has metadata.name exists and every item in spec.volumeClaimTemplates has any storage class referenced by spec.storageClassName has metadata.name in ["allowed-storage-class"]');
+    const edited = s.template.text.replace(/(violation\[\{"msg": msg\}\] \{\n(\s*))not data\.inventory\.cluster\["storage\.k8s\.io\/v1"\]\["StorageClass"\]\n/, '$1false\n');
+    expect(edited).not.toBe(s.template.text);
+    const caught = await statusOf([{ ...s.template, text: edited }, s.constraint]);
+    expect(caught.rules).toContain('not-imported');
+    expect(caught.codes).toContain('SP3002');
+  }, 120_000);
+
   it('every template the language cannot express is SP3001 naming the missing construct, not "unknown template"', async () => {
     const cases: [string, string, RegExp][] = [
-      ['storageclass', 'storageclass', /inventory.*other objects/],
       ['poddisruptionbudget', 'poddisruptionbudget', /inventory.*other objects/],
       ['horizontalpodautoscaler', 'horizontalpodautoscaler', /arithmetic between fields/],
       ['noupdateserviceaccount', 'noupdateserviceaccount', /old object/],

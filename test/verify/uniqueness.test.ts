@@ -63,7 +63,7 @@ describe('verify on uniqueness', () => {
     for (const target of ['vap', 'kyverno-cel'] as const) {
       const out = await compileTo(set, [target]);
       expect(out.diagnostics.map((d) => d.code)).toContain('SP2001');
-      expect(out.diagnostics.map((d) => d.message).join('\n')).toContain('compares with the other objects of the cluster (`spec.selector is unique among Service in the cluster`)');
+      expect(out.diagnostics.map((d) => d.message).join('\n')).toContain('reads the other objects of the cluster (`spec.selector is unique among Service in the cluster`)');
     }
   });
 

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { walkPredicate, type BackendId, type Policy, type Referenced, type Unique } from '../../ir/index.js';
+import { referenceTargets, walkPredicate, type BackendId, type InCluster, type Policy, type Referenced, type Unique } from '../../ir/index.js';
 
 /** Why a backend cannot read a referenced object (docs/language/references.md, docs/backends/). */
 const reasons: Partial<Record<BackendId, string>> = {
@@ -17,12 +17,12 @@ export function referencesOf(policy: Policy, backend: BackendId): Referenced[] {
     .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Referenced => n.kind === 'referenced'));
 }
 
-/** The uniqueness tests of the rules a backend would compile (rules omitted from it left out). */
-export function uniquesOf(policy: Policy, backend: BackendId): Unique[] {
+/** The uniqueness tests and cluster quantifiers of the rules a backend would compile (rules omitted from it left out). */
+export function uniquesOf(policy: Policy, backend: BackendId): (Unique | InCluster)[] {
   return policy.rules
     .filter((r) => !r.omissions.some((o) => o.backends.includes(backend)))
     .flatMap((r) => [r.predicate, ...(r.when ? [r.when] : [])])
-    .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Unique => n.kind === 'unique'));
+    .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Unique | InCluster => n.kind === 'unique' || n.kind === 'in-cluster'));
 }
 
 /**
@@ -34,11 +34,12 @@ export function refuseReferences(policy: Policy, backend: BackendId, diagnostics
   if (policy.omissions.some((o) => o.backends.includes(backend))) return false;
   const refs = referencesOf(policy, backend);
   for (const r of refs) {
-    diagnostics.push(diagnostic('SP2001', r.reference.span, { backend, what: `a rule that reads another object (\`${r.reference.kind} referenced by ${r.reference.path.join('.')}\`)`, hint: reasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
+    diagnostics.push(diagnostic('SP2001', r.reference.span, { backend, what: `a rule that reads another object (\`${referenceTargets[r.reference.kind].name} referenced by ${r.reference.path.join('.')}\`)`, hint: reasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
   }
   const uniques = uniquesOf(policy, backend);
   for (const u of uniques) {
-    diagnostics.push(diagnostic('SP2001', u.span, { backend, what: `a rule that compares with the other objects of the cluster (\`${u.path.join('.')} is unique among ${u.among.map((k) => k.kind).join(', ')} in the cluster\`)`, hint: uniqueReasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
+    const construct = u.kind === 'unique' ? `${u.path.join('.')} is unique among ${u.among.map((k) => k.kind).join(', ')} in the cluster` : `${u.quantifier} ${u.among.map((k) => k.kind).join(', ')} in the cluster has …`;
+    diagnostics.push(diagnostic('SP2001', u.span, { backend, what: `a rule that reads the other objects of the cluster (\`${construct}\`)`, hint: uniqueReasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
   }
   return refs.length + uniques.length > 0;
 }

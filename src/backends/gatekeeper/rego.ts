@@ -78,10 +78,16 @@ export class RuleCompiler {
       }
       case 'referenced': {
         // A domain of zero or one element: the referenced object when data.inventory holds it (semantics §3.1).
-        const element = this.fresh(p.reference.kind);
+        const element = this.fresh(p.reference.kind.replace(/-/g, '_'));
         const domain = `${this.referenced(p.reference)}(${scope.term})`;
         const body = this.compile(p.body, { term: element, isRoot: false });
         return this.quantify(p.quantifier, element, domain, body, scope);
+      }
+      case 'in-cluster': {
+        // Every synced object of the kinds (semantics §3.3), as a set the quantifier ranges over.
+        const element = this.fresh('obj');
+        const body = this.compile(p.body, { term: element, isRoot: false });
+        return this.quantify(p.quantifier, element, this.clusterObjects(p.among), body, scope);
       }
       case 'unique':
         return { literals: [`not ${this.taken(p)}(${scope.term})`], pure: true };
@@ -119,9 +125,9 @@ export class RuleCompiler {
       const valueAt = this.module.use('value_at');
       const branches = spec.targets.map((t) => {
         const lookup = t.scope === 'cluster' ? `data.inventory.cluster[${regoLiteral(t.apiVersion)}][${regoLiteral(t.kind)}][name]` : `data.inventory.namespace[ns][${regoLiteral(t.apiVersion)}][${regoLiteral(t.kind)}][name]`;
+        // `name`: the field itself names the only target (storageClassName); else `<path>.kind` chooses it.
         const lines = [
-          `${valueAt}(obj, ${regoPath([...ref.path, 'kind'])}) == ${regoLiteral(t.kind)}`,
-          `name := ${valueAt}(obj, ${regoPath([...ref.path, 'name'])})`,
+          ...(spec.by === 'name' ? [`name := ${valueAt}(obj, ${regoPath(ref.path)})`] : [`${valueAt}(obj, ${regoPath([...ref.path, 'kind'])}) == ${regoLiteral(t.kind)}`, `name := ${valueAt}(obj, ${regoPath([...ref.path, 'name'])})`]),
           'is_string(name)',
           ...(t.scope === 'cluster' ? [] : [`ns := ${this.module.use('object_namespace')}`, 'is_string(ns)']),
           `target := ${lookup}`,
@@ -160,6 +166,18 @@ export class RuleCompiler {
       const where = u.place.map((h) => h.join('.')).join('[].');
       const text = `# Another object (${commentText(u.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', '))}) holds x's ${commentText(u.path.join('.'))} at ${commentText(where)}${u.compare === 'map' ? ' (an absent map is {})' : ''}.\n${name}(x) if {\n${lines.map((l) => `\t${l}`).join('\n')}\n}`;
       return { name, text };
+    });
+  }
+
+  /** Every synced inventory object of the kinds (data.inventory.namespace and data.inventory.cluster). */
+  private clusterObjects(among: readonly UniqueKind[]): string {
+    return this.module.once(`cluster-objects:${JSON.stringify(among)}`, () => {
+      const name = this.module.names.allocate('cluster', 'objects');
+      const branches = among.flatMap((k) => [
+        `${name} contains o if {\n\to := data.inventory.namespace[_][${regoLiteral(k.apiVersion)}][${regoLiteral(k.kind)}][_]\n}`,
+        `${name} contains o if {\n\to := data.inventory.cluster[${regoLiteral(k.apiVersion)}][${regoLiteral(k.kind)}][_]\n}`,
+      ]);
+      return { name, text: `# Every object of the synced data.inventory of kinds ${commentText(among.map((k) => `${k.apiVersion} ${k.kind}`).join(', '))}.\n${branches.join('\n\n')}` };
     });
   }
 

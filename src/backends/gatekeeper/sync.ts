@@ -25,7 +25,7 @@ export function syncedKinds(policy: Policy, rules: readonly Rule[]): SyncedKind[
     for (const p of [rule.predicate, ...(rule.when ? [rule.when] : [])]) {
       for (const { node } of walkPredicate(p)) {
         // Uniqueness compares with every object of its kinds (semantics §3.2).
-        if (node.kind === 'unique') for (const k of node.among) out.set(`${k.apiVersion}/${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind });
+        if (node.kind === 'unique' || node.kind === 'in-cluster') for (const k of node.among) out.set(`${k.apiVersion}/${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind });
         if (node.kind !== 'referenced') continue;
         // A Role is only ever looked up in the referring object's namespace: not needed for cluster-scoped referrers.
         for (const t of referenceTargets[node.reference.kind].targets) if (t.scope === 'cluster' || fromNamespaced) out.set(`${t.apiVersion}/${t.kind}`, { apiVersion: t.apiVersion, kind: t.kind });

@@ -1,7 +1,7 @@
-import { assertNever, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test, type Unique } from '../../ir/index.js';
+import { assertNever, referenceTargets, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test, type Unique } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 import { NULL, joinPath, listLiteral, literal, pathText, valueAt } from './jmespath.js';
-import { everyUnique, referencedList, uniqueAtObject } from './references.js';
+import { clusterList, everyReferencedByName, everyUnique, referencedList, uniqueAtObject } from './references.js';
 
 /**
  * IR predicates as one boolean JMESPath expression over the admission request, per docs/language/semantics.md §3.
@@ -233,6 +233,15 @@ interface SplitVar {
 
 function compileQuantified(q: Quantified, scope: Scope, env: PredicateEnv, mode: QuantifierMode): string {
   if (q.body.kind === 'unique') return compileEveryUnique(q, q.body, scope, env, mode);
+  const chain = q.domain.chains[0];
+  if (q.body.kind === 'referenced' && referenceTargets[q.body.reference.kind].by === 'name') {
+    // A reference read in each element (references.ts, everyReferencedByName): one shape compiles.
+    if (mode.kind === 'witness' || q.quantifier !== 'every' || q.body.quantifier !== 'any' || scope.base !== OBJECT || q.domain.kind !== 'item' || q.domain.chains.length !== 1 || chain?.length !== 1) {
+      env.unsupported(q.body.span, mode.kind === 'witness' ? 'a message naming fields of the element of a quantifier over references' : 'a reference read in a list\'s elements other than `every item in LIST has any KIND referenced by PATH has …`', 'Kyverno filters cannot read the context lists: write `every item in LIST has any … referenced by … has …` and name fields of the object in the message');
+      return 'false';
+    }
+    return everyReferencedByName(q.body, chain[0]!, compile(q.body.body, { base: '', effective: new Map() }, env));
+  }
   const list = domainList(q.domain, scope, env);
   const element: Scope = { base: '', effective: new Map() };
   if (q.domain.kind !== 'container' || scope.base !== OBJECT) return quantify(q, list, compile(q.body, element, env), mode);
@@ -290,7 +299,24 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
       return compileQuantified(p, scope, env, { kind: 'boolean' });
     case 'referenced': {
       // A domain of zero or one element (references.ts); the body reads the referenced object as its element.
+      if (scope.base !== OBJECT) {
+        env.unsupported(p.span, 'a reference read inside a filter', 'Kyverno filters cannot read the context lists: write `every item in LIST has any … referenced by … has …`');
+        return 'false';
+      }
       const list = referencedList(p, scope.base);
+      const body = compile(p.body, { base: '', effective: new Map() }, env);
+      if (p.quantifier === 'every') return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
+      return `(length(${list} | [?${body}]) ${p.quantifier === 'any' ? '>' : '=='} ${ZERO})`;
+    }
+    case 'in-cluster': {
+      // Every listed object of the kinds (references.ts); the lists are in reach only outside filters, and their
+      // items carry no apiVersion or kind (kubernetes/kubernetes#3030).
+      const readsType = [...walkPredicate(p.body)].some(({ node }) => node.kind === 'test' && node.subject.kind === 'field' && ['apiVersion', 'kind'].includes(node.subject.path[0] ?? ''));
+      if (scope.base !== OBJECT || readsType) {
+        env.unsupported(p.span, readsType ? '`KIND in the cluster has …` reading apiVersion or kind (the API server lists objects without them)' : '`KIND in the cluster has …` inside a quantifier', readsType ? 'test other fields: the list names the kind already' : 'Kyverno filters cannot read the context lists: write it at the object');
+        return 'false';
+      }
+      const list = clusterList(p.among);
       const body = compile(p.body, { base: '', effective: new Map() }, env);
       if (p.quantifier === 'every') return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
       return `(length(${list} | [?${body}]) ${p.quantifier === 'any' ? '>' : '=='} ${ZERO})`;

@@ -28,7 +28,7 @@ export function referenceContext(rule: Rule): Json[] | undefined {
   const kinds = new Map<string, UniqueKind>();
   for (const p of [rule.predicate, ...(rule.when ? [rule.when] : [])]) {
     for (const { node } of walkPredicate(p)) {
-      if (node.kind === 'unique') for (const k of node.among) kinds.set(uniqueContextName(k), k);
+      if (node.kind === 'unique' || node.kind === 'in-cluster') for (const k of node.among) kinds.set(uniqueContextName(k), k);
       if (node.kind !== 'referenced') continue;
       for (const t of referenceTargets[node.reference.kind].targets) targets.set(contextName(t), t);
     }
@@ -112,6 +112,12 @@ export function everyUnique(u: Unique, list: readonly string[]): string {
  */
 export function referencedList(p: Referenced, base: string): string {
   const spec = referenceTargets[p.reference.kind];
+  if (spec.by === 'name') {
+    // The field names the only target, a cluster-scoped one (`storage class referenced by spec.storageClassName`).
+    const list = contextName(spec.targets[0]!);
+    const name = valueAt(base, p.reference.path);
+    return `((type(${name}) == 'string' && [lookup(object_from_lists(${list}[].metadata.name, ${list}), ${name})]) || \`[]\`)[?@ != ${NULL}]`;
+  }
   const kind = valueAt(base, [...p.reference.path, 'kind']);
   const name = valueAt(base, [...p.reference.path, 'name']);
   const branches = spec.targets.map((t) => {
@@ -121,4 +127,28 @@ export function referencedList(p: Referenced, base: string): string {
     return `(${kind} == '${t.kind}' && type(${name}) == 'string' && type(${ns}) == 'string' && ${ns} != '' && [lookup(object_from_lists(${list}[].join('/', [metadata.namespace, metadata.name]), ${list}), join('/', [${ns}, ${name}]))])`;
   });
   return `(${branches.join(' || ')} || \`[]\`)[?@ != ${NULL}]`;
+}
+
+/** Every listed object of the kinds (`KINDS in the cluster`), one JSON list. */
+export function clusterList(among: readonly UniqueKind[]): string {
+  const lists = among.map(uniqueContextName);
+  return lists.length === 1 ? lists[0]! : `[${lists.join(', ')}][]`;
+}
+
+/**
+ * `every item in LIST has any KIND referenced by PATH has BODY` for a reference by name (a StatefulSet's
+ * volumeClaimTemplates naming StorageClasses), where a filter could not reach the context list: every element's PATH is
+ * a string, and the set of those names is a subset of the names of the listed objects that satisfy BODY (both sets as
+ * object keys: merging the elements' names into the others' adds no key).
+ */
+export function everyReferencedByName(p: Referenced, list: readonly string[], body: string): string {
+  const spec = referenceTargets[p.reference.kind];
+  const listed = contextName(spec.targets[0]!);
+  const items = joinPath('request.object', list);
+  const elements = `((type(${items}) == 'array' && ${items}) || \`[]\`)`;
+  const path = pathText(p.reference.path);
+  const names = `${elements}[].${path}`;
+  const allowed = `(${listed} | [?${body}])[].metadata.name`;
+  const set = (x: string) => `object_from_lists(${x}, ${x})`;
+  return `(length(${elements}[?type(${path}) != 'string']) == \`0\` && length(keys(merge(${set(allowed)}, ${set(names)}))) == length(keys(${set(allowed)})))`;
 }

@@ -222,9 +222,10 @@ export class CelCompiler {
       case 'quantified':
         return this.quantified(p.quantifier, p.domain, (e) => this.compile(p.body, { term: e, pod: scope.pod, isRoot: false }), scope);
       case 'referenced':
+      case 'in-cluster':
       case 'unique':
         // emit.ts refuses policies that read other objects (common/references.ts) before compiling any rule.
-        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : 'reference'} reached the CEL compiler`);
+        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : 'reference'} reached the CEL compiler`);
       case 'test':
         return this.test(p, scope);
       default:

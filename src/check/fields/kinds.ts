@@ -170,6 +170,7 @@ export const knownKinds: readonly KnownKind[] = [
   })),
   kind('', 'v1', 'ConfigMap', true, objectSchema({ data: strMap, binaryData: strMap, immutable: bool })),
   kind('', 'v1', 'Secret', true, objectSchema({ type: str, data: strMap, stringData: strMap, immutable: bool })),
+  kind('', 'v1', 'PersistentVolumeClaim', true, objectSchema({ spec: pvcSpecSchema })),
   kind('apps', 'v1', 'Deployment', true, objectSchema({ spec: deploymentSpec })),
   kind('apps', 'v1', 'StatefulSet', true, objectSchema({ spec: statefulSetSpec })),
   kind('apps', 'v1', 'DaemonSet', true, objectSchema({ spec: daemonSetSpec })),
