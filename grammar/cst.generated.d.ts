@@ -343,6 +343,7 @@ export type TestCstChildren = {
   kindList?: KindListCstNode[];
   KwThe?: IToken[];
   KwCluster?: IToken[];
+  KwUnchanged?: IToken[];
   KwAbsent?: IToken[];
   KwEmpty?: IToken[];
   KwContains?: IToken[];

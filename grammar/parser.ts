@@ -379,6 +379,7 @@ export class SecpolParser extends CstParser {
   // test := ('=' | '!=' | '<' | '<=' | '>' | '>=') value
   //       | 'not'? 'in' valueList | 'not'? 'matches' 'regex'? String
   //       | 'exists' | 'is' 'not'? ('absent' | 'empty') | 'is' 'unique' 'among' kindList 'in' 'the' 'cluster'
+  //       | 'is' 'unchanged'
   //       | 'contains' ('only' valueList | 'none' 'of' valueList | 'any' 'of' valueList | value)
   private test = this.RULE('test', () => {
     this.OR([
@@ -430,6 +431,7 @@ export class SecpolParser extends CstParser {
                 this.CONSUME(T.KwCluster);
               },
             },
+            { ALT: () => this.CONSUME(T.KwUnchanged) },
             {
               ALT: () => {
                 this.OPTION3(() => this.CONSUME2(T.KwNot));

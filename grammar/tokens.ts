@@ -108,6 +108,8 @@ export const KwUnique = keyword('unique');
 export const KwAmong = keyword('among');
 export const KwThe = keyword('the');
 export const KwCluster = keyword('cluster');
+// The old object on UPDATE (docs/language/changes.md): `spec.template.spec.serviceAccountName is unchanged`.
+export const KwUnchanged = keyword('unchanged');
 export const KwIn = keyword('in');
 export const KwIs = keyword('is');
 export const KwAbsent = keyword('absent');

@@ -56,6 +56,7 @@ function firstField(p: Predicate): { primary: Path; fallback?: Path } | undefine
       // The body reads another object; in this document, the referring field is what decides.
       return { primary: p.reference.path };
     case 'unique':
+    case 'unchanged':
       return { primary: p.path };
     case 'in-cluster':
       // Other objects decide; nothing in this document is.

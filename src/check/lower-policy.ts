@@ -65,7 +65,7 @@ function lowerKindTarget(r: Reporter, t: KindTargetAst): Subject[] {
 }
 
 function builtinKindsOf(group: string): string[] {
-  const kinds = ['Pod', 'Namespace', 'Service', 'ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Ingress', 'NetworkPolicy'];
+  const kinds = ['Pod', 'Namespace', 'Service', 'ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ReplicationController', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Ingress', 'NetworkPolicy'];
   return kinds.filter((k) => findKnownKind(group, 'v1', k));
 }
 

@@ -236,6 +236,14 @@ function lowerComparison(r: Reporter, c: ComparisonAst, scope: PredicateScope): 
   const subject = c.effective ? lowerEffective(r, c.path, scope) : lowerField(r, c.path, scope);
   if (!subject) return undefined;
   if (c.test.kind === 'unique') return lowerUnique(r, c, scope, subject.type);
+  if (c.test.kind === 'unchanged') {
+    // The old object is the object's stored version: compared at the object itself, not a pod view or an element.
+    if (c.effective || !scope.atObject || scope.place?.length !== 0 || scope.podObject) {
+      r.report('SP1009', c.test.span, { detail: '`is unchanged` can only be used at the object (not inside a quantifier or a reference), in rules that do not apply to pods', hint: 'write the full path from the object, and give the rule `applies to "apps/v1" Deployment, …` for controllers' });
+      return undefined;
+    }
+    return { kind: 'unchanged', path: c.path.segments.map((s) => s.name), span: c.span };
+  }
   const test = lowerTest(r, c.test, subject.type, c.path);
   return test && { kind: 'test', subject, test, span: c.span };
 }

@@ -94,6 +94,8 @@ export function evaluateRule(policy: Policy, rule: Rule, req: AdmissionRequest):
     pod: target.view,
     resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, inventory),
     others: (among) => otherObjects(among, id, inventory),
+    // An UPDATE without its old object compares with nothing: every value of it is missing.
+    ...(req.operation === 'UPDATE' ? { old: { object: req.oldObject ?? null } } : {}),
     cluster: (among) => clusterObjects(among, inventory),
     ...(imageGlobs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && imageGlobs.some((g) => globMatch(g, image))); } } : {}),
   };

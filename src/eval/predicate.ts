@@ -18,6 +18,8 @@ export interface EvalScope {
    * inventory is known, and every value is unique.
    */
   readonly others?: (among: readonly UniqueKind[]) => readonly unknown[];
+  /** On an UPDATE, the old object (semantics §3.4); absent otherwise, and every value is unchanged. */
+  readonly old?: { readonly object: unknown };
   /** Every inventory object of these kinds (semantics §3.3). Absent: no inventory is known, and there are none. */
   readonly cluster?: (among: readonly UniqueKind[]) => readonly unknown[];
 }
@@ -64,6 +66,8 @@ export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
     }
     case 'unique':
       return isUnique(p, scope.value, scope.others?.(p.among) ?? []);
+    case 'unchanged':
+      return scope.old === undefined || jsonEqual(valueAt(scope.value, p.path) ?? null, valueAt(scope.old.object, p.path) ?? null);
     case 'test':
       return evalTest(p, scope);
     default:

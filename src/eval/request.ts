@@ -28,6 +28,8 @@ export interface AdmissionRequest {
    * §3.1): what Gatekeeper syncs into data.inventory and Kyverno's API calls read. Absent: none.
    */
   readonly inventory?: readonly unknown[];
+  /** On an UPDATE, the stored object the request replaces (`is unchanged`, semantics §3.4). */
+  readonly oldObject?: unknown;
 }
 
 export interface ObjectIdentity {

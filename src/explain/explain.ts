@@ -96,6 +96,7 @@ function explainRule(policy: Policy, rule: Rule, verdict: RuleVerdict, req: Admi
     // References read the inventory given beside the request (semantics §3.1), as evaluateRule does.
     resolve: (ref, referrer) => referencedObject(ref, referrer, id.namespace, req.inventory ?? []),
     others: (among) => otherObjects(among, id, req.inventory ?? []),
+    ...(req.operation === 'UPDATE' ? { old: { object: req.oldObject ?? null } } : {}),
     cluster: (among) => clusterObjects(among, req.inventory ?? []),
     ...(globs.length ? { keepContainer: (c: unknown) => { const image = valueAt(c, ['image']); return !(typeof image === 'string' && globs.some((g) => globMatch(g, image))); } } : {}),
   };

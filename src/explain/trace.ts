@@ -1,5 +1,5 @@
 import { assertNever, referenceTargets, type Domain, type Predicate, type Test, type ValueRef } from '../ir/index.js';
-import { applyTest, resolveValue, type EvalScope } from '../eval/predicate.js';
+import { applyTest, evalPredicate, resolveValue, type EvalScope } from '../eval/predicate.js';
 import { valueAt, type Json } from '../eval/values.js';
 import { isUnique } from '../eval/unique.js';
 
@@ -188,6 +188,13 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       if (hit) return { ...hit.t, result };
       if (traces.length === 0) return { ...empty(result), notes: [`no ${what} in the inventory: \`${p.quantifier} … in the cluster\` is ${result}`] };
       return merge(result, traces.map((x) => x.t));
+    }
+    case 'unchanged': {
+      const value = valueAt(scope.value, p.path);
+      const old = scope.old === undefined ? undefined : valueAt(scope.old.object, p.path);
+      const result = evalPredicate(p, scope);
+      const note = scope.old === undefined ? 'not an UPDATE: every value is unchanged' : `the old object's value: ${old === undefined ? '<missing>' : JSON.stringify(old)}`;
+      return { result, tests: [{ path: formatPath([...scope.path, ...p.path]), value: value === undefined ? '<missing>' : value, test: 'is unchanged', result }], elements: [], notes: [note] };
     }
     case 'unique': {
       const others = scope.others?.(p.among) ?? [];

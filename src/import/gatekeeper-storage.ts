@@ -15,7 +15,7 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.eve
 
 export interface SplitRule {
   readonly rule: string;
-  readonly applies: string;
+  readonly applies: readonly string[];
   readonly body: string;
 }
 
@@ -44,11 +44,11 @@ export function translateStorageClass(p: Json, match: unknown, at: YamlPathStep[
   if (list.length === 0) return no('an empty allowedStorageClasses (the template then reports every claim)', [...at, 'allowedStorageClasses']);
   const test = list.includes('*') ? 'metadata.name exists' : `metadata.name in [${list.map((n) => literal(n)).join(', ')}]`;
   const rules: SplitRule[] = [];
-  if (pvc) rules.push({ rule: 'claim-storage-class', applies: 'applies to "v1" PersistentVolumeClaim', body: `require any storage class referenced by spec.storageClassName has ${test}` });
+  if (pvc) rules.push({ rule: 'claim-storage-class', applies: ['applies to "v1" PersistentVolumeClaim'], body: `require any storage class referenced by spec.storageClassName has ${test}` });
   if (sts) {
     rules.push({
       rule: 'template-storage-classes',
-      applies: 'applies to "apps/v1" StatefulSet',
+      applies: ['applies to "apps/v1" StatefulSet'],
       // The template also reports a StatefulSet without volumeClaimTemplates while no StorageClass is synced.
       body: `require any ${CLASS} in the cluster has metadata.name exists and every item in spec.volumeClaimTemplates has any storage class referenced by spec.storageClassName has ${test}`,
     });

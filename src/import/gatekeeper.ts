@@ -13,6 +13,7 @@ import { literal, nameOf, pathText } from './text.js';
 import { spanAt, type YamlDoc } from './yaml-source.js';
 import { liftSecpolConstraint } from './gatekeeper-secpol.js';
 import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
+import { translateNoUpdateServiceAccount } from './gatekeeper-service-account.js';
 import { translateStorageClass, type SplitRule } from './gatekeeper-storage.js';
 import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
 
@@ -264,6 +265,14 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return t.ok ? ok({ rule: t.value[0]!.rule, body: t.value[0]!.body, applies: [], split: t.value }) : t;
     },
   },
+  NoUpdateServiceAccount: {
+    pkg: 'noupdateserviceaccount',
+    ownKinds: true,
+    translate: (p, at, match) => {
+      const t = translateNoUpdateServiceAccount(p, match, at, ['spec', 'match']);
+      return t.ok && t.value.length ? ok({ rule: t.value[0]!.rule, body: t.value[0]!.body, applies: [], on: 'on update', split: t.value }) : t.ok ? no('a match that selects none of the kinds the template reads', ['spec', 'match']) : t;
+    },
+  },
   K8sUniqueIngressHost: {
     pkg: 'k8suniqueingresshost',
     ownKinds: true,
@@ -307,7 +316,6 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
 const inexpressible: Readonly<Record<string, string>> = {
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
   K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
-  NoUpdateServiceAccount: 'compares the serviceAccountName with the old object\'s (input.review.oldObject) on UPDATE and exempts users and groups (input.review.userInfo); a secpol rule reads neither the old object nor the requesting user\'s groups',
   K8sContainerRatios: 'compares each container\'s limits with its own requests (limit / request <= ratio); a secpol test compares a field with constants, never with another field',
   K8sContainerLimits: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
   K8sContainerRequests: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
@@ -404,7 +412,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
   }
   if (r.value.probes) probes.push(...r.value.probes);
   const message = r.value.message !== undefined ? [`message ${literal(r.value.message)}`] : typeof params['message'] === 'string' && !/[{}\n]/.test(params['message']) ? [`message ${literal(params['message'])}`] : [];
-  if (r.value.split) for (const x of r.value.split) rules.push({ key: x.rule, original: name, origin, lines: [x.applies, x.body, ...message] });
+  if (r.value.split) for (const x of r.value.split) rules.push({ key: x.rule, original: name, origin, lines: [...x.applies, x.body, ...message] });
   else rules.push({ key: r.value.rule, original: name, origin, lines: [r.value.body, ...message] });
   return result();
 }

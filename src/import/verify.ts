@@ -125,7 +125,7 @@ function originalAdapters(imported: ImportedPolicy, policy: Policy): EngineAdapt
     const verdicts = (request: GeneratedRequest, operation: string | undefined) => {
       const key = ruleKeyFor(policy, request.object);
       const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
-      const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
+      const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}), ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}) } : {};
       // The original reads the request's instant (time.now_ns(): exception expiry) and the objects beside it (data.inventory).
       const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};
       const inventory = request.inventory ? { inventory: request.inventory } : {};

@@ -35,6 +35,7 @@ export type {
   Reference,
   Referenced,
   InCluster,
+  Unchanged,
   Unique,
   UniqueKind,
   Quarantine,

@@ -121,6 +121,7 @@ export type Predicate =
   | Referenced
   | InCluster
   | Unique
+  | Unchanged
   | FieldTest;
 
 /**
@@ -193,6 +194,17 @@ export interface Unique {
    * absent map is the empty one (Kubernetes serialises an empty map as absent), maps compared as wholes.
    */
   readonly compare: 'string' | 'map';
+  readonly span: Span;
+}
+
+/**
+ * `PATH is unchanged` (docs/language/changes.md, semantics §3.4): on an UPDATE, the value at PATH equals the old
+ * object's (a missing value equals only a missing one); on any other request, and in an audit, true. At the object,
+ * in rules that do not apply to pods.
+ */
+export interface Unchanged {
+  readonly kind: 'unchanged';
+  readonly path: readonly string[];
   readonly span: Span;
 }
 

@@ -25,6 +25,7 @@ export function* walkPredicate(p: Predicate, enclosing: readonly Quantified[] = 
       yield* walkPredicate(p.body, []);
       return;
     case 'unique':
+    case 'unchanged':
     case 'test':
       return;
     default:

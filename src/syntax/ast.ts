@@ -185,7 +185,9 @@ export type TestAst =
   | (Located & { readonly kind: 'state'; readonly op: StateOp })
   | (Located & { readonly kind: 'contains'; readonly value: ValueAst })
   /** `is unique among "v1" Service, "serving.knative.dev/v1" Service in the cluster`: each apiVersion with its kinds. */
-  | (Located & { readonly kind: 'unique'; readonly among: readonly Extract<KindTargetAst, { kind: 'kinds' }>[] });
+  | (Located & { readonly kind: 'unique'; readonly among: readonly Extract<KindTargetAst, { kind: 'kinds' }>[] })
+  /** `is unchanged`: on an UPDATE, the value equals the old object's (docs/language/changes.md). */
+  | (Located & { readonly kind: 'unchanged' });
 
 export type ValueAst =
   | (Located & { readonly kind: 'string'; readonly value: string })

@@ -269,6 +269,8 @@ function testText(t: A.TestAst): string {
       return `contains ${valueText(t.value)}`;
     case 'unique':
       return `is unique among ${t.among.map(kindTargetText).join(', ')} in the cluster`;
+    case 'unchanged':
+      return 'is unchanged';
   }
 }
 

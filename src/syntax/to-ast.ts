@@ -236,6 +236,7 @@ class AstBuilder {
     ];
     for (const [tokens, op] of compare) if (tokens) return { kind: 'compare', span, op, value: this.value(first(c.value)) };
     if (c.kindList) return { kind: 'unique', span, among: this.kindList(first(c.kindList)) };
+    if (c.KwUnchanged) return { kind: 'unchanged', span };
     if (c.KwIn) return { kind: 'list', span, op: c.KwNot ? 'not in' : 'in', values: this.valueList(first(c.valueList)) };
     if (c.KwMatches) return { kind: 'match', span, negated: c.KwNot !== undefined, regex: c.KwRegex !== undefined, pattern: this.string(first(c.StringLiteral)) };
     if (c.KwExists) return { kind: 'state', span, op: 'exists' };

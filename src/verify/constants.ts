@@ -34,6 +34,9 @@ export class ConstantPool {
   /** Uniqueness tests (`is unique among … in the cluster`): verify generates other objects of their kinds. */
   readonly uniques: Unique[] = [];
 
+  /** Paths of `is unchanged` tests: verify gives UPDATE requests an old object that keeps, unsets or changes them. */
+  readonly unchanged: (readonly string[])[] = [];
+
   /** Kinds of `KINDS in the cluster` quantifiers: verify generates objects of them, their fields from the `cluster` site. */
   readonly clusterKinds: UniqueKind[] = [];
 }
@@ -171,6 +174,11 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
     case 'in-cluster':
       for (const k of p.among) if (!pool.clusterKinds.some((x) => x.apiVersion === k.apiVersion && x.kind === k.kind)) pool.clusterKinds.push(k);
       collectConstants(p.body, 'cluster', pool);
+      return;
+    case 'unchanged':
+      if (!pool.unchanged.some((x) => x.join('.') === p.path.join('.'))) pool.unchanged.push(p.path);
+      // Values for the object, so that it has one to keep or change.
+      pool.add(site, p.path, ['sa-a', 'sa-b']);
       return;
     case 'unique':
       pool.uniques.push(p);

@@ -106,7 +106,7 @@ function withTemplate<T extends ApiRequest>(request: T): T {
 /**
  * The request in stored form, mended where the API server would reject what a generator draws independently and no
  * rule's verdict hinges on: a second volume or port of one name (renamed with a suffix), a Localhost seccomp or
- * AppArmor profile without its profile name (given one), a hostPath volume without its path (given one), a controller without a pod template (given a minimal one), ephemeral containers in a pod template or in a Pod's
+ * AppArmor profile without its profile name (given one), a hostPath volume without its path (given one), a controller without a pod template (given a minimal one) or with a template without containers (given one), ephemeral containers in a pod template or in a Pod's
  * creation (left out: the API server forbids them there; they come through `kubectl debug`). The caller keeps the
  * result only if `apiProblems` is then empty.
  */
@@ -118,6 +118,8 @@ export function mend<T extends ApiRequest>(request: T): T {
     const spec = s.path.reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), object);
     if (!isObject(spec)) continue;
     if (s.template || ((request.operation ?? 'CREATE') === 'CREATE' && !debug)) delete spec['ephemeralContainers'];
+    // A template drawn with some pod fields but no containers (rules over the controller object) gets a minimal one.
+    if (s.template && spec['containers'] === undefined) spec['containers'] = [{ name: 'app', image: 'nginx:1.25' }];
     const volumes = new Set<string>();
     for (const v of list(spec['volumes'])) if (isObject(v) && typeof v['name'] === 'string') v['name'] = unique(v['name'], volumes);
     const profiled = [spec['securityContext']];

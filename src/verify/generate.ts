@@ -26,6 +26,8 @@ export interface GeneratedRequest {
    * cluster its API calls read).
    */
   readonly inventory?: readonly Record<string, unknown>[];
+  /** On an UPDATE of a policy with `is unchanged` tests: the stored object it replaces (those values kept, changed or unset). */
+  readonly oldObject?: Record<string, unknown>;
   /**
    * Offline image signature facts (a suite's `signatures:` file, src/suite/signatures.ts), as plain data: engines
    * that verify images (Kyverno) build their own oracle from them. Absent: no oracle, `verify images` rules skip.
@@ -491,6 +493,28 @@ function storageClassArbitrary(pool: ConstantPool): fc.Arbitrary<Record<string, 
   return fc.tuple(...storageClassNames(pool).map(one)).map((cs) => cs.filter((c): c is Record<string, unknown> => c !== undefined));
 }
 
+/**
+ * The stored object an UPDATE replaces (semantics §3.4): the object itself, but at each `is unchanged` path the same
+ * value, none, or another of the same JSON type (a string with a suffix, a number plus one, the other boolean).
+ */
+function oldObjectOf(object: Record<string, unknown>, paths: readonly (readonly string[])[], changes: readonly number[]): Record<string, unknown> {
+  const old = clone(object);
+  paths.forEach((path, i) => {
+    const c = changes[i] ?? 0;
+    if (c < 3) return;
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), old);
+    const key = path[path.length - 1]!;
+    if (c === 3) {
+      if (isRecord(parent)) delete parent[key];
+      return;
+    }
+    const v = isRecord(parent) ? parent[key] : undefined;
+    const other = typeof v === 'string' ? `${v}-old` : typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : 'old';
+    setPath(old, path, other);
+  });
+  return old;
+}
+
 /** The inventory objects for a request in `namespace` (a Role not in the request's namespace goes to `other-ns`). */
 function inventoryObjects(roles: readonly DrawnRole[], namespace: string | undefined): Record<string, unknown>[] {
   return roles.map((r) => {
@@ -552,8 +576,10 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       roles: pool.references.size ? inventoryArbitrary(pool, undefined) : fc.constant(undefined),
       others: pool.uniques.length || pool.clusterKinds.length ? fc.tuple(othersArbitrary(pool), clusterArbitrary(pool)).map(([a, b]) => [...a, ...b]) : fc.constant(undefined),
       classes: pool.references.has('storage-class') ? storageClassArbitrary(pool) : fc.constant(undefined),
+      // Per `is unchanged` path: 0-2 the old value is the object's, 3 unset, 4-5 another.
+      changes: pool.unchanged.length ? fc.array(fc.nat(5), { minLength: pool.unchanged.length, maxLength: pool.unchanged.length }) : fc.constant(undefined),
     })
-    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others, classes }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others, classes, changes }) => {
       // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
       const owned = o.owned && follow < 6 ? o.owned : undefined;
       const namespace = owned?.namespace ?? drawnNamespace;
@@ -562,6 +588,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       const metadata = object['metadata'] as Record<string, unknown>;
       if (o.namespaced) metadata['namespace'] = namespace;
       const subresource: { subResource?: string } = debug && object['kind'] === 'Pod' && operation !== 'DELETE' ? debugRequest(object) : {};
+      const old = changes && (subresource.subResource ? 'UPDATE' : operation) === 'UPDATE' ? oldObjectOf(object, pool.unchanged, changes) : undefined;
       return {
         object,
         operation: subresource.subResource ? 'UPDATE' : operation,
@@ -569,6 +596,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
         namespaceLabels: o.namespaced ? { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } : {},
         ...subresource,
         ...(userInfo ? { userInfo } : {}),
+        ...(old ? { oldObject: old } : {}),
         ...(roles || others || classes ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects(others ?? [], o.namespaced ? namespace : undefined), ...(classes ?? [])] } : {}),
       };
     });

@@ -100,6 +100,7 @@ export function compareRequest(
     ...(request.subResource ? { subResource: request.subResource } : {}),
     ...(request.userInfo ? { userInfo: request.userInfo } : {}),
     ...(request.inventory ? { inventory: request.inventory } : {}),
+    ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}),
   };
   const ir = evaluatePolicy(policy, request.now === undefined ? admission : { ...admission, now: request.now });
   // What an engine without a clock implements: every exception as before its expiry.

@@ -103,11 +103,25 @@ describe.skipIf(!hasCorpus('gatekeeper'))('import: gatekeeper-library recogniser
     expect(caught.codes).toContain('SP3002');
   }, 120_000);
 
+  it('NoUpdateServiceAccount is proven (`on update`, `exists and … is unchanged`, one rule per path), an original that ignores the old object is caught, and user exemptions stay SP3001', async () => {
+    const s = sample('noupdateserviceaccount', 'noupdateserviceaccount');
+    expect(await statusOf([s.template, s.constraint])).toEqual({ rules: ['proven', 'proven'], codes: [] });
+    const r = await importPolicies([s.template, s.constraint], { today: options.today });
+    const text = r.value!.files.map((f) => f.text).join('');
+    expect(text).toContain('require spec.jobTemplate.spec.template.spec.serviceAccountName exists and spec.jobTemplate.spec.template.spec.serviceAccountName is unchanged');
+    const edited = s.template.text.replace('oldKSA := get_service_account(input.review.oldObject)', 'oldKSA := get_service_account(input.review.object)');
+    expect(edited).not.toBe(s.template.text);
+    const caught = await statusOf([{ ...s.template, text: edited }, s.constraint]);
+    expect(caught.rules).toContain('not-imported');
+    expect(caught.codes).toContain('SP3002');
+    const exempt = await importPolicies([s.template, { ...s.constraint, text: s.constraint.text.replace('allowedUsers: []', 'allowedUsers: ["admin"]') }], { today: options.today });
+    expect(exempt.diagnostics.map((d) => `${d.code} ${d.message}`).join()).toMatch(/SP3001 .*allowedUsers.*requesting user/);
+  }, 120_000);
+
   it('every template the language cannot express is SP3001 naming the missing construct, not "unknown template"', async () => {
     const cases: [string, string, RegExp][] = [
       ['poddisruptionbudget', 'poddisruptionbudget', /inventory.*other objects/],
       ['horizontalpodautoscaler', 'horizontalpodautoscaler', /arithmetic between fields/],
-      ['noupdateserviceaccount', 'noupdateserviceaccount', /old object/],
       ['containerresourceratios', 'container-must-meet-ratio', /never with another field/],
       ['containerrequests', 'container-must-have-requests', /written form/],
       ['ephemeralstoragelimit', 'container-must-have-ephemeral-storage-limit', /written form/],

@@ -91,6 +91,8 @@ export class RuleCompiler {
       }
       case 'unique':
         return { literals: [`not ${this.taken(p)}(${scope.term})`], pure: true };
+      case 'unchanged':
+        return { literals: [this.unchanged(p.path)], pure: true };
       case 'test':
         return { literals: [this.test(p, scope)], pure: true };
       default:
@@ -165,6 +167,27 @@ export class RuleCompiler {
       lines.push(u.compare === 'string' ? `${valueAt}(${holder}, ${regoPath(last)}) == v` : `${this.module.use('object_or_empty')}(${valueAt}(${holder}, ${regoPath(last)})) == v`);
       const where = u.place.map((h) => h.join('.')).join('[].');
       const text = `# Another object (${commentText(u.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', '))}) holds x's ${commentText(u.path.join('.'))} at ${commentText(where)}${u.compare === 'map' ? ' (an absent map is {})' : ''}.\n${name}(x) if {\n${lines.map((l) => `\t${l}`).join('\n')}\n}`;
+      return { name, text };
+    });
+  }
+
+  /**
+   * `<path>_unchanged` (semantics §3.4): not an UPDATE (an audit review counts as a CREATE), or the old object's value at
+   * the path equals the object's (`value_at`: null when missing, on both sides; no old object reads as null).
+   */
+  private unchanged(path: readonly string[]): string {
+    return this.module.once(`unchanged:${JSON.stringify(path)}`, () => {
+      const name = this.module.names.allocate(...path.map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()), 'unchanged');
+      const valueAt = this.module.use('value_at');
+      const operation = this.module.use('review_operation');
+      const text = `# ${commentText(path.join('.'))} is the old object's on an UPDATE (any other request changes nothing).
+${name} if {
+\t${operation} != "UPDATE"
+}
+
+${name} if {
+\t${valueAt}(object.get(input.review, "oldObject", null), ${regoPath(path)}) == ${valueAt}(input.review.object, ${regoPath(path)})
+}`;
       return { name, text };
     });
   }

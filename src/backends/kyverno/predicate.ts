@@ -321,6 +321,9 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
       if (p.quantifier === 'every') return `(length(${list} | [?${not(body)}]) == ${ZERO})`;
       return `(length(${list} | [?${body}]) ${p.quantifier === 'any' ? '>' : '=='} ${ZERO})`;
     }
+    case 'unchanged':
+      // Kyverno's request.oldObject is the stored object on an UPDATE (null otherwise); semantics §3.4.
+      return `(request.operation != 'UPDATE' || ${valueAt('request.oldObject', p.path)} == ${valueAt(OBJECT, p.path)})`;
     case 'unique':
       // The context lists are in reach only outside filters (references.ts, uniqueAtObject).
       if (scope.base !== OBJECT || p.place.length !== 1) {

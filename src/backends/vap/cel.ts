@@ -224,8 +224,9 @@ export class CelCompiler {
       case 'referenced':
       case 'in-cluster':
       case 'unique':
+      case 'unchanged':
         // emit.ts refuses policies that read other objects (common/references.ts) before compiling any rule.
-        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : 'reference'} reached the CEL compiler`);
+        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : p.kind === 'unchanged' ? '`is unchanged`' : 'reference'} reached the CEL compiler`);
       case 'test':
         return this.test(p, scope);
       default:

@@ -105,6 +105,8 @@ const daemonSetSpec = obj({
 });
 
 const replicaSetSpec = obj({ replicas: int, minReadySeconds: int, selector: labelSelector, template: podTemplateSchema });
+/** core/v1 ReplicationControllerSpec: its selector is a plain map of labels. */
+const replicationControllerSpec = obj({ replicas: int, minReadySeconds: int, selector: strMap, template: podTemplateSchema });
 
 const jobSpec = obj({
   parallelism: int,
@@ -171,6 +173,7 @@ export const knownKinds: readonly KnownKind[] = [
   kind('', 'v1', 'ConfigMap', true, objectSchema({ data: strMap, binaryData: strMap, immutable: bool })),
   kind('', 'v1', 'Secret', true, objectSchema({ type: str, data: strMap, stringData: strMap, immutable: bool })),
   kind('', 'v1', 'PersistentVolumeClaim', true, objectSchema({ spec: pvcSpecSchema })),
+  kind('', 'v1', 'ReplicationController', true, objectSchema({ spec: replicationControllerSpec })),
   kind('apps', 'v1', 'Deployment', true, objectSchema({ spec: deploymentSpec })),
   kind('apps', 'v1', 'StatefulSet', true, objectSchema({ spec: statefulSetSpec })),
   kind('apps', 'v1', 'DaemonSet', true, objectSchema({ spec: daemonSetSpec })),

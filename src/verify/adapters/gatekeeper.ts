@@ -36,7 +36,7 @@ export function gatekeeperAdapter(files: readonly EmittedFile[]): EngineAdapter[
     const out = new Map<string, EngineVerdict>();
     const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
     // The webhook's review carries the subresource and the requesting user; an audit review has neither.
-    const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}) } : {};
+    const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}), ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}) } : {};
     pairs.forEach(({ template, constraint }, i) => {
       // time.now_ns() is the request's instant (exception expiry, issue 15 item 7).
       const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};

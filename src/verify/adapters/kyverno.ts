@@ -40,6 +40,8 @@ export function kyvernoAdapter(files: readonly EmittedFile[]): EngineAdapter {
         now: request.now ?? DEFAULT_NOW_NS / 1e6,
         // What context API calls read: the objects generated beside the request (an empty cluster otherwise).
         cluster: request.inventory ?? [],
+        // On an UPDATE, the stored object it replaces (request.oldObject).
+        ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}),
         // verifyImages rules: the engine's own reading of the suite's signature facts (none: the rules skip).
         ...(request.signatures ? { imageOracle: oracleFromFacts(request.signatures) } : {}),
       });

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { EmittedFile } from '../../src/backends/backend.js';
+import { compileTo } from '../../src/compile.js';
+import { engineAdapters } from '../../src/verify/adapters/index.js';
+import { renderDisagreement } from '../../src/verify/index.js';
+import { verifyPolicies } from '../../src/verify/verify.js';
+import { dsl, irOf } from '../helpers/dsl.js';
+
+/**
+ * `PATH is unchanged` (docs/language/changes.md): verify gives UPDATE requests an old object that keeps, unsets or
+ * changes the value; Gatekeeper and Kyverno must agree with the semantics, and artifacts that read the wrong object
+ * or ignore the operation are caught.
+ */
+const set = irOf(dsl`
+  policy service-accounts {
+    in namespaces "kube-system"
+
+    rule template-service-account {
+      applies to "apps/v1" Deployment, DaemonSet
+      applies to "v1" ReplicationController
+      require spec.template.spec.serviceAccountName exists and spec.template.spec.serviceAccountName is unchanged
+    }
+
+    rule cronjob-service-account {
+      applies to "batch/v1" CronJob
+      forbid not spec.jobTemplate.spec.template.spec.serviceAccountName is unchanged
+    }
+  }`);
+
+type Target = 'kyverno' | 'gatekeeper';
+
+function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
+  let hits = 0;
+  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
+  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
+  return out;
+}
+
+async function reportOf(target: Target, mutation?: [RegExp, string], runs = 400) {
+  const out = await compileTo(set, [target]);
+  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
+  const [report] = verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 31 });
+  return report;
+}
+
+describe('verify on `is unchanged`', () => {
+  for (const target of ['kyverno', 'gatekeeper'] as const) {
+    it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
+      const report = await reportOf(target);
+      expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
+      for (const rule of ['template-service-account', 'cronjob-service-account']) {
+        expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
+        expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('vap and kyverno-cel refuse it (SP2001 naming the construct)', async () => {
+    for (const target of ['vap', 'kyverno-cel'] as const) {
+      const text = (await compileTo(set, [target])).diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
+      expect(text).toContain('SP2001');
+      expect(text).toContain('reads the old object (`spec.template.spec.serviceAccountName is unchanged`)');
+    }
+  });
+
+  const mutations: [string, Target, RegExp, string][] = [
+    ['gatekeeper compares the object with itself', 'gatekeeper', /object\.get\(input\.review, "oldObject", null\)/g, 'input.review.object'],
+    ['gatekeeper judges CREATE requests too', 'gatekeeper', /review_operation != "UPDATE"/g, 'review_operation == "DELETE"'],
+    ['kyverno compares the object with itself', 'kyverno', /\[request\.oldObject\./g, '[request.object.'],
+  ];
+  for (const [name, target, from, to] of mutations) {
+    it(`catches: ${name}`, async () => {
+      expect((await reportOf(target, [from, to], 1000))?.disagreement, 'a counterexample').toBeDefined();
+    });
+  }
+});
