@@ -30,15 +30,19 @@ const segment = (first: boolean): fc.Arbitrary<A.PathSegmentAst> =>
 
 const path: fc.Arbitrary<A.PathAst> = fc.tuple(segment(true), fc.array(segment(false), { maxLength: 3 })).map(([h, t]) => ({ span, segments: [h, ...t] }));
 
+/** `"v1" A, B, "apps/v1" C`: kind lists of `is unique among` and `… in the cluster`. */
+const kindGroups = fc
+  .array(fc.tuple(str, fc.array(name, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 2 })
+  .map((groups) => groups.map(([apiVersion, kinds]) => ({ kind: 'kinds' as const, span, apiVersion, kinds })));
+
 const test: fc.Arbitrary<A.TestAst> = fc.oneof(
   fc.tuple(fc.constantFrom<A.CompareOp>('=', '!=', '<', '<=', '>', '>='), value).map(([op, v]) => ({ kind: 'compare' as const, span, op, value: v })),
   fc.tuple(fc.constantFrom<A.ListOp>('in', 'not in', 'contains only', 'contains none of', 'contains any of'), fc.array(value, { maxLength: 3 })).map(([op, values]) => ({ kind: 'list' as const, span, op, values })),
   fc.tuple(fc.boolean(), fc.boolean(), str).map(([negated, regex, pattern]) => ({ kind: 'match' as const, span, negated, regex, pattern })),
   fc.constantFrom<A.StateOp>('exists', 'is absent', 'is not absent', 'is empty', 'is not empty').map((op) => ({ kind: 'state' as const, span, op })),
   value.map((v) => ({ kind: 'contains' as const, span, value: v })),
-  fc
-    .array(fc.tuple(str, fc.array(name, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 2 })
-    .map((groups) => ({ kind: 'unique' as const, span, among: groups.map(([apiVersion, kinds]) => ({ kind: 'kinds' as const, span, apiVersion, kinds })) })),
+  kindGroups.map((among) => ({ kind: 'unique' as const, span, among })),
+  fc.constant({ kind: 'unchanged' as const, span }),
 );
 
 const comparison: fc.Arbitrary<A.ComparisonAst> = fc.tuple(fc.boolean(), path, test).map(([effective, p, t]) => ({ kind: 'comparison' as const, span, effective, path: p, test: t }));
@@ -47,7 +51,8 @@ const domain: fc.Arbitrary<A.DomainAst> = fc.oneof(
   fc.constantFrom<'all' | 'app' | 'init' | 'ephemeral'>('all', 'app', 'init', 'ephemeral').map((which) => ({ kind: 'container' as const, span, which })),
   fc.constantFrom<'volume' | 'port' | 'env' | 'rbac-rule' | 'subject'>('volume', 'port', 'env', 'rbac-rule', 'subject').map((kind) => ({ kind, span })),
   path.map((p) => ({ kind: 'item' as const, span, path: p })),
-  fc.tuple(fc.constantFrom('role', 'secret', 'owner-ref'), path).map(([target, p]) => ({ kind: 'reference' as const, span, target: { span, text: target }, path: p })),
+  fc.tuple(fc.constantFrom('role', 'secret', 'owner-ref', 'storage class'), path).map(([target, p]) => ({ kind: 'reference' as const, span, target: { span, text: target }, path: p })),
+  kindGroups.map((among) => ({ kind: 'cluster' as const, span, among })),
 );
 
 export const predicate: fc.Arbitrary<A.PredicateAst> = fc.letrec<{ p: A.PredicateAst }>((tie) => ({
