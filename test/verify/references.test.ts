@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EmittedFile } from '../../src/backends/backend.js';
-import { compileTo } from '../../src/compile.js';
-import { engineAdapters } from '../../src/verify/adapters/index.js';
 import { renderDisagreement } from '../../src/verify/index.js';
-import { verifyPolicies } from '../../src/verify/verify.js';
 import { dsl, irOf } from '../helpers/dsl.js';
+import { verifyReports, type Mutation } from '../helpers/verify-artifacts.js';
 
 /**
  * `role referenced by roleRef` (docs/language/references.md): verify generates an inventory of Roles and ClusterRoles
@@ -39,19 +36,7 @@ const set = irOf(dsl`
 
 type Target = 'kyverno' | 'gatekeeper';
 
-function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
-  let hits = 0;
-  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
-  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
-  return out;
-}
-
-async function reportsOf(target: Target, mutation?: [RegExp, string], runs = 400) {
-  const out = await compileTo(set, [target]);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
-  return verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 19 });
-}
+const reportsOf = (target: Target, mutation?: Mutation, runs = 400) => verifyReports(set, target, { seed: 19, runs, ...(mutation ? { mutation } : {}) });
 
 describe('verify on references', () => {
   for (const target of ['kyverno', 'gatekeeper'] as const) {

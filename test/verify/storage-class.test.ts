@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EmittedFile } from '../../src/backends/backend.js';
 import { compileTo } from '../../src/compile.js';
-import { engineAdapters } from '../../src/verify/adapters/index.js';
 import { renderDisagreement } from '../../src/verify/index.js';
-import { verifyPolicies } from '../../src/verify/verify.js';
 import { dsl, irOf } from '../helpers/dsl.js';
+import { verifyReports, type Mutation } from '../helpers/verify-artifacts.js';
 
 /**
  * `storage class referenced by spec.storageClassName` and `KINDS in the cluster` (docs/language/references.md): verify
@@ -31,20 +29,7 @@ const set = irOf(dsl`
 
 type Target = 'kyverno' | 'gatekeeper';
 
-function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
-  let hits = 0;
-  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
-  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
-  return out;
-}
-
-async function reportOf(target: Target, mutation?: [RegExp, string], runs = 400) {
-  const out = await compileTo(set, [target]);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
-  const [report] = verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 29 });
-  return report;
-}
+const reportOf = async (target: Target, mutation?: Mutation, runs = 400) => (await verifyReports(set, target, { seed: 29, runs, ...(mutation ? { mutation } : {}) }))[0];
 
 describe('verify on storage class references and cluster quantifiers', () => {
   for (const target of ['kyverno', 'gatekeeper'] as const) {
