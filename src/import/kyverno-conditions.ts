@@ -6,7 +6,7 @@
  * entry's preconditions and deny conditions hold; an empty or missing list skips it), and a clock condition that
  * means an exception until a date.
  */
-import { and, caseSplit, dropExistsVars, not, or, placed, quant, refuse, Refusal, T, t, toPred, type B } from './kyverno-bool.js';
+import { and, caseSplit, dropExistsVars, F, not, or, placed, quant, refuse, Refusal, T, t, toPred, type B } from './kyverno-bool.js';
 import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type Domain, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
@@ -16,7 +16,7 @@ const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
 
 /** Whether a condition is a boolean `{{ }}` expression compared with a boolean (the shape this module translates). */
 export function isTranslatedCondition(c: unknown): boolean {
-  return isBooleanCondition(c) || isValueCondition(c);
+  return isBooleanCondition(c) || isValueCondition(c) || isSetCondition(c) || wildcardElementsOf(c) !== undefined;
 }
 
 export function isBooleanCondition(c: unknown): boolean {
@@ -76,17 +76,32 @@ function valueConditionB(o: { key: string; operator: string; value: string | num
   const v = o.value;
   const ordering = ORDERING[lower(o.operator)];
   if (ordering) {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
-    if ((schema.type !== 'integer' && schema.type !== 'number') || defaulted || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
+    // numeric.go: a number key (or a numeric string) against a numeric string or number; the `|| ''` of a missing
+    // field is no duration, quantity, number or version, so every ordering operator is false on it.
+    if (schema.type === 'quantity') {
+      const q = typeof v === 'string' ? quantityBound(v) : undefined;
+      if (q === undefined) return refuse(`${o.operator} of the quantity ${r.path.join('.')} and ${JSON.stringify(v)} (translated: a bound in decimal digits with at most 3 decimals; a suffixed value such as 2Gi is not compared with a number key, a YAML number is read as seconds against a duration-like key such as 5m)`);
+      return atom(r, `${p} ${ordering} ${q}`, s);
+    }
+    const n = typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
+    if ((schema.type !== 'integer' && schema.type !== 'number') || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
     return atom(r, `${p} ${ordering} ${n}`, s);
   }
   if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
-    if (defaulted) refuse(`|| '' on ${r.path.join('.')}, a ${schema.type}`);
     const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;
     if (typeof lit !== (schema.type === 'boolean' ? 'boolean' : 'number')) return refuse(`${o.operator} of the ${schema.type} ${r.path.join('.')} and ${JSON.stringify(v)}`);
-    return atom(r, `${p} ${equals ? '=' : '!='} ${literal(lit as number | boolean)}`, s);
+    const test = atom(r, `${p} ${equals ? '=' : '!='} ${literal(lit as number | boolean)}`, s);
+    // `|| ''` on a missing field: '' is not Equals a number or boolean, and NotEquals holds on that type mismatch (notequal.go).
+    return defaulted && !equals ? or([atom(r, `${p} is absent`, s), test]) : test;
   }
   if (schema.type !== 'string' || typeof v !== 'string') return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)}`);
+  if (v === '') {
+    // equal.go: '' is no duration or quantity, so a string key Equals '' only when it is ''; NotEquals '' is also
+    // false on a key that is a quantity (a quantity key against a value that is none). `|| ''`: missing reads ''.
+    const empty = defaulted ? atom(r, `${p} is empty`, s) : atom(r, `${p} = ""`, s);
+    if (equals) return empty;
+    return and([atom(r, `${p} exists`, s), not(atom(r, `${p} matches regex ${literal(QUANTITY)}`, s)), not(atom(r, `${p} = ""`, s))]);
+  }
   if (NUMERIC_ALPHABET.test(v)) return refuse(`${o.operator} with ${JSON.stringify(v)}, which Kyverno may compare as a duration or quantity`);
   const glob = /[*?]/.test(v);
   const match = atom(r, `${p} ${glob ? 'matches' : '='} ${literal(v)}`, s);
@@ -96,7 +111,93 @@ function valueConditionB(o: { key: string; operator: string; value: string | num
   return defaulted ? or([atom(r, `${p} is absent`, s), differs]) : differs;
 }
 
+/**
+ * A numeric string bound for a quantity field as a secpol quantity (`2147483648`, `0.1` → `100m`): Kyverno compares
+ * a quantity key with it as quantities (numeric.go) and a number key as a float; it is no Go duration (no unit).
+ */
+function quantityBound(v: string): string | undefined {
+  const m = /^(\d+)(?:\.(\d{1,3}))?$/.exec(v);
+  if (!m) return undefined;
+  const whole = BigInt(m[1]!);
+  if (m[2] === undefined) return String(whole);
+  return `${whole * 1000n + BigInt(m[2].padEnd(3, '0'))}m`;
+}
+
+const lowerOp = (o: unknown): string => lower((o as { operator?: unknown } | null)?.operator);
+/** The set operators a literal key is translated under (anyin.go, anynotin.go; the deprecated in.go, notin.go). */
+const SET_OPERATORS = new Set(['anyin', 'anynotin', 'in', 'notin']);
+const NO_WILDCARD_FILTER = /^\(\s*([\s\S]+?)\s*\|\|\s*`\[\]`\s*\)\s*\[\?\s*!\s*contains\(\s*@\s*,\s*'\*'\s*\)\s*&&\s*!\s*contains\(\s*@\s*,\s*'\?'\s*\)\s*\]$/;
+const WILDCARD_FILTER = /^\(\s*([\s\S]+?)\s*\|\|\s*`\[\]`\s*\)\s*\[\?\s*contains\(\s*@\s*,\s*'\*'\s*\)\s*\|\|\s*contains\(\s*@\s*,\s*'\?'\s*\)\s*\]$/;
+const LIST_OR_EMPTY = /^([\s\S]+?)\s*\|\|\s*`\[\]`$/;
+/** A literal no set operator reads as a wildcard, range or JSON list, and that Kyverno substitutes nothing in. */
+const PLAIN_LITERAL = /^[A-Za-z][A-Za-z0-9._/:@+-]*$/;
+
+/** `key: LIT, operator: AnyIn|AnyNotIn|In|NotIn, value: "{{ (LIST || `[]`)[?!contains(@, '*') && !contains(@, '?')] }}"`. */
+function isSetCondition(c: unknown): boolean {
+  const o = c as { key?: unknown; value?: unknown } | null;
+  if (!o || !SET_OPERATORS.has(lowerOp(c))) return false;
+  if (typeof o.key === 'string' && typeof o.value === 'string') return NO_WILDCARD_FILTER.test(variableText(o.value) ?? '');
+  return typeof o.key === 'string' && lowerOp(c) === 'anynotin' && LIST_OR_EMPTY.test(variableText(o.key) ?? '') && Array.isArray(o.value);
+}
+
+/** The list a `{{ (LIST || `[]`)[?contains(@, '*') || contains(@, '?')] }}` NotEquals `[]` condition reads. */
+function wildcardElementsOf(c: unknown): string | undefined {
+  const o = c as { key?: unknown; value?: unknown } | null;
+  if (!o || lowerOp(c) !== 'notequals' || typeof o.key !== 'string' || !Array.isArray(o.value) || o.value.length !== 0) return undefined;
+  return WILDCARD_FILTER.exec(variableText(o.key) ?? '')?.[1]?.trim();
+}
+
+/** A list of strings read with `LIST || `[]`` (a missing list is empty), as a secpol path. */
+function stringList(text: string, s: Scope): { r: ReturnType<typeof refOf> & object; p: string } {
+  checkQuotedObject(text, s.ctx);
+  const r = refOf(parse(text), s) ?? refuse(`the list {{ ${text} }} (a field is read)`);
+  const schema = schemaOf(r, s);
+  if (schema.type !== 'string-list') return refuse(`a set operator on ${r.path.join('.')}, a ${schema.type} (a list of strings is translated)`);
+  return { r, p: pathOf(r) };
+}
+
+/**
+ * A literal key against the elements of a list that hold no wildcard: the set operators match a scalar key with
+ * each value in both wildcard directions (anyin.go), so with a plain literal and wildcard-free values membership is
+ * equality; a missing list is `[]` (no element), where AnyIn fails and AnyNotIn holds.
+ */
+function setConditionB(o: { key: unknown; operator: string; value: unknown }, s: Scope): B {
+  if (typeof o.value !== 'string') return refuse(`${o.operator} with a list key without the condition on its elements with wildcards beside it in an any block (Kyverno matches the key's elements as wildcards too: an element * is in every list)`);
+  const key = o.key;
+  if (typeof key !== 'string' || !PLAIN_LITERAL.test(key) || key.startsWith('request.')) return refuse(`${o.operator} with the key ${JSON.stringify(key)} (translated: a literal starting with a letter, without wildcards, that no set operator reads as a range or list)`);
+  const { r, p } = stringList(NO_WILDCARD_FILTER.exec(variableText(o.value)!)![1]!.trim(), s);
+  const has = atom(r, `${p} contains ${literal(key)}`, s);
+  return ['anyin', 'in'].includes(lower(o.operator)) ? has : not(has);
+}
+
+/**
+ * In an `any` block, `{{ LIST || `[]` }}` AnyNotIn [V…] beside `{{ (LIST || `[]`)[?contains(@, '*') || contains(@, '?')] }}`
+ * NotEquals []: AnyNotIn holds when some element matches no value in either wildcard direction (anynotin.go; false on
+ * an empty list, kyverno#3569), so an element holding a wildcard may count as in [V…]; the second condition holds for
+ * every such element, none of which is a wildcard-free V. Together: some element is not one of V, `not LIST contains only [V…]`.
+ */
+function listNotInPairs(items: readonly unknown[], s: Scope, where: readonly YamlPathStep[]): Map<number, B> {
+  const out = new Map<number, B>();
+  items.forEach((c, i) => {
+    const o = c as { key?: unknown; value?: unknown } | null;
+    if (!o || lowerOp(c) !== 'anynotin' || typeof o.key !== 'string' || !Array.isArray(o.value)) return;
+    const list = LIST_OR_EMPTY.exec(variableText(o.key) ?? '')?.[1]?.trim();
+    if (list === undefined) return;
+    const j = items.findIndex((d, k) => k !== i && !out.has(k) && wildcardElementsOf(d) === list);
+    if (j < 0) return;
+    const values = o.value;
+    out.set(i, placed([...where, i, 'key'], () => {
+      if (values.length === 0 || !values.every((v) => typeof v === 'string' && v !== '' && !/[*?]/.test(v))) return refuse(`AnyNotIn with the values ${JSON.stringify(values)} (translated: a non-empty list of strings without wildcards)`);
+      const { r, p } = stringList(list, s);
+      return not(atom(r, `${p} contains only [${(values as string[]).map(literal).join(', ')}]`, s));
+    }));
+    out.set(j, F);
+  });
+  return out;
+}
+
 function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
+  if (isSetCondition(c)) return setConditionB(c as { key: unknown; operator: string; value: unknown }, s);
   if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
   if (!isBooleanCondition(c)) {
     const o = c as { key?: unknown; operator?: unknown } | null;
@@ -113,7 +214,8 @@ function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
 function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   const list = (items: unknown, mode: 'any' | 'all', where: readonly YamlPathStep[]): B => {
     if (!Array.isArray(items) || items.length === 0) return refuse(`an empty or malformed ${mode} list of conditions`);
-    const parts = items.map((c, i) => placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
+    const pairs = mode === 'any' ? listNotInPairs(items, s, where) : new Map<number, B>();
+    const parts = items.map((c, i) => pairs.get(i) ?? placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
     return mode === 'any' ? or(parts) : and(parts);
   };
   if (Array.isArray(block)) return list(block, 'all', at);
