@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { referenceTargets, walkPredicate, type BackendId, type InCluster, type Policy, type Referenced, type Unchanged, type Unique } from '../../ir/index.js';
+import { referenceTargets, walkPredicate, type BackendId, type InCluster, type Policy, type Referenced, type Unique } from '../../ir/index.js';
 
 /** Why a backend cannot read a referenced object (docs/language/references.md, docs/backends/). */
 const reasons: Partial<Record<BackendId, string>> = {
@@ -17,12 +17,15 @@ export function referencesOf(policy: Policy, backend: BackendId): Referenced[] {
     .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Referenced => n.kind === 'referenced'));
 }
 
-/** The uniqueness tests and cluster quantifiers of the rules a backend would compile (rules omitted from it left out). */
-export function uniquesOf(policy: Policy, backend: BackendId): (Unique | InCluster | Unchanged)[] {
+/**
+ * The uniqueness tests and cluster quantifiers of the rules a backend would compile (rules omitted from it left out).
+ * `is unchanged` is not among them: the CEL backends read the request's oldObject (vap/cel.ts).
+ */
+export function uniquesOf(policy: Policy, backend: BackendId): (Unique | InCluster)[] {
   return policy.rules
     .filter((r) => !r.omissions.some((o) => o.backends.includes(backend)))
     .flatMap((r) => [r.predicate, ...(r.when ? [r.when] : [])])
-    .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Unique | InCluster | Unchanged => n.kind === 'unique' || n.kind === 'in-cluster' || n.kind === 'unchanged'));
+    .flatMap((p) => [...walkPredicate(p)].map((x) => x.node).filter((n): n is Unique | InCluster => n.kind === 'unique' || n.kind === 'in-cluster'));
 }
 
 /**
@@ -38,10 +41,6 @@ export function refuseReferences(policy: Policy, backend: BackendId, diagnostics
   }
   const uniques = uniquesOf(policy, backend);
   for (const u of uniques) {
-    if (u.kind === 'unchanged') {
-      diagnostics.push(diagnostic('SP2001', u.span, { backend, what: `a rule that reads the old object (\`${u.path.join('.')} is unchanged\`)`, hint: backend === 'psa' ? (reasons.psa ?? '') : 'secpol does not emit oldObject comparisons in CEL yet: compile this policy for gatekeeper or kyverno, or add `omit from ' + backend + ' because "…"`' }));
-      continue;
-    }
     const construct = u.kind === 'unique' ? `${u.path.join('.')} is unique among ${u.among.map((k) => k.kind).join(', ')} in the cluster` : `${u.quantifier} ${u.among.map((k) => k.kind).join(', ')} in the cluster has …`;
     diagnostics.push(diagnostic('SP2001', u.span, { backend, what: `a rule that reads the other objects of the cluster (\`${construct}\`)`, hint: uniqueReasons[backend] ?? 'compile this policy for gatekeeper or kyverno' }));
   }

@@ -193,6 +193,20 @@ export class PodSettings {
   }
 }
 
+/**
+ * `PATH is unchanged` (semantics §3.4): true unless the request is an UPDATE; on an UPDATE, the values at PATH of
+ * `object` and `oldObject` are both missing (absent or null), or both present and equal. Both sides are read behind
+ * the untyped guards (an old object may be null or of another shape), and compared with CEL's `==`, which in the
+ * API server's cel-go is JSON equality on the admitted objects: maps by key sets and values, lists in order,
+ * numbers across int and double by value (docs/engines/vap.md, "The old object").
+ */
+export function unchanged(path: readonly string[]): string {
+  const present = (term: string) => `(${hasPath(term, path)} && type(${valueOf(term, path)}) != null_type)`;
+  const now = present('object');
+  const old = present('oldObject');
+  return `(request.operation != "UPDATE" || (${now} ? (${old} && ${valueOf('object', path)} == ${valueOf('oldObject', path)}) : !${old}))`;
+}
+
 /** Compiles the predicates of one rule; `keepContainer(c)` filters container domains (image exceptions). */
 export class CelCompiler {
   private counter = 0;
@@ -224,9 +238,10 @@ export class CelCompiler {
       case 'referenced':
       case 'in-cluster':
       case 'unique':
-      case 'unchanged':
         // emit.ts refuses policies that read other objects (common/references.ts) before compiling any rule.
-        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : p.kind === 'unchanged' ? '`is unchanged`' : 'reference'} reached the CEL compiler`);
+        throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : 'reference'} reached the CEL compiler`);
+      case 'unchanged':
+        return unchanged(p.path);
       case 'test':
         return this.test(p, scope);
       default:

@@ -32,6 +32,8 @@ export function celRequest(request: GeneratedRequest): VapRequest {
     ...(request.namespace !== undefined ? { namespace: { name: request.namespace, labels: request.namespaceLabels } } : {}),
     ...(request.subResource ? { subresource: request.subResource } : {}),
     ...(request.userInfo ? { userInfo: request.userInfo } : {}),
+    // On an UPDATE, the stored object it replaces (CEL's oldObject; `is unchanged`).
+    ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}),
   };
 }
 
