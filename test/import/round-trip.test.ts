@@ -42,7 +42,6 @@ describe('import of secpol\'s own output', () => {
     // What the language or the translation cannot say, each with its reason (docs/import.md, "Round trip").
     const known = [
       /items\(\) \(the entries of a map/, // Pod Security apparmor annotations and volume types: tests over a map's keys
-      /type\(\) of resources\.limits\.memory, a quantity/, // a quantity compared by its JSON type
       /rule context \(variables from API calls/, // bound-role-privileges: the role a binding references, read by an API call
       /not a validate rule \((mutate|generate)\)/, // tenant-namespaces: generated namespace defaults
       /a verifyImages rule/, // signed-images, scanned-images: image verification is not read back yet
