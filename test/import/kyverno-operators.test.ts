@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importPolicies } from '../../src/import/index.js';
+import { buildChecked, importArtifacts } from '../../src/import/import.js';
+import { proveOnce } from '../../src/import/verify.js';
 
 const today = '2026-06-01';
 const verify = { runs: 200, seed: 7 };
@@ -179,5 +181,34 @@ describe('import: Kyverno condition operators', () => {
     // kyverno-deny.ts's reading. Doubtful on one point verify's generated capabilities never reach: an element
     // holding a wildcard (`*`) matches every value under AnyNotIn (anyin.go), so Kyverno admits it; secpol denies it.
     expect(r.text).toContain('forbid any container has (not securityContext.capabilities.add contains only ["AUDIT_WRITE", "CHOWN", "NET_BIND_SERVICE"])');
+  });
+
+  it('--verify catches translations that differ from the operators: > for GreaterThanOrEquals, = "" for Equals "" on a defaulted key (a missing label), "contains only" without the not', async () => {
+    const cases: [string, string, string][] = [
+      [perContainer(`all:
+  - key: "{{ element.resources.limits.memory || '' }}"
+    operator: GreaterThanOrEquals
+    value: "2147483648"`), 'forbid any container has resources.limits.memory >= 2147483648', 'forbid any container has resources.limits.memory > 2147483648'],
+      [onObject(`any:
+  - key: "{{ request.object.metadata.labels.team || '' }}"
+    operator: Equals
+    value: ""`), 'forbid metadata.labels.team is empty', 'forbid metadata.labels.team = ""'],
+      [perContainer(`any:
+  - key: "{{ element.securityContext.capabilities.add || \`[]\` }}"
+    operator: AnyNotIn
+    value: [NET_BIND_SERVICE]
+  - key: "{{ (element.securityContext.capabilities.add || \`[]\`)[?contains(@, '*') || contains(@, '?')] }}"
+    operator: NotEquals
+    value: []`), 'require every container has securityContext.capabilities.add contains only ["NET_BIND_SERVICE"]', 'forbid any container has securityContext.capabilities.add contains only ["NET_BIND_SERVICE"]'],
+    ];
+    for (const [text, right, wrong] of cases) {
+      const file = importArtifacts([{ path: 'p.yaml', text }], { today }).value!.files[0]!;
+      expect(file.text).toContain(right);
+      const good = await proveOnce(file.policy, file.set!.policies[0]!, verify);
+      expect(good.failed).toBeUndefined();
+      const bad = buildChecked({ ...file.policy, rules: file.policy.rules.map((r) => ({ ...r, lines: ['applies to pods', wrong] })) }, { today });
+      const r = await proveOnce(bad.policy, bad.set!.policies[0]!, verify);
+      expect(r.failed?.key, wrong).toBe('r');
+    }
   });
 });
