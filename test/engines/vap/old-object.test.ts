@@ -72,4 +72,12 @@ describe('`is unchanged` as the vap backend writes it, on the engine', () => {
     expect(test({ ...admissionContext({ object: { spec: {} }, operation: 'UPDATE' }).context, oldObject: null })).toBe(true);
     expect(test({ ...admissionContext({ object: { spec: { serviceAccountName: 'a' } }, operation: 'UPDATE' }).context, oldObject: null })).toBe(false);
   });
+
+  it('keeps hostile keys inside string literals (no CEL injection through a path)', () => {
+    const key = 'x") || true || ("\\u0022 in';
+    const hostile = compileExpression(unchanged(['metadata', 'annotations', key]), 'bool');
+    const ctx = (now: string, before: string) => admissionContext({ object: { metadata: { annotations: { [key]: now } } }, oldObject: { metadata: { annotations: { [key]: before } } }, operation: 'UPDATE' }).context;
+    expect(hostile(ctx('a', 'a'))).toBe(true);
+    expect(hostile(ctx('a', 'b'))).toBe(false);
+  });
 });
