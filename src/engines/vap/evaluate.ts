@@ -5,7 +5,7 @@ import { constraintsMatch, pluralOf, type RequestAttributes } from './match.js';
 export interface VapRequest {
   /** The object being admitted; for DELETE, the object being deleted (CEL sees it as oldObject, object = null). */
   readonly object: unknown;
-  /** For UPDATE, the previous object (default: the object itself). */
+  /** For UPDATE, the stored object it replaces (the API server always sends one; absent here: oldObject is null). */
   readonly oldObject?: unknown;
   readonly operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   /** The object's namespace and its labels; absent for a cluster-scoped object. */
@@ -71,7 +71,7 @@ export function admissionContext(request: VapRequest): { readonly attributes: Re
   const object = toCel(request.object);
   const context = {
     object: deleting ? null : object,
-    oldObject: deleting ? object : request.operation === 'UPDATE' ? toCel(request.oldObject ?? request.object) : null,
+    oldObject: deleting ? object : request.operation === 'UPDATE' && request.oldObject !== undefined ? toCel(request.oldObject) : null,
     request: {
       operation: request.operation,
       kind: { group, version, kind },

@@ -41,6 +41,8 @@ describe('the VAP engine: oldObject as the API server provides it', () => {
     expect(admissionContext({ object, oldObject: old, operation: 'UPDATE' }).context['oldObject']).toEqual(toCel(old));
     expect(admissionContext({ object, operation: 'CREATE' }).context['oldObject']).toBeNull();
     expect(admissionContext({ object, operation: 'CONNECT' }).context['oldObject']).toBeNull();
+    // An UPDATE given without its stored object (a suite sample): none, as the semantics compares with missing values.
+    expect(admissionContext({ object, operation: 'UPDATE' }).context['oldObject']).toBeNull();
     const del = admissionContext({ object, operation: 'DELETE' }).context;
     expect(del['object']).toBeNull();
     expect(del['oldObject']).toEqual(toCel(object));
