@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EmittedFile } from '../../src/backends/backend.js';
 import { compileTo } from '../../src/compile.js';
-import { engineAdapters } from '../../src/verify/adapters/index.js';
 import { renderDisagreement } from '../../src/verify/index.js';
-import { verifyPolicies } from '../../src/verify/verify.js';
 import { dsl, irOf } from '../helpers/dsl.js';
+import { verifyReports, type Mutation } from '../helpers/verify-artifacts.js';
 
 /**
  * `PATH is unchanged` (docs/language/changes.md): verify gives UPDATE requests an old object that keeps, unsets or
@@ -35,20 +33,7 @@ const set = irOf(dsl`
 
 type Target = 'kyverno' | 'gatekeeper' | 'vap' | 'kyverno-cel';
 
-function mutate(files: readonly EmittedFile[], from: RegExp, to: string): EmittedFile[] {
-  let hits = 0;
-  const out = files.map((f) => ({ ...f, content: f.content.replace(from, () => (hits++, to)) }));
-  expect(hits, `the mutation ${from} must apply to the emitted text`).toBeGreaterThan(0);
-  return out;
-}
-
-async function reportOf(target: Target, mutation?: [RegExp, string], runs = 400) {
-  const out = await compileTo(set, [target]);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const files = mutation ? mutate(out.value ?? [], ...mutation) : (out.value ?? []);
-  const [report] = verifyPolicies(set, engineAdapters[target]!(files), { runs, seed: 31 });
-  return report;
-}
+const reportOf = async (target: Target, mutation?: Mutation, runs = 400) => (await verifyReports(set, target, { seed: 31, runs, ...(mutation ? { mutation } : {}) }))[0];
 
 describe('verify on `is unchanged`', () => {
   for (const target of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
