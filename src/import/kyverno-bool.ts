@@ -79,26 +79,32 @@ export function quant(quantifier: 'any' | 'no', domain: string, body: B): B {
   return { k: 'q', quantifier, domain, body };
 }
 
-export function subst(b: B, values: readonly boolean[]): B {
+/** `b` with each variable replaced by `value(v)` (itself, or a constant), simplified as it is rebuilt. */
+export function substitute(b: B, value: (v: Extract<B, { k: 'v' }>) => B): B {
   switch (b.k) {
     case 'c':
     case 't':
     case 'p':
       return b;
     case 'v':
-      return b.id < 0 ? b : { k: 'c', v: values[b.id]! };
+      return value(b);
     case 'and':
-      return and(b.ops.map((o) => subst(o, values)));
+      return and(b.ops.map((o) => substitute(o, value)));
     case 'or':
-      return or(b.ops.map((o) => subst(o, values)));
+      return or(b.ops.map((o) => substitute(o, value)));
     case 'not':
-      return not(subst(b.op, values));
+      return not(substitute(b.op, value));
     case 'q': {
-      const body = subst(b.body, values);
+      const body = substitute(b.body, value);
       if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
       return quant(b.quantifier, b.domain, body);
     }
   }
+}
+
+/** The condition variables (ids from 0) given truth values; the clock variable (a negative id) is kept. */
+export function subst(b: B, values: readonly boolean[]): B {
+  return substitute(b, (v) => (v.id < 0 ? v : { k: 'c', v: values[v.id]! }));
 }
 
 export function toPred(b: B): Pred {

@@ -6,7 +6,7 @@
  * entry's preconditions and deny conditions hold; an empty or missing list skips it), and a clock condition that
  * means an exception until a date.
  */
-import { and, caseSplit, dropExistsVars, F, not, or, placed, quant, refuse, Refusal, T, t, toPred, type B } from './kyverno-bool.js';
+import { and, caseSplit, dropExistsVars, F, not, or, placed, quant, refuse, Refusal, substitute, T, t, toPred, type B } from './kyverno-bool.js';
 import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type Domain, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
@@ -237,26 +237,9 @@ export interface Translated {
   readonly exception?: ClockException;
 }
 
+/** The clock variable (a negative id) given a truth value; the condition variables are kept. */
 function substClock(b: B, value: boolean): B {
-  switch (b.k) {
-    case 'c':
-    case 't':
-    case 'p':
-      return b;
-    case 'v':
-      return b.id < 0 ? { k: 'c', v: value } : b;
-    case 'and':
-      return and(b.ops.map((o) => substClock(o, value)));
-    case 'or':
-      return or(b.ops.map((o) => substClock(o, value)));
-    case 'not':
-      return not(substClock(b.op, value));
-    case 'q': {
-      const body = substClock(b.body, value);
-      if (b.quantifier === 'every') return body.k === 'c' && body.v ? T : { ...b, body };
-      return quant(b.quantifier, b.domain, body);
-    }
-  }
+  return substitute(b, (v) => (v.id < 0 ? { k: 'c', v: value } : v));
 }
 
 /**
