@@ -16,6 +16,7 @@ import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
 import { translateNoUpdateServiceAccount } from './gatekeeper-service-account.js';
 import { translateStorageClass, type SplitRule } from './gatekeeper-storage.js';
 import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
+import { translateContainerQuantities, translateContainerRatios, translateEphemeralStorageLimit } from './gatekeeper-quantities.js';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,8 +97,25 @@ function noExemptImages(p: Json, at: YamlPathStep[]): Translation<true> {
   return e.ok ? ok(true) : e;
 }
 
+/** A translation of a template that skips exempt containers, once its exemptImages are known to be translatable. */
+function exemptThen(p: Json, at: YamlPathStep[], translate: () => Translation<{ rule: string; body: string }>, on?: string): Translation<Recognised> {
+  const e = noExemptImages(p, at);
+  if (!e.ok) return e;
+  const t = translate();
+  return t.ok ? ok({ ...t.value, ...(on ? { on } : {}) }) : t;
+}
+
 /** The recognised templates whose Rego skips exempt containers (is_exempt), whose exemptImages become an exception. */
-const readsExemptImages = new Set(['K8sDisallowedTags', 'K8sDisallowInteractiveTTY', 'K8sImageDigests', 'K8sRequiredResources']);
+const readsExemptImages = new Set([
+  'K8sDisallowedTags',
+  'K8sDisallowInteractiveTTY',
+  'K8sImageDigests',
+  'K8sRequiredResources',
+  'K8sContainerLimits',
+  'K8sContainerRequests',
+  'K8sContainerEphemeralStorageLimit',
+  'K8sContainerRatios',
+]);
 
 /** The library templates whose Rego the importer knows, by constraint kind. */
 const recognisers: Readonly<Record<string, Recogniser>> = {
@@ -183,6 +201,14 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       const body = tests.length === 1 ? tests[0]! : `(${tests.join(' and ')})`;
       return ok({ rule: 'required-resources', body: `require every app container has ${body} and every init container has ${body}` });
     },
+  },
+  K8sContainerLimits: { pkg: 'k8scontainerlimits', translate: (p, at) => exemptThen(p, at, () => translateContainerQuantities(p, at, 'limits')) },
+  K8sContainerRequests: { pkg: 'k8scontainerrequests', translate: (p, at) => exemptThen(p, at, () => translateContainerQuantities(p, at, 'requests')) },
+  K8sContainerRatios: { pkg: 'k8scontainerratios', translate: (p, at) => exemptThen(p, at, () => translateContainerRatios(p, at)) },
+  K8sContainerEphemeralStorageLimit: {
+    pkg: 'k8scontainerephemeralstoragelimit',
+    // lib.exclude_update: never on UPDATE (the field is immutable); Gatekeeper's webhook sends no DELETE.
+    translate: (p, at) => exemptThen(p, at, () => translateEphemeralStorageLimit(p, at), 'on create'),
   },
   K8sRequiredProbes: {
     pkg: 'k8srequiredprobes',
@@ -316,10 +342,6 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
 const inexpressible: Readonly<Record<string, string>> = {
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
   K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
-  K8sContainerRatios: 'compares each container\'s limits with its own requests (limit / request <= ratio); a secpol test compares a field with constants, never with another field',
-  K8sContainerLimits: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
-  K8sContainerRequests: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9 or 100e-3, and for CPU every suffix other than m, such as 2k) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
-  K8sContainerEphemeralStorageLimit: 'reads quantities with its own parser, which reports forms Kubernetes admits (the decimal exponent form such as 1e9) as unparseable; secpol compares quantities by value and has no test of a quantity\'s written form',
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */
