@@ -164,8 +164,16 @@ list_at(x, path) := list if {
     text: `# A JSON number; undefined for anything else (no coercion: "1" is not 1).
 number(x) := x if is_number(x)`,
   },
+  quantity_small: {
+    deps: [],
+    text: `# quantity(x) for the n (10^-9) and u (10^-6) suffixes, divided so that 100u is the double nearest 0.0001.
+quantity(x) := to_number(concat("", [m[1], m[2]])) / {"n": 1000000000, "u": 1000000}[m[3]] if {
+	is_string(x)
+	m := regex.find_all_string_submatch_n(\`^(?:\\+|(-))?([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(n|u)$\`, x, 1)[0]
+}`,
+  },
   quantity: {
-    deps: ['quantity_factors'],
+    deps: ['quantity_factors', 'quantity_small'],
     text: `# A Kubernetes quantity in base units (512Mi = 536870912, 500m = 0.5): a JSON number, or a string in
 # quantity syntax; undefined for anything else. Written out: units.parse is not Kubernetes' syntax (it takes "1K", "1ki").
 quantity(x) := x if is_number(x)

@@ -45,7 +45,7 @@ interface Scope {
 const ROOT: Scope = { base: OBJECT, effective: new Map() };
 
 /** The Kubernetes quantity syntax the IR accepts (src/ir/quantity.ts), so `divide()` never sees anything else. */
-const QUANTITY = `'^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$'`;
+const QUANTITY = `'^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$'`;
 
 /** At most 2^4 copies of one container quantifier. */
 const MAX_SPLIT = 4;

@@ -30,7 +30,7 @@ const suffixes: Readonly<Record<string, number>> = {
   '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
-const quantityPattern = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const quantityPattern = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
 /** k8s.io/apimachinery resource.ParseQuantity's grammar: a signed decimal and an optional binary, decimal or exponent suffix. */
 export function parseQuantity(text: string): number | undefined {
@@ -39,6 +39,8 @@ export function parseQuantity(text: string): number | undefined {
   const n = Number(m[1]);
   const suffix = m[2] ?? '';
   if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  // suffix.go's n (10^-9) and u (10^-6), as divisions: 100u is the double nearest 0.0001.
+  if (suffix === 'n' || suffix === 'u') return n / (suffix === 'n' ? 1e9 : 1e6);
   const f = suffixes[suffix];
   return f === undefined ? undefined : n * f;
 }
