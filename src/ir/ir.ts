@@ -155,7 +155,7 @@ export interface Referenced {
  * (cluster-scoped) or a Role in the binding's namespace, by roleRef.kind and roleRef.name.
  */
 export interface Reference {
-  readonly kind: 'role' | 'storage-class';
+  readonly kind: 'role' | 'storage-class' | 'scale-target';
   /** The referring field, relative to the object (`roleRef`). */
   readonly path: readonly string[];
   readonly span: Span;

@@ -25,22 +25,24 @@ export interface ReferenceSpec {
   /** The referring field; the only one this reference reads from. */
   readonly path: readonly string[];
   /**
-   * `kind-and-name`: the target is chosen by `<path>.kind` and named by `<path>.name` (a roleRef); `name`: the field
-   * is the name of the only target (a storageClassName).
+   * `kind-and-name`: the target is chosen by `<path>.kind` and named by `<path>.name` (a roleRef);
+   * `api-version-kind-and-name`: chosen by `<path>.apiVersion` and `<path>.kind` together, each equal to the
+   * target's, and named by `<path>.name` (an HPA's scaleTargetRef); `name`: the field is the name of the only target
+   * (a storageClassName).
    */
-  readonly by: 'kind-and-name' | 'name';
+  readonly by: 'kind-and-name' | 'api-version-kind-and-name' | 'name';
   /**
    * The kinds that carry the referring field: at the object, or (`list`) in each element of that list of the object
    * (a StatefulSet's volumeClaimTemplates), read inside `every item in LIST has …`.
    */
   readonly from: readonly { readonly apiVersion: string; readonly kind: string; readonly list?: readonly string[] }[];
-  /** The targets (chosen by `<path>.kind` for `kind-and-name`; any other kind names nothing). */
+  /** The targets (chosen by `<path>.kind`, or `<path>.apiVersion` and `<path>.kind`; any other names nothing). */
   readonly targets: readonly ReferenceTarget[];
   /** What the referenced object is, for the checker (its known-field table) and messages. */
   readonly targetKinds: readonly string[];
 }
 
-export type ReferenceKind = 'role' | 'storage-class';
+export type ReferenceKind = 'role' | 'storage-class' | 'scale-target';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
@@ -83,4 +85,30 @@ export const storageClassReference: ReferenceSpec = {
   targetKinds: ['StorageClass'],
 };
 
-export const referenceTargets: Readonly<Record<ReferenceKind, ReferenceSpec>> = { role: roleReference, 'storage-class': storageClassReference };
+/**
+ * `scale target referenced by spec.scaleTargetRef`: a HorizontalPodAutoscaler's scaleTargetRef (a
+ * CrossVersionObjectReference: apiVersion, kind, name) names the object it scales, in the HPA's own namespace. The
+ * targets are the built-in kinds with a scale subresource (Kubernetes "Horizontal Pod Autoscaling": Deployment,
+ * StatefulSet, ReplicaSet, ReplicationController), chosen by apiVersion and kind exactly as written, as
+ * Gatekeeper's data.inventory keys them. The API server requires kind and name before admission (autoscaling
+ * validation, ValidateCrossVersionObjectReference); apiVersion is optional, and a reference without it names nothing.
+ */
+export const scaleTargetReference: ReferenceSpec = {
+  kind: 'scale-target',
+  name: 'scale target',
+  path: ['spec', 'scaleTargetRef'],
+  by: 'api-version-kind-and-name',
+  from: [
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+    { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler' },
+  ],
+  targets: [
+    { apiVersion: 'apps/v1', kind: 'Deployment', scope: 'same-namespace', resource: 'deployments' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', scope: 'same-namespace', resource: 'statefulsets' },
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', scope: 'same-namespace', resource: 'replicasets' },
+    { apiVersion: 'v1', kind: 'ReplicationController', scope: 'same-namespace', resource: 'replicationcontrollers' },
+  ],
+  targetKinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'],
+};
+
+export const referenceTargets: Readonly<Record<ReferenceKind, ReferenceSpec>> = { role: roleReference, 'storage-class': storageClassReference, 'scale-target': scaleTargetReference };

@@ -155,9 +155,36 @@ export function asStored<T extends ApiRequest>(request: T): T {
 }
 
 /**
+  // autoscaling v1/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas defaults to 1 before admission.
+  if (isHpa(object) && isObject(object['spec']) && object['spec']['minReplicas'] === undefined) object['spec']['minReplicas'] = 1;
  * Type errors, in the API server's words, for a value against its field schema: every known field, list element
  * and map value, and the keys of maps whose keys Kubernetes validates (resource names). Unknown fields and `any`
  * fields are not checked.
+function isHpa(object: unknown): object is Json {
+  return isObject(object) && object['kind'] === 'HorizontalPodAutoscaler' && (object['apiVersion'] === 'autoscaling/v2' || object['apiVersion'] === 'autoscaling/v1');
+}
+
+/**
+ * A HorizontalPodAutoscaler's spec as the API server validates it (pkg/apis/autoscaling/validation:
+ * validateHorizontalPodAutoscalerSpec, ValidateCrossVersionObjectReference): minReplicas and maxReplicas at least 1,
+ * maxReplicas at least minReplicas, scaleTargetRef.kind and .name required and valid path segment names (no `/` or
+ * `%`, not `.` or `..`); scaleTargetRef.apiVersion is not validated.
+ */
+function hpaProblems(object: Json, out: string[]): void {
+  const spec = isObject(object['spec']) ? object['spec'] : {};
+  const min = spec['minReplicas'];
+  const max = typeof spec['maxReplicas'] === 'number' ? spec['maxReplicas'] : 0;
+  if (typeof min === 'number' && min < 1) out.push('spec.minReplicas: Invalid value: must be greater than 0');
+  if (max < 1) out.push('spec.maxReplicas: Invalid value: must be greater than 0');
+  if (typeof min === 'number' && max < min) out.push('spec.maxReplicas: Invalid value: must be greater than or equal to `minReplicas`');
+  const ref = isObject(spec['scaleTargetRef']) ? spec['scaleTargetRef'] : {};
+  for (const k of ['kind', 'name']) {
+    const v = ref[k];
+    if (typeof v !== 'string' || v === '') out.push(`spec.scaleTargetRef.${k}: Required value`);
+    else if (v === '.' || v === '..' || /[/%]/.test(v)) out.push(`spec.scaleTargetRef.${k}: Invalid value: may not contain '/' or '%' or be '.' or '..'`);
+  }
+}
+
  */
 function typeProblems(v: unknown, s: FieldSchema, path: string, out: string[]): void {
   if (v === undefined || v === null) return;
@@ -317,6 +344,7 @@ export function apiProblems(request: ApiRequest): string[] {
   const debug = request.subResource === 'ephemeralcontainers';
   for (const s of podSpecs(object)) {
     specProblems(at(object, s.path), s.path.join('.'), { template: s.template, create, debug, ...(s.controller ? { controller: s.controller } : {}) }, out);
+  if (isHpa(object)) hpaProblems(object, out);
   }
   return [...new Set(out)];
 }

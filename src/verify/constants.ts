@@ -47,6 +47,12 @@ export function storageClassNames(pool: ConstantPool): string[] {
   return [...new Set(['standard', 'fast', ...literals])];
 }
 
+/** The names a scaleTargetRef names and the inventory's scale targets carry: two of verify's own and the `spec.scaleTargetRef.name` literals. */
+export function scaleTargetNames(pool: ConstantPool): string[] {
+  const literals = pool.at('object').filter((e) => e.path.join('.') === 'spec.scaleTargetRef.name').flatMap((e) => e.values.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v)));
+  return [...new Set(['web', 'db', ...literals])];
+}
+
 /**
  * The values uniqueness tests draw, for the object and the other objects alike, so that they collide: two strings,
  * and maps of strings (the empty one equals an absent map, semantics §3.2).

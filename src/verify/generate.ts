@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { controllerUsernames, expiryEndMs, ownedLevels, podControllers, type LabelSelector, type Operation, type Policy, type Subject, type Unique, type UniqueKind } from '../ir/index.js';
-import { ConstantPool, policyConstants, storageClassNames, uniqueCandidates, type Site } from './constants.js';
+import { ConstantPool, policyConstants, scaleTargetNames, storageClassNames, uniqueCandidates, type Site } from './constants.js';
 import { jsonCopy } from './json-copy.js';
 import { admittedOnly, admittedValues, listElementAt, mend, placeOf, podSites, resourceSites, type Domain, type SiteSchemas } from './domain.js';
 
@@ -361,10 +361,14 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       items: itemLists(pool, 'object', schemas),
       // A binding read through `role referenced by roleRef` names a ClusterRole or a Role of a candidate name.
       roleRef: pool.references.has('role') ? fc.record({ kind: fc.constantFrom('ClusterRole', 'Role'), name: fc.constantFrom(...roleNameCandidates(pool)) }) : fc.constant(undefined),
+      // An HPA read through `scale target referenced by spec.scaleTargetRef`: a target of a candidate name, under
+      // every target's apiVersion and kind, another apiVersion of them, a kind without scale, or no apiVersion.
+      scale: pool.references.has('scale-target') && subject.resourceKind === 'HorizontalPodAutoscaler' ? scaleTargetRefArbitrary(pool) : fc.constant(undefined),
     })
-    .map(({ name, labels, pairs, rules, subjects, items, roleRef }) => {
+    .map(({ name, labels, pairs, rules, subjects, items, roleRef, scale }) => {
       const base: Record<string, unknown> = { apiVersion, kind: subject.resourceKind, metadata: { name, labels } };
       if (roleRef) base['roleRef'] = { apiGroup: 'rbac.authorization.k8s.io', ...roleRef };
+      if (scale) base['spec'] = scale;
       const object = build(base, pairs);
       // The API server sets apiVersion and kind from the request's endpoint: an admitted object keeps its subject's.
       if (schemas) Object.assign(object, { apiVersion, kind: subject.resourceKind });
@@ -474,6 +478,48 @@ function otherObjects(others: readonly DrawnOther[], namespace: string | undefin
   });
 }
 
+/** The apiVersion and kind pairs a scaleTargetRef is drawn from: the targets (references.ts), then ones that name nothing. */
+const scaleTargetKinds: readonly { readonly apiVersion?: string; readonly kind: string }[] = [
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  { apiVersion: 'v1', kind: 'ReplicationController' },
+  { apiVersion: 'apps/v1beta2', kind: 'Deployment' },
+  { apiVersion: 'extensions/v1beta1', kind: 'ReplicaSet' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { kind: 'Deployment' },
+];
+
+/** An HPA spec (maxReplicas and minReplicas, which the API server requires and defaults) with a drawn scaleTargetRef. */
+function scaleTargetRefArbitrary(pool: ConstantPool): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record({ target: fc.constantFrom(...scaleTargetKinds), name: fc.constantFrom(...scaleTargetNames(pool)), min: fc.constantFrom(1, 2, 3), spread: fc.constantFrom(0, 1, 2, 5) }).map(({ target, name, min, spread }) => ({
+    scaleTargetRef: { ...(target.apiVersion ? { apiVersion: target.apiVersion } : {}), kind: target.kind, name },
+    minReplicas: min,
+    maxReplicas: min + spread,
+  }));
+}
+
+/**
+ * The objects a scaleTargetRef may name (`scale target referenced by spec.scaleTargetRef`, semantics §3.1): for every
+ * candidate name and drawn apiVersion and kind (targets and the pairs that name nothing alike), one present or
+ * missing, in the request's namespace or another, with fields drawn from the constants of the reference's body.
+ */
+function scaleTargetsArbitrary(pool: ConstantPool): fc.Arbitrary<DrawnOther[]> {
+  const one = (t: { readonly apiVersion?: string; readonly kind: string }, name: string) =>
+    fc.option(
+      fc.record({ sameNamespace: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), pairs: pooled(pool, 'referenced') }).map(({ sameNamespace, pairs }): DrawnOther => ({
+        apiVersion: t.apiVersion!,
+        kind: t.kind,
+        name,
+        sameNamespace,
+        body: build({}, pairs.filter(([path]) => path.join('.') !== 'metadata.name' && path.join('.') !== 'metadata.namespace' && path[0] !== 'apiVersion' && path[0] !== 'kind')),
+      })),
+      { nil: undefined, freq: 3 },
+    );
+  const kinds = scaleTargetKinds.filter((t) => t.apiVersion !== undefined);
+  return fc.tuple(...scaleTargetNames(pool).flatMap((n) => kinds.map((t) => one(t, n)))).map((xs) => xs.filter((x): x is DrawnOther => x !== undefined));
+}
+
 /**
  * The StorageClasses beside a request whose policy reads `storage class referenced by …` (semantics §3.1): for every
  * candidate name (storageClassNames, which the referring field draws from too), a StorageClass present or missing,
@@ -576,10 +622,11 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
       roles: pool.references.size ? inventoryArbitrary(pool, undefined) : fc.constant(undefined),
       others: pool.uniques.length || pool.clusterKinds.length ? fc.tuple(othersArbitrary(pool), clusterArbitrary(pool)).map(([a, b]) => [...a, ...b]) : fc.constant(undefined),
       classes: pool.references.has('storage-class') ? storageClassArbitrary(pool) : fc.constant(undefined),
+      scaled: pool.references.has('scale-target') ? scaleTargetsArbitrary(pool) : fc.constant(undefined),
       // Per `is unchanged` path: 0-2 the old value is the object's, 3 unset, 4-5 another.
       changes: pool.unchanged.length ? fc.array(fc.nat(5), { minLength: pool.unchanged.length, maxLength: pool.unchanged.length }) : fc.constant(undefined),
     })
-    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others, classes, changes }) => {
+    .map(({ o, namespace: drawnNamespace, namespaceLabels, operation, userInfo: drawnUser, debug, follow, roles, others, classes, scaled, changes }) => {
       // An object a workload's controller would create is sent by that controller, in its namespace, 3 times in 4.
       const owned = o.owned && follow < 6 ? o.owned : undefined;
       const namespace = owned?.namespace ?? drawnNamespace;
@@ -597,7 +644,7 @@ export function requestArbitrary(policy: Policy, domain: Domain = 'admitted'): f
         ...subresource,
         ...(userInfo ? { userInfo } : {}),
         ...(old ? { oldObject: old } : {}),
-        ...(roles || others || classes ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects(others ?? [], o.namespaced ? namespace : undefined), ...(classes ?? [])] } : {}),
+        ...(roles || others || classes || scaled ? { inventory: [...inventoryObjects(roles ?? [], o.namespaced ? namespace : undefined), ...otherObjects([...(others ?? []), ...(scaled ?? [])], o.namespaced ? namespace : undefined), ...(classes ?? [])] } : {}),
       };
     });
   // Drawn apart, so that a policy without expiring exceptions gets the same requests as before.

@@ -120,11 +120,13 @@ export function referencedList(p: Referenced, base: string): string {
   }
   const kind = valueAt(base, [...p.reference.path, 'kind']);
   const name = valueAt(base, [...p.reference.path, 'name']);
+  // A scaleTargetRef chooses by apiVersion too, compared with the table's fixed string.
+  const version = (t: ReferenceTarget) => (spec.by === 'api-version-kind-and-name' ? `${valueAt(base, [...p.reference.path, 'apiVersion'])} == ${literal(t.apiVersion)} && ` : '');
   const branches = spec.targets.map((t) => {
     const list = contextName(t);
-    if (t.scope === 'cluster') return `(${kind} == '${t.kind}' && type(${name}) == 'string' && [lookup(object_from_lists(${list}[].metadata.name, ${list}), ${name})])`;
+    if (t.scope === 'cluster') return `(${version(t)}${kind} == '${t.kind}' && type(${name}) == 'string' && [lookup(object_from_lists(${list}[].metadata.name, ${list}), ${name})])`;
     const ns = 'request.namespace';
-    return `(${kind} == '${t.kind}' && type(${name}) == 'string' && type(${ns}) == 'string' && ${ns} != '' && [lookup(object_from_lists(${list}[].join('/', [metadata.namespace, metadata.name]), ${list}), join('/', [${ns}, ${name}]))])`;
+    return `(${version(t)}${kind} == '${t.kind}' && type(${name}) == 'string' && type(${ns}) == 'string' && ${ns} != '' && [lookup(object_from_lists(${list}[].join('/', [metadata.namespace, metadata.name]), ${list}), join('/', [${ns}, ${name}]))])`;
   });
   return `(${branches.join(' || ')} || \`[]\`)[?@ != ${NULL}]`;
 }

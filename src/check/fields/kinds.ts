@@ -144,6 +144,17 @@ const cronJobSpec = obj({
   failedJobsHistoryLimit: int,
 });
 
+/** autoscaling/v2 and v1 CrossVersionObjectReference: the object an HPA scales (kind and name required by the API server). */
+const crossVersionObjectReference = obj({ apiVersion: str, kind: str, name: str });
+const hpaSpecV2 = obj({
+  scaleTargetRef: crossVersionObjectReference,
+  minReplicas: int,
+  maxReplicas: int,
+  metrics: withDoc(anyValue, 'list of MetricSpec'),
+  behavior: withDoc(anyValue, 'HorizontalPodAutoscalerBehavior'),
+});
+const hpaSpecV1 = obj({ scaleTargetRef: crossVersionObjectReference, minReplicas: int, maxReplicas: int, targetCPUUtilizationPercentage: int });
+
 /** Dapr Component (dapr.io/v1alpha1). */
 const daprComponentSchema = objectSchema({
   auth: obj({ secretStore: withDoc(str, 'secret store that secretKeyRef entries read from') }),
@@ -187,6 +198,8 @@ export const knownKinds: readonly KnownKind[] = [
   })),
   kind('rbac.authorization.k8s.io', 'v1', 'RoleBinding', true, objectSchema({ subjects: { type: 'object-list', element: rbacSubjectSchema }, roleRef })),
   kind('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', false, objectSchema({ subjects: { type: 'object-list', element: rbacSubjectSchema }, roleRef })),
+  kind('autoscaling', 'v2', 'HorizontalPodAutoscaler', true, objectSchema({ spec: hpaSpecV2 })),
+  kind('autoscaling', 'v1', 'HorizontalPodAutoscaler', true, objectSchema({ spec: hpaSpecV1 })),
   kind('networking.k8s.io', 'v1', 'Ingress', true, objectSchema({ spec: ingressSpec })),
   kind('networking.k8s.io', 'v1', 'NetworkPolicy', true, objectSchema({ spec: networkPolicySpec })),
   kind('dapr.io', 'v1alpha1', 'Component', true, daprComponentSchema),
