@@ -151,15 +151,11 @@ export function asStored<T extends ApiRequest>(request: T): T {
       top['selector'] = { matchLabels };
     }
   }
+  // autoscaling v1/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas defaults to 1 before admission.
+  if (isHpa(object) && isObject(object['spec']) && object['spec']['minReplicas'] === undefined) object['spec']['minReplicas'] = 1;
   return { ...request, object } as T;
 }
 
-/**
-  // autoscaling v1/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas defaults to 1 before admission.
-  if (isHpa(object) && isObject(object['spec']) && object['spec']['minReplicas'] === undefined) object['spec']['minReplicas'] = 1;
- * Type errors, in the API server's words, for a value against its field schema: every known field, list element
- * and map value, and the keys of maps whose keys Kubernetes validates (resource names). Unknown fields and `any`
- * fields are not checked.
 function isHpa(object: unknown): object is Json {
   return isObject(object) && object['kind'] === 'HorizontalPodAutoscaler' && (object['apiVersion'] === 'autoscaling/v2' || object['apiVersion'] === 'autoscaling/v1');
 }
@@ -185,6 +181,10 @@ function hpaProblems(object: Json, out: string[]): void {
   }
 }
 
+/**
+ * Type errors, in the API server's words, for a value against its field schema: every known field, list element
+ * and map value, and the keys of maps whose keys Kubernetes validates (resource names). Unknown fields and `any`
+ * fields are not checked.
  */
 function typeProblems(v: unknown, s: FieldSchema, path: string, out: string[]): void {
   if (v === undefined || v === null) return;
@@ -340,11 +340,11 @@ export function apiProblems(request: ApiRequest): string[] {
   typeProblems(object, schema, '', out);
   const name = at(object, ['metadata', 'name']);
   if ((typeof name !== 'string' || name === '') && typeof at(object, ['metadata', 'generateName']) !== 'string') out.push('metadata.name: Required value');
+  if (isHpa(object)) hpaProblems(object, out);
   const create = (request.operation ?? 'CREATE') === 'CREATE';
   const debug = request.subResource === 'ephemeralcontainers';
   for (const s of podSpecs(object)) {
     specProblems(at(object, s.path), s.path.join('.'), { template: s.template, create, debug, ...(s.controller ? { controller: s.controller } : {}) }, out);
-  if (isHpa(object)) hpaProblems(object, out);
   }
   return [...new Set(out)];
 }

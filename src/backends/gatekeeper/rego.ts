@@ -130,9 +130,9 @@ export class RuleCompiler {
         // `name`: the field itself names the only target (storageClassName); else `<path>.kind` chooses it, with
         // `<path>.apiVersion` for a scaleTargetRef (both compared with the table's fixed strings, never spliced).
         const lines = [
+          ...(spec.by === 'api-version-kind-and-name' ? [`${valueAt}(obj, ${regoPath([...ref.path, 'apiVersion'])}) == ${regoLiteral(t.apiVersion)}`] : []),
           ...(spec.by === 'name' ? [`name := ${valueAt}(obj, ${regoPath(ref.path)})`] : [`${valueAt}(obj, ${regoPath([...ref.path, 'kind'])}) == ${regoLiteral(t.kind)}`, `name := ${valueAt}(obj, ${regoPath([...ref.path, 'name'])})`]),
           'is_string(name)',
-          ...(spec.by === 'api-version-kind-and-name' ? [`${valueAt}(obj, ${regoPath([...ref.path, 'apiVersion'])}) == ${regoLiteral(t.apiVersion)}`] : []),
           ...(t.scope === 'cluster' ? [] : [`ns := ${this.module.use('object_namespace')}`, 'is_string(ns)']),
           `target := ${lookup}`,
         ];
