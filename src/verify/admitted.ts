@@ -1,5 +1,6 @@
 import { builtInGroup, findKnownKind, knownKinds, type FieldSchema } from '../check/fields/index.js';
 import { parseQuantity, podControllers, type Operation } from '../ir/index.js';
+import { canonicalQuantity } from '../ir/quantity.js';
 
 /**
  * The admitted domain: what the API server does to a request before any validating admission policy sees it. The
@@ -108,9 +109,12 @@ function zero(s: FieldSchema): unknown {
 
 /**
  * `null` as Go's JSON decoding into the typed object stores it: a field left unset; a map value (labels, resource
- * quantities) or a list element its zero value. Fields the table does not know lose their nulls too.
+ * quantities) or a list element its zero value. Fields the table does not know lose their nulls too. A quantity is
+ * decoded into resource.Quantity and shown to admission serialised again (`cpu: 0.5` as "500m",
+ * docs/engines/quantities.md); one outside the modelled domain is left as written.
  */
 function decoded(v: unknown, s: FieldSchema | undefined): unknown {
+  if (s?.type === 'quantity' && (typeof v === 'string' || typeof v === 'number')) return canonicalQuantity(v) ?? v;
   if (Array.isArray(v)) {
     const element = s?.type === 'object-list' ? s.element : s?.type === 'string-list' ? stringField : undefined;
     return v.map((x) => (x === null && element ? zero(element) : decoded(x, element)));
@@ -126,8 +130,8 @@ function decoded(v: unknown, s: FieldSchema | undefined): unknown {
 }
 
 /**
- * The object as the API server stores it and shows it to admission, for built-in kinds: nulls decoded as Go does
- * (`decoded`), and what a controller needs but no rule reads filled in as `kubectl create` would require it:
+ * The object as the API server stores it and shows it to admission, for built-in kinds: nulls and quantities
+ * decoded as Go does (`decoded`), and what a controller needs but no rule reads filled in as `kubectl create` would require it:
  * a selector matching the template's labels (Deployment, ReplicaSet, StatefulSet, DaemonSet), a CronJob schedule,
  * restartPolicy Never for Job templates (whose default, Always, a Job rejects). Other kinds are returned as they are.
  */

@@ -1,4 +1,5 @@
 import { podSchema, containerPortSchema, containerSchema, envVarSchema, policyRuleSchema, rbacSubjectSchema, volumeSchema, type FieldSchema } from '../check/fields/index.js';
+import { canonicalQuantity } from '../ir/quantity.js';
 import { apiProblems, asStored, builtInSchema, enumValues, podSpecs, valueProblems, type ApiRequest } from './admitted.js';
 import type { Site } from './constants.js';
 
@@ -58,13 +59,23 @@ export function listElementAt(schema: FieldSchema | undefined, path: readonly st
  * profile types is violated by the third only: `"other"` never reaches admission).
  */
 export function admittedValues(schema: FieldSchema, path: readonly string[], values: readonly unknown[]): unknown[] {
-  const typed = values.filter((v) => fits(schema, v));
+  const typed = (schema.type === 'quantity' ? [...values, ...writtenQuantities] : values).filter((v) => fits(schema, v));
   const allowed = enumValues(path);
   return allowed ? [...new Set([...typed.filter((v) => typeof v === 'string' && allowed.includes(v)), ...allowed])] : typed;
 }
 
-/** Whether a known field can hold this value in an admitted object (a null is an unset field: not a value). */
+/**
+ * Quantities as users write them, which the API server shows admission in another form (docs/engines/quantities.md):
+ * drawn at every quantity field a rule reads, so a backend reading the written form instead is caught.
+ */
+export const writtenQuantities: readonly unknown[] = ['0.5', '2000', '1.5Gi', '1e9', '100e-3', '0.0001', '1E3', '+1', '8Ki', '1024Ki', 0.5, 2000];
+
+/**
+ * Whether a known field can hold this value in an admitted object (a null is an unset field: not a value); a
+ * quantity only inside the modelled domain (`canonicalQuantity`: not beyond int64).
+ */
 export function fits(schema: FieldSchema, value: unknown): boolean {
+  if (schema.type === 'quantity' && (typeof value === 'string' || typeof value === 'number') && canonicalQuantity(value) === undefined) return false;
   return value !== null && valueProblems(value, schema).length === 0;
 }
 

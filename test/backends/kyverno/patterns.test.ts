@@ -155,7 +155,7 @@ describe('patterns agree with the semantics on admitted objects', () => {
   // The same rules with messages that name no element: whole-object patterns instead of patterns per element.
   const statics = text.replace(/rule (\S+) \{ (.*) \}/g, 'rule $1 {\n $2\n message "rule $1 is violated"\n }');
 
-  it('every rule is a pattern, and the Kyverno engine on the emitted YAML agrees with the semantics (800 admitted requests, seed 16)', () => {
+  it('every rule is a pattern, and the Kyverno engine on the emitted YAML agrees with the semantics (800 admitted requests, seed 18)', () => {
     for (const [source, expected] of [[text, 'foreach/pattern'], [statics, 'pattern']] as const) {
       const { set, files } = emit(source);
       const all = forms(source);
@@ -164,7 +164,7 @@ describe('patterns agree with the semantics on admitted objects', () => {
       expect(all['non-root']).toBe(effective);
       expect(Object.entries(all).filter(([, f]) => f !== 'pattern' && f !== effective && f !== expected)).toEqual([]);
       expect(Object.values(all).filter((f) => f === expected).length).toBeGreaterThan(5);
-      const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 800, seed: 16 });
+      const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 800, seed: 18 });
       expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
       expect(report!.unexercised).toEqual([]);
     }
@@ -175,7 +175,7 @@ describe('patterns agree with the semantics on admitted objects', () => {
     // A plain key where the anchor belongs: a container without securityContext would then fail the rule.
     const broken = files.map((f) => ({ ...f, content: f.content.replace('"=(securityContext)":\n              "=(privileged)": false', 'securityContext:\n              "=(privileged)": false') }));
     expect(broken.map((f) => f.content).join()).not.toBe(files.map((f) => f.content).join());
-    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 16 });
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 18 });
     expect(report!.disagreement?.rule).toBe('privileged');
   });
 
@@ -184,7 +184,7 @@ describe('patterns agree with the semantics on admitted objects', () => {
     // A plain key where the anchor belongs: an absent hostNetwork would then fail the rule.
     const broken = files.map((f) => ({ ...f, content: f.content.replace('"=(hostNetwork)": false', 'hostNetwork: false') }));
     expect(broken.map((f) => f.content).join()).toContain('hostNetwork: false');
-    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 16 });
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(broken), { runs: 800, seed: 18 });
     expect(report!.disagreement?.rule).toBe('host-network');
   });
 });
