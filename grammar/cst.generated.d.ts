@@ -329,7 +329,7 @@ export type TestCstChildren = {
   GreaterEquals?: IToken[];
   Less?: IToken[];
   Greater?: IToken[];
-  value?: (ValueCstNode)[];
+  operand?: OperandCstNode[];
   KwNot?: (IToken)[];
   KwIn?: (IToken)[];
   valueList?: (ValueListCstNode)[];
@@ -351,6 +351,30 @@ export type TestCstChildren = {
   KwNone?: IToken[];
   KwAny?: IToken[];
   KwOf?: IToken[];
+  value?: ValueCstNode[];
+};
+
+export interface OperandCstNode extends CstNode {
+  name: "operand";
+  children: OperandCstChildren;
+}
+
+export type OperandCstChildren = {
+  relative?: RelativeCstNode[];
+  value?: ValueCstNode[];
+};
+
+export interface RelativeCstNode extends CstNode {
+  name: "relative";
+  children: RelativeCstChildren;
+}
+
+export type RelativeCstChildren = {
+  NumberLiteral?: (IToken)[];
+  Star?: IToken[];
+  path: PathCstNode[];
+  Plus?: IToken[];
+  Minus?: IToken[];
 };
 
 export interface KindListCstNode extends CstNode {
@@ -712,6 +736,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   reference(children: ReferenceCstChildren, param?: IN): OUT;
   comparison(children: ComparisonCstChildren, param?: IN): OUT;
   test(children: TestCstChildren, param?: IN): OUT;
+  operand(children: OperandCstChildren, param?: IN): OUT;
+  relative(children: RelativeCstChildren, param?: IN): OUT;
   kindList(children: KindListCstChildren, param?: IN): OUT;
   path(children: PathCstChildren, param?: IN): OUT;
   value(children: ValueCstChildren, param?: IN): OUT;

@@ -23,6 +23,7 @@ function terminalText(t: TokenType): string {
   const literal: Record<string, string> = {
     LBrace: "'{'", RBrace: "'}'", LParen: "'('", RParen: "')'", LBracket: "'['", RBracket: "']'", Comma: "','",
     Dot: "'.'", NotEquals: "'!='", LessEquals: "'<='", GreaterEquals: "'>='", Less: "'<'", Greater: "'>'", Equals: "'='",
+    Star: "'*'", Plus: "'+'", Minus: "'-'",
   };
   return literal[t.name] ?? t.name;
 }

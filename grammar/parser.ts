@@ -376,7 +376,7 @@ export class SecpolParser extends CstParser {
     this.SUBRULE(this.test);
   });
 
-  // test := ('=' | '!=' | '<' | '<=' | '>' | '>=') value
+  // test := ('=' | '!=' | '<' | '<=' | '>' | '>=') operand
   //       | 'not'? 'in' valueList | 'not'? 'matches' 'regex'? String
   //       | 'exists' | 'is' 'not'? ('absent' | 'empty') | 'is' 'unique' 'among' kindList 'in' 'the' 'cluster'
   //       | 'is' 'unchanged'
@@ -393,7 +393,7 @@ export class SecpolParser extends CstParser {
             { ALT: () => this.CONSUME(T.Less) },
             { ALT: () => this.CONSUME(T.Greater) },
           ]);
-          this.SUBRULE(this.value);
+          this.SUBRULE(this.operand);
         },
       },
       {
@@ -463,6 +463,37 @@ export class SecpolParser extends CstParser {
         },
       },
     ]);
+  });
+
+  // operand := relative | value      (a number is a bound only before `*`; `true`/`false` are values unless a path goes on)
+  private operand = this.RULE('operand', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.relativeAhead(), ALT: () => this.SUBRULE(this.relative) },
+        { ALT: () => this.SUBRULE(this.value) },
+      ],
+    });
+  });
+
+  private relativeAhead(): boolean {
+    const [first, second] = [this.LA(1).tokenType, this.LA(2).tokenType];
+    if (first === T.NumberLiteral) return second === T.Star;
+    if (first === T.KwTrue || first === T.KwFalse) return second === T.Dot || second === T.LBracket;
+    return true;
+  }
+
+  // relative := (Number '*')? path (('+' | '-') Number)?      (a bound read from another field of the same scope)
+  private relative = this.RULE('relative', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.NumberLiteral);
+      this.CONSUME(T.Star);
+    });
+    this.SUBRULE(this.path);
+    this.OPTION2(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.CONSUME2(T.NumberLiteral);
+    });
   });
 
   // kindList := String name (',' String? name)*      (kinds, each of the apiVersion written last before it)

@@ -158,6 +158,10 @@ export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: />=/,
 export const Less = createToken({ name: 'Less', pattern: /</, start_chars_hint: ['<'], line_breaks: false });
 export const Greater = createToken({ name: 'Greater', pattern: />/, start_chars_hint: ['>'], line_breaks: false });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, start_chars_hint: ['='], line_breaks: false });
+/** `*`, `+` and `-` of a field-relative bound (`<= 2 * requests.cpu`, `>= spec.minReplicas + 1`); `-1` glued is a number. */
+export const Star = createToken({ name: 'Star', pattern: /\*/, start_chars_hint: ['*'], line_breaks: false });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, start_chars_hint: ['+'], line_breaks: false });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, start_chars_hint: ['-'], line_breaks: false });
 
 /** "…" with \" \\ \n \t \uXXXX escapes; a raw line break ends it (reported as SP0003 by the lexer stage). */
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/, start_chars_hint: ['"'], line_breaks: false });
@@ -210,6 +214,9 @@ export const allTokens: TokenType[] = [
   Less,
   Greater,
   Equals,
+  Star,
+  Plus,
+  Minus,
 ];
 
 /** The lexer options; validations (unreachable tokens, bad patterns) run in test/syntax/grammar-validation.test.ts, not at every start. */

@@ -58,6 +58,8 @@ function firstField(p: Predicate): { primary: Path; fallback?: Path } | undefine
     case 'unique':
     case 'unchanged':
       return { primary: p.path };
+    case 'relation':
+      return { primary: p.subject.path };
     case 'in-cluster':
       // Other objects decide; nothing in this document is.
       return undefined;

@@ -1,4 +1,4 @@
-import { effectiveFields, referenceTargets, type Domain, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Reference, type Scalar, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
+import { effectiveFields, referenceTargets, type Domain, type FieldRef, type DomainKind, type EffectiveField, type FieldType, type Predicate, type Reference, type Scalar, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
 import { parseQuantity, translateRe2Flags } from '../ir/index.js';
 import type { Span } from '../source/index.js';
 import type { ComparisonAst, DomainAst, PathAst, PredicateAst, TestAst, ValueAst } from '../syntax/index.js';
@@ -244,11 +244,70 @@ function lowerComparison(r: Reporter, c: ComparisonAst, scope: PredicateScope): 
     }
     return { kind: 'unchanged', path: c.path.segments.map((s) => s.name), span: c.span };
   }
+  if (c.test.kind === 'relative') return lowerRelation(r, c, c.test, subject, scope);
   const test = lowerTest(r, c.test, subject.type, c.path);
   return test && { kind: 'test', subject, test, span: c.span };
 }
 
-function lowerField(r: Reporter, path: PathAst, scope: PredicateScope): ValueRef | undefined {
+/** The largest numerator or denominator a factor may reduce to; a larger one is refused (SP1003) as no use case needs it. */
+const maxFactorTerm = 1_000_000;
+
+/**
+ * `PATH OP [FACTOR *] OTHER [+|- OFFSET]` (docs/language/predicates.md "Comparing two fields"): both fields of the same
+ * scope, both integers or both quantities; the factor a non-negative decimal, the offset a whole number on integers.
+ */
+function lowerRelation(r: Reporter, c: ComparisonAst, t: Extract<TestAst, { kind: 'relative' }>, subject: ValueRef, scope: PredicateScope): Predicate | undefined {
+  const field = c.path.segments.map((s) => s.name).join('.');
+  const otherName = t.operand.path.segments.map((s) => s.name).join('.');
+  const mismatch = (span: Span, detail: string, hint: string): undefined => {
+    r.report('SP1003', span, { detail, hint });
+    return undefined;
+  };
+  if (t.op === '=' || t.op === '!=') {
+    return mismatch(t.span, `\`${t.op}\` compares a field with a value; two fields are compared with <, <=, > and >=`, `write ${field} <= ${otherName} and ${field} >= ${otherName} for equal values`);
+  }
+  if (subject.kind !== 'field') return mismatch(c.path.span, '`effective` fields cannot be compared with another field', `compare ${field} with a value`);
+  const other = lowerField(r, t.operand.path, scope);
+  if (!other) return undefined;
+  const kinds = (type: FieldType) => (type === 'integer' ? 'integer' : type === 'quantity' ? 'quantity' : undefined);
+  const left = kinds(subject.type);
+  if (!left) return mismatch(c.path.span, `comparing with another field needs integer or quantity fields, but ${field} is ${describeType(subject.type)}`, 'compare it with a value');
+  if (kinds(other.type) !== left) {
+    return mismatch(t.operand.path.span, `${field} is ${describeType(subject.type)}, but ${otherName} is ${describeType(other.type)}`, left === 'integer' ? 'compare an integer field with another integer field' : 'compare a quantity with another quantity (resources.limits.cpu with resources.requests.cpu)');
+  }
+  let factor = { text: '1', numerator: 1, denominator: 1 };
+  if (t.operand.factor) {
+    const text = t.operand.factor.text;
+    const ratio = /^\d+(?:\.\d+)?$/.test(text) ? reduce(text) : undefined;
+    if (!ratio) return mismatch(t.operand.factor.span, `the factor ${text} is negative`, 'write a factor of 0 or more');
+    if (ratio.numerator > maxFactorTerm || ratio.denominator > maxFactorTerm) return mismatch(t.operand.factor.span, `the factor ${text} has too many digits`, 'write a factor with at most 6 significant digits');
+    factor = { text, ...ratio };
+  }
+  let offset = 0;
+  if (t.operand.offset) {
+    const text = t.operand.offset.text;
+    if (left !== 'integer') return mismatch(t.operand.offset.span, `an offset is added to integer fields only, but ${otherName} is a quantity`, `scale it instead: ${field} ${t.op} 2 * ${otherName}`);
+    if (!/^-?\d+$/.test(text)) return mismatch(t.operand.offset.span, `${otherName} is an integer, but the offset ${text} is not whole`, 'write a whole number');
+    offset = Number(text);
+    if (!Number.isSafeInteger(offset) || Math.abs(offset) > 2 ** 31) return mismatch(t.operand.offset.span, `the offset ${text} is out of range`, 'write an offset between -2147483648 and 2147483648');
+  }
+  const op = ({ '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const)[t.op];
+  return { kind: 'relation', op, subject, other, type: left, factor, offset, span: c.span };
+}
+
+/** `1.50` as 3/2. */
+function reduce(text: string): { numerator: number; denominator: number } | undefined {
+  const [whole, fraction = ''] = text.split('.');
+  let n = BigInt(whole! + fraction);
+  let d = 10n ** BigInt(fraction.length);
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+  const g = n === 0n ? d : gcd(n, d);
+  n /= g;
+  d /= g;
+  return n > BigInt(Number.MAX_SAFE_INTEGER) || d > BigInt(Number.MAX_SAFE_INTEGER) ? { numerator: Infinity, denominator: Infinity } : { numerator: Number(n), denominator: Number(d) };
+}
+
+function lowerField(r: Reporter, path: PathAst, scope: PredicateScope): FieldRef | undefined {
   const schema = resolveIn(r, path, scope);
   const names = path.segments.map((s) => s.name);
   return schema && { kind: 'field', path: names, type: schema.type, ...(apiTypedAt(scope, names, schema.type) ? { apiTyped: true as const } : {}) };
@@ -301,6 +360,8 @@ function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Tes
       }
       return { op };
     }
+    case 'relative':
+      return undefined;
     case 'compare': {
       if (t.op === '=' || t.op === '!=') {
         if (isList) return mismatch(`${field} is ${describeType(type)}; \`${t.op}\` compares single values`, 'use `contains`, `contains only [...]` or `contains none of [...]`');
@@ -343,7 +404,8 @@ function lowerTest(r: Reporter, t: TestAst, type: FieldType, path: PathAst): Tes
       return value === undefined ? undefined : { op: 'contains', value };
     }
     case 'match': {
-      if (type !== 'string' && type !== 'any') return mismatch(`\`matches\` tests strings, but ${field} is ${describeType(type)}`, 'use =, in or a numeric comparison');
+      // On a quantity field: the text admission sees, the quantity as the API server serialises it (semantics §3, quantity fields).
+      if (type !== 'string' && type !== 'any' && type !== 'quantity') return mismatch(`\`matches\` tests strings and quantities, but ${field} is ${describeType(type)}`, 'use =, in or a numeric comparison');
       const pattern = t.pattern.value;
       if (t.regex) {
         if (unsafeRegex.test(pattern)) {

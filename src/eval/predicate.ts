@@ -1,4 +1,5 @@
-import { assertNever, type Domain, type FieldTest, type Predicate, type Reference, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
+import { assertNever, compareExact, exactNumber, exactQuantity, wholeNano, type Domain, type Exact, type Relation, type FieldTest, type Predicate, type Reference, type Test, type UniqueKind, type ValueRef } from '../ir/index.js';
+import { canonicalQuantity } from '../ir/quantity.js';
 import { isUnique } from './unique.js';
 import { globMatch, isEmpty, isObject, jsonEqual, quantityOf, regexSearch, scalarIn, valueAt, type Json } from './values.js';
 
@@ -68,6 +69,8 @@ export function evalPredicate(p: Predicate, scope: EvalScope): boolean {
       return isUnique(p, scope.value, scope.others?.(p.among) ?? []);
     case 'unchanged':
       return scope.old === undefined || jsonEqual(valueAt(scope.value, p.path) ?? null, valueAt(scope.old.object, p.path) ?? null);
+    case 'relation':
+      return evalRelation(p, scope.value);
     case 'test':
       return evalTest(p, scope);
     default:
@@ -103,6 +106,22 @@ export function resolveValue(ref: ValueRef, scope: EvalScope): Json | undefined 
     default:
       return assertNever(ref, 'value reference');
   }
+}
+
+/**
+ * Semantics §3.5: both values present and of the fields' type (integer fields: a number; quantity fields: a number or
+ * a quantity string), and `subject OP factor × other + offset` holds by exact value; false otherwise.
+ */
+export function evalRelation(p: Relation, value: unknown): boolean {
+  // Quantities finer than nano-units are not compared: the API server rounds them up to nano when it decodes them.
+  const quantity = (e: Exact | undefined) => (e && wholeNano(e) ? e : undefined);
+  const exact = (v: Json | undefined): Exact | undefined =>
+    p.type === 'integer' ? (typeof v === 'number' ? exactNumber(v) : undefined) : typeof v === 'number' ? quantity(exactNumber(v)) : typeof v === 'string' ? quantity(exactQuantity(v)) : undefined;
+  const a = exact(valueAt(value, p.subject.path));
+  const b = exact(valueAt(value, p.other.path));
+  if (!a || !b) return false;
+  const sign = compareExact(a, { n: BigInt(p.factor.numerator), d: BigInt(p.factor.denominator) }, b, { n: BigInt(p.offset), d: 1n });
+  return p.op === 'lt' ? sign < 0 : p.op === 'le' ? sign <= 0 : p.op === 'gt' ? sign > 0 : sign >= 0;
 }
 
 function evalTest(t: FieldTest, scope: EvalScope): boolean {
@@ -150,13 +169,15 @@ export function applyTest(test: Test, v: Json | undefined, quantityField: boolea
       return test.op === 'lt' ? n < test.value : test.op === 'le' ? n <= test.value : test.op === 'gt' ? n > test.value : n >= test.value;
     }
     case 'glob':
-      return typeof v === 'string' && globMatch(test.pattern, v);
     case 'not-glob':
-      return typeof v === 'string' && !globMatch(test.pattern, v);
     case 'regex':
-      return typeof v === 'string' && regexSearch(test.pattern, v);
-    case 'not-regex':
-      return typeof v === 'string' && !regexSearch(test.pattern, v);
+    case 'not-regex': {
+      // A quantity field is matched as admission sees it, serialised by the API server (semantics §3, quantity fields); no quantity, no match.
+      const s = quantityField ? (typeof v === 'string' || typeof v === 'number' ? canonicalQuantity(v) : undefined) : v;
+      if (typeof s !== 'string') return false;
+      const hit = test.op === 'glob' || test.op === 'not-glob' ? globMatch(test.pattern, s) : regexSearch(test.pattern, s);
+      return test.op === 'glob' || test.op === 'regex' ? hit : !hit;
+    }
     default:
       return assertNever(test, 'test');
   }

@@ -203,6 +203,15 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
       const among = p.among.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
       return { result, tests: [{ path: formatPath([...scope.path, ...p.path]), value: value === undefined ? '<missing>' : value, test: `is unique among ${among} in the cluster`, result }], elements: [], notes: [`compared with ${others.length} other object${others.length === 1 ? '' : 's'} of the inventory`] };
     }
+    case 'relation': {
+      const value = valueAt(scope.value, p.subject.path);
+      const other = valueAt(scope.value, p.other.path);
+      const result = evalPredicate(p, scope);
+      const op = ({ lt: '<', le: '<=', gt: '>', ge: '>=' } as const)[p.op];
+      const bound = `${p.factor.text === '1' ? '' : `${p.factor.text} * `}${p.other.path.join('.')}${p.offset > 0 ? ` + ${p.offset}` : p.offset < 0 ? ` - ${-p.offset}` : ''}`;
+      const note = `${p.other.path.join('.')} is ${other === undefined ? '<missing>' : JSON.stringify(other)}`;
+      return { result, tests: [{ path: formatPath([...scope.path, ...p.subject.path]), value: value === undefined ? '<missing>' : value, test: `${op} ${bound}`, result }], elements: [], notes: [note] };
+    }
     case 'test': {
       const value = resolveValue(p.subject, scope);
       const result = applyTest(p.test, value, p.subject.type === 'quantity');

@@ -32,6 +32,9 @@ export type {
   PssControl,
   PssLevel,
   Quantified,
+  Ratio,
+  Relation,
+  FieldRef,
   Reference,
   Referenced,
   InCluster,
@@ -54,6 +57,7 @@ export type {
 export { effectiveFields, podControllers, pssControls } from './ir.js';
 export { assertNever, fieldTests, walkPredicate } from './walk.js';
 export { parseQuantity } from './quantity.js';
+export { compareExact, exactNumber, exactQuantity, wholeNano, type Exact } from './exact.js';
 export { referenceTargets, roleReference, storageClassReference, type ReferenceKind, type ReferenceSpec, type ReferenceTarget } from './references.js';
 export { re2RegExp, translateRe2Flags, type Re2Translation } from './regex.js';
 export { controllerManagerUser, controllerUsernames, ownedLevels, ownerNameMatches, type OwnedLevel } from './workloads.js';

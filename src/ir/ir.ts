@@ -122,6 +122,7 @@ export type Predicate =
   | InCluster
   | Unique
   | Unchanged
+  | Relation
   | FieldTest;
 
 /**
@@ -206,6 +207,33 @@ export interface Unchanged {
   readonly kind: 'unchanged';
   readonly path: readonly string[];
   readonly span: Span;
+}
+
+/**
+ * `PATH OP [FACTOR *] OTHER [+|- OFFSET]` (docs/language/predicates.md, semantics §3.5): both fields of the same scope,
+ * both integers or both quantities; true when both are present with values of that type (a number, or for quantities
+ * a quantity string) and `subject OP factor × other + offset` holds, compared by exact value.
+ */
+export interface Relation {
+  readonly kind: 'relation';
+  readonly op: 'lt' | 'le' | 'gt' | 'ge';
+  readonly subject: FieldRef;
+  readonly other: FieldRef;
+  readonly type: 'integer' | 'quantity';
+  /** The factor as a reduced fraction of safe integers (`1.5` is 3/2); 1/1 when none is written. */
+  readonly factor: Ratio;
+  /** A whole number (integer fields only); 0 when none is written. */
+  readonly offset: number;
+  readonly span: Span;
+}
+
+export type FieldRef = Extract<ValueRef, { kind: 'field' }>;
+
+/** A non-negative decimal as written and as a reduced fraction. */
+export interface Ratio {
+  readonly text: string;
+  readonly numerator: number;
+  readonly denominator: number;
 }
 
 /** One kind a uniqueness test compares with, as the API serves it. */

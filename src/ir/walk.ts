@@ -26,6 +26,7 @@ export function* walkPredicate(p: Predicate, enclosing: readonly Quantified[] = 
       return;
     case 'unique':
     case 'unchanged':
+    case 'relation':
     case 'test':
       return;
     default:

@@ -187,7 +187,16 @@ export type TestAst =
   /** `is unique among "v1" Service, "serving.knative.dev/v1" Service in the cluster`: each apiVersion with its kinds. */
   | (Located & { readonly kind: 'unique'; readonly among: readonly Extract<KindTargetAst, { kind: 'kinds' }>[] })
   /** `is unchanged`: on an UPDATE, the value equals the old object's (docs/language/changes.md). */
-  | (Located & { readonly kind: 'unchanged' });
+  | (Located & { readonly kind: 'unchanged' })
+  /** `<= 2 * resources.requests.cpu`, `>= spec.minReplicas + 1`: a bound read from another field (docs/language/predicates.md). */
+  | (Located & { readonly kind: 'relative'; readonly op: CompareOp; readonly operand: RelativeAst });
+
+/** `FACTOR * PATH + OFFSET`, each number as written (`offset` keeps its sign: `- 1` is "-1"). */
+export interface RelativeAst extends Located {
+  readonly factor?: Extract<ValueAst, { kind: 'number' }>;
+  readonly path: PathAst;
+  readonly offset?: Extract<ValueAst, { kind: 'number' }>;
+}
 
 export type ValueAst =
   | (Located & { readonly kind: 'string'; readonly value: string })

@@ -20,6 +20,7 @@ const ruleHints: Record<string, string> = {
   quantified: 'write `any|every|no container has <condition>`',
   domain: 'quantify over container, app container, init container, ephemeral container, volume, port, env, rbac rule, subject, or `item in <path>`',
   value: 'a value is a "string", a number, a quantity such as 512Mi, true or false',
+  operand: 'compare with a value ("string", a number, a quantity such as 512Mi, true or false) or with another field (`<= 2 * resources.requests.cpu`, `>= spec.minReplicas + 1`)',
   valueList: 'a list is written `["a", "b"]`',
   labelTest: 'a label test looks like `"app.kubernetes.io/name" = "web"`, `tier in ["a", "b"]`, `team exists`',
   exceptionItem: 'an exception holds namespaces, images, workloads, controls, rules, reason "…" and expires YYYY-MM-DD',

@@ -271,6 +271,11 @@ function testText(t: A.TestAst): string {
       return `is unique among ${t.among.map(kindTargetText).join(', ')} in the cluster`;
     case 'unchanged':
       return 'is unchanged';
+    case 'relative': {
+      const { factor, path, offset } = t.operand;
+      const bound = offset ? (offset.text.startsWith('-') ? ` - ${offset.text.slice(1)}` : ` + ${offset.text}`) : '';
+      return `${t.op} ${factor ? `${factor.text} * ` : ''}${pathText(path)}${bound}`;
+    }
   }
 }
 

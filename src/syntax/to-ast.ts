@@ -234,7 +234,11 @@ class AstBuilder {
     const compare: [IToken[] | undefined, A.CompareOp][] = [
       [c.Equals, '='], [c.NotEquals, '!='], [c.LessEquals, '<='], [c.GreaterEquals, '>='], [c.Less, '<'], [c.Greater, '>'],
     ];
-    for (const [tokens, op] of compare) if (tokens) return { kind: 'compare', span, op, value: this.value(first(c.value)) };
+    for (const [tokens, op] of compare) {
+      if (!tokens) continue;
+      const operand = first(c.operand).children;
+      return operand.relative ? { kind: 'relative', span, op, operand: this.relative(first(operand.relative)) } : { kind: 'compare', span, op, value: this.value(first(operand.value)) };
+    }
     if (c.kindList) return { kind: 'unique', span, among: this.kindList(first(c.kindList)) };
     if (c.KwUnchanged) return { kind: 'unchanged', span };
     if (c.KwIn) return { kind: 'list', span, op: c.KwNot ? 'not in' : 'in', values: this.valueList(first(c.valueList)) };
@@ -249,6 +253,20 @@ class AstBuilder {
     if (c.KwNone) return { kind: 'list', span, op: 'contains none of', values: this.valueList(first(c.valueList)) };
     if (c.KwAny) return { kind: 'list', span, op: 'contains any of', values: this.valueList(first(c.valueList)) };
     return { kind: 'contains', span, value: this.value(first(c.value)) };
+  }
+
+  relative(n: C.RelativeCstNode): A.RelativeAst {
+    const c = n.children;
+    const numbers = (c.NumberLiteral ?? []).map((t) => ({ t, span: this.tokenSpan(t) }));
+    const factorToken = c.Star ? numbers[0] : undefined;
+    const offsetToken = c.Plus || c.Minus ? numbers[numbers.length - 1] : undefined;
+    const sign = c.Minus ? first(c.Minus) : undefined;
+    return {
+      span: this.nodeSpan(n),
+      ...(factorToken ? { factor: { kind: 'number' as const, span: factorToken.span, text: factorToken.t.image } } : {}),
+      path: this.path(first(c.path)),
+      ...(offsetToken ? { offset: { kind: 'number' as const, span: sign ? joinSpans(this.tokenSpan(sign), offsetToken.span) : offsetToken.span, text: sign ? negate(offsetToken.t.image) : offsetToken.t.image } } : {}),
+    };
   }
 
   /** `"v1" A, B, "apps/v1" C`: each name belongs to the apiVersion written last before it (source order by offset). */
@@ -408,4 +426,9 @@ class AstBuilder {
     if (c.KwNamespace) return { kind: 'named', span, namespace: this.string(first(c.StringLiteral)) };
     return { kind: 'selected', span, labels: this.labelTests(first(c.labelTests)) };
   }
+}
+
+/** `- 2` is the offset -2, and `- -2` the offset 2. */
+function negate(number: string): string {
+  return number.startsWith('-') ? number.slice(1) : `-${number}`;
 }

@@ -1,5 +1,5 @@
 import { regexExamples } from './regex-example.js';
-import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Scalar, type ReferenceKind, type Test, type Unique, type UniqueKind } from '../ir/index.js';
+import { assertNever, parseQuantity, type Domain, type Policy, type Predicate, type Relation, type Scalar, type ReferenceKind, type Test, type Unique, type UniqueKind } from '../ir/index.js';
 
 /**
  * Where generated values go: the pod (or object) root, or an element of a domain (container, volume…).
@@ -129,6 +129,32 @@ function neighbours(test: Test): unknown[] {
   }
 }
 
+/**
+ * Values around the boundary of `x OP p/q × y + o` (semantics §3.5): y a few multiples of q (so p/q × y is whole), x
+ * exactly on the bound and one unit either side (1 on integers, 1m on quantities), and mistyped twins. Independent
+ * draws of x and y then often land on, just above and just below the boundary.
+ */
+function relationCandidates(p: Relation): { subject: unknown[]; other: unknown[] } {
+  const { numerator: num, denominator: den } = p.factor;
+  if (p.type === 'integer') {
+    const ys = [den, 3 * den];
+    const xs = ys.flatMap((y) => {
+      const bound = (num * y) / den + p.offset;
+      return [bound - 1, bound, bound + 1];
+    });
+    return { subject: [...xs, '3'], other: [...ys, '2'] };
+  }
+  // Quantities in milli-units: y = k × q milli, bound p × k milli.
+  const ys = [250, 1000, 3000].map((k) => k * den);
+  const milli = (m: number): string | number => (m % 1000 === 0 ? m / 1000 : `${m}m`);
+  const xs = ys.flatMap((y) => {
+    const bound = (num * y) / den;
+    return [bound - 1, bound, bound + 1].filter((m) => m >= 0).map(milli);
+  });
+  const gi = 2 ** 30;
+  return { subject: [...xs, `${2 * num}Gi`, `${num * gi * 2 + 1}`, 'lots'], other: [...ys.map(milli), `${2 * den}Gi`, '1Ki', 'some'] };
+}
+
 function scaleQuantity(text: string, factor: number): string {
   const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(text);
   if (!m) return text;
@@ -190,6 +216,12 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
       pool.uniques.push(p);
       pool.add(site, p.path, [...uniqueCandidates[p.compare]]);
       return;
+    case 'relation': {
+      const { subject, other } = relationCandidates(p);
+      pool.add(site, p.subject.path, subject);
+      pool.add(site, p.other.path, other);
+      return;
+    }
     case 'test': {
       const values = [...neighbours(p.test), ...listCandidates(p.test)];
       if (p.subject.kind === 'effective') {

@@ -362,8 +362,9 @@ function resourceRequest(policy: Policy, pool: ConstantPool, subject: Extract<Su
       // A binding read through `role referenced by roleRef` names a ClusterRole or a Role of a candidate name.
       roleRef: pool.references.has('role') ? fc.record({ kind: fc.constantFrom('ClusterRole', 'Role'), name: fc.constantFrom(...roleNameCandidates(pool)) }) : fc.constant(undefined),
       // An HPA read through `scale target referenced by spec.scaleTargetRef`: a target of a candidate name, under
-      // every target's apiVersion and kind, another apiVersion of them, a kind without scale, or no apiVersion.
-      scale: pool.references.has('scale-target') && subject.resourceKind === 'HorizontalPodAutoscaler' ? scaleTargetRefArbitrary(pool) : fc.constant(undefined),
+      // every target's apiVersion and kind, another apiVersion of them, a kind without scale, or no apiVersion. Any
+      // other HPA gets one too: the API server requires it, so an HPA without one is never admitted.
+      scale: subject.resourceKind === 'HorizontalPodAutoscaler' ? scaleTargetRefArbitrary(pool) : fc.constant(undefined),
     })
     .map(({ name, labels, pairs, rules, subjects, items, roleRef, scale }) => {
       const base: Record<string, unknown> = { apiVersion, kind: subject.resourceKind, metadata: { name, labels } };

@@ -188,6 +188,62 @@ quantity(x) := to_number(concat("", [m[1], m[2], "e", m[3]])) * 1 if {
 	m := regex.find_all_string_submatch_n(\`^(?:\\+|(-))?([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)[eE]([+-]?[0-9]+)$\`, x, 1)[0]
 }`,
   },
+  quantity_nano: {
+    deps: ['quantity_nano_text'],
+    text: `# A Kubernetes quantity as a whole number of nano-units (10^-9), computed with integers only so that OPA's exact
+# integer arithmetic compares it exactly (semantics §3.5): a JSON number (read through its text) or a quantity
+# string; undefined for anything else and for values finer than nano-units.
+quantity_nano(x) := quantity_nano_text(sprintf("%v", [x])) if is_number(x)
+
+quantity_nano(x) := quantity_nano_text(x) if is_string(x)`,
+  },
+  quantity_nano_text: {
+    deps: ['quantity_shift', 'quantity_suffixes'],
+    text: `quantity_nano_text(s) := n if {
+	m := regex.find_all_string_submatch_n(\`^(\\+|-)?([0-9]*)(?:\\.([0-9]*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE](\\+|-)?([0-9]+))?$\`, s, 1)[0]
+	digits := concat("", [m[2], m[3]])
+	digits != ""
+	exponent := quantity_suffixes[m[4]][0] + quantity_exponent(m[5], m[6])
+	magnitude := quantity_shift(digits, (exponent + 9) - count(m[3])) * quantity_suffixes[m[4]][1]
+	n := magnitude * {"": 1, "+": 1, "-": -1}[m[1]]
+}
+
+quantity_exponent(sign, digits) := 0 if digits == ""
+
+quantity_exponent(sign, digits) := to_number(digits) * {"": 1, "+": 1, "-": -1}[sign] if digits != ""`,
+  },
+  quantity_shift: {
+    deps: [],
+    text: `# digits × 10^shift as an integer (digits are decimal digits); undefined when that is not whole.
+quantity_shift(digits, shift) := to_number(digits) if shift == 0
+
+quantity_shift(digits, shift) := to_number(concat("", [digits, zeros])) if {
+	shift > 0
+	places := numbers.range(1, shift)
+	zeros := concat("", [zero | some _ in places; zero := "0"])
+}
+
+quantity_shift(digits, shift) := to_number(concat("", ["0", substring(digits, 0, count(digits) + shift)])) if {
+	shift < 0
+	count(digits) + shift >= 0
+	regex.match(\`^0*$\`, substring(digits, count(digits) + shift, -1))
+}
+
+quantity_shift(digits, shift) := 0 if {
+	shift < 0
+	count(digits) + shift < 0
+	regex.match(\`^0*$\`, digits)
+}`,
+  },
+  quantity_suffixes: {
+    deps: [],
+    text: `# Each quantity suffix as [decimal exponent, binary multiplier].
+quantity_suffixes := {
+	"": [0, 1], "n": [-9, 1], "u": [-6, 1], "m": [-3, 1], "k": [3, 1], "M": [6, 1], "G": [9, 1], "T": [12, 1], "P": [15, 1], "E": [18, 1],
+	"Ki": [0, 1024], "Mi": [0, 1048576], "Gi": [0, 1073741824], "Ti": [0, 1099511627776],
+	"Pi": [0, 1125899906842624], "Ei": [0, 1152921504606846976],
+}`,
+  },
   quantity_factors: {
     deps: [],
     text: `quantity_factors := {

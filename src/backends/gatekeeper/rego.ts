@@ -1,4 +1,4 @@
-import { assertNever, referenceTargets, type Domain, type Reference, type DomainKind, type FieldTest, type Predicate, type Scalar, type Unique, type UniqueKind, type ValueRef } from '../../ir/index.js';
+import { assertNever, referenceTargets, type Domain, type Reference, type DomainKind, type FieldTest, type Predicate, type Relation, type Scalar, type Unique, type UniqueKind, type ValueRef } from '../../ir/index.js';
 import { commentText } from '../common/render.js';
 import type { RegoModule } from './library.js';
 import { indent, regoLiteral, regoPath, regoTerm, ruleText } from './rego-text.js';
@@ -93,6 +93,8 @@ export class RuleCompiler {
         return { literals: [`not ${this.taken(p)}(${scope.term})`], pure: true };
       case 'unchanged':
         return { literals: [this.unchanged(p.path)], pure: true };
+      case 'relation':
+        return { literals: [`${this.relation(p)}(${this.value(p.subject, scope)}, ${this.value(p.other, scope)})`], pure: true };
       case 'test':
         return { literals: [this.test(p, scope)], pure: true };
       default:
@@ -331,6 +333,26 @@ ${name}(c) := v if {
       const symbol = { lt: '<', le: '<=', gt: '>', ge: '>=' }[op];
       const what = kind === 'quantity' ? 'a quantity (number or quantity string)' : 'a JSON number';
       const text = `# x ${symbol} n for ${what}; false for anything else.\n${name}(x, n) if ${this.module.use(kind)}(x) ${symbol} n`;
+      return { name, text };
+    });
+  }
+
+  /**
+   * `x OP p/q × y + o` (semantics §3.5) as `q·x OP p·y + q·o`, one call that is false for a missing or mistyped value.
+   * OPA computes integers exactly (topdown/arithmetic.go: an int fast path, then big.Int; only non-integers go through
+   * big.Float), so quantities are compared as whole nano-units (`quantity_nano`) and integers as they are.
+   */
+  private relation(p: Relation): string {
+    const { numerator: num, denominator: den } = p.factor;
+    return this.module.once(`relation:${p.type}:${p.op}:${num}/${den}:${p.offset}`, () => {
+      const name = this.module.names.allocate(p.type, p.op, 'times', String(num), ...(den === 1 ? [] : ['over', String(den)]), ...(p.offset === 0 ? [] : [p.offset > 0 ? 'plus' : 'minus', String(Math.abs(p.offset))]));
+      const symbol = { lt: '<', le: '<=', gt: '>', ge: '>=' }[p.op];
+      const read = this.module.use(p.type === 'quantity' ? 'quantity_nano' : 'number');
+      const scaled = (v: string, k: number) => (k === 1 ? `${read}(${v})` : `${read}(${v}) * ${k}`);
+      const offset = p.offset === 0 ? '' : p.offset * den > 0 ? ` + ${p.offset * den}` : ` - ${-p.offset * den}`;
+      const what = p.type === 'quantity' ? 'quantities (numbers or quantity strings)' : 'JSON numbers';
+      const bound = `${num === den ? '' : `${p.factor.text} × `}y${p.offset === 0 ? '' : p.offset > 0 ? ` + ${p.offset}` : ` - ${-p.offset}`}`;
+      const text = `# x ${symbol} ${bound} for ${what}, exactly; false for anything else.\n${name}(x, y) if ${scaled('x', den)} ${symbol} ${scaled('y', num)}${offset}`;
       return { name, text };
     });
   }

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import { refuseImageVerification } from '../common/image-verification.js';
 import { refuseReferences } from '../common/references.js';
+import { refuseLargeFactors } from '../common/relations.js';
 import type { Mode, Policy, PolicySet, Rule } from '../../ir/index.js';
 import { formatLine } from '../../source/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
@@ -89,6 +90,7 @@ export const kyvernoCelBackend: Backend = {
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (omittedFrom(policy) === undefined && refuseImageVerification(policy, 'kyverno-cel', diagnostics)) continue;
       if (refuseReferences(policy, 'kyverno-cel', diagnostics)) continue;
+      if (refuseLargeFactors(policy, 'kyverno-cel', diagnostics)) continue;
       const omission = omittedFrom(policy);
       if (omission !== undefined) {
         files.push(omittedPolicyFile('kyverno-cel', policy, omission));

@@ -1,4 +1,4 @@
-import { assertNever, referenceTargets, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Test, type Unique } from '../../ir/index.js';
+import { assertNever, referenceTargets, walkPredicate, type Domain, type FieldTest, type Predicate, type Quantified, type Relation, type Test, type Unique } from '../../ir/index.js';
 import type { Span } from '../../source/index.js';
 import { NULL, joinPath, listLiteral, literal, pathText, valueAt } from './jmespath.js';
 import { clusterList, everyReferencedByName, everyUnique, referencedList, uniqueAtObject } from './references.js';
@@ -159,6 +159,36 @@ function checkRootPath(path: readonly string[], scope: Scope, env: PredicateEnv,
 
 function effectiveKey(t: FieldTest): string {
   return JSON.stringify([t.subject.kind === 'effective' ? t.subject.field : '', t.test]);
+}
+
+/**
+ * `x OP p/q × y + o` (semantics §3.5) as `q·x OP p·y + q·o`. Quantities: Kyverno's `multiply` of a quantity by a
+ * scalar multiplies decimals (inf.Dec, the scalar read back through its `%v` text) and `subtract` of two quantities
+ * is resource.Quantity's exact `Sub`, printed canonically (pkg/engine/jmespath/arithmetic.go): the difference is
+ * "0", negative ("-…") or positive, so its sign decides without float64. A JSON number is read through `to_string`.
+ * Integers: JMESPath numbers (float64), exact for the API's integer fields times terms up to 2^21.
+ */
+function compileRelation(p: Relation, scope: Scope, env: PredicateEnv): string {
+  checkRootPath(p.subject.path, scope, env, p.span);
+  checkRootPath(p.other.path, scope, env, p.span);
+  const read = (path: readonly string[]) => (env.podView && scope.base === OBJECT ? podViewValue(path) : valueAt(scope.base, path));
+  const a = read(p.subject.path);
+  const b = read(p.other.path);
+  const { numerator: num, denominator: den } = p.factor;
+  const n = (k: number) => `\`${k}\``;
+  if (p.type === 'integer') {
+    const left = den === 1 ? a : `multiply(${a}, ${n(den)})`;
+    const right = num === 1 ? b : `multiply(${b}, ${n(num)})`;
+    const offset = p.offset * den;
+    const bound = offset === 0 ? right : `add(${right}, ${n(offset)})`;
+    return `(type(${a}) == 'number' && type(${b}) == 'number' && ${left} ${comparators[p.op]} ${bound})`;
+  }
+  const valid = (v: string) => `(type(${v}) == 'number' || (type(${v}) == 'string' && regex_match(${QUANTITY}, ${v})))`;
+  const text = (v: string) => `(type(${v}) == 'number' && to_string(${v}) || ${v})`;
+  const diff = `subtract(multiply(${text(a)}, ${n(den)}), multiply(${text(b)}, ${n(num)}))`;
+  const negative = `starts_with(${diff}, '-')`;
+  const sign = { lt: negative, le: `(${negative} || ${diff} == '0')`, gt: `(!${negative} && ${diff} != '0')`, ge: `!${negative}` }[p.op];
+  return `(${valid(a)} && ${valid(b)} && ${sign})`;
 }
 
 function compileTest(t: FieldTest, scope: Scope, env: PredicateEnv): string {
@@ -331,6 +361,8 @@ function compile(p: Predicate, scope: Scope, env: PredicateEnv): string {
         return 'false';
       }
       return uniqueAtObject(p);
+    case 'relation':
+      return compileRelation(p, scope, env);
     case 'test':
       return compileTest(p, scope, env);
     default:

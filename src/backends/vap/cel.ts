@@ -1,4 +1,4 @@
-import { assertNever, type Domain, type FieldTest, type FieldType, type Predicate, type Scalar, type ValueRef } from '../../ir/index.js';
+import { assertNever, type Domain, type FieldTest, type FieldType, type Predicate, type Relation, type Scalar, type ValueRef } from '../../ir/index.js';
 
 /**
  * IR predicate → CEL (Kubernetes ValidatingAdmissionPolicy dialect), exactly per docs/language/semantics.md §3.
@@ -242,6 +242,8 @@ export class CelCompiler {
         throw new Error(`invariant: a ${p.kind === 'unique' ? 'uniqueness test' : p.kind === 'in-cluster' ? 'cluster quantifier' : 'reference'} reached the CEL compiler`);
       case 'unchanged':
         return unchanged(p.path);
+      case 'relation':
+        return this.relation(p, scope);
       case 'test':
         return this.test(p, scope);
       default:
@@ -330,6 +332,33 @@ export class CelCompiler {
       default:
         return assertNever(r, 'value reference');
     }
+  }
+
+  /**
+   * `x OP p/q × y + o` (semantics §3.5) as `q·x OP p·y + q·o`, exactly. Quantities: Kubernetes CEL's Quantity has
+   * `add` and `compareTo`, both exact (apiserver pkg/cel/library/quantity.go over resource.Quantity), but no
+   * multiplication in the releases secpol targets, so `k·x` is x added to itself (emit.ts refuses terms above 32); a
+   * number is read through `string()`. Integers: CEL int arithmetic (int64; an overflow is an evaluation error, out of
+   * reach for the API's int32 and int64 fields with terms up to 32 only above 2^58); a double through double arithmetic.
+   */
+  private relation(p: Relation, scope: CelScope): string {
+    const a = this.ref(p.subject, scope);
+    const b = this.ref(p.other, scope);
+    const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[p.op];
+    const { numerator: num, denominator: den } = p.factor;
+    if (p.type === 'quantity') {
+      const text = (x: string) => `(type(${x}) == string ? ${x} : string(${x}))`;
+      const valid = (x: string) => `(type(${x}) == string ? isQuantity(${x}) : ((type(${x}) == int || type(${x}) == uint || type(${x}) == double) && isQuantity(string(${x}))))`;
+      const times = (x: string, k: number) => (k === 0 ? 'quantity("0")' : Array.from({ length: k }, (_, i) => (i === 0 ? `quantity(${text(x)})` : `.add(quantity(${text(x)}))`)).join(''));
+      return `(${a.guard} && ${b.guard} && ${valid(a.value)} && ${valid(b.value)} && ${times(a.value, den)}.compareTo(${times(b.value, num)}) ${op} 0)`;
+    }
+    const offset = p.offset * den;
+    const plus = (k: number, double: boolean) => (k === 0 ? '' : `${k > 0 ? ' + ' : ' - '}${double ? celDouble(Math.abs(k)) : Math.abs(k)}`);
+    const scaled = (x: string, k: number, double: boolean) => (k === 1 ? x : `${x} * ${double ? celDouble(k) : k}`);
+    const ints = `(type(${a.value}) == int && type(${b.value}) == int && ${scaled(a.value, den, false)} ${op} ${scaled(b.value, num, false)}${plus(offset, false)})`;
+    if (a.typed && b.typed) return `(${a.guard} && ${b.guard} && ${scaled(a.value, den, false)} ${op} ${scaled(b.value, num, false)}${plus(offset, false)})`;
+    const doubles = `(${isNumber(a.value)} && ${isNumber(b.value)} && !(type(${a.value}) == int && type(${b.value}) == int) && ${scaled(`double(${a.value})`, den, true)} ${op} ${scaled(`double(${b.value})`, num, true)}${plus(offset, true)})`;
+    return `(${a.guard} && ${b.guard} && (${ints} || ${doubles}))`;
   }
 
   private test(t: FieldTest, scope: CelScope): string {

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic, type Staged } from '../../diagnostics/index.js';
 import { refuseImageVerification } from '../common/image-verification.js';
 import { refuseReferences } from '../common/references.js';
+import { refuseLargeFactors } from '../common/relations.js';
 import type { Mode, Policy, PolicySet, Rule } from '../../ir/index.js';
 import type { Backend, EmittedFile } from '../backend.js';
 import { omittedPolicyFile } from '../common/omission.js';
@@ -97,6 +98,7 @@ export const vapBackend: Backend = {
     for (const policy of [...set.policies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (omittedFromVap(policy) === undefined && refuseImageVerification(policy, 'vap', diagnostics)) continue;
       if (refuseReferences(policy, 'vap', diagnostics)) continue;
+      if (refuseLargeFactors(policy, 'vap', diagnostics)) continue;
       const omission = omittedFromVap(policy);
       if (omission !== undefined) {
         files.push(omittedPolicyFile('vap', policy, omission));

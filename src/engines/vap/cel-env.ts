@@ -8,9 +8,9 @@ import { checkKubernetesTypes, TypeCheckError, type CelJsNode } from './typechec
  *
  *   isQuantity(string) bool                 Kubernetes quantity syntax (see parseQuantity)
  *   quantity(string) Quantity               errors on text that is not a quantity, like Kubernetes
- *   Quantity.compareTo(Quantity) int        -1, 0 or 1; compared as float64 values (Kubernetes compares the exact
- *                                           decimal; the two differ only beyond 2^53 or below 1e-15 relative)
+ *   Quantity.compareTo(Quantity) int        -1, 0 or 1, by exact value (resource.Quantity.Cmp)
  *   Quantity.isGreaterThan / isLessThan(Quantity) bool, Quantity.asApproximateFloat() double
+ *   Quantity.add / sub(Quantity or int) Quantity   exact sums (resource.Quantity.Add/Sub; an int is a decimal quantity)
  *
  *   string.matches(string) bool            as cel-js's, after a leading RE2 flag group ((?i), (?ms), …) became
  *                                           RegExp flags (re2Matches below; cel-js hands the group to RegExp)
@@ -19,11 +19,56 @@ import { checkKubernetesTypes, TypeCheckError, type CelJsNode } from './typechec
  * RegExp without the `u` flag (UTF-16 code units rather than RE2's code points; RE2-only syntax is rejected), and
  * cel-js has no cost estimator: cost.ts is this engine's own, following cel-go's model (docs/engines/vap-cost.md).
  */
+/** A quantity: its text, its float64 value, and its exact value n/d (d > 0) for arithmetic and comparison. */
 export class Quantity {
   constructor(
     readonly text: string,
     readonly value: number,
+    readonly exact: { readonly n: bigint; readonly d: bigint } = exactOf(text),
   ) {}
+}
+
+const exactSuffix: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  '': [1n, 1n], n: [1n, 10n ** 9n], u: [1n, 10n ** 6n], m: [1n, 1000n], k: [10n ** 3n, 1n], M: [10n ** 6n, 1n], G: [10n ** 9n, 1n],
+  T: [10n ** 12n, 1n], P: [10n ** 15n, 1n], E: [10n ** 18n, 1n], Ki: [2n ** 10n, 1n], Mi: [2n ** 20n, 1n], Gi: [2n ** 30n, 1n],
+  Ti: [2n ** 40n, 1n], Pi: [2n ** 50n, 1n], Ei: [2n ** 60n, 1n],
+};
+
+/**
+ * The exact value of quantity text. resource.ParseQuantity keeps values to nano-units and rounds finer digits up
+ * (away from zero) to the next nano-unit; this does the same.
+ */
+function exactOf(text: string): { n: bigint; d: bigint } {
+  const m = quantityPattern.exec(text);
+  if (!m) return { n: 0n, d: 1n };
+  const [, number = '0', suffix = ''] = m;
+  const neg = number.startsWith('-');
+  const digits = number.replace(/^[+-]/, '');
+  const [whole = '', frac = ''] = digits.split('.');
+  let n = BigInt(`${whole}${frac}` || '0');
+  let d = 10n ** BigInt(frac.length);
+  if (/^[eE]/.test(suffix)) {
+    const e = Number(suffix.slice(1));
+    if (e >= 0) n *= 10n ** BigInt(e);
+    else d *= 10n ** BigInt(-e);
+  } else {
+    const [sn, sd] = exactSuffix[suffix] ?? [1n, 1n];
+    n *= sn;
+    d *= sd;
+  }
+  const nano = 10n ** 9n;
+  if ((n * nano) % d !== 0n) {
+    n = (n * nano) / d + 1n;
+    d = nano;
+  }
+  return { n: neg ? -n : n, d };
+}
+
+function sum(a: Quantity, b: Quantity | bigint, sign: 1n | -1n): Quantity {
+  const x = a.exact;
+  const y = typeof b === 'bigint' ? { n: b, d: 1n } : b.exact;
+  const exact = { n: x.n * y.d + sign * y.n * x.d, d: x.d * y.d };
+  return new Quantity(`${a.text}${sign > 0n ? '+' : '-'}${typeof b === 'bigint' ? b : b.text}`, Number(exact.n) / Number(exact.d), exact);
 }
 
 const suffixes: Readonly<Record<string, number>> = {
@@ -51,7 +96,11 @@ function quantityOf(text: string): Quantity {
   return new Quantity(text, v);
 }
 
-const cmp = (a: Quantity, b: Quantity): bigint => (a.value < b.value ? -1n : a.value > b.value ? 1n : 0n);
+const cmp = (a: Quantity, b: Quantity): bigint => {
+  const l = a.exact.n * b.exact.d;
+  const r = b.exact.n * a.exact.d;
+  return l < r ? -1n : l > r ? 1n : 0n;
+};
 
 function createEnvironment(): Environment {
   const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: true });
@@ -63,6 +112,10 @@ function createEnvironment(): Environment {
   env.registerFunction('Quantity.isGreaterThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) > 0n);
   env.registerFunction('Quantity.isLessThan(Quantity): bool', (a: Quantity, b: Quantity) => cmp(a, b) < 0n);
   env.registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value);
+  env.registerFunction('Quantity.add(Quantity): Quantity', (a: Quantity, b: Quantity) => sum(a, b, 1n));
+  env.registerFunction('Quantity.add(int): Quantity', (a: Quantity, b: bigint) => sum(a, b, 1n));
+  env.registerFunction('Quantity.sub(Quantity): Quantity', (a: Quantity, b: Quantity) => sum(a, b, -1n));
+  env.registerFunction('Quantity.sub(int): Quantity', (a: Quantity, b: bigint) => sum(a, b, -1n));
   env.registerFunction('string.re2Matches(string): bool', re2Matches);
   env.registerFunction('k8sHas(dyn, string): bool', presence);
   return env;

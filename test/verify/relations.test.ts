@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { renderDisagreement } from '../../src/verify/index.js';
+import { dsl, irOf } from '../helpers/dsl.js';
+import { verifyReports, type Mutation } from '../helpers/verify-artifacts.js';
+
+/**
+ * Field-relative comparisons (docs/language/predicates.md, semantics §3.5): verify draws both fields around the
+ * boundary (equal to factor × the other, one unit above and below), every backend must agree with the exact semantics,
+ * and an artifact that is off by one at the boundary is caught.
+ */
+const set = irOf(dsl`
+  policy ratios {
+    applies to pods
+
+    rule cpu-ratio {
+      require every container has resources.limits.cpu <= 2 * resources.requests.cpu
+    }
+
+    rule memory-ratio {
+      require every container has resources.limits.memory <= resources.requests.memory
+    }
+
+    rule replica-spread {
+      applies to "autoscaling/v2" HorizontalPodAutoscaler
+      require spec.maxReplicas >= spec.minReplicas + 1
+    }
+  }`);
+
+type Target = 'kyverno' | 'gatekeeper' | 'vap' | 'kyverno-cel';
+const rules = ['cpu-ratio', 'memory-ratio', 'replica-spread'];
+
+const reportOf = async (target: Target, mutation?: Mutation, runs = 400) => (await verifyReports(set, target, { seed: 18, runs, ...(mutation ? { mutation } : {}) }))[0];
+
+describe('verify on field-relative comparisons', () => {
+  for (const target of ['gatekeeper', 'kyverno', 'vap', 'kyverno-cel'] as const) {
+    it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
+      const report = await reportOf(target);
+      expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
+      for (const rule of rules) {
+        expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
+        expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  // Each artifact off by one at the boundary: `<` for `<=` (limit == 2 × request passes) and `>` for `>=` (max ==
+  // min + 1 passes). Verify must find the request on the boundary.
+  const offByOne: Record<Target, Record<string, Mutation>> = {
+    gatekeeper: {
+      'cpu-ratio': [/quantity_nano\(x\) <= quantity_nano\(y\) \* 2/, 'quantity_nano(x) < quantity_nano(y) * 2'],
+      'replica-spread': [/number\(x\) >= number\(y\) \+ 1/, 'number(x) > number(y) + 1'],
+    },
+    kyverno: {
+      'cpu-ratio': [/== (\\\n\s*)?'0'/, "== '1'"],
+      'replica-spread': [/\[0\] >= (\\\n\s*)?add\(/, '[0] > add('],
+    },
+    vap: {
+      'cpu-ratio': [/\) <= 0\)/, ') < 0)'],
+      'replica-spread': [/maxReplicas >= (\\\n\s*)?variables/, 'maxReplicas > variables'],
+    },
+    'kyverno-cel': {
+      'cpu-ratio': [/\) <= 0\)/, ') < 0)'],
+      'replica-spread': [/maxReplicas >= (\\\n\s*)?variables/, 'maxReplicas > variables'],
+    },
+  };
+  for (const [target, mutations] of Object.entries(offByOne) as [Target, Record<string, Mutation>][]) {
+    for (const [rule, mutation] of Object.entries(mutations)) {
+      it(`${target}: an artifact off by one at the boundary of ${rule} is caught`, async () => {
+        const report = await reportOf(target, mutation);
+        expect(report?.disagreement?.rule).toBe(rule);
+      });
+    }
+  }
+});
