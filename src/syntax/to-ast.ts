@@ -260,12 +260,12 @@ class AstBuilder {
     const numbers = (c.NumberLiteral ?? []).map((t) => ({ t, span: this.tokenSpan(t) }));
     const factorToken = c.Star ? numbers[0] : undefined;
     const offsetToken = c.Plus || c.Minus ? numbers[numbers.length - 1] : undefined;
-    const sign = c.Minus ? first(c.Minus) : undefined;
+    const sign = c.Plus || c.Minus ? first((c.Plus ?? c.Minus)!) : undefined;
     return {
       span: this.nodeSpan(n),
       ...(factorToken ? { factor: { kind: 'number' as const, span: factorToken.span, text: factorToken.t.image } } : {}),
       path: this.path(first(c.path)),
-      ...(offsetToken ? { offset: { kind: 'number' as const, span: sign ? joinSpans(this.tokenSpan(sign), offsetToken.span) : offsetToken.span, text: sign ? negate(offsetToken.t.image) : offsetToken.t.image } } : {}),
+      ...(offsetToken ? { offset: { kind: 'number' as const, span: sign ? joinSpans(this.tokenSpan(sign), offsetToken.span) : offsetToken.span, text: c.Minus ? negate(offsetToken.t.image) : offsetToken.t.image } } : {}),
     };
   }
 
