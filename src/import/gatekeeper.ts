@@ -16,6 +16,7 @@ import { translateDeprecatedApi } from './gatekeeper-deprecated.js';
 import { translateNoUpdateServiceAccount } from './gatekeeper-service-account.js';
 import { translateStorageClass, type SplitRule } from './gatekeeper-storage.js';
 import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
+import { translateHorizontalPodAutoscaler } from './gatekeeper-hpa.js';
 import { translateContainerQuantities, translateContainerRatios, translateEphemeralStorageLimit } from './gatekeeper-quantities.js';
 
 type Json = Record<string, unknown>;
@@ -307,6 +308,14 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return t.ok ? ok({ rule: 'unique-ingress-host', body: t.value.body, applies: t.value.applies }) : t;
     },
   },
+  K8sHorizontalPodAutoscaler: {
+    pkg: 'k8shorizontalpodautoscaler',
+    ownKinds: true,
+    translate: (p, at, match) => {
+      const t = translateHorizontalPodAutoscaler(p, match, at, ['spec', 'match']);
+      return t.ok ? ok({ rule: 'horizontal-pod-autoscaler', body: t.value.body, applies: t.value.applies }) : t;
+    },
+  },
   K8sUniqueServiceSelector: {
     pkg: 'k8suniqueserviceselector',
     ownKinds: true,
@@ -341,7 +350,6 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  */
 const inexpressible: Readonly<Record<string, string>> = {
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
-  K8sHorizontalPodAutoscaler: 'compares spec.maxReplicas - spec.minReplicas with minimumReplicaSpread and requires the scaleTargetRef to exist in the synced inventory; secpol has no arithmetic between fields and no test against other objects',
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { asStored, apiProblems } from '../verify/admitted.js';
 import { evaluateConstraint, isGatekeeperError, loadTemplate, parseConstraint } from '../engines/gatekeeper/index.js';
+import { requiredSyncKinds, syncedInventory } from './gatekeeper-sync.js';
 import { evaluateResource, loadKyvernoDocuments } from '../engines/kyverno/index.js';
 import { DEFAULT_NOW_NS } from '../engines/rego/index.js';
 import { admit } from '../engines/psa/index.js';
@@ -122,13 +123,14 @@ function originalAdapters(imported: ImportedPolicy, policy: Policy): EngineAdapt
     const constraint = parseConstraint(o.constraint);
     if (isGatekeeperError(template)) throw new Error(`the original ConstraintTemplate does not load: ${template.message}`);
     if (isGatekeeperError(constraint)) throw new Error(`the original Constraint does not load: ${constraint.message}`);
+    const synced = requiredSyncKinds(o.template);
     const verdicts = (request: GeneratedRequest, operation: string | undefined) => {
       const key = ruleKeyFor(policy, request.object);
       const namespace = request.namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels: request.namespaceLabels } } : undefined;
       const admission = operation ? { operation, ...(request.subResource ? { subResource: request.subResource } : {}), ...(request.userInfo ? { userInfo: { username: request.userInfo.username } } : {}), ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}) } : {};
       // The original reads the request's instant (time.now_ns(): exception expiry) and the objects beside it (data.inventory).
       const clock = request.now !== undefined ? { nowNs: request.now * 1e6 } : {};
-      const inventory = request.inventory ? { inventory: request.inventory } : {};
+      const inventory = request.inventory ? { inventory: syncedInventory(request.inventory, synced) } : {};
       const result = evaluateConstraint({ template, constraint, object: request.object, ...admission, ...(namespace ? { namespace } : {}), ...clock, ...inventory });
       const out = new Map<string, EngineVerdict>();
       if (result.error) out.set(key, { violated: true, message: `error: ${result.error.message}`, blocks: true });
