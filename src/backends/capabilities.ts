@@ -22,6 +22,7 @@ export const constructs = {
   'test: in / not in': pod('require spec.dnsPolicy in ["ClusterFirst", "Default"]'),
   'test: numeric comparison': pod('require every container has securityContext.runAsUser >= 1000'),
   'test: quantity comparison': pod('require every container has resources.limits.memory <= 512Mi'),
+  'test: field compared with another field': pod('require every container has resources.limits.cpu <= 2 * resources.requests.cpu'),
   'test: exists / is absent': pod('require spec.securityContext.seccompProfile exists'),
   'test: is empty / is not empty': pod('require every container has resources.limits is not empty'),
   'test: glob match': pod('require every container has image matches "registry.example.com/*"'),
