@@ -72,3 +72,35 @@ describe('verify on field-relative comparisons', () => {
     }
   }
 });
+
+/** Fractional factors (p/q with q > 1) and negative offsets, on quantities and integers. */
+const fractions = irOf(dsl`
+  policy fractions {
+    applies to pods
+
+    rule cpu-fraction {
+      require every container has resources.limits.cpu < 1.5 * resources.requests.cpu
+    }
+
+    rule memory-quarter {
+      forbid any container has resources.requests.memory > 0.25 * resources.limits.memory
+    }
+
+    rule replicas-fraction {
+      applies to "autoscaling/v2" HorizontalPodAutoscaler
+      require spec.maxReplicas <= 2.5 * spec.minReplicas - 1
+    }
+  }`);
+
+describe('verify on fractional factors', () => {
+  for (const target of ['gatekeeper', 'kyverno', 'vap', 'kyverno-cel'] as const) {
+    it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
+      const report = (await verifyReports(fractions, target, { seed: 5, runs: 400 }))[0];
+      expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
+      for (const rule of ['cpu-fraction', 'memory-quarter', 'replicas-fraction']) {
+        expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
+        expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
+      }
+    });
+  }
+});

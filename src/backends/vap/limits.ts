@@ -161,6 +161,10 @@ class CostReader extends CelLexer {
         return part(op, a.cost + b.cost, 1, 0);
       case '+':
         return part(op, a.cost + b.cost + tenth(a.text + b.text), a.text + b.text, a.items + b.items);
+      case '-':
+      case '*':
+        // Number arithmetic (field-relative comparisons, vap/cel.ts `relation`): one call, as cel-go's default.
+        return part(op, a.cost + b.cost + 1, 1, 0);
       case 'in':
         return part(op, a.cost + b.cost + Math.max(1, b.items), 1, 0);
       case '==':
