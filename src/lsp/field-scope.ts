@@ -1,4 +1,5 @@
 import { containerPortSchema, containerSchema, envVarSchema, findKnownKind, podSchema, policyRuleSchema, rbacSubjectSchema, resolvePath, volumeSchema, type FieldSchema } from '../check/fields/index.js';
+import { referenceTargets } from '../ir/index.js';
 import { blocksAt, ownText, scanBlocks } from './blocks.js';
 
 /** Where a field path stands: the schemas it is looked up in (one per kind the rule applies to). */
@@ -12,7 +13,7 @@ export interface FieldScope {
 
 /** A path as typed: `spec.securityContext.runAs` or `metadata.labels["app.kubernetes.io/name"]`. */
 const pathChars = /(?:(?:[A-Za-z_][\w-]*|\["[^"\n]*"\])\.)*(?:[A-Za-z_][\w-]*)?$/;
-const quantifier = /\b(?:any|every|no)\s+(?:(app|init|ephemeral)\s+)?(container|volume|port|env|rbac\s+rule|subject|item\s+in\s+([^\s()]+))\s+has\b/g;
+const quantifier = /\b(?:any|every|no)\s+(?:(app|init|ephemeral)\s+)?(container|volume|port|env|rbac\s+rule|subject|item\s+in\s+([^\s()]+)|([a-z]+(?:\s+[a-z]+)?)\s+referenced\s+by\s+[^\s()]+)\s+has\b/g;
 /** The words after which a field path may start. */
 const pathStarters = /(?:^|[\s(])(?:require|forbid|when|has|and|or|not|\(|item\s+in)\s*(?:effective\s+)?$|\($/;
 
@@ -44,6 +45,15 @@ function stepInto(scope: FieldScope, m: RegExpExecArray): FieldScope {
   if (domain === 'env') return element('env var', envVarSchema);
   if (domain === 'subject') return element('subject', rbacSubjectSchema);
   if (domain.startsWith('rbac')) return element('RBAC rule', policyRuleSchema);
+  if (m[4] !== undefined) {
+    // `KIND referenced by PATH has`: the body reads the referenced object, one of the reference's targets.
+    const spec = Object.values(referenceTargets).find((r) => r.name === m[4]!.replace(/\s+/g, ' '));
+    const targets = (spec?.targets ?? []).map((t) => {
+      const [group, version] = t.apiVersion.includes('/') ? t.apiVersion.split('/') : ['', t.apiVersion];
+      return { owner: t.kind, schema: findKnownKind(group ?? '', version ?? '', t.kind)?.schema ?? ({ type: 'any' } as FieldSchema) };
+    });
+    return { schemas: targets.length ? targets : [{ owner: 'referenced object', schema: { type: 'any' } }], container: false, effective: false };
+  }
   const path = pathSegments(m[3] ?? '');
   for (const { schema } of scope.schemas) {
     const r = resolvePath(schema, path);
