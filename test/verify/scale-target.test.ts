@@ -14,6 +14,7 @@ import { verifyReports, type Mutation } from '../helpers/verify-artifacts.js';
 const set = irOf(dsl`
   policy autoscaling {
     applies to "autoscaling/v2" HorizontalPodAutoscaler
+    applies to "autoscaling/v1" HorizontalPodAutoscaler
 
     rule target-exists {
       require any scale target referenced by spec.scaleTargetRef has metadata.name exists
