@@ -88,6 +88,11 @@ function walk(text: string, bounds: SizeBounds, variables: ReadonlyMap<string, E
         const [a, b] = all(args as CelNode[]);
         return { cost: a!.cost + b!.cost + tenth(a!.text + b!.text), text: a!.text + b!.text, items: a!.items + b!.items };
       }
+      case '-':
+      case '*': {
+        const [a, b] = all(args as CelNode[]);
+        return scalar(a!.cost + b!.cost + 1);
+      }
       case 'in': {
         const [a, b] = all(args as CelNode[]);
         return scalar(a!.cost + b!.cost + Math.max(1, b!.items));
