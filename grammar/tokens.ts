@@ -176,10 +176,10 @@ export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d
 export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /v\d+\.\d+(?![0-9A-Za-z])/, longer_alt: Identifier, start_chars_hint: ['v'], line_breaks: false });
 /** 8000-9000, a port range. */
 export const RangeLiteral = createToken({ name: 'RangeLiteral', pattern: /\d+-\d+(?![0-9A-Za-z])/, start_chars_hint: digits, line_breaks: false });
-/** A Kubernetes quantity with a suffix: 512Mi, 500m, 1.5Gi, 2e3. */
+/** A Kubernetes quantity with a suffix: 512Mi, 500m, 100u, 1.5Gi, 2e3 (suffix.go's suffixes, docs/engines/quantities.md). */
 export const QuantityLiteral = createToken({
   name: 'QuantityLiteral',
-  pattern: /\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE]\d+)(?![0-9A-Za-z])/,
+  pattern: /\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE]\d+)(?![0-9A-Za-z])/,
   start_chars_hint: digits,
   line_breaks: false,
 });

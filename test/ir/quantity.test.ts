@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalQuantity, parseQuantity } from '../../src/ir/quantity.js';
+import { diagnosticsOf, dsl, irOf } from '../helpers/dsl.js';
 
 /**
  * Written form → the form the API server shows admission (resource.ParseQuantity then MarshalJSON), each row with
@@ -120,5 +121,15 @@ describe('parseQuantity: suffix.go suffixes', () => {
     expect(parseQuantity('5n')).toBeCloseTo(5e-9, 20);
     expect(parseQuantity('100u')).toBeCloseTo(1e-4, 15);
     expect(parseQuantity('1U')).toBeUndefined();
+  });
+
+  it('a policy may write them as quantity literals', () => {
+    const text = dsl`
+      policy p {
+        applies to pods
+        rule r { require every container has (resources.limits.cpu >= 100u and resources.requests.cpu > 500n) }
+      }`;
+    expect(diagnosticsOf(text)).toEqual([]);
+    expect(JSON.stringify(irOf(text).policies[0]!.rules[0]!.predicate)).toContain('"quantity":{"text":"100u","value":0.0001}');
   });
 });
