@@ -71,6 +71,22 @@ describe('matches on a quantity field', () => {
     }
   });
 
+  it('on a raw manifest that writes a number (offline, not admitted), every engine answers without an error: no match', async () => {
+    const set = irOf(text);
+    const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { limits: { cpu: 0.5, memory: 1073741824 }, requests: { cpu: 2 } } }] } };
+    const request: GeneratedRequest = { object, operation: 'CREATE', namespace: 'apps', namespaceLabels: { 'kubernetes.io/metadata.name': 'apps' } };
+    for (const backend of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
+      const out = await compileTo(set, [backend]);
+      for (const adapter of engineAdapters[backend]!(out.value ?? [])) {
+        const verdicts = adapter.evaluate(request)!;
+        const cpu = verdicts.get('cpu-form/cpu-milli');
+        expect(cpu?.violated, `${backend} cpu-milli`).toBe(true);
+        expect(cpu?.message ?? '', `${backend} cpu-milli`).not.toMatch(/^error|error:|no such overload|no matching overload/i);
+        expect(verdicts.get('cpu-form/memory-mebi')?.violated ?? false, `${backend} memory-mebi`).toBe(false);
+      }
+    }
+  });
+
   for (const backend of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
     it(`verify catches a ${backend} engine that sees quantities as written instead of as admission shows them`, async () => {
       const set = irOf(text);
