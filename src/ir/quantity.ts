@@ -28,7 +28,7 @@ export function parseQuantity(text: string): number | undefined {
   if (!m || text.trim() !== text) return undefined;
   const number = Number(m[1]);
   const suffix = m[2] ?? '';
-  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  if (/^[eE][+-]?\d+$/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
   // n and u divide, so 100u is the double nearest 0.0001 (as the Gatekeeper helper and the CEL engine compute it).
   if (suffix === 'n' || suffix === 'u') return number / (suffix === 'n' ? 1e9 : 1e6);
   const factor = suffixes[suffix];

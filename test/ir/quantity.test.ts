@@ -123,6 +123,13 @@ describe('parseQuantity: suffix.go suffixes', () => {
     expect(parseQuantity('1U')).toBeUndefined();
   });
 
+  it('reads E as exa (10^18), an exponent only with digits after it', () => {
+    expect(parseQuantity('3E')).toBe(3e18);
+    expect(parseQuantity('3E3')).toBe(3000);
+    expect(parseQuantity('3Ei')).toBe(3 * 2 ** 60);
+    expect(parseQuantity('3e')).toBeUndefined();
+  });
+
   it('a policy may write them as quantity literals', () => {
     const text = dsl`
       policy p {

@@ -47,7 +47,7 @@ function exactOf(text: string): { n: bigint; d: bigint } {
   const [whole = '', frac = ''] = digits.split('.');
   let n = BigInt(`${whole}${frac}` || '0');
   let d = 10n ** BigInt(frac.length);
-  if (/^[eE]/.test(suffix)) {
+  if (/^[eE][+-]?\d+$/.test(suffix)) {
     const e = Number(suffix.slice(1));
     if (e >= 0) n *= 10n ** BigInt(e);
     else d *= 10n ** BigInt(-e);
@@ -83,7 +83,7 @@ export function parseQuantity(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2] ?? '';
-  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  if (/^[eE][+-]?\d+$/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
   // suffix.go's n (10^-9) and u (10^-6), as divisions: 100u is the double nearest 0.0001.
   if (suffix === 'n' || suffix === 'u') return n / (suffix === 'n' ? 1e9 : 1e6);
   const f = suffixes[suffix];

@@ -24,6 +24,13 @@ describe('the VAP engine: quantity add, sub and compareTo, exactly', () => {
     expect(cmp('quantity("2").isGreaterThan(quantity("1999m"))')).toBe(true);
   });
 
+  it('reads the suffix E as exa and E3 as an exponent (suffix.go), on both the exact and the float path', () => {
+    expect(cmp('quantity("3E").compareTo(quantity("3000P"))')).toBe(0n);
+    expect(cmp('quantity("3E").isGreaterThan(quantity("1Gi"))')).toBe(true);
+    expect(cmp('quantity("3E3").compareTo(quantity("3k"))')).toBe(0n);
+    expect(cmp('quantity("3E").asApproximateFloat() > 1e18')).toBe(true);
+  });
+
   it('rounds digits finer than nano up, as ParseQuantity does', () => {
     expect(cmp('quantity("0.0000000011").compareTo(quantity("2n"))')).toBe(0n);
   });
