@@ -57,6 +57,17 @@ describe('TextMate grammar', () => {
     expect(scopeOf(tokenise('  enforce pod-security restricted version v1.30')[0]!, 'v1.30')).toBe('constant.numeric.version.secpol');
   });
 
+  it('field-relative comparisons: `*`, `+` and a spaced `-` are operators, the other field a path', () => {
+    const [line] = tokenise('  require limits.cpu <= 2 * requests.cpu and spec.max >= spec.min - 1 and spec.max > spec.min + -1');
+    const scopes = line!.map((t) => [t.text.trim(), t.scopes.at(-1)]);
+    expect(scopes).toContainEqual(['*', 'keyword.operator.arithmetic.secpol']);
+    expect(scopes).toContainEqual(['-', 'keyword.operator.arithmetic.secpol']);
+    expect(scopes).toContainEqual(['+', 'keyword.operator.arithmetic.secpol']);
+    expect(scopes).toContainEqual(['-1', 'constant.numeric.secpol']);
+    expect(scopes).toContainEqual(['requests.cpu', 'variable.other.property.secpol']);
+    expect(scopes).toContainEqual(['2', 'constant.numeric.secpol']);
+  });
+
   const library = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? library(join(dir, e.name)) : e.name.endsWith('.secpol') ? [join(dir, e.name)] : []));
   const files = [...library(join(projectRoot, 'policies')), join(projectRoot, 'docs/language/example.secpol')].sort();
 
