@@ -14,8 +14,8 @@ export interface FieldScope {
 /** A path as typed: `spec.securityContext.runAs` or `metadata.labels["app.kubernetes.io/name"]`. */
 const pathChars = /(?:(?:[A-Za-z_][\w-]*|\["[^"\n]*"\])\.)*(?:[A-Za-z_][\w-]*)?$/;
 const quantifier = /\b(?:any|every|no)\s+(?:(app|init|ephemeral)\s+)?(container|volume|port|env|rbac\s+rule|subject|item\s+in\s+([^\s()]+)|([a-z]+(?:\s+[a-z]+)?)\s+referenced\s+by\s+[^\s()]+)\s+has\b/g;
-/** The words after which a field path may start. */
-const pathStarters = /(?:^|[\s(])(?:require|forbid|when|has|and|or|not|\(|item\s+in)\s*(?:effective\s+)?$|\($/;
+/** The words after which a field path may start; after `<`, `<=`, `>`, `>=` or `*` the other field of a comparison. */
+const pathStarters = /(?:^|[\s(])(?:require|forbid|when|has|and|or|not|\(|item\s+in)\s*(?:effective\s+)?$|\($|\s(?:<=?|>=?|\*)\s+$/;
 
 /** The segments of a typed path (brackets unquoted); the last may be partial. */
 export function pathSegments(path: string): string[] {
