@@ -35,6 +35,17 @@ const kindGroups = fc
   .array(fc.tuple(str, fc.array(name, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 2 })
   .map((groups) => groups.map(([apiVersion, kinds]) => ({ kind: 'kinds' as const, span, apiVersion, kinds })));
 
+/** `[FACTOR *] PATH [+|- OFFSET]`; a one-segment path `true`/`false` would read back as a boolean. */
+const numberText = fc.oneof(fc.integer({ min: -50, max: 5000 }).map(String), fc.tuple(fc.nat(99), fc.nat(99)).map(([a, b]) => `${a}.${b}`));
+const relative: fc.Arbitrary<A.RelativeAst> = fc
+  .record({ factor: fc.option(numberText, { nil: undefined }), path: path.filter((p) => p.segments.length > 1 || !['true', 'false'].includes(p.segments[0]!.name)), offset: fc.option(numberText, { nil: undefined }) })
+  .map(({ factor, path: p, offset }) => ({
+    span,
+    ...(factor === undefined ? {} : { factor: { kind: 'number' as const, span, text: factor } }),
+    path: p,
+    ...(offset === undefined ? {} : { offset: { kind: 'number' as const, span, text: offset } }),
+  }));
+
 const test: fc.Arbitrary<A.TestAst> = fc.oneof(
   fc.tuple(fc.constantFrom<A.CompareOp>('=', '!=', '<', '<=', '>', '>='), value).map(([op, v]) => ({ kind: 'compare' as const, span, op, value: v })),
   fc.tuple(fc.constantFrom<A.ListOp>('in', 'not in', 'contains only', 'contains none of', 'contains any of'), fc.array(value, { maxLength: 3 })).map(([op, values]) => ({ kind: 'list' as const, span, op, values })),
@@ -43,6 +54,7 @@ const test: fc.Arbitrary<A.TestAst> = fc.oneof(
   value.map((v) => ({ kind: 'contains' as const, span, value: v })),
   kindGroups.map((among) => ({ kind: 'unique' as const, span, among })),
   fc.constant({ kind: 'unchanged' as const, span }),
+  fc.tuple(fc.constantFrom<A.CompareOp>('=', '!=', '<', '<=', '>', '>='), relative).map(([op, operand]) => ({ kind: 'relative' as const, span, op, operand })),
 );
 
 const comparison: fc.Arbitrary<A.ComparisonAst> = fc.tuple(fc.boolean(), path, test).map(([effective, p, t]) => ({ kind: 'comparison' as const, span, effective, path: p, test: t }));
