@@ -51,7 +51,7 @@ export function exactQuantity(text: string): Exact | undefined {
   const number = exactDecimal(m[1]!);
   if (!number) return undefined;
   const suffix = m[2] ?? '';
-  if (/^[eE]/.test(suffix)) {
+  if (/^[eE][+-]?\d+$/.test(suffix)) {
     const e = Number(suffix.slice(1));
     if (!Number.isSafeInteger(e) || Math.abs(e) > 1000) return undefined;
     const p = 10n ** BigInt(Math.abs(e));

@@ -28,6 +28,10 @@ describe('field-relative comparisons in the semantics', () => {
     expect(holds(ratio, pod('1610612737', '1Gi'))).toBe(false);
     expect(holds(ratio, pod('3e-1', '200m'))).toBe(true);
     expect(holds(ratio, pod('300000u', '200000000n'))).toBe(true);
+    // E is exa (10^18), e3 an exponent.
+    expect(holds(ratio, pod('3E', '2E'))).toBe(true);
+    expect(holds(ratio, pod('3E', '2e3'))).toBe(false);
+    expect(holds(ratio, pod('3e3', '2e3'))).toBe(true);
   });
 
   it('are false when either value is missing, mistyped, or finer than nano-units', () => {
