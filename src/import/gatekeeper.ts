@@ -349,7 +349,7 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  * cannot express, with the construct it lacks: their Constraints stay SP3001 with this reason, never a near miss.
  */
 const inexpressible: Readonly<Record<string, string>> = {
-  K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory that select them (minAvailable against spec.replicas); secpol reads other objects only as a binding\'s role and for uniqueness (no selection of other objects by their selector), and cannot compare two fields',
+  K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory whose label selector selects them, comparing a PodDisruptionBudget\'s minAvailable with the object\'s own spec.replicas; secpol reads other objects by a reference field, by uniqueness or all of a kind, never by their label selector, and compares fields within one object only',
 };
 
 /** K8sRequiredLabels / K8sRequiredAnnotations: each key present, and matching its allowedRegex when one is given. */

@@ -155,6 +155,13 @@ function relationCandidates(p: Relation): { subject: unknown[]; other: unknown[]
   return { subject: [...xs, `${2 * num}Gi`, `${num * gi * 2 + 1}`, 'lots'], other: [...ys.map(milli), `${2 * den}Gi`, '1Ki', 'some'] };
 }
 
+/**
+ * For a test of a quantity's serialised text: one value in each form the API server shows (every decimal and binary
+ * suffix, the exponent form, none), each kept as written by the serialisation (docs/engines/quantities.md), so a
+ * text test that forgets a suffix meets it.
+ */
+const everySuffix: readonly string[] = ['n', 'u', 'm', '', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'e3', 'e-3'].map((s) => `3${s}`);
+
 function scaleQuantity(text: string, factor: number): string {
   const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(text);
   if (!m) return text;
@@ -223,7 +230,8 @@ export function collectConstants(p: Predicate, site: Site, pool: ConstantPool): 
       return;
     }
     case 'test': {
-      const values = [...neighbours(p.test), ...listCandidates(p.test)];
+      const text = p.test.op === 'regex' || p.test.op === 'not-regex' || p.test.op === 'glob' || p.test.op === 'not-glob';
+      const values = [...neighbours(p.test), ...listCandidates(p.test), ...(text && p.subject.type === 'quantity' ? everySuffix : [])];
       if (p.subject.kind === 'effective') {
         pool.add('container', p.subject.containerPath, values);
         pool.add('object', p.subject.podPath, values);
