@@ -1,7 +1,7 @@
 import { evaluatePodSecurityRules, evaluateRule, type RuleVerdict } from '../eval/index.js';
 import { walkPredicate, type Mode, type Policy, type PolicySet, type Rule, type Severity } from '../ir/index.js';
 import { formatLine } from '../source/index.js';
-import { adapterLabel, adaptersFor, type EngineAdapter, type EngineVerdict } from '../verify/index.js';
+import { adapterLabel, adaptersFor, quantitiesShown, type EngineAdapter, type EngineVerdict } from '../verify/index.js';
 import type { LoadedManifests, Manifest } from './load-manifests.js';
 import { locateFinding } from './locate.js';
 
@@ -198,7 +198,7 @@ export async function runAudit(set: PolicySet, loaded: LoadedManifests, options:
     for (const { policy, slots, adapters } of judged) {
       const reference = new Map<string, RuleVerdict>();
       for (const v of [...policy.rules.map((r) => evaluateRule(policy, r, request)), ...evaluatePodSecurityRules(policy, request)]) reference.set(v.rule, v);
-      const verdicts = adapters[0]?.evaluate({ ...request, namespace, object: m.object as Record<string, unknown> });
+      const verdicts = adapters[0]?.evaluate({ ...request, namespace, object: quantitiesShown(m.object) as Record<string, unknown> });
       const engine = verdicts ? normalize(verdicts) : undefined;
       for (const slot of slots) {
         const ref0 = reference.get(slot.info.rule);

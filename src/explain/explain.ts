@@ -7,7 +7,7 @@ import { selectorMatches } from '../eval/selector.js';
 import { globMatch, valueAt } from '../eval/values.js';
 import { podControllers, type Policy, type PolicySet, type Rule } from '../ir/index.js';
 import { formatLine, type Span } from '../source/index.js';
-import { adapterLabel, adaptersFor, covers, type EngineAdapter, type GeneratedRequest } from '../verify/index.js';
+import { adapterLabel, adaptersFor, covers, quantitiesShown, type EngineAdapter, type GeneratedRequest } from '../verify/index.js';
 import { semanticsOracle, type ImageFact } from '../suite/signatures.js';
 import { tracePredicate, type Trace, type TraceScope } from './trace.js';
 
@@ -133,7 +133,8 @@ function engineVerdicts(policy: Policy, adapters: readonly EngineAdapter[], requ
 export async function explainRequest(set: PolicySet, req: AdmissionRequest, options: { readonly signatures?: readonly ImageFact[] } = {}): Promise<ResourceExplanation> {
   const id = identityOf(req);
   const request: GeneratedRequest = {
-    object: req.object as Record<string, unknown>,
+    // Engines see the object as admission shows it: quantities serialised by the API server.
+    object: quantitiesShown(req.object) as Record<string, unknown>,
     operation: req.operation ?? 'CREATE',
     namespace: id.namespace,
     namespaceLabels: { ...(id.namespace ? { 'kubernetes.io/metadata.name': id.namespace } : {}), ...(req.namespaceLabels ?? {}) },

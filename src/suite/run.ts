@@ -4,7 +4,7 @@ import { connectionAllowed, evaluatePolicy } from '../eval/index.js';
 import type { PolicySet } from '../ir/index.js';
 import { isAllowed, loadCluster } from '../engines/netpol/index.js';
 import { expiryEndMs } from '../ir/index.js';
-import { adapterLabel, adaptersFor, covers, enforcesExpiry, firstError, type EngineAdapter } from '../verify/index.js';
+import { adapterLabel, adaptersFor, covers, enforcesExpiry, firstError, quantitiesShown, type EngineAdapter } from '../verify/index.js';
 import { documentsOf } from '../verify/adapter.js';
 import { netClusterOf } from './cluster.js';
 import type { Suite } from './load.js';
@@ -96,7 +96,7 @@ export async function runSuite(set: PolicySet, suite: Suite, options: SuiteOptio
         r.controls?.forEach((x) => irControls.add(x));
       }
       for (const adapter of built.adapters) {
-        const verdicts = adapter.evaluate({ object: c.object as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...inventory, ...signatures, ...(now !== undefined ? { now } : {}) });
+        const verdicts = adapter.evaluate({ object: quantitiesShown(c.object) as Record<string, unknown>, operation: c.operation, namespace: request.namespace, namespaceLabels: { ...c.namespaceLabels, ...(request.namespace ? { 'kubernetes.io/metadata.name': request.namespace } : {}) }, ...who, ...inventory, ...signatures, ...(now !== undefined ? { now } : {}) });
         if (!verdicts) continue;
         const label = adapterLabel(adapter);
         const list = engineViolated.get(label) ?? [];

@@ -186,6 +186,23 @@ function hpaProblems(object: Json, out: string[]): void {
 }
 
 /**
+ * The object with every quantity of a built-in kind as the API server serialises it (`cpu: 0.5` as "500m",
+ * docs/engines/quantities.md), nothing else changed: what `secpol test`, `explain` and `audit --target` give their offline
+ * engines, which admission and audit only ever show the serialised form.
+ */
+export function quantitiesShown(object: unknown): unknown {
+  const schema = builtInSchema(object);
+  return schema ? serialised(object, schema) : object;
+}
+
+function serialised(v: unknown, s: FieldSchema | undefined): unknown {
+  if (s?.type === 'quantity') return typeof v === 'string' || typeof v === 'number' ? (canonicalQuantity(v) ?? v) : v;
+  if (Array.isArray(v)) return s?.type === 'object-list' && s.element ? v.map((x) => serialised(x, s.element)) : v;
+  if (!isObject(v) || !s) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, serialised(x, child(s, k).schema)]));
+}
+
+/**
  * Type errors, in the API server's words, for a value against its field schema: every known field, list element
  * and map value, and the keys of maps whose keys Kubernetes validates (resource names). Unknown fields and `any`
  * fields are not checked.

@@ -4,4 +4,4 @@ export { adapterLabel, type EngineAdapter, type EngineVerdict } from './adapter.
 export { renderDisagreement, type Disagreement, type PolicyReport, type VerifyOptions } from './verify.js';
 export { verifyNetworks, type NetworkDisagreement } from './network.js';
 export { requestArbitrary, type GeneratedRequest } from './generate.js';
-export { apiProblems, asStored, builtInSchema, problemKind, type ApiRequest } from './admitted.js';
+export { apiProblems, asStored, builtInSchema, problemKind, quantitiesShown, type ApiRequest } from './admitted.js';

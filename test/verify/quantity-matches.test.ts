@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTo } from '../../src/compile.js';
 import { applyTest } from '../../src/eval/predicate.js';
+import { explainRequest } from '../../src/explain/index.js';
 import { parseQuantity } from '../../src/ir/quantity.js';
 import type { EngineAdapter } from '../../src/verify/adapter.js';
 import { engineAdapters } from '../../src/verify/adapters/index.js';
@@ -85,6 +86,15 @@ describe('matches on a quantity field', () => {
         expect(verdicts.get('cpu-form/memory-mebi')?.violated ?? false, `${backend} memory-mebi`).toBe(false);
       }
     }
+  });
+
+  it('secpol explain gives its engines the object as admission shows it, so they agree with the semantics on cpu: 0.5', async () => {
+    const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { limits: { cpu: 0.5, memory: '1.5Gi' }, requests: { cpu: '1E3' } } }] } };
+    const explained = await explainRequest(irOf(text), { object, operation: 'CREATE' });
+    const cpu = explained.rules.find((r) => r.rule === 'cpu-milli')!;
+    expect(cpu.verdict).toBe('pass');
+    expect(cpu.engines.map((e) => e.backend).sort()).toEqual(['gatekeeper', 'gatekeeper-audit', 'kyverno', 'kyverno-cel', 'vap']);
+    expect(explained.rules.map((r) => [r.rule, r.verdict, r.agree])).toEqual([['cpu-milli', 'pass', true], ['memory-mebi', 'fail', true], ['no-exponent', 'fail', true]]);
   });
 
   for (const backend of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
