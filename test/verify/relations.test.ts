@@ -55,11 +55,12 @@ describe('verify on field-relative comparisons', () => {
       'replica-spread': [/\[0\] >= (\\\n\s*)?add\(/, '[0] > add('],
     },
     vap: {
-      'cpu-ratio': [/\) <= 0\)/, ') < 0)'],
+      // Both quantity rules end in `.compareTo(…) <= 0`: either may be the one verify reports.
+      'cpu-ratio|memory-ratio': [/\) <= 0\)/, ') < 0)'],
       'replica-spread': [/maxReplicas >= (\\\n\s*)?variables/, 'maxReplicas > variables'],
     },
     'kyverno-cel': {
-      'cpu-ratio': [/\) <= 0\)/, ') < 0)'],
+      'cpu-ratio|memory-ratio': [/\) <= 0\)/, ') < 0)'],
       'replica-spread': [/maxReplicas >= (\\\n\s*)?variables/, 'maxReplicas > variables'],
     },
   };
@@ -67,7 +68,7 @@ describe('verify on field-relative comparisons', () => {
     for (const [rule, mutation] of Object.entries(mutations)) {
       it(`${target}: an artifact off by one at the boundary of ${rule} is caught`, async () => {
         const report = await reportOf(target, mutation);
-        expect(report?.disagreement?.rule).toBe(rule);
+        expect(rule.split('|')).toContain(report?.disagreement?.rule);
       });
     }
   }

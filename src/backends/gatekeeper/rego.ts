@@ -345,7 +345,8 @@ ${name}(c) := v if {
   private relation(p: Relation): string {
     const { numerator: num, denominator: den } = p.factor;
     return this.module.once(`relation:${p.type}:${p.op}:${num}/${den}:${p.offset}`, () => {
-      const name = this.module.names.allocate(p.type, p.op, 'times', String(num), ...(den === 1 ? [] : ['over', String(den)]), ...(p.offset === 0 ? [] : [p.offset > 0 ? 'plus' : 'minus', String(Math.abs(p.offset))]));
+      const factor = num === den ? [] : ['times', String(num), ...(den === 1 ? [] : ['over', String(den)])];
+      const name = this.module.names.allocate(p.type, p.op, ...factor, ...(p.offset === 0 ? [] : [p.offset > 0 ? 'plus' : 'minus', String(Math.abs(p.offset))]));
       const symbol = { lt: '<', le: '<=', gt: '>', ge: '>=' }[p.op];
       const read = this.module.use(p.type === 'quantity' ? 'quantity_nano' : 'number');
       const scaled = (v: string, k: number) => (k === 1 ? `${read}(${v})` : `${read}(${v}) * ${k}`);

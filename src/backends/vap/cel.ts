@@ -347,10 +347,11 @@ export class CelCompiler {
     const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[p.op];
     const { numerator: num, denominator: den } = p.factor;
     if (p.type === 'quantity') {
-      const text = (x: string) => `(type(${x}) == string ? ${x} : string(${x}))`;
-      const valid = (x: string) => `(type(${x}) == string ? isQuantity(${x}) : ((type(${x}) == int || type(${x}) == uint || type(${x}) == double) && isQuantity(string(${x}))))`;
-      const times = (x: string, k: number) => (k === 0 ? 'quantity("0")' : Array.from({ length: k }, (_, i) => (i === 0 ? `quantity(${text(x)})` : `.add(quantity(${text(x)}))`)).join(''));
-      return `(${a.guard} && ${b.guard} && ${valid(a.value)} && ${valid(b.value)} && ${times(a.value, den)}.compareTo(${times(b.value, num)}) ${op} 0)`;
+      // A quantity of a built-in kind reaches CEL as Quantity.String() (apimachinery ToUnstructured): a valid string.
+      const text = (x: string, typed: boolean) => (typed ? x : `(type(${x}) == string ? ${x} : string(${x}))`);
+      const valid = (x: string, typed: boolean) => (typed ? [] : [`(type(${x}) == string ? isQuantity(${x}) : ((type(${x}) == int || type(${x}) == uint || type(${x}) == double) && isQuantity(string(${x}))))`]);
+      const times = (r: { value: string; typed: boolean }, k: number) => (k === 0 ? 'quantity("0")' : Array.from({ length: k }, (_, i) => (i === 0 ? `quantity(${text(r.value, r.typed)})` : `.add(quantity(${text(r.value, r.typed)}))`)).join(''));
+      return `(${[a.guard, b.guard, ...valid(a.value, a.typed), ...valid(b.value, b.typed), `${times(a, den)}.compareTo(${times(b, num)}) ${op} 0`].join(' && ')})`;
     }
     const offset = p.offset * den;
     const plus = (k: number, double: boolean) => (k === 0 ? '' : `${k > 0 ? ' + ' : ' - '}${double ? celDouble(Math.abs(k)) : Math.abs(k)}`);
