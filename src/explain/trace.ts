@@ -2,6 +2,7 @@ import { assertNever, referenceTargets, type Domain, type Predicate, type Test, 
 import { applyTest, evalPredicate, resolveValue, type EvalScope } from '../eval/predicate.js';
 import { valueAt, type Json } from '../eval/values.js';
 import { isUnique } from '../eval/unique.js';
+import { canonicalQuantity } from '../ir/quantity.js';
 
 /** One field test that decided a predicate: where it looked, what it found, what it asked, what it got. */
 export interface TracedTest {
@@ -215,7 +216,11 @@ export function tracePredicate(p: Predicate, scope: TraceScope): Trace {
     case 'test': {
       const value = resolveValue(p.subject, scope);
       const result = applyTest(p.test, value, p.subject.type === 'quantity');
-      return { result, tests: [{ path: formatPath(refPath(p.subject, scope)), value: value === undefined ? '<missing>' : value, test: formatTest(p.test), result }], elements: [], notes: [] };
+      const path = formatPath(refPath(p.subject, scope));
+      // `matches` on a quantity reads the API server's serialised form (semantics §3): say so when it differs.
+      const shown = p.subject.type === 'quantity' && ['glob', 'not-glob', 'regex', 'not-regex'].includes(p.test.op) && (typeof value === 'string' || typeof value === 'number') ? canonicalQuantity(value) : undefined;
+      const notes = shown !== undefined && shown !== value ? [`${path} is shown to admission as ${JSON.stringify(shown)}, the text matched`] : [];
+      return { result, tests: [{ path, value: value === undefined ? '<missing>' : value, test: formatTest(p.test), result }], elements: [], notes };
     }
     default:
       return assertNever(p, 'predicate');

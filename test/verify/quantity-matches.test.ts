@@ -95,6 +95,7 @@ describe('matches on a quantity field', () => {
     expect(cpu.verdict).toBe('pass');
     expect(cpu.engines.map((e) => e.backend).sort()).toEqual(['gatekeeper', 'gatekeeper-audit', 'kyverno', 'kyverno-cel', 'vap']);
     expect(explained.rules.map((r) => [r.rule, r.verdict, r.agree])).toEqual([['cpu-milli', 'pass', true], ['memory-mebi', 'fail', true], ['no-exponent', 'fail', true]]);
+    expect(cpu.why?.notes).toContain('spec.containers[0].resources.limits.cpu is shown to admission as "500m", the text matched');
   });
 
   for (const backend of ['kyverno', 'gatekeeper', 'vap', 'kyverno-cel'] as const) {
