@@ -27,6 +27,7 @@ export const constructs = {
   'test: is empty / is not empty': pod('require every container has resources.limits is not empty'),
   'test: glob match': pod('require every container has image matches "registry.example.com/*"'),
   'test: regex match': pod('require every container has image matches regex "@sha256:[a-f0-9]{64}$"'),
+  'test: matches on a quantity (its serialised form)': pod('require every container has resources.limits.cpu matches regex "^[0-9]+m?$"'),
   'test: list contains': pod('require every container has securityContext.capabilities.drop contains "ALL"'),
   'test: contains only / none of / any of': pod('require every container has securityContext.capabilities.add contains only ["NET_BIND_SERVICE"]'),
   'logic: and, or, not': pod('forbid spec.hostNetwork = true or (spec.hostPID = true and not spec.hostIPC exists)'),
