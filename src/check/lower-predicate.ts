@@ -223,7 +223,9 @@ function resolveIn(r: Reporter, path: PathAst, scope: PredicateScope): FieldSche
       const seg = path.segments[res.failedAt];
       const suggestion = res.suggestions[0];
       const where = res.owner ? `${owner} ${res.owner}` : owner;
-      const hint = suggestion ? `did you mean "${suggestion}"?` : res.expected ? `${where} takes ${res.expected}` : `see the fields of ${where} in the Kubernetes API reference`;
+      // `spec.minReplicas-1` is one name: a hyphen joins words; an offset needs spaces (`spec.minReplicas - 1`).
+      const glued = seg && /^(.+)-(\d+(?:\.\d+)?)$/.exec(seg.name);
+      const hint = glued && suggestion === glued[1] ? `write spaces around the minus: "${glued[1]} - ${glued[2]}" (a hyphen between words is part of a name)` : suggestion ? `did you mean "${suggestion}"?` : res.expected ? `${where} takes ${res.expected}` : `see the fields of ${where} in the Kubernetes API reference`;
       r.report('SP1002', seg?.span ?? path.span, { field: seg?.name ?? names.join('.'), owner: res.owner || owner, hint });
       return undefined;
     }

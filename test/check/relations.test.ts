@@ -63,6 +63,12 @@ describe('field-relative comparisons', () => {
     expect(diagnosticsOf(hpa('spec.maxReplicas >= spec.minReplica'))[0]?.code).toBe('SP1002');
   });
 
+  it('a glued minus is part of the name: SP1002 with a hint to write spaces', () => {
+    const [glued] = rawDiagnosticsOf(hpa('spec.maxReplicas >= spec.minReplicas-1'));
+    expect(glued?.code).toBe('SP1002');
+    expect(glued?.hint).toContain('"minReplicas - 1"');
+  });
+
   it('leave `= true` a boolean literal and `<= 2` a number', () => {
     expect(diagnosticsOf(pods('every container has securityContext.privileged = true'))).toEqual([]);
     expect(diagnosticsOf(hpa('spec.maxReplicas <= 2'))).toEqual([]);
