@@ -63,6 +63,10 @@ describe('field-relative comparisons', () => {
     expect(diagnosticsOf(hpa('spec.maxReplicas >= spec.minReplica'))[0]?.code).toBe('SP1002');
   });
 
+  it('are SP1003 on an `effective` field', () => {
+    expect(diagnosticsOf(pods('every container has effective runAsUser >= securityContext.runAsGroup'))[0]?.code).toBe('SP1003');
+  });
+
   it('a glued minus is part of the name: SP1002 with a hint to write spaces', () => {
     const [glued] = rawDiagnosticsOf(hpa('spec.maxReplicas >= spec.minReplicas-1'));
     expect(glued?.code).toBe('SP1002');

@@ -74,7 +74,7 @@ describe('verify on field-relative comparisons', () => {
   }
 });
 
-/** Fractional factors (p/q with q > 1) and negative offsets, on quantities and integers. */
+/** Fractional factors (p/q with q > 1) and offsets, on quantities and integers, in containers and at the pod (controllers too). */
 const fractions = irOf(dsl`
   policy fractions {
     applies to pods
@@ -85,6 +85,10 @@ const fractions = irOf(dsl`
 
     rule memory-quarter {
       forbid any container has resources.requests.memory > 0.25 * resources.limits.memory
+    }
+
+    rule pod-grace {
+      forbid spec.terminationGracePeriodSeconds > 0.5 * spec.activeDeadlineSeconds + 2
     }
 
     rule replicas-fraction {
@@ -98,7 +102,7 @@ describe('verify on fractional factors', () => {
     it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
       const report = (await verifyReports(fractions, target, { seed: 5, runs: 400 }))[0];
       expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
-      for (const rule of ['cpu-fraction', 'memory-quarter', 'replicas-fraction']) {
+      for (const rule of ['cpu-fraction', 'memory-quarter', 'pod-grace', 'replicas-fraction']) {
         expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
         expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
       }
