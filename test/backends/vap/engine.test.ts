@@ -82,6 +82,9 @@ describe('offline VAP engine', () => {
     expect(parseQuantity('512Mi')).toBe(536870912);
     expect(parseQuantity('500m')).toBe(0.5);
     expect(parseQuantity('1e3')).toBe(1000);
+    // suffix.go's n and u: resource.ParseQuantity, which isQuantity()/quantity() call, takes them.
+    expect(parseQuantity('100u')).toBe(0.0001);
+    expect(parseQuantity('5n')).toBe(5e-9);
     expect(parseQuantity('12 Mi')).toBeUndefined();
     const loaded = loadVapDocuments([
       vap('q', { validations: [{ expression: 'isQuantity(object.spec.replicas) && quantity(object.spec.replicas).compareTo(quantity("1Gi")) < 0 && quantity("1k").isGreaterThan(quantity("999"))' }] }),
