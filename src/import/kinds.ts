@@ -7,6 +7,8 @@ export interface Subject {
   /** The schema paths are typed against (the Pod's for `pods` and `"v1" Pod`). */
   readonly schema: FieldSchema;
   readonly pods: boolean;
+  /** Further `applies to` subjects of the same rule, one per further API version (the kinds add up). */
+  readonly more?: readonly string[];
 }
 
 const groupOf: Readonly<Record<string, string>> = {
@@ -34,7 +36,7 @@ export function resolveKind(text: string, apiGroups?: readonly string[]): { apiV
  * The subject of a rule over `kinds`. `podsWithControllers`: the original engine also judges the pod templates
  * of controllers (Kyverno autogen), which is what `applies to pods` means; else `"v1" Pod` judges Pods only.
  */
-export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[], podsWithControllers: boolean, several = false): Subject | string {
+export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[], podsWithControllers: boolean, several = false, versions: 'one' | 'several' = 'one'): Subject | string {
   if (kinds.length === 0) return 'no kinds';
   if (kinds.every((k) => k.kind === 'Pod' && k.apiVersion === 'v1')) {
     return podsWithControllers ? { text: 'pods', schema: podSchema, pods: true } : { text: '"v1" Pod', schema: podSchema, pods: true };
@@ -49,9 +51,11 @@ export function subjectOf(kinds: readonly { apiVersion: string; kind: string }[]
   }
   // Several kinds share one rule only when the caller's rules read fields every one of them has (the checker checks it).
   if (schemas.length > 1 && !several) return 'several kinds in one rule';
-  const versions = [...new Set(kinds.map((k) => k.apiVersion))];
-  if (versions.length > 1) return `kinds of several API versions (${versions.join(', ')}) in one rule`;
-  return { text: `${literal(versions[0]!)} ${[...new Set(kinds.map((k) => k.kind))].join(', ')}`, schema: schemas[0]!, pods: false };
+  const apiVersions = [...new Set(kinds.map((k) => k.apiVersion))];
+  if (apiVersions.length > 1 && versions === 'one') return `kinds of several API versions (${apiVersions.join(', ')}) in one rule`;
+  // One `applies to` line per API version, in the order the kinds are written; a rule's lines add up.
+  const [first, ...rest] = apiVersions.map((v) => `${literal(v)} ${[...new Set(kinds.filter((k) => k.apiVersion === v).map((k) => k.kind))].join(', ')}`);
+  return { text: first!, schema: schemas[0]!, pods: false, ...(rest.length ? { more: rest } : {}) };
 }
 
 export function fieldType(schema: FieldSchema, path: readonly string[]): FieldSchema | undefined {

@@ -209,6 +209,12 @@ function leafTest(path: string, leaf: string, type: FieldSchema['type'], at: rea
     if (op === '!') return ok(test(glob ? `${path} not matches ${literal(operand)}` : `${path} != ${literal(operand)}`));
     return ok(test(glob ? `${path} matches ${literal(operand)}` : `${path} = ${literal(operand)}`));
   }
+  // A quantity reaches the pattern as the string the API server serialises (docs/engines/quantities.md); an operand
+  // with no leading digit, sign or dot is a wildcard match on that text (pattern.go validateString), which is what
+  // secpol's `matches` on a quantity means. Without a wildcard it would be text equality, which secpol leaves out.
+  if (type === 'quantity' && (op === '' || op === '!') && TEXTUAL.test(operand) && /[*?]/.test(operand)) {
+    return ok(test(`${path} ${op === '!' ? 'not matches' : 'matches'} ${literal(operand)}`));
+  }
   return no(`the scalar pattern ${JSON.stringify(leaf)} on ${path}, a ${type}`, at);
 }
 

@@ -109,7 +109,7 @@ export function scopeOf(rule: Json, autogen: unknown, at: YamlPathStep[]): Trans
   const listed = typeof autogen === 'string' ? autogen.split(',').map((c) => c.trim()).sort().join(',') : undefined;
   const controllers = autogen === undefined || autogen === 'all' || listed === 'CronJob,DaemonSet,Deployment,Job,ReplicaSet,StatefulSet' ? true : autogen === 'none' ? false : undefined;
   if (controllers === undefined) return no(`the autogen-controllers annotation ${JSON.stringify(autogen)} (only the default, all, none, or exactly the controllers secpol's pods cover)`, ['metadata', 'annotations']);
-  const subject = subjectOf(kinds, controllers, true);
+  const subject = subjectOf(kinds, controllers, true, 'several');
   if (typeof subject === 'string') return no(subject, [...f.at, 'kinds']);
   const namespaces = strings(f.resources['namespaces']) ?? [];
   if (namespaces.some((n) => /[*?]/.test(n))) return no('a namespace wildcard', [...f.at, 'namespaces']);

@@ -82,7 +82,7 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
     if (rules.some((x) => x.key === key)) return miss(name, 'a second rule with this name', at);
     ruleAction = mode;
     policyScope ??= s;
-    const lines = [`applies to ${scope.value.subject.text}`, ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value.line];
+    const lines = [`applies to ${scope.value.subject.text}`, ...(scope.value.subject.more ?? []).map((m) => `applies to ${m}`), ...(pre.value === true ? [] : [`when ${renderPredicate(pre.value)}`]), body.value.line];
     if (body.value.exception) clockExceptions.push({ key, original: name, exception: body.value.exception });
     const message = typeof validate['message'] === 'string' ? messageLine(validate['message'], body.value.line) : undefined;
     if (message) lines.push(message);
@@ -92,9 +92,9 @@ export function importKyverno(doc: YamlDoc, exceptionDocs: readonly YamlDoc[] = 
   const kyvernoName = policyNamespace ? `${policyNamespace}/${originalName}` : originalName;
   const mine = exceptionDocs.filter((d) => exceptionPolicies(d).includes(kyvernoName));
   const judged = (r: ImportedRule): string[] => {
-    const subject = (r.lines[0] ?? '').replace(/^applies to /, '');
-    if (subject === 'pods') return ['Pod', 'CronJob', 'DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'];
-    return subject.replace(/^"[^"]*" /, '').split(', ');
+    const subjects = r.lines.filter((l) => l.startsWith('applies to ')).map((l) => l.slice('applies to '.length));
+    if (subjects[0] === 'pods') return ['Pod', 'CronJob', 'DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'];
+    return subjects.flatMap((subject) => subject.replace(/^"[^"]*" /, '').split(', '));
   };
   const targets = rules.filter((r) => !r.key.startsWith('pod-security-')).map((r) => ({ original: r.original, key: r.key, autogen: autogens.has(r.key), kinds: judged(r) }));
   const ex = importExceptions(kyvernoName, mine, targets);

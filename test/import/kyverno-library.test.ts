@@ -1,0 +1,105 @@
+/**
+ * Constructs of the wider kyverno/policies library (pod-security/restricted, best-practices) the Kyverno importer
+ * reads exactly, each in a small policy of our own, proven by `--verify` against the original in the Kyverno engine,
+ * with a wrong translation that verify catches.
+ */
+import { describe, expect, it } from 'vitest';
+import { importPolicies } from '../../src/import/index.js';
+import { buildChecked, importArtifacts } from '../../src/import/import.js';
+import { proveOnce } from '../../src/import/verify.js';
+
+const today = '2026-06-01';
+const proof = { runs: 200, seed: 1 };
+
+async function imported(text: string) {
+  const r = await importPolicies([{ path: 'p.yaml', text }], { today, verify: proof });
+  return { rules: r.value!.rules, text: r.value!.files.map((f) => f.text).join('\n'), codes: r.diagnostics.map((d) => d.code) };
+}
+
+/** Verify's verdict on the imported policy with its rules' lines rewritten by `edit`. */
+async function proveEdited(text: string, edit: (lines: readonly string[]) => string[]) {
+  const file = importArtifacts([{ path: 'p.yaml', text }], { today }).value!.files[0]!;
+  const wrong = buildChecked({ ...file.policy, rules: file.policy.rules.map((r) => ({ ...r, lines: edit(r.lines) })) }, { today });
+  return proveOnce(wrong.policy, wrong.set!.policies[0]!, proof);
+}
+
+const quantityGlob = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: cpu-limits
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: whole-cores
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: set a CPU limit in whole cores
+        pattern:
+          spec:
+            containers:
+              - resources:
+                  limits:
+                    cpu: "?* & !*m"
+            =(initContainers):
+              - resources:
+                  limits:
+                    memory: "?*"
+`;
+
+const twoVersions = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: owner-label
+spec:
+  validationFailureAction: Audit
+  rules:
+    - name: workloads-name-an-owner
+      match:
+        any:
+          - resources:
+              kinds: [Deployment, Job, StatefulSet]
+      validate:
+        message: workloads need an owner label
+        pattern:
+          metadata:
+            labels:
+              owner: "?*"
+`;
+
+describe('import: kyverno/policies library constructs', () => {
+  it('a wildcard pattern on a quantity is `matches` on the text the API server serialises, and is proven', async () => {
+    const r = await imported(quantityGlob);
+    expect(r.rules.map((x) => x.status)).toEqual(['proven']);
+    expect(r.text).toContain('resources.limits.cpu matches "?*" and resources.limits.cpu not matches "*m"');
+    expect(r.text).toContain('every init container has resources.limits.memory matches "?*"');
+  });
+
+  it('a wrong quantity translation is caught: milli-CPU limits let through', async () => {
+    const bad = await proveEdited(quantityGlob, (lines) => lines.map((l) => l.replace(' and resources.limits.cpu not matches "*m"', '')));
+    expect(bad.failed?.key).toBe('whole-cores');
+  });
+
+  it('a quantity pattern without a wildcard (text equality, or compared by value) stays SP3001', async () => {
+    for (const leaf of ['"500m"', '"one"']) {
+      const r = await imported(quantityGlob.replace('"?* & !*m"', leaf));
+      expect(r.rules[0]!.status).toBe('not-imported');
+      expect(r.codes).toContain('SP3001');
+    }
+  });
+
+  it('kinds of two API versions in one rule become two `applies to` lines, proven on each kind', async () => {
+    const r = await imported(twoVersions);
+    expect(r.rules.map((x) => x.status)).toEqual(['proven']);
+    expect(r.text).toContain('    applies to "apps/v1" Deployment, StatefulSet\n    applies to "batch/v1" Job\n');
+  });
+
+  // Known gap: verify draws requests of the translation's kinds only, so a translation that drops a kind the original
+  // matches is not caught. \`it.fails\` keeps this visible; it starts failing once verify also draws the original's kinds.
+  it.fails('a translation that leaves out the Jobs is caught', async () => {
+    const bad = await proveEdited(twoVersions, (lines) => lines.filter((l) => !l.includes('"batch/v1"')));
+    expect(bad.failed?.key).toBe('workloads-name-an-owner');
+  });
+});
