@@ -72,6 +72,20 @@ describe('matches on a quantity field', () => {
     }
   });
 
+  it('n and u bounds: every engine agrees with the semantics at the boundary (100u, 500n drawn exactly)', async () => {
+    const bounds = dsl`
+      policy small {
+        applies to pods
+        rule cpu-floor { require every container has resources.limits.cpu >= 100u }
+        rule request-floor { forbid any container has resources.requests.cpu < 500n }
+      }`;
+    const report = await runVerify(irOf(bounds), { runs: 400, seed: 11 });
+    const [p] = report.policies;
+    expect(p!.disagreement && renderDisagreement(p!.disagreement)).toBeUndefined();
+    for (const backend of ['gatekeeper', 'kyverno', 'kyverno-cel', 'vap']) expect(p!.compared[backend], backend).toBeGreaterThan(0);
+    for (const [rule, o] of Object.entries(p!.outcomes)) expect([o.fail > 0, o.pass > 0], rule).toEqual([true, true]);
+  });
+
   it('on a raw manifest that writes a number (offline, not admitted), every engine answers without an error: no match', async () => {
     const set = irOf(text);
     const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { limits: { cpu: 0.5, memory: 1073741824 }, requests: { cpu: 2 } } }] } };
