@@ -18,6 +18,7 @@ import { translateStorageClass, type SplitRule } from './gatekeeper-storage.js';
 import { translateUniqueIngressHost, translateUniqueServiceSelector } from './gatekeeper-unique.js';
 import { translateHorizontalPodAutoscaler } from './gatekeeper-hpa.js';
 import { translateContainerQuantities, translateContainerRatios, translateEphemeralStorageLimit } from './gatekeeper-quantities.js';
+import * as psp from './gatekeeper-psp.js';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -116,6 +117,7 @@ const readsExemptImages = new Set([
   'K8sContainerRequests',
   'K8sContainerEphemeralStorageLimit',
   'K8sContainerRatios',
+  ...psp.pspReadsExemptImages,
 ]);
 
 /** The library templates whose Rego the importer knows, by constraint kind. */
@@ -332,6 +334,15 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return t.ok ? ok({ rule: 'deprecated-api', body: t.value.body, applies: t.value.applies, message: t.value.message }) : t;
     },
   },
+  K8sPSPPrivilegedContainer: { pkg: 'k8spspprivileged', translate: (p, at) => exemptThen(p, at, psp.translatePrivileged) },
+  K8sPSPHostNamespace: { pkg: 'k8spsphostnamespace', translate: psp.translateHostNamespace },
+  K8sPSPAllowPrivilegeEscalationContainer: { pkg: 'k8spspallowprivilegeescalationcontainer', translate: (p, at) => exemptThen(p, at, psp.translateAllowPrivilegeEscalation) },
+  K8sPSPReadOnlyRootFilesystem: { pkg: 'k8spspreadonlyrootfilesystem', translate: (p, at) => exemptThen(p, at, psp.translateReadOnlyRootFilesystem) },
+  K8sPSPHostNetworkingPorts: { pkg: 'k8spsphostnetworkingports', translate: (p, at) => exemptThen(p, at, () => psp.translateHostNetworkingPorts(p, at)) },
+  K8sPSPProcMount: { pkg: 'k8spspprocmount', translate: (p, at) => exemptThen(p, at, () => psp.translateProcMount(p, at)) },
+  K8sPSPVolumeTypes: { pkg: 'k8spspvolumetypes', translate: psp.translateVolumeTypes },
+  K8sPSPForbiddenSysctls: { pkg: 'k8spspforbiddensysctls', translate: psp.translateForbiddenSysctls },
+  K8sPSPHostFilesystem: { pkg: 'k8spsphostfilesystem', translate: psp.translateHostFilesystem },
   K8sHttpsOnly: {
     pkg: 'k8shttpsonly',
     translate: (p, at) => {
@@ -349,6 +360,7 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
  * cannot express, with the construct it lacks: their Constraints stay SP3001 with this reason, never a near miss.
  */
 const inexpressible: Readonly<Record<string, string>> = {
+  ...psp.pspInexpressible,
   K8sPodDisruptionBudget: 'judges Deployments, StatefulSets and ReplicationControllers by the PodDisruptionBudgets of the synced inventory whose label selector selects them, comparing a PodDisruptionBudget\'s minAvailable with the object\'s own spec.replicas; secpol reads other objects by a reference field, by uniqueness or all of a kind, never by their label selector, and compares fields within one object only',
 };
 

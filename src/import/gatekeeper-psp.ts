@@ -1,0 +1,172 @@
+/**
+ * gatekeeper-library `library/pod-security-policy` templates (read from their template.yaml with the search tools;
+ * docs/import.md names the commits): their Constraints' parameters to one secpol rule each. The templates read
+ * `spec.containers` and `spec.initContainers` (not ephemeral containers), so container tests are written
+ * `every app container has … and every init container has …`; those whose Rego skips exempt containers
+ * (`lib.exempt_container.is_exempt`) get their exemptImages as `exception exempt-images` (gatekeeper.ts). A library
+ * version that reads other lists or skips UPDATE requests behaves differently: `--verify` then reports it (SP3002).
+ *
+ * Truthiness follows Rego: a body expression such as `c.securityContext.privileged` holds when the value is defined
+ * and not `false`; the API server types these fields as booleans, objects or strings, so `= true` / `exists` say
+ * the same on the objects admission sees.
+ */
+import { literal } from './text.js';
+import { no, ok, type Translation, type YamlPathStep } from './model.js';
+
+type Json = Record<string, unknown>;
+export interface PspRule { readonly rule: string; readonly body: string; readonly on?: string }
+
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const escapeRegex = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+
+/** The same test on app and init containers (the two lists the templates' input_containers read). */
+const bothLists = (q: 'every' | 'any', test: string) => `${q} app container has ${test} ${q === 'every' ? 'and' : 'or'} ${q} init container has ${test}`;
+
+/** The kinds whose Rego skips exempt containers (is_exempt in input_containers or the violation). */
+export const pspReadsExemptImages: ReadonlySet<string> = new Set([
+  'K8sPSPPrivilegedContainer',
+  'K8sPSPAllowPrivilegeEscalationContainer',
+  'K8sPSPReadOnlyRootFilesystem',
+  'K8sPSPHostNetworkingPorts',
+  'K8sPSPProcMount',
+]);
+
+/** K8sPSPPrivilegedContainer (package k8spspprivileged): `c.securityContext.privileged` holds. */
+export const translatePrivileged = (): Translation<PspRule> =>
+  ok({ rule: 'no-privileged-containers', body: `forbid ${bothLists('any', 'securityContext.privileged = true')}` });
+
+/** K8sPSPHostNamespace (package k8spsphostnamespace): `o.spec.hostPID` or `o.spec.hostIPC` holds. */
+export const translateHostNamespace = (): Translation<PspRule> => ok({ rule: 'no-host-namespaces', body: 'forbid spec.hostPID = true or spec.hostIPC = true' });
+
+/**
+ * K8sPSPAllowPrivilegeEscalationContainer: reported unless `c.securityContext.allowPrivilegeEscalation == false`
+ * (its has_field(c, "securityContext") clause only adds the containers without a securityContext, which that
+ * test reports as well).
+ */
+export const translateAllowPrivilegeEscalation = (): Translation<PspRule> =>
+  ok({ rule: 'no-privilege-escalation', body: `require ${bothLists('every', 'securityContext.allowPrivilegeEscalation = false')}` });
+
+/** K8sPSPReadOnlyRootFilesystem: reported unless `c.securityContext.readOnlyRootFilesystem == true`. */
+export const translateReadOnlyRootFilesystem = (): Translation<PspRule> =>
+  ok({ rule: 'read-only-root-filesystem', body: `require ${bothLists('every', 'securityContext.readOnlyRootFilesystem = true')}` });
+
+/**
+ * K8sPSPHostNetworkingPorts: `spec.hostNetwork` unless parameters.hostNetwork holds, and a hostPort of a non-exempt
+ * container below `min` or above `max`. A comparison with an absent bound is undefined in Rego (no report); a bound
+ * of another type is compared by OPA's type order (a number is below every string), which is not translated.
+ */
+export function translateHostNetworkingPorts(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+  const allowNetwork = p['hostNetwork'];
+  if (allowNetwork !== undefined && typeof allowNetwork !== 'boolean') return no('a hostNetwork that is not a boolean', [...at, 'hostNetwork']);
+  const port: string[] = [];
+  for (const [key, op] of [['min', '<'], ['max', '>']] as const) {
+    const v = p[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v)) return no(`a ${key} that is not an integer (OPA compares it with a hostPort by type order)`, [...at, key]);
+    port.push(`hostPort ${op} ${String(v)}`);
+  }
+  const parts: string[] = [];
+  if (allowNetwork !== true) parts.push('spec.hostNetwork = true');
+  if (port.length) {
+    const test = `any port has ${port.length === 1 ? port[0]! : `(${port.join(' or ')})`}`;
+    parts.push(bothLists('any', test));
+  }
+  if (parts.length === 0) return no('parameters that allow hostNetwork and give no port range (the template then never reports anything)', at);
+  return ok({ rule: 'host-network-ports', body: `forbid ${parts.join(' or ')}` });
+}
+
+/**
+ * K8sPSPProcMount: containers whose securityContext.procMount holds, when the allowed type (parameters.procMount,
+ * lower-cased; "default" when absent) is "default", are reported unless their procMount lower-cased is "default".
+ * Any other parameter value makes get_allowed_proc_mount give two outputs, an eval_conflict_error.
+ */
+export function translateProcMount(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+  const v = p['procMount'];
+  if (v !== undefined && typeof v !== 'string') return no('a procMount that is not a string', [...at, 'procMount']);
+  const allowed = v === undefined || v === '' ? 'default' : v.toLowerCase();
+  if (allowed === 'unmasked') return no('procMount Unmasked (the template then never reports anything)', [...at, 'procMount']);
+  if (allowed !== 'default') return no(`the procMount ${JSON.stringify(v)} (neither Default nor Unmasked: the template's get_allowed_proc_mount then gives two values, a Rego conflict error)`, [...at, 'procMount']);
+  const test = `(securityContext.procMount exists and not securityContext.procMount matches regex ${literal('^[Dd][Ee][Ff][Aa][Uu][Ll][Tt]$')})`;
+  return ok({ rule: 'proc-mount', body: `forbid ${bothLists('any', test)}` });
+}
+
+/**
+ * The volume sources of core/v1 Volume (k8s.io/api core/v1 VolumeSource). K8sPSPVolumeTypes reports every key of a
+ * volume other than `name` that the allow-list leaves out; the objects admission sees carry only these keys.
+ */
+const VOLUME_SOURCES = [
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc',
+  'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim',
+  'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume',
+];
+
+/** K8sPSPVolumeTypes: a volume key outside parameters.volumes (unless it lists "*"). */
+export function translateVolumeTypes(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+  const allowed = p['volumes'] === undefined ? [] : strings(p['volumes']);
+  if (!allowed) return no('parameters.volumes that is not a list of strings', [...at, 'volumes']);
+  if (allowed.includes('*')) return no('volumes "*" (the template then never reports anything)', [...at, 'volumes']);
+  const unknown = allowed.find((v) => !VOLUME_SOURCES.includes(v));
+  if (unknown !== undefined) return no(`the volume type ${JSON.stringify(unknown)} (not a core/v1 volume source)`, [...at, 'volumes']);
+  const banned = VOLUME_SOURCES.filter((v) => !allowed.includes(v));
+  return ok({ rule: 'volume-types', body: `forbid any volume has (${banned.map((b) => `${b} exists`).join(' or ')})` });
+}
+
+/**
+ * K8sPSPForbiddenSysctls (this version: forbiddenSysctls and allowedSysctls, both as prefixes): a sysctl name is
+ * forbidden when it starts with `trim(f, "*")` for an entry f (trim removes every leading and trailing `*`, so "*"
+ * forbids all), and reported unless it starts with `trim(a, "*")` for an allowedSysctls entry a; without
+ * allowedSysctls no name is allowed (allowed_sysctl is undefined, `not` holds).
+ */
+export function translateForbiddenSysctls(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+  const lists: Record<string, string[] | undefined> = {};
+  for (const key of ['forbiddenSysctls', 'allowedSysctls'] as const) {
+    if (p[key] === undefined) continue;
+    const l = strings(p[key]);
+    if (!l) return no(`parameters.${key} that is not a list of strings`, [...at, key]);
+    lists[key] = l;
+  }
+  const prefixes = (l: string[]) => `name matches regex ${literal(`^(${l.map((x) => escapeRegex(x.replace(/^\*+|\*+$/g, ''))).join('|')})`)}`;
+  const parts: string[] = [];
+  const forbidden = lists['forbiddenSysctls'] ?? [];
+  if (forbidden.length) parts.push(prefixes(forbidden));
+  const allowed = lists['allowedSysctls'];
+  if (allowed === undefined || allowed.length === 0) parts.push('name exists');
+  else parts.push(`name exists and not ${prefixes(allowed)}`);
+  return ok({ rule: 'forbidden-sysctls', body: `forbid any item in spec.securityContext.sysctls has (${parts.join(' or ')})` });
+}
+
+/**
+ * K8sPSPHostFilesystem: a hostPath volume is reported when allowedHostPaths is empty or absent, or no entry allows
+ * it. An entry allows a path when its pathPrefix's segments (split on "/" after trimming the slashes at both ends;
+ * "/" has none) start the path's; entries with readOnly true also need every app and init container mounting
+ * that volume (by name) to mount it read-only, a join of a volume with the mounts naming it that secpol cannot
+ * write, so those entries are not imported.
+ */
+export function translateHostFilesystem(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+  const entries = p['allowedHostPaths'] === undefined ? [] : p['allowedHostPaths'];
+  if (!Array.isArray(entries)) return no('parameters.allowedHostPaths that is not a list', [...at, 'allowedHostPaths']);
+  const alts: string[] = [];
+  for (const [i, e] of entries.entries()) {
+    if (!isMap(e)) return no('an allowedHostPaths entry that is not a map', [...at, 'allowedHostPaths', i]);
+    const ro = e['readOnly'];
+    if (ro !== undefined && typeof ro !== 'boolean') return no('a readOnly that is not a boolean', [...at, 'allowedHostPaths', i, 'readOnly']);
+    if (ro === true) return no('an allowedHostPaths entry with readOnly: true (allowed only when every container mounting that volume by name mounts it read-only: secpol cannot relate a volume to the mounts that name it)', [...at, 'allowedHostPaths', i, 'readOnly']);
+    const prefix = e['pathPrefix'];
+    if (prefix === undefined) continue; // path_matches(undefined, …) is undefined: the entry allows nothing
+    if (typeof prefix !== 'string') return no('a pathPrefix that is not a string', [...at, 'allowedHostPaths', i, 'pathPrefix']);
+    if (prefix === '/') return no('a pathPrefix "/" without readOnly (the template then allows every host path and never reports anything)', [...at, 'allowedHostPaths', i, 'pathPrefix']);
+    const trimmed = prefix.replace(/^\/+|\/+$/g, '');
+    if (trimmed === '') return no(`the pathPrefix ${JSON.stringify(prefix)} (only slashes: its one empty segment matches paths of slashes only)`, [...at, 'allowedHostPaths', i, 'pathPrefix']);
+    alts.push(`^/*${escapeRegex(trimmed)}(/.*)?$`);
+  }
+  const allowed = alts.length ? ` and not hostPath.path matches regex ${literal(alts.length === 1 ? alts[0]! : alts.map((a) => `(${a})`).join('|'))}` : '';
+  return ok({ rule: 'host-filesystem', body: `forbid any volume has (hostPath exists${allowed})` });
+}
+
+/** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */
+export const pspInexpressible: Readonly<Record<string, string>> = {
+  K8sPSPAppArmor: 'reads each container\'s profile from the annotation container.apparmor.security.beta.kubernetes.io/<container name>, a key built from the name of the container being checked; secpol paths name fixed keys',
+  K8sPSPSeccomp: 'reads each container\'s profile from the annotation container.seccomp.security.alpha.kubernetes.io/<container name>, a key built from the name of the container being checked (with the pod annotation and securityContext as fallbacks); secpol paths name fixed keys',
+  K8sPSPCapabilities: 'compares capability names case-insensitively (lower() of both the allowed or required list and the container\'s add/drop lists); secpol compares list elements exactly',
+};
