@@ -6,7 +6,7 @@
  * specification (a projection leaves out null results; `[]` flattens one level: https://jmespath.org/specification.html).
  */
 import type { FieldSchema } from '../check/fields/index.js';
-import { containerSchema } from '../check/fields/index.js';
+import { containerSchema, volumeSchema } from '../check/fields/index.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
 import { and, literal, not, or, pathText, quantified, test } from './text.js';
 import { fieldType } from './kinds.js';
@@ -79,6 +79,7 @@ function condition(c: unknown, schema: FieldSchema, pods: boolean, at: readonly 
     }
     return projection(domain, rest, containerSchema, op, o.value, [...at, 'key']);
   }
+  if (pods && VOLUME_KEYS.test(expr)) return volumeKeys(op, o.value, [...at, 'key']);
   const field = OBJECT_FIELD.exec(expr);
   if (field) {
     // Kyverno reports a field missing from a plain path as an error (docs/engines/kyverno.md, "Variables"), which
@@ -86,6 +87,24 @@ function condition(c: unknown, schema: FieldSchema, pods: boolean, at: readonly 
     return no(`the key {{ ${expr} }}, which Kyverno reports as an error when the field is missing (compare [${expr}][0] or ${expr} || '' with Equals, NotEquals or an ordering operator)`, [...at, 'key']);
   }
   return no(`the JMESPath expression ${JSON.stringify(expr)}`, [...at, 'key']);
+}
+
+const VOLUME_KEYS = /^request\.object\.spec\.volumes\[\]\.keys\(@\)\[\]\s*\|\|\s*''$/;
+
+/**
+ * `{{ request.object.spec.volumes[].keys(@)[] || '' }}` AnyNotIn [name, V…, '']: the keys of every volume, flattened,
+ * or '' when there is no volume. A list key holds AnyNotIn when one of its elements is in no value (anynotin.go); the
+ * keys are the API's field names (no wildcard), and an admitted volume has a key only for a field that is set. So the
+ * condition holds when some volume sets a field other than `name` and the V: a source secpol's Volume schema lists,
+ * which is every source of core/v1 Volume. Without '' among the values a pod without volumes would fail (its key '').
+ */
+function volumeKeys(op: Op, value: unknown, at: readonly YamlPathStep[]): Translation<Pred> {
+  if (op !== 'AnyNotIn') return no(`${op} on the keys of the volumes`, at);
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string' && !/[*?]/.test(v))) return no('a value that is not a list of strings without wildcards, against the keys of the volumes', at);
+  if (!value.includes('')) return no("the keys of the volumes without '' among the values (a pod without volumes then fails)", at);
+  const sources = Object.keys(volumeSchema.fields ?? {}).filter((f) => f !== 'name' && !value.includes(f)).sort();
+  if (sources.length === 0) return no('a condition on the keys of the volumes that never holds (every source allowed)', at);
+  return ok(quantified('any', 'volume', or(sources.map((f) => test(`${f} exists`)))));
 }
 
 /**

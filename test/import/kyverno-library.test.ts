@@ -69,6 +69,34 @@ spec:
               owner: "?*"
 `;
 
+/** Only secret and configMap volumes; `deleteGuard` adds the precondition that keeps DELETE requests out. */
+const volumeKeys = (values: string, deleteGuard = true) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: volume-sources
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: only-config-volumes
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+${deleteGuard ? `      preconditions:
+        all:
+          - key: "{{ request.operation || 'BACKGROUND' }}"
+            operator: NotEquals
+            value: DELETE
+` : ''}      validate:
+        message: only secret and configMap volumes
+        deny:
+          conditions:
+            all:
+              - key: "{{ request.object.spec.volumes[].keys(@)[] || '' }}"
+                operator: AnyNotIn
+                value: ${values}
+`;
+
 describe('import: kyverno/policies library constructs', () => {
   it('a wildcard pattern on a quantity is `matches` on the text the API server serialises, and is proven', async () => {
     const r = await imported(quantityGlob);
@@ -101,5 +129,29 @@ describe('import: kyverno/policies library constructs', () => {
   it.fails('a translation that leaves out the Jobs is caught', async () => {
     const bad = await proveEdited(twoVersions, (lines) => lines.filter((l) => !l.includes('"batch/v1"')));
     expect(bad.failed?.key).toBe('workloads-name-an-owner');
+  });
+
+  it('the keys of every volume AnyNotIn [name, V…, \'\'] forbids a volume setting any other source, and is proven', async () => {
+    const r = await imported(volumeKeys("[name, secret, configMap, '']"));
+    expect(r.rules.map((x) => x.status)).toEqual(['proven']);
+    expect(r.text).toMatch(/forbid any volume has \(awsElasticBlockStore exists or .*hostPath exists or .*vsphereVolume exists\)/);
+    expect(r.text).not.toMatch(/secret exists|configMap exists|name exists/);
+  });
+
+  it('a translation that forgets one source (hostPath) is caught', async () => {
+    const bad = await proveEdited(volumeKeys("[name, secret, configMap, '']"), (lines) => lines.map((l) => l.replace(' or hostPath exists', '')));
+    expect(bad.failed?.key).toBe('only-config-volumes');
+  });
+
+  it("without '' among the values a pod without volumes fails (its key is ''): SP3001", async () => {
+    const r = await imported(volumeKeys('[name, secret, configMap]'));
+    expect(r.rules[0]!.status).toBe('not-imported');
+    expect(r.rules[0]!.reason).toContain("without '' among the values");
+  });
+
+  it('without a DELETE precondition the original also reports DELETE requests (request.object reads the old object): SP3002', async () => {
+    const r = await imported(volumeKeys("[name, secret, configMap, '']", false));
+    expect(r.rules[0]!.status).toBe('not-imported');
+    expect(r.codes).toContain('SP3002');
   });
 });
