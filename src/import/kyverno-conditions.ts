@@ -202,6 +202,11 @@ function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   if (!isBooleanCondition(c)) {
     const o = c as { key?: unknown; operator?: unknown } | null;
     const key = typeof o?.key === 'string' ? o.key.trim() : JSON.stringify(o?.key);
+    // A set operator over a list read as is (the restricted disallow-capabilities-strict, require-drop-all): each
+    // element is matched as a wildcard too (anyin.go, anynotin.go), so an element `*` or `A*` counts as ALL.
+    if (SET_OPERATORS.has(lowerOp(c))) {
+      return refuse(`${String(o?.operator)} with the key ${key} at ${at.join('.')}: Kyverno matches the key's and the value's elements as wildcards in both directions (an element * or A* is in [ALL]), which no secpol list test expresses; translated: the list read as (LIST || \`[]\`)[?!contains(@, '*') && !contains(@, '?')], or beside the NotEquals [] on its elements with wildcards`);
+    }
     return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
   }
   const o = c as { key: string; operator: string; value: boolean };

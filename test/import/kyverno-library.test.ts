@@ -154,4 +154,33 @@ describe('import: kyverno/policies library constructs', () => {
     expect(r.rules[0]!.status).toBe('not-imported');
     expect(r.codes).toContain('SP3002');
   });
+
+  it('a set operator on a list read as is stays SP3001, naming the wildcard reading (a drop of * holds ALL)', async () => {
+    const r = await imported(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: drop-everything
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: drop-all
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: drop ALL
+        foreach:
+          - list: request.object.spec.containers
+            deny:
+              conditions:
+                all:
+                  - key: ALL
+                    operator: AnyNotIn
+                    value: "{{ element.securityContext.capabilities.drop || '' }}"
+`);
+    expect(r.rules[0]!.status).toBe('not-imported');
+    expect(r.codes).toContain('SP3001');
+    expect(r.rules[0]!.reason).toContain('as wildcards in both directions (an element * or A* is in [ALL])');
+  });
 });
