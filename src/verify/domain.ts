@@ -1,6 +1,6 @@
 import { podSchema, containerPortSchema, containerSchema, envVarSchema, policyRuleSchema, rbacSubjectSchema, volumeSchema, type FieldSchema } from '../check/fields/index.js';
 import { canonicalQuantity } from '../ir/quantity.js';
-import { apiProblems, asStored, builtInSchema, enumValues, podSpecs, valueProblems, type ApiRequest } from './admitted.js';
+import { apiProblems, asStored, builtInSchema, enumValues, podSpecs, quantitiesShown, valueProblems, type ApiRequest } from './admitted.js';
 import type { Site } from './constants.js';
 
 /**
@@ -151,7 +151,9 @@ export function mend<T extends ApiRequest>(request: T): T {
     }
     for (const v of list(spec['volumes'])) if (isObject(v) && isObject(v['hostPath']) && v['hostPath']['path'] === undefined) v['hostPath']['path'] = '/var/lib/secpol';
   }
-  return stored;
+  // An UPDATE's old object is a stored object too: its quantities as the API server serialised them.
+  const old = (request as { readonly oldObject?: unknown }).oldObject;
+  return old === undefined ? stored : { ...stored, oldObject: quantitiesShown(old) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quantity } from '../../src/check/fields/meta.js';
 import { asStored } from '../../src/verify/admitted.js';
-import { admittedValues, writtenQuantities } from '../../src/verify/domain.js';
+import { admittedValues, mend, writtenQuantities } from '../../src/verify/domain.js';
 
 /** Verify's admitted objects carry quantities as the API server shows them to admission (docs/engines/quantities.md). */
 describe('admitted objects show quantities serialised', () => {
@@ -27,6 +27,13 @@ describe('admitted objects show quantities serialised', () => {
   it('not in a kind the API server does not decode (a CRD keeps what was written)', () => {
     const crd = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { resources } };
     expect(asStored({ object: crd }).object).toEqual(crd);
+  });
+
+  it("an UPDATE's old object is stored too: its quantities serialised like the object's", () => {
+    const pvc = (storage: unknown) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'apps' }, spec: { resources: { requests: { storage } } } });
+    const mended = mend({ object: pvc('1.5Gi'), operation: 'UPDATE' as const, oldObject: pvc(0.5) });
+    expect(mended.object.spec.resources.requests.storage).toBe('1536Mi');
+    expect((mended.oldObject as ReturnType<typeof pvc>).spec.resources.requests.storage).toBe('500m');
   });
 
   it('verify draws written forms at quantity fields, and none outside the modelled domain', () => {
