@@ -20,8 +20,24 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
 const escapeRegex = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
 
-/** The same test on app and init containers (the two lists the templates' input_containers read). */
-const bothLists = (q: 'every' | 'any', test: string) => `${q} app container has ${test} ${q === 'every' ? 'and' : 'or'} ${q} init container has ${test}`;
+/**
+ * What a library version of a template reads, from its Rego: the older versions take `spec.containers` and
+ * `spec.initContainers`, the later ones `spec.ephemeralContainers` too and skip UPDATE requests
+ * (`not is_update(input.review)`, lib.exclude_update: these fields are immutable on a running pod).
+ */
+export interface PspShape { readonly ephemeral: boolean; readonly skipsUpdate: boolean }
+
+export function pspShape(rego: string): PspShape {
+  return { ephemeral: /\.spec\.ephemeralContainers\b/.test(rego), skipsUpdate: /\bnot\s+is_update\s*\(\s*input\.review\s*\)/.test(rego) };
+}
+
+const onOf = (shape: PspShape) => (shape.skipsUpdate ? { on: 'on create' } : {});
+
+/** The same test on the container lists the template's input_containers read. */
+function containers(shape: PspShape, q: 'every' | 'any', test: string): string {
+  if (shape.ephemeral) return `${q} container has ${test}`;
+  return `${q} app container has ${test} ${q === 'every' ? 'and' : 'or'} ${q} init container has ${test}`;
+}
 
 /** The kinds whose Rego skips exempt containers (is_exempt in input_containers or the violation). */
 export const pspReadsExemptImages: ReadonlySet<string> = new Set([
@@ -33,30 +49,30 @@ export const pspReadsExemptImages: ReadonlySet<string> = new Set([
 ]);
 
 /** K8sPSPPrivilegedContainer (package k8spspprivileged): `c.securityContext.privileged` holds. */
-export const translatePrivileged = (): Translation<PspRule> =>
-  ok({ rule: 'no-privileged-containers', body: `forbid ${bothLists('any', 'securityContext.privileged = true')}` });
+export const translatePrivileged = (shape: PspShape): Translation<PspRule> =>
+  ok({ rule: 'no-privileged-containers', body: `forbid ${containers(shape, 'any', 'securityContext.privileged = true')}`, ...onOf(shape) });
 
 /** K8sPSPHostNamespace (package k8spsphostnamespace): `o.spec.hostPID` or `o.spec.hostIPC` holds. */
-export const translateHostNamespace = (): Translation<PspRule> => ok({ rule: 'no-host-namespaces', body: 'forbid spec.hostPID = true or spec.hostIPC = true' });
+export const translateHostNamespace = (shape: PspShape): Translation<PspRule> => ok({ rule: 'no-host-namespaces', body: 'forbid spec.hostPID = true or spec.hostIPC = true', ...onOf(shape) });
 
 /**
  * K8sPSPAllowPrivilegeEscalationContainer: reported unless `c.securityContext.allowPrivilegeEscalation == false`
  * (its has_field(c, "securityContext") clause only adds the containers without a securityContext, which that
  * test reports as well).
  */
-export const translateAllowPrivilegeEscalation = (): Translation<PspRule> =>
-  ok({ rule: 'no-privilege-escalation', body: `require ${bothLists('every', 'securityContext.allowPrivilegeEscalation = false')}` });
+export const translateAllowPrivilegeEscalation = (shape: PspShape): Translation<PspRule> =>
+  ok({ rule: 'no-privilege-escalation', body: `require ${containers(shape, 'every', 'securityContext.allowPrivilegeEscalation = false')}`, ...onOf(shape) });
 
 /** K8sPSPReadOnlyRootFilesystem: reported unless `c.securityContext.readOnlyRootFilesystem == true`. */
-export const translateReadOnlyRootFilesystem = (): Translation<PspRule> =>
-  ok({ rule: 'read-only-root-filesystem', body: `require ${bothLists('every', 'securityContext.readOnlyRootFilesystem = true')}` });
+export const translateReadOnlyRootFilesystem = (shape: PspShape): Translation<PspRule> =>
+  ok({ rule: 'read-only-root-filesystem', body: `require ${containers(shape, 'every', 'securityContext.readOnlyRootFilesystem = true')}`, ...onOf(shape) });
 
 /**
  * K8sPSPHostNetworkingPorts: `spec.hostNetwork` unless parameters.hostNetwork holds, and a hostPort of a non-exempt
  * container below `min` or above `max`. A comparison with an absent bound is undefined in Rego (no report); a bound
  * of another type is compared by OPA's type order (a number is below every string), which is not translated.
  */
-export function translateHostNetworkingPorts(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+export function translateHostNetworkingPorts(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
   const allowNetwork = p['hostNetwork'];
   if (allowNetwork !== undefined && typeof allowNetwork !== 'boolean') return no('a hostNetwork that is not a boolean', [...at, 'hostNetwork']);
   const port: string[] = [];
@@ -70,10 +86,10 @@ export function translateHostNetworkingPorts(p: Json, at: YamlPathStep[]): Trans
   if (allowNetwork !== true) parts.push('spec.hostNetwork = true');
   if (port.length) {
     const test = `any port has ${port.length === 1 ? port[0]! : `(${port.join(' or ')})`}`;
-    parts.push(bothLists('any', test));
+    parts.push(containers(shape, 'any', test));
   }
   if (parts.length === 0) return no('parameters that allow hostNetwork and give no port range (the template then never reports anything)', at);
-  return ok({ rule: 'host-network-ports', body: `forbid ${parts.join(' or ')}` });
+  return ok({ rule: 'host-network-ports', body: `forbid ${parts.join(' or ')}`, ...onOf(shape) });
 }
 
 /**
@@ -81,14 +97,14 @@ export function translateHostNetworkingPorts(p: Json, at: YamlPathStep[]): Trans
  * lower-cased; "default" when absent) is "default", are reported unless their procMount lower-cased is "default".
  * Any other parameter value makes get_allowed_proc_mount give two outputs, an eval_conflict_error.
  */
-export function translateProcMount(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+export function translateProcMount(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
   const v = p['procMount'];
   if (v !== undefined && typeof v !== 'string') return no('a procMount that is not a string', [...at, 'procMount']);
   const allowed = v === undefined || v === '' ? 'default' : v.toLowerCase();
   if (allowed === 'unmasked') return no('procMount Unmasked (the template then never reports anything)', [...at, 'procMount']);
   if (allowed !== 'default') return no(`the procMount ${JSON.stringify(v)} (neither Default nor Unmasked: the template's get_allowed_proc_mount then gives two values, a Rego conflict error)`, [...at, 'procMount']);
   const test = `(securityContext.procMount exists and not securityContext.procMount matches regex ${literal('^[Dd][Ee][Ff][Aa][Uu][Ll][Tt]$')})`;
-  return ok({ rule: 'proc-mount', body: `forbid ${bothLists('any', test)}` });
+  return ok({ rule: 'proc-mount', body: `forbid ${containers(shape, 'any', test)}`, ...onOf(shape) });
 }
 
 /**
@@ -102,23 +118,25 @@ const VOLUME_SOURCES = [
 ];
 
 /** K8sPSPVolumeTypes: a volume key outside parameters.volumes (unless it lists "*"). */
-export function translateVolumeTypes(p: Json, at: YamlPathStep[]): Translation<PspRule> {
-  const allowed = p['volumes'] === undefined ? [] : strings(p['volumes']);
+export function translateVolumeTypes(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+  // The message formats parameters.volumes: without it sprintf is undefined and nothing is reported.
+  if (p['volumes'] === undefined) return no('parameters without volumes (the template\'s message then is undefined and it never reports anything)', at);
+  const allowed = strings(p['volumes']);
   if (!allowed) return no('parameters.volumes that is not a list of strings', [...at, 'volumes']);
   if (allowed.includes('*')) return no('volumes "*" (the template then never reports anything)', [...at, 'volumes']);
   const unknown = allowed.find((v) => !VOLUME_SOURCES.includes(v));
   if (unknown !== undefined) return no(`the volume type ${JSON.stringify(unknown)} (not a core/v1 volume source)`, [...at, 'volumes']);
   const banned = VOLUME_SOURCES.filter((v) => !allowed.includes(v));
-  return ok({ rule: 'volume-types', body: `forbid any volume has (${banned.map((b) => `${b} exists`).join(' or ')})` });
+  return ok({ rule: 'volume-types', body: `forbid any volume has (${banned.map((b) => `${b} exists`).join(' or ')})`, ...onOf(shape) });
 }
 
 /**
  * K8sPSPForbiddenSysctls (this version: forbiddenSysctls and allowedSysctls, both as prefixes): a sysctl name is
  * forbidden when it starts with `trim(f, "*")` for an entry f (trim removes every leading and trailing `*`, so "*"
- * forbids all), and reported unless it starts with `trim(a, "*")` for an allowedSysctls entry a; without
- * allowedSysctls no name is allowed (allowed_sysctl is undefined, `not` holds).
+ * forbids all), and reported unless it starts with `trim(a, "*")` for an allowedSysctls entry a. The second
+ * violation's message formats parameters.allowedSysctls, so without that list it is never reported.
  */
-export function translateForbiddenSysctls(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+export function translateForbiddenSysctls(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
   const lists: Record<string, string[] | undefined> = {};
   for (const key of ['forbiddenSysctls', 'allowedSysctls'] as const) {
     if (p[key] === undefined) continue;
@@ -130,10 +148,11 @@ export function translateForbiddenSysctls(p: Json, at: YamlPathStep[]): Translat
   const parts: string[] = [];
   const forbidden = lists['forbiddenSysctls'] ?? [];
   if (forbidden.length) parts.push(prefixes(forbidden));
+  // Each violation's message reads its own list: without it sprintf is undefined and that violation never reported.
   const allowed = lists['allowedSysctls'];
-  if (allowed === undefined || allowed.length === 0) parts.push('name exists');
-  else parts.push(`name exists and not ${prefixes(allowed)}`);
-  return ok({ rule: 'forbidden-sysctls', body: `forbid any item in spec.securityContext.sysctls has (${parts.join(' or ')})` });
+  if (allowed !== undefined) parts.push(allowed.length === 0 ? 'name exists' : `name exists and not ${prefixes(allowed)}`);
+  if (parts.length === 0) return no('parameters without forbiddenSysctls entries and without allowedSysctls (the template then never reports anything)', at);
+  return ok({ rule: 'forbidden-sysctls', body: `forbid any item in spec.securityContext.sysctls has (${parts.join(' or ')})`, ...onOf(shape) });
 }
 
 /**
@@ -143,7 +162,7 @@ export function translateForbiddenSysctls(p: Json, at: YamlPathStep[]): Translat
  * that volume (by name) to mount it read-only, a join of a volume with the mounts naming it that secpol cannot
  * write, so those entries are not imported.
  */
-export function translateHostFilesystem(p: Json, at: YamlPathStep[]): Translation<PspRule> {
+export function translateHostFilesystem(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
   const entries = p['allowedHostPaths'] === undefined ? [] : p['allowedHostPaths'];
   if (!Array.isArray(entries)) return no('parameters.allowedHostPaths that is not a list', [...at, 'allowedHostPaths']);
   const alts: string[] = [];
@@ -161,7 +180,7 @@ export function translateHostFilesystem(p: Json, at: YamlPathStep[]): Translatio
     alts.push(`^/*${escapeRegex(trimmed)}(/.*)?$`);
   }
   const allowed = alts.length ? ` and not hostPath.path matches regex ${literal(alts.length === 1 ? alts[0]! : alts.map((a) => `(${a})`).join('|'))}` : '';
-  return ok({ rule: 'host-filesystem', body: `forbid any volume has (hostPath exists${allowed})` });
+  return ok({ rule: 'host-filesystem', body: `forbid any volume has (hostPath exists${allowed})`, ...onOf(shape) });
 }
 
 /** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */

@@ -67,7 +67,7 @@ type Recogniser = {
   readonly pkg: string;
   /** The recogniser reads match.kinds itself (versions the template tells apart). */
   readonly ownKinds?: boolean;
-  readonly translate: (p: Json, at: YamlPathStep[], match: unknown) => Translation<Recognised>;
+  readonly translate: (p: Json, at: YamlPathStep[], match: unknown, rego: string) => Translation<Recognised>;
 };
 
 const plainPrefix = (s: string) => !/[*?]/.test(s) && s.length > 0;
@@ -100,7 +100,7 @@ function noExemptImages(p: Json, at: YamlPathStep[]): Translation<true> {
 }
 
 /** A translation of a template that skips exempt containers, once its exemptImages are known to be translatable. */
-function exemptThen(p: Json, at: YamlPathStep[], translate: () => Translation<{ rule: string; body: string }>, on?: string): Translation<Recognised> {
+function exemptThen(p: Json, at: YamlPathStep[], translate: () => Translation<{ rule: string; body: string; on?: string }>, on?: string): Translation<Recognised> {
   const e = noExemptImages(p, at);
   if (!e.ok) return e;
   const t = translate();
@@ -334,15 +334,15 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
       return t.ok ? ok({ rule: 'deprecated-api', body: t.value.body, applies: t.value.applies, message: t.value.message }) : t;
     },
   },
-  K8sPSPPrivilegedContainer: { pkg: 'k8spspprivileged', translate: (p, at) => exemptThen(p, at, psp.translatePrivileged) },
-  K8sPSPHostNamespace: { pkg: 'k8spsphostnamespace', translate: psp.translateHostNamespace },
-  K8sPSPAllowPrivilegeEscalationContainer: { pkg: 'k8spspallowprivilegeescalationcontainer', translate: (p, at) => exemptThen(p, at, psp.translateAllowPrivilegeEscalation) },
-  K8sPSPReadOnlyRootFilesystem: { pkg: 'k8spspreadonlyrootfilesystem', translate: (p, at) => exemptThen(p, at, psp.translateReadOnlyRootFilesystem) },
-  K8sPSPHostNetworkingPorts: { pkg: 'k8spsphostnetworkingports', translate: (p, at) => exemptThen(p, at, () => psp.translateHostNetworkingPorts(p, at)) },
-  K8sPSPProcMount: { pkg: 'k8spspprocmount', translate: (p, at) => exemptThen(p, at, () => psp.translateProcMount(p, at)) },
-  K8sPSPVolumeTypes: { pkg: 'k8spspvolumetypes', translate: psp.translateVolumeTypes },
-  K8sPSPForbiddenSysctls: { pkg: 'k8spspforbiddensysctls', translate: psp.translateForbiddenSysctls },
-  K8sPSPHostFilesystem: { pkg: 'k8spsphostfilesystem', translate: psp.translateHostFilesystem },
+  K8sPSPPrivilegedContainer: { pkg: 'k8spspprivileged', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translatePrivileged(psp.pspShape(rego))) },
+  K8sPSPHostNamespace: { pkg: 'k8spsphostnamespace', translate: (_p, _at, _m, rego) => psp.translateHostNamespace(psp.pspShape(rego)) },
+  K8sPSPAllowPrivilegeEscalationContainer: { pkg: 'k8spspallowprivilegeescalationcontainer', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateAllowPrivilegeEscalation(psp.pspShape(rego))) },
+  K8sPSPReadOnlyRootFilesystem: { pkg: 'k8spspreadonlyrootfilesystem', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateReadOnlyRootFilesystem(psp.pspShape(rego))) },
+  K8sPSPHostNetworkingPorts: { pkg: 'k8spsphostnetworkingports', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateHostNetworkingPorts(p, at, psp.pspShape(rego))) },
+  K8sPSPProcMount: { pkg: 'k8spspprocmount', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateProcMount(p, at, psp.pspShape(rego))) },
+  K8sPSPVolumeTypes: { pkg: 'k8spspvolumetypes', translate: (p, at, _m, rego) => psp.translateVolumeTypes(p, at, psp.pspShape(rego)) },
+  K8sPSPForbiddenSysctls: { pkg: 'k8spspforbiddensysctls', translate: (p, at, _m, rego) => psp.translateForbiddenSysctls(p, at, psp.pspShape(rego)) },
+  K8sPSPHostFilesystem: { pkg: 'k8spsphostfilesystem', translate: (p, at, _m, rego) => psp.translateHostFilesystem(p, at, psp.pspShape(rego)) },
   K8sHttpsOnly: {
     pkg: 'k8shttpsonly',
     translate: (p, at) => {
@@ -442,7 +442,7 @@ export function importConstraint(doc: YamlDoc, template: { value: unknown; doc: 
     miss('parameters that are not a map', ['spec', 'parameters']);
     return result();
   }
-  const r = recogniser.translate(params, ['spec', 'parameters'], spec['match']);
+  const r = recogniser.translate(params, ['spec', 'parameters'], spec['match'], regoOf(template.value));
   if (!r.ok) {
     miss(r.reason, r.at ?? ['spec', 'parameters']);
     return result();
