@@ -5,7 +5,7 @@
  */
 import { containerSchema, findKnownKind, podSchema, type FieldSchema } from '../check/fields/index.js';
 import type { ImportedPolicy } from './model.js';
-import { fieldType } from './kinds.js';
+import { fieldType, resolveKind } from './kinds.js';
 import { literal, pathText } from './text.js';
 import * as jmespathLib from 'jmespath';
 
@@ -55,7 +55,46 @@ export function probeRules(p: ImportedPolicy): string[][] {
     const tests = values.length ? values : [`${path} exists`];
     for (const t of tests) out.push([appliesTo, `forbid ${leaf.domain ? `any ${leaf.domain} has ${t}` : t}`]);
   }
-  return out;
+  return [...out, ...kindProbes(p)];
+}
+
+/** The pod controllers `applies to pods` judges besides Pods (Kyverno autogen's defaults). */
+const POD_KINDS = ['Pod', 'CronJob', 'DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'];
+
+/**
+ * One probe per kind the original's rules match that no imported rule applies to, so that requests of that kind are
+ * drawn: without them a translation that leaves a kind out is judged only on the kinds it keeps.
+ */
+function kindProbes(p: ImportedPolicy): string[][] {
+  if (p.original.engine !== 'kyverno') return [];
+  const covered = new Set<string>();
+  for (const r of p.rules) {
+    for (const line of r.lines.filter((l) => l.startsWith('applies to '))) {
+      const subject = line.slice('applies to '.length);
+      if (subject === 'pods') POD_KINDS.forEach((k) => covered.add(k === 'Pod' ? 'v1/Pod' : k));
+      const m = /^"([^"]+)" (.+)$/.exec(subject);
+      if (m) for (const k of m[2]!.split(', ')) covered.add(k === 'Pod' ? `${m[1]}/Pod` : k);
+    }
+  }
+  const wanted = new Map<string, string[]>();
+  for (const doc of p.original.documents) {
+    const rules = (doc as { spec?: { rules?: unknown } }).spec?.rules;
+    for (const r of Array.isArray(rules) ? rules : []) {
+      if (!isMap(r) || !isMap(r['validate'])) continue;
+      const match = isMap(r['match']) ? r['match'] : {};
+      const filters = [match, ...(['any', 'all'] as const).flatMap((k) => (Array.isArray(match[k]) ? (match[k] as unknown[]) : []))];
+      for (const f of filters) {
+        const kinds = isMap(f) && isMap(f['resources']) && Array.isArray(f['resources']['kinds']) ? (f['resources']['kinds'] as unknown[]) : [];
+        for (const text of kinds) {
+          const k = typeof text === 'string' && !text.includes('*') ? resolveKind(text) : undefined;
+          if (!k || covered.has(k.kind === 'Pod' ? `${k.apiVersion}/Pod` : k.kind)) continue;
+          if (!findKnownKind(k.apiVersion.includes('/') ? k.apiVersion.split('/')[0]! : '', k.apiVersion.split('/').pop()!, k.kind)) continue;
+          wanted.set(k.apiVersion, [...new Set([...(wanted.get(k.apiVersion) ?? []), k.kind])]);
+        }
+      }
+    }
+  }
+  return [...wanted.entries()].map(([v, kinds]) => [`applies to ${literal(v)} ${kinds.join(', ')}`, 'forbid metadata.name exists']);
 }
 
 function walk(pattern: Json, prefix: string[], domain: string | undefined, out: Leaf[]): void {
