@@ -124,8 +124,7 @@ describe('import: kyverno/policies library constructs', () => {
     expect(r.text).toContain('    applies to "apps/v1" Deployment, StatefulSet\n    applies to "batch/v1" Job\n');
   });
 
-  // Known gap: verify draws requests of the translation's kinds only, so a translation that drops a kind the original
-  // matches is not caught. \`it.fails\` keeps this visible; it starts failing once verify also draws the original's kinds.
+  // Caught because verify also draws the kinds the original matches and no imported rule applies to (probes.ts).
   it('a translation that leaves out the Jobs is caught', async () => {
     const bad = await proveEdited(twoVersions, (lines) => lines.filter((l) => !l.includes('"batch/v1"')));
     expect(bad.failed?.key).toBe('workloads-name-an-owner');
