@@ -46,6 +46,7 @@ export const pspReadsExemptImages: ReadonlySet<string> = new Set([
   'K8sPSPReadOnlyRootFilesystem',
   'K8sPSPHostNetworkingPorts',
   'K8sPSPProcMount',
+  'K8sPSPHostProcess',
 ]);
 
 /** K8sPSPPrivilegedContainer (package k8spspprivileged): `c.securityContext.privileged` holds. */
@@ -183,9 +184,17 @@ export function translateHostFilesystem(p: Json, at: YamlPathStep[], shape: PspS
   return ok({ rule: 'host-filesystem', body: `forbid any volume has (hostPath exists${allowed})`, ...onOf(shape) });
 }
 
+/**
+ * K8sPSPHostProcess: `spec.securityContext.windowsOptions.hostProcess == true` on the pod (whatever its containers'
+ * images), or on a non-exempt container.
+ */
+export const translateHostProcess = (shape: PspShape): Translation<PspRule> =>
+  ok({ rule: 'no-host-process', body: `forbid spec.securityContext.windowsOptions.hostProcess = true or ${containers(shape, 'any', 'securityContext.windowsOptions.hostProcess = true')}`, ...onOf(shape) });
+
 /** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */
 export const pspInexpressible: Readonly<Record<string, string>> = {
   K8sPSPAppArmor: 'reads each container\'s profile from the annotation container.apparmor.security.beta.kubernetes.io/<container name>, a key built from the name of the container being checked; secpol paths name fixed keys',
   K8sPSPSeccomp: 'reads each container\'s profile from the annotation container.seccomp.security.alpha.kubernetes.io/<container name>, a key built from the name of the container being checked (with the pod annotation and securityContext as fallbacks); secpol paths name fixed keys',
+  K8sPSPHostProbesLifecycle: 'returns a container\'s probes (liveness, readiness, startup) and its postStart and preStop hooks through functions of one clause each, so a container with two different probes, or with both hooks, makes OPA stop with eval_conflict_error (functions must not produce multiple outputs for same inputs), which Gatekeeper reports as a failed review; secpol rules cannot test that two probe objects differ',
   K8sPSPCapabilities: 'compares capability names case-insensitively (lower() of both the allowed or required list and the container\'s add/drop lists); secpol compares list elements exactly',
 };

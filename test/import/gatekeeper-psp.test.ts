@@ -26,6 +26,15 @@ describe('PSP translations on parameters of our own', () => {
     expect(body(psp.translateAllowPrivilegeEscalation(later))).toBe('require every container has securityContext.allowPrivilegeEscalation = false');
   });
 
+  it('host process: the pod-level field outside the container quantifier (an exempt image does not exempt the pod)', () => {
+    expect(psp.translateHostProcess(later)).toEqual({ ok: true, value: { rule: 'no-host-process', body: 'forbid spec.securityContext.windowsOptions.hostProcess = true or any container has securityContext.windowsOptions.hostProcess = true', on: 'on create' } });
+  });
+
+  it('templates the language cannot follow are listed with the construct, not translated', () => {
+    expect(Object.keys(psp.pspInexpressible).sort()).toEqual(['K8sPSPAppArmor', 'K8sPSPCapabilities', 'K8sPSPHostProbesLifecycle', 'K8sPSPSeccomp']);
+    expect(psp.pspInexpressible['K8sPSPHostProbesLifecycle']).toMatch(/eval_conflict_error/);
+  });
+
   it('host ports: each bound only when given, hostNetwork unless allowed, never-reporting parameters refused', () => {
     expect(body(psp.translateHostNetworkingPorts({ min: 1024 }, [], old))).toBe('forbid spec.hostNetwork = true or any app container has any port has hostPort < 1024 or any init container has any port has hostPort < 1024');
     expect(body(psp.translateHostNetworkingPorts({ hostNetwork: true, min: 10, max: 20 }, [], later))).toBe('forbid any container has any port has (hostPort < 10 or hostPort > 20)');
