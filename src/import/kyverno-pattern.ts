@@ -215,7 +215,7 @@ function leafTest(path: string, leaf: string, type: FieldSchema['type'], at: rea
   if (type === 'quantity' && (op === '' || op === '!') && TEXTUAL.test(operand) && /[*?]/.test(operand)) {
     return ok(test(`${path} ${op === '!' ? 'not matches' : 'matches'} ${literal(operand)}`));
   }
-  return no(`the scalar pattern ${JSON.stringify(leaf)} on ${path}, a ${type}`, at);
+  return no(`the scalar pattern ${JSON.stringify(leaf)} on ${path}, ${type === 'any' ? 'a field secpol gives no type (a list of integers such as supplementalGroups has none)' : `a ${type}`}`, at);
 }
 
 /**

@@ -182,4 +182,10 @@ spec:
     expect(r.codes).toContain('SP3001');
     expect(r.rules[0]!.reason).toContain('as wildcards in both directions (an element * or A* is in [ALL])');
   });
+
+  it('a scalar pattern on a list of integers (supplementalGroups) is SP3001, saying secpol gives the field no type', async () => {
+    const r = await imported(quantityGlob.replace(/spec:\n {12}containers:[\s\S]*$/, 'spec:\n            =(securityContext):\n              =(supplementalGroups): ">0"\n'));
+    expect(r.rules[0]!.status).toBe('not-imported');
+    expect(r.rules[0]!.reason).toContain('on spec.securityContext.supplementalGroups, a field secpol gives no type');
+  });
 });
