@@ -28,7 +28,8 @@ const escapeRegex = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${
 export interface PspShape { readonly ephemeral: boolean; readonly skipsUpdate: boolean }
 
 export function pspShape(rego: string): PspShape {
-  return { ephemeral: /\.spec\.ephemeralContainers\b/.test(rego), skipsUpdate: /\bnot\s+is_update\s*\(\s*input\.review\s*\)/.test(rego) };
+  // `spec.ephemeralContainers[_]`, or (rego.v1 versions) `some type in ["containers", …, "ephemeralContainers"]`.
+  return { ephemeral: /\.spec\.ephemeralContainers\b|"ephemeralContainers"/.test(rego), skipsUpdate: /\bnot\s+is_update\s*\(\s*input\.review\s*\)/.test(rego) };
 }
 
 const onOf = (shape: PspShape) => (shape.skipsUpdate ? { on: 'on create' } : {});
@@ -132,12 +133,21 @@ export function translateVolumeTypes(p: Json, at: YamlPathStep[], shape: PspShap
 }
 
 /**
- * K8sPSPForbiddenSysctls (this version: forbiddenSysctls and allowedSysctls, both as prefixes): a sysctl name is
- * forbidden when it starts with `trim(f, "*")` for an entry f (trim removes every leading and trailing `*`, so "*"
- * forbids all), and reported unless it starts with `trim(a, "*")` for an allowedSysctls entry a. The second
- * violation's message formats parameters.allowedSysctls, so without that list it is never reported.
+ * K8sPSPForbiddenSysctls: a sysctl name is reported when it is forbidden, and when it is not allowed. How an entry
+ * matches depends on the library version, told apart by its Rego:
+ *
+ * - older (`startswith(sysctl, trim(entry, "*"))`): every entry is a prefix once the `*`s at both ends are trimmed
+ *   ("*" forbids all); without allowedSysctls the second violation's message formats the missing list, so it is
+ *   never reported;
+ * - later (`endswith(entry, "*")` then `trim_suffix`): "*" matches all, an entry ending in `*` is a prefix, any
+ *   other entry is an exact name; without allowedSysctls every name is allowed.
+ *
+ * With allowedSysctls `[]` both versions report every sysctl.
  */
-export function translateForbiddenSysctls(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+export function translateForbiddenSysctls(p: Json, at: YamlPathStep[], shape: PspShape, rego: string): Translation<PspRule> {
+  const later = /endswith\(\s*forbidden\s*,\s*"\*"\s*\)/.test(rego) && /endswith\(\s*allowed\s*,\s*"\*"\s*\)/.test(rego);
+  const older = /trim\(\s*input\.parameters\.forbiddenSysctls\[_\]\s*,\s*"\*"\s*\)/.test(rego) && /trim\(\s*input\.parameters\.allowedSysctls\[_\]\s*,\s*"\*"\s*\)/.test(rego);
+  if (later === older) return no('a version of the template whose sysctl matching is not one the importer knows (a prefix after trimming `*`, or an exact name unless the entry ends in `*`)', at);
   const lists: Record<string, string[] | undefined> = {};
   for (const key of ['forbiddenSysctls', 'allowedSysctls'] as const) {
     if (p[key] === undefined) continue;
@@ -145,13 +155,13 @@ export function translateForbiddenSysctls(p: Json, at: YamlPathStep[], shape: Ps
     if (!l) return no(`parameters.${key} that is not a list of strings`, [...at, key]);
     lists[key] = l;
   }
-  const prefixes = (l: string[]) => `name matches regex ${literal(`^(${l.map((x) => escapeRegex(x.replace(/^\*+|\*+$/g, ''))).join('|')})`)}`;
+  const entry = (x: string) => (older ? escapeRegex(x.replace(/^\*+|\*+$/g, '')) : x === '*' ? '' : x.endsWith('*') ? escapeRegex(x.slice(0, -1)) : `${escapeRegex(x)}$`);
+  const names = (l: string[]) => `name matches regex ${literal(`^(${l.map(entry).join('|')})`)}`;
   const parts: string[] = [];
   const forbidden = lists['forbiddenSysctls'] ?? [];
-  if (forbidden.length) parts.push(prefixes(forbidden));
-  // Each violation's message reads its own list: without it sprintf is undefined and that violation never reported.
+  if (forbidden.length) parts.push(names(forbidden));
   const allowed = lists['allowedSysctls'];
-  if (allowed !== undefined) parts.push(allowed.length === 0 ? 'name exists' : `name exists and not ${prefixes(allowed)}`);
+  if (allowed !== undefined) parts.push(allowed.length === 0 ? 'name exists' : `name exists and not ${names(allowed)}`);
   if (parts.length === 0) return no('parameters without forbiddenSysctls entries and without allowedSysctls (the template then never reports anything)', at);
   return ok({ rule: 'forbidden-sysctls', body: `forbid any item in spec.securityContext.sysctls has (${parts.join(' or ')})`, ...onOf(shape) });
 }

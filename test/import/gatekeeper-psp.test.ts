@@ -21,6 +21,7 @@ describe('PSP translations on parameters of our own', () => {
   it('reads the container lists and the UPDATE skip from the Rego', () => {
     expect(psp.pspShape('c := input.review.object.spec.initContainers[_]')).toEqual(old);
     expect(psp.pspShape('not is_update(input.review)\nc := input.review.object.spec.ephemeralContainers[_]')).toEqual(later);
+    expect(psp.pspShape('not is_update(input.review)\nsome type in ["containers", "initContainers", "ephemeralContainers"]\nsome c in input.review.object.spec[type]')).toEqual(later);
     expect(body(psp.translatePrivileged(old))).toBe('forbid any app container has securityContext.privileged = true or any init container has securityContext.privileged = true');
     expect(psp.translatePrivileged(later)).toEqual({ ok: true, value: { rule: 'no-privileged-containers', body: 'forbid any container has securityContext.privileged = true', on: 'on create' } });
     expect(body(psp.translateAllowPrivilegeEscalation(later))).toBe('require every container has securityContext.allowPrivilegeEscalation = false');
@@ -60,13 +61,16 @@ describe('PSP translations on parameters of our own', () => {
     expect(body(psp.translateVolumeTypes({ volumes: ['nfs', 'tmpfs'] }, [], old))).toMatch(/"tmpfs"/);
   });
 
-  it('sysctls: trimmed prefixes as escaped regexes; the allow-list only when given', () => {
-    expect(body(psp.translateForbiddenSysctls({ forbiddenSysctls: ['*net.ipv4.*', 'vm.swappiness'] }, [], old))).toBe(
-      'forbid any item in spec.securityContext.sysctls has (name matches regex "^(net\\\\.ipv4\\\\.|vm\\\\.swappiness)")',
-    );
-    expect(body(psp.translateForbiddenSysctls({ allowedSysctls: ['a.b*'] }, [], old))).toBe('forbid any item in spec.securityContext.sysctls has (name exists and not name matches regex "^(a\\\\.b)")');
-    expect(body(psp.translateForbiddenSysctls({ allowedSysctls: [] }, [], old))).toBe('forbid any item in spec.securityContext.sysctls has (name exists)');
-    expect(body(psp.translateForbiddenSysctls({ forbiddenSysctls: [] }, [], old))).toMatch(/never reports/);
+  it('sysctls: the matching of the library version the Rego shows; the allow-list only when given', () => {
+    const olderRego = 'startswith(sysctl, trim(input.parameters.forbiddenSysctls[_], "*"))\nstartswith(sysctl, trim(input.parameters.allowedSysctls[_], "*"))';
+    const laterRego = 'endswith(forbidden, "*")\nendswith(allowed, "*")';
+    const t = (p: Record<string, unknown>, rego: string) => body(psp.translateForbiddenSysctls(p, [], old, rego));
+    expect(t({ forbiddenSysctls: ['*net.ipv4.*', 'vm.swappiness'] }, olderRego)).toBe('forbid any item in spec.securityContext.sysctls has (name matches regex "^(net\\\\.ipv4\\\\.|vm\\\\.swappiness)")');
+    expect(t({ forbiddenSysctls: ['net.ipv4.*', 'vm.swappiness', '*'] }, laterRego)).toBe('forbid any item in spec.securityContext.sysctls has (name matches regex "^(net\\\\.ipv4\\\\.|vm\\\\.swappiness$|)")');
+    expect(t({ allowedSysctls: ['a.b*'] }, olderRego)).toBe('forbid any item in spec.securityContext.sysctls has (name exists and not name matches regex "^(a\\\\.b)")');
+    expect(t({ allowedSysctls: [] }, laterRego)).toBe('forbid any item in spec.securityContext.sysctls has (name exists)');
+    expect(t({ forbiddenSysctls: [] }, olderRego)).toMatch(/never reports/);
+    expect(t({ forbiddenSysctls: ['a'] }, 'startswith(sysctl, x)')).toMatch(/not one the importer knows/);
   });
 
   it('host paths: segment prefixes as regexes; readOnly entries, "/" and slash-only prefixes refused', () => {
