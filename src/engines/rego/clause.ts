@@ -284,7 +284,28 @@ export class ClauseCompiler {
     throw new Problem('rego_type_error', loc, `undefined function ${dotted}`);
   }
 
+  /**
+   * A complete rule called with no arguments, `r()`: OPA's type checker accepts the call when the rule's type is
+   * `any` (a value computed from input, or values of several types; ast/check.go checkExprBuiltin returns early on
+   * types.Any) and evaluation then reads the rule's value, as `r` would. A rule whose values are all literals of one
+   * type keeps the type error. (A value bound through a variable to a literal is typed by OPA but counted as `any`
+   * here: such a call loads here and not in OPA.) gatekeeper-library's forbidden-sysctls calls
+   * `allowed_sysctl_string()`, a string or the input's list.
+   */
+  private ruleCalledWithoutArgs(fn: readonly string[]): readonly string[] | undefined {
+    const first = fn[0]!;
+    const path = this.env.aliases.has(first) ? [...this.env.aliases.get(first)!, ...fn.slice(1)]
+      : this.env.pkgRules.has(first) ? ['data', ...this.env.module.packagePath, ...fn]
+      : first === 'data' ? fn : undefined;
+    if (path === undefined || path[0] !== 'data') return undefined;
+    const rs = nodeAt(this.env.root, path.slice(1), false)?.rules;
+    if (rs?.kind !== 'complete' || rs.valueTypes === undefined) return undefined;
+    return rs.valueTypes.has('any') || rs.valueTypes.size > 1 ? path : undefined;
+  }
+
   private call(fn: readonly string[], args: readonly Term[], infix: boolean, scope: Scope, loc: Loc): CTerm {
+    const asRule = args.length === 0 && !infix ? this.ruleCalledWithoutArgs(fn) : undefined;
+    if (asRule) return this.globalRef(asRule, [], loc);
     const target = this.callTarget(fn, infix, loc);
     const arity = target.k === 'builtin' ? target.builtin.arity : target.rules.arity;
     if (args.length !== arity && args.length !== arity + 1) {

@@ -58,6 +58,10 @@ export function compileModules(modules: readonly RegoModule[]): RegoProgram {
         continue;
       }
       placed.push({ rule, module: m, rs });
+      if (rs.kind === 'complete') {
+        const types = (rs.valueTypes ??= new Set());
+        for (const v of [rule.value, ...rule.elses.map((e) => e.value)]) types.add(literalType(v));
+      }
     }
   }
   for (const rs of ruleSets) {
@@ -94,6 +98,14 @@ export function compileModules(modules: readonly RegoModule[]): RegoProgram {
   const typeErrors = checkTypes(modules, envs);
   if (typeErrors.length > 0) throw new RegoCompileError(typeErrors);
   return { root, ruleSets, modules };
+}
+
+/** The JSON type of a rule value written as a literal (absent: `true`); `any` for anything computed. */
+function literalType(t: Rule['value']): string {
+  if (t === undefined) return 'boolean';
+  if (t.kind === 'scalar') return t.value === null ? 'null' : typeof t.value;
+  if (t.kind === 'array' || t.kind === 'object' || t.kind === 'set') return t.kind;
+  return 'any';
 }
 
 function compileRule(rule: Rule, env: ModuleEnv, rs: RuleSet): void {

@@ -94,6 +94,12 @@ export interface RuleSet {
   readonly arity: number;
   readonly clauses: CClause[];
   defaultValue?: Value;
+  /**
+   * The JSON types of a complete rule's values as written (`any` for a value that is not a literal). OPA's type
+   * checker lets such a rule be called as `r()` when its type is `any` (ast/check.go checkExprBuiltin), which is
+   * the case unless every value has one type.
+   */
+  valueTypes?: Set<string>;
   readonly file: string;
   readonly loc: Loc;
 }
