@@ -48,6 +48,7 @@ export const pspReadsExemptImages: ReadonlySet<string> = new Set([
   'K8sPSPHostNetworkingPorts',
   'K8sPSPProcMount',
   'K8sPSPHostProcess',
+  'K8sPSPAllowedUsers',
 ]);
 
 /** K8sPSPPrivilegedContainer (package k8spspprivileged): `c.securityContext.privileged` holds. */
@@ -200,6 +201,71 @@ export function translateHostFilesystem(p: Json, at: YamlPathStep[], shape: PspS
  */
 export const translateHostProcess = (shape: PspShape): Translation<PspRule> =>
   ok({ rule: 'no-host-process', body: `forbid spec.securityContext.windowsOptions.hostProcess = true or ${containers(shape, 'any', 'securityContext.windowsOptions.hostProcess = true')}`, ...onOf(shape) });
+
+/** `ranges` of {min, max} integers as `(X >= min and X <= max) or …`; undefined when absent (the Rego then accepts nothing). */
+function ranges(v: unknown, path: string, at: YamlPathStep[]): Translation<string | undefined> {
+  if (v === undefined) return ok(undefined);
+  if (!Array.isArray(v) || v.length === 0) return no('ranges that are not a non-empty list', at);
+  const alts: string[] = [];
+  for (const [i, r] of v.entries()) {
+    const lo = isMap(r) ? r['min'] : undefined;
+    const hi = isMap(r) ? r['max'] : undefined;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) return no('a range without integer min and max', [...at, i]);
+    alts.push(`${path} >= ${String(lo)} and ${path} <= ${String(hi)}`);
+  }
+  return ok(alts.length === 1 ? alts[0]! : alts.map((x) => `(${x})`).join(' or '));
+}
+
+/**
+ * K8sPSPAllowedUsers (runAsUser, runAsGroup, supplementalGroups, fsGroup, each `{rule, ranges}`): a container's value
+ * is its securityContext's, else the pod's (`effective`); fsGroup and supplementalGroups exist on the pod only.
+ * MustRunAs needs the value and one range holding it; MayRunAs needs a range holding it when present;
+ * MustRunAsNonRoot (runAsUser) needs a non-zero user, or no user and runAsNonRoot true; RunAsAny and a missing rule
+ * check nothing. Without `ranges`, runAsUser reports every value (accept_users reads the missing ranges in its
+ * body) while the group fields report none (the missing `params.ranges` is a call argument under `not`, evaluated
+ * before the negation); MustRunAs still needs the group field present.
+ * Not translated: supplementalGroups ranges (a numeric test on every element of a list of numbers), pod-level
+ * fields together with exemptImages (a pod whose containers are all exempt is not reported), rules outside the
+ * template's enum.
+ */
+export function translateAllowedUsers(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+  const perContainer: string[] = [];
+  const perPod: string[] = [];
+  for (const field of ['runAsUser', 'runAsGroup', 'supplementalGroups', 'fsGroup'] as const) {
+    const params = p[field];
+    if (params === undefined) continue;
+    const fat = [...at, field];
+    if (!isMap(params)) return no(`parameters.${field} that is not a map`, fat);
+    const rule = params['rule'];
+    if (rule === undefined || rule === 'RunAsAny') continue;
+    const allowed = field === 'runAsUser' ? ['MustRunAs', 'MustRunAsNonRoot'] : ['MustRunAs', 'MayRunAs'];
+    if (typeof rule !== 'string' || !allowed.includes(rule)) return no(`the ${field} rule ${JSON.stringify(rule)} (the template's enum: RunAsAny, ${allowed.join(', ')})`, [...fat, 'rule']);
+    if (field === 'runAsUser' && rule === 'MustRunAsNonRoot') {
+      perContainer.push('(effective runAsUser exists and effective runAsUser != 0 or effective runAsUser is absent and effective runAsNonRoot = true)');
+      continue;
+    }
+    if (field === 'supplementalGroups') return no('supplementalGroups with MustRunAs or MayRunAs (every element of a list of numbers within ranges: secpol tests a list of numbers only by membership)', [...fat, 'rule']);
+    const pod = field === 'fsGroup';
+    const path = pod ? 'spec.securityContext.fsGroup' : `effective ${field}`;
+    const r = ranges(params['ranges'], path, [...fat, 'ranges']);
+    if (!r.ok) return r;
+    if (r.value === undefined) {
+      // runAsUser reads its ranges inside accept_users, so a value is reported; the group checks pass
+      // params.ranges as an argument under `not`, which OPA evaluates first: undefined, nothing reported.
+      if (field === 'runAsUser') return no('runAsUser MustRunAs without ranges (the template then reports every pod)', fat);
+      if (rule === 'MustRunAs') (pod ? perPod : perContainer).push(`${path} exists`);
+      continue;
+    }
+    const test = rule === 'MustRunAs' ? `(${path} exists and (${r.value}))` : `(${path} is absent or ${r.value})`;
+    (pod ? perPod : perContainer).push(test);
+  }
+  if (perPod.length && p['exemptImages'] !== undefined) return no('fsGroup checked together with exemptImages (the template skips a pod whose containers are all exempt)', [...at, 'exemptImages']);
+  const parts: string[] = [];
+  if (perContainer.length) parts.push(containers(shape, 'every', perContainer.length === 1 ? perContainer[0]! : `(${perContainer.join(' and ')})`));
+  parts.push(...perPod);
+  if (parts.length === 0) return no('parameters that check no field (the template then never reports anything)', at);
+  return ok({ rule: 'allowed-users', body: `require ${parts.join(' and ')}`, ...onOf(shape) });
+}
 
 /** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */
 export const pspInexpressible: Readonly<Record<string, string>> = {

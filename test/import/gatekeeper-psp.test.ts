@@ -31,6 +31,19 @@ describe('PSP translations on parameters of our own', () => {
     expect(psp.translateHostProcess(later)).toEqual({ ok: true, value: { rule: 'no-host-process', body: 'forbid spec.securityContext.windowsOptions.hostProcess = true or any container has securityContext.windowsOptions.hostProcess = true', on: 'on create' } });
   });
 
+  it('allowed users: effective runAsUser/runAsGroup per container, fsGroup on the pod, the Rego\'s missing-ranges readings', () => {
+    const t = (p: Record<string, unknown>) => body(psp.translateAllowedUsers(p, [], old));
+    expect(t({ runAsUser: { rule: 'MustRunAs', ranges: [{ min: 1, max: 9 }] }, fsGroup: { rule: 'MayRunAs', ranges: [{ min: 5, max: 5 }] } })).toBe(
+      'require every app container has (effective runAsUser exists and (effective runAsUser >= 1 and effective runAsUser <= 9)) and every init container has (effective runAsUser exists and (effective runAsUser >= 1 and effective runAsUser <= 9)) and (spec.securityContext.fsGroup is absent or spec.securityContext.fsGroup >= 5 and spec.securityContext.fsGroup <= 5)',
+    );
+    expect(body(psp.translateAllowedUsers({ runAsGroup: { rule: 'MustRunAs' } }, [], later))).toBe('require every container has effective runAsGroup exists');
+    expect(t({ runAsGroup: { rule: 'MayRunAs' } })).toMatch(/check no field/);
+    expect(t({ runAsUser: { rule: 'MustRunAs' } })).toMatch(/reports every pod/);
+    expect(t({ supplementalGroups: { rule: 'MayRunAs', ranges: [{ min: 1, max: 2 }] } })).toMatch(/list of numbers/);
+    expect(t({ fsGroup: { rule: 'MustRunAs', ranges: [{ min: 1, max: 2 }] }, exemptImages: ['a/*'] })).toMatch(/exemptImages/);
+    expect(t({ runAsUser: { rule: 'MustRunAsRoot' } })).toMatch(/enum/);
+  });
+
   it('templates the language cannot follow are listed with the construct, not translated', () => {
     expect(Object.keys(psp.pspInexpressible).sort()).toEqual(['K8sPSPAppArmor', 'K8sPSPCapabilities', 'K8sPSPHostProbesLifecycle', 'K8sPSPSeccomp']);
     expect(psp.pspInexpressible['K8sPSPHostProbesLifecycle']).toMatch(/eval_conflict_error/);
