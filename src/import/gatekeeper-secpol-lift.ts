@@ -152,7 +152,7 @@ function regexText(v: Term): string {
 /** Fixed helpers that are neither tests nor values: a predicate never calls them directly. */
 export const fixedHelpers = new Set([
   'pod_view', 'pod_template_paths', 'containers', 'review_operation', 'in_scope', 'object_namespace', 'object_labels', 'object_label', 'is_workload',
-  'workload_levels', 'owner_name_matches', 'object_or_empty', 'value_at', 'list_at', 'number', 'quantity', 'quantity_factors', 'message_value',
+  'workload_levels', 'owner_name_matches', 'object_or_empty', 'value_at', 'list_at', 'number', 'quantity', 'quantity_factors', 'quantity_small', 'quantity_nano', 'quantity_nano_text', 'message_value',
   'matches_any_glob', 'pod_annotations', ...Object.keys(tests1), ...Object.keys(tests2),
 ]);
 
@@ -244,6 +244,11 @@ export class Lifter {
     if (t.args.length === 2 && tests2[name]) return test(tests2[name]!(this.value(t.args[0]!, scope).text, t.args[1]!));
     if (fixedHelpers.has(name)) return fail(`the helper ${name} used as a test (${where})`);
     if (t.fn.length === 1 && this.rules.has(name)) {
+      const relation = this.relation(name);
+      if (relation) {
+        const [a, b] = t.args as [Term, Term];
+        return test(`${this.value(a, scope).text} ${relation.op} ${relation.factor === '1' ? '' : `${relation.factor} * `}${this.value(b, scope).text}${relation.offset}`);
+      }
       const comparison = this.comparison(name);
       if (comparison) {
         const [a, b] = t.args as [Term, Term];
@@ -272,6 +277,49 @@ export class Lifter {
     const read = callOf(lhs, 'number', 1) ?? callOf(lhs, 'quantity', 1);
     if (!read || varName(read.args[0]!) !== x) return undefined;
     return op;
+  }
+
+  /**
+   * `name(x, y) if read(x) [* q] OP read(y) [* p] [± q·o]` with read `quantity_nano` or `number`, the backend's
+   * field comparison `x OP p/q × y ± o`: its operator, the factor as a decimal, the offset as text.
+   */
+  private relation(name: string): { op: string; factor: string; offset: string } | undefined {
+    const defs = this.rules.get(name) ?? [];
+    if (defs.length !== 1) return undefined;
+    const d = defs[0]!;
+    if (d.kind !== 'function' || d.args?.length !== 2 || d.elses.length || d.body.length !== 1 || d.value !== undefined) return undefined;
+    const [x, y] = d.args.map(varName);
+    const l = d.body[0]!;
+    if (!x || !y || l.negated || l.expr.kind !== 'term' || l.expr.term.kind !== 'call') return undefined;
+    const call = l.expr.term;
+    const op = comparisons[call.fn.join('.')];
+    const [lhs, rhs] = call.args;
+    if (!op || !lhs || !rhs) return undefined;
+    /** `read(v)` or `read(v) * k`: the read helper and k. */
+    const scaled = (t: Term, v: string): { read: string; k: bigint } | undefined => {
+      const m = callOf(t, 'mul', 2);
+      const inner = m ? m.args[0]! : t;
+      const k = m ? constant(m.args[1]!) : 1;
+      if (typeof k !== 'number' || !Number.isSafeInteger(k) || k <= 0) return undefined;
+      const read = callOf(inner, 'quantity_nano', 1) ?? callOf(inner, 'number', 1);
+      return read && varName(read.args[0]!) === v ? { read: read.fn.join('.'), k: BigInt(k) } : undefined;
+    };
+    let offset = 0n;
+    let right = rhs;
+    const plus = callOf(rhs, 'plus', 2) ?? callOf(rhs, 'minus', 2);
+    if (plus) {
+      const o = constant(plus.args[1]!);
+      if (typeof o !== 'number' || !Number.isSafeInteger(o)) return undefined;
+      offset = BigInt(plus.fn.join('.') === 'plus' ? o : -o);
+      right = plus.args[0]!;
+    }
+    const sx = scaled(lhs, x);
+    const sy = scaled(right, y);
+    if (!sx || !sy || sx.read !== sy.read || (offset !== 0n && sx.read !== 'number') || offset % sx.k !== 0n) return undefined;
+    const factor = decimalOf(sy.k, sx.k);
+    if (factor === undefined) return undefined;
+    const o = offset / sx.k;
+    return { op, factor, offset: o === 0n ? '' : o > 0n ? ` + ${o}` : ` - ${-o}` };
   }
 
   /** A generated helper (rule or function): one body per definition, their disjunction. */
@@ -423,6 +471,18 @@ export class Lifter {
 }
 
 /** `not P`, with `not any D has not Q` read as `every D has Q` kept for the caller's simplifications. */
+/** p/q as an exact decimal (`1.5`, `2`), or undefined when q has a prime factor other than 2 and 5. */
+function decimalOf(p: bigint, q: bigint): string | undefined {
+  for (let digits = 0, scale = 1n; digits <= 30; digits++, scale *= 10n) {
+    if (scale % q !== 0n) continue;
+    const text = (p * (scale / q)).toString().padStart(digits + 1, '0');
+    const whole = text.slice(0, text.length - digits);
+    const fraction = text.slice(text.length - digits).replace(/0+$/, '');
+    return fraction ? `${whole}.${fraction}` : whole;
+  }
+  return undefined;
+}
+
 function negate(p: Pred): Pred {
   return p.kind === 'not' ? p.operand : not(p);
 }

@@ -210,6 +210,9 @@ function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
     return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
   }
   const o = c as { key: string; operator: string; value: boolean };
+  // secpol's Kyverno backend writes a field compared with another field as the sign of a quantity difference.
+  // Integers: `[x][0] >= add([y][0], \`1\`)` (or multiply/subtract, or a plain `[y][0]`).
+  if (/subtract\(\s*multiply\(|\]\[0\]\s*[<>]=?\s*(\[|(add|subtract|multiply)\(\s*\[)/.test(o.key)) return refuse(`a comparison of two fields at ${at.join('.')} (quantities as the sign of subtract(multiply(…), multiply(…)), integers with add/multiply): not read back yet; write it as \`PATH <= FACTOR * PATH\``);
   const b = bool(parse(variableText(o.key)!), s);
   checkQuotedObject(variableText(o.key)!, s.ctx);
   return (lower(o.operator) === 'equals') === o.value ? b : not(b);

@@ -56,7 +56,7 @@ describe("import of secpol's own Gatekeeper output", () => {
     const rules = r.value!.rules;
     const proven = rules.filter((x) => x.status === 'proven');
     expect(rules.filter((x) => x.status !== 'proven')).toEqual([]);
-    expect(proven.length).toBe(44);
+    expect(proven.length).toBe(47);
     expect(r.diagnostics).toEqual([]);
     const text = r.value!.files.map((f) => f.text).join('\n');
     // Exceptions (a workload until a date; images), effective fields, references, label selectors come back as written.
@@ -77,7 +77,7 @@ describe("import of secpol's own Gatekeeper output", () => {
     const stripped = await importPolicies(inputs.map((i) => ({ path: i.path, text: rewrite(i.text, withoutComments, true) })), { today });
     const texts = (r: typeof plain) => r.value!.files.map((f) => withoutComments(f.text));
     expect(texts(stripped)).toEqual(texts(plain));
-    expect(plain.value!.rules.filter((x) => x.status === 'imported').length).toBe(44);
+    expect(plain.value!.rules.filter((x) => x.status === 'imported').length).toBe(47);
   }, 120_000);
 
   it('a fixed helper edited in place is caught by the proof (SP3002), not trusted by its name', async () => {
