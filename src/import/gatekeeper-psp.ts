@@ -267,6 +267,45 @@ export function translateAllowedUsers(p: Json, at: YamlPathStep[], shape: PspSha
   return ok({ rule: 'allowed-users', body: `require ${parts.join(' and ')}`, ...onOf(shape) });
 }
 
+/**
+ * K8sPSPFSGroup (rule, ranges): MustRunAs allows a pod whose spec.securityContext.fsGroup is in a range, MayRunAs also
+ * one without it (`not spec.securityContext.fsGroup`), RunAsAny every pod; any other rule, or MustRunAs without
+ * ranges, allows none.
+ */
+export function translateFsGroup(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+  const rule = p['rule'];
+  if (rule === 'RunAsAny') return no('rule RunAsAny (the template then never reports anything)', [...at, 'rule']);
+  if (rule !== 'MustRunAs' && rule !== 'MayRunAs') return no(`the rule ${JSON.stringify(rule)} (neither MustRunAs, MayRunAs nor RunAsAny: the template then reports every pod)`, [...at, 'rule']);
+  const path = 'spec.securityContext.fsGroup';
+  const r = p['ranges'] === undefined || (Array.isArray(p['ranges']) && p['ranges'].length === 0) ? ok(undefined) : ranges(p['ranges'], path, [...at, 'ranges']);
+  if (!r.ok) return r;
+  if (r.value === undefined) {
+    if (rule === 'MustRunAs') return no('MustRunAs without ranges (the template then reports every pod)', at);
+    return ok({ rule: 'fs-group', body: `require ${path} is absent`, ...onOf(shape) });
+  }
+  return ok({ rule: 'fs-group', body: rule === 'MustRunAs' ? `require ${path} exists and (${r.value})` : `require ${path} is absent or ${r.value}`, ...onOf(shape) });
+}
+
+/**
+ * K8sPSPFlexVolumes: a volume with a flexVolume whose driver no allowedFlexVolumes entry names. The message formats
+ * parameters.allowedFlexVolumes, so without it nothing is reported.
+ */
+export function translateFlexVolumes(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+  const list = p['allowedFlexVolumes'];
+  if (list === undefined) return no('parameters without allowedFlexVolumes (the template\'s message then is undefined and it never reports anything)', at);
+  if (!Array.isArray(list)) return no('allowedFlexVolumes that is not a list', [...at, 'allowedFlexVolumes']);
+  const drivers: string[] = [];
+  for (const [i, e] of list.entries()) {
+    if (!isMap(e)) return no('an allowedFlexVolumes entry that is not a map', [...at, 'allowedFlexVolumes', i]);
+    const d = e['driver'];
+    if (d === undefined) continue;
+    if (typeof d !== 'string') return no('a driver that is not a string', [...at, 'allowedFlexVolumes', i, 'driver']);
+    drivers.push(d);
+  }
+  const allowed = drivers.length ? ` and not flexVolume.driver in [${[...new Set(drivers)].map((d) => literal(d)).join(', ')}]` : '';
+  return ok({ rule: 'flex-volumes', body: `forbid any volume has (flexVolume exists${allowed})`, ...onOf(shape) });
+}
+
 /** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */
 export const pspInexpressible: Readonly<Record<string, string>> = {
   K8sPSPAppArmor: 'reads each container\'s profile from the annotation container.apparmor.security.beta.kubernetes.io/<container name>, a key built from the name of the container being checked; secpol paths name fixed keys',

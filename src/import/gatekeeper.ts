@@ -344,6 +344,8 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
   K8sPSPForbiddenSysctls: { pkg: 'k8spspforbiddensysctls', translate: (p, at, _m, rego) => psp.translateForbiddenSysctls(p, at, psp.pspShape(rego), rego) },
   K8sPSPHostFilesystem: { pkg: 'k8spsphostfilesystem', translate: (p, at, _m, rego) => psp.translateHostFilesystem(p, at, psp.pspShape(rego)) },
   K8sPSPAllowedUsers: { pkg: 'k8spspallowedusers', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateAllowedUsers(p, at, psp.pspShape(rego))) },
+  K8sPSPFSGroup: { pkg: 'k8spspfsgroup', translate: (p, at, _m, rego) => psp.translateFsGroup(p, at, psp.pspShape(rego)) },
+  K8sPSPFlexVolumes: { pkg: 'k8spspflexvolumes', translate: (p, at, _m, rego) => psp.translateFlexVolumes(p, at, psp.pspShape(rego)) },
   K8sPSPHostProcess: { pkg: 'k8spsphostprocess', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateHostProcess(psp.pspShape(rego))) },
   K8sHttpsOnly: {
     pkg: 'k8shttpsonly',

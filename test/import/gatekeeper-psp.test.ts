@@ -44,6 +44,17 @@ describe('PSP translations on parameters of our own', () => {
     expect(t({ runAsUser: { rule: 'MustRunAsRoot' } })).toMatch(/enum/);
   });
 
+  it('fsGroup and flexVolume drivers on the pod, never-reporting and always-reporting parameters refused', () => {
+    expect(body(psp.translateFsGroup({ rule: 'MustRunAs', ranges: [{ min: 10, max: 20 }] }, [], old))).toBe('require spec.securityContext.fsGroup exists and (spec.securityContext.fsGroup >= 10 and spec.securityContext.fsGroup <= 20)');
+    expect(body(psp.translateFsGroup({ rule: 'MayRunAs', ranges: [] }, [], old))).toBe('require spec.securityContext.fsGroup is absent');
+    expect(body(psp.translateFsGroup({ rule: 'MustRunAs' }, [], old))).toMatch(/reports every pod/);
+    expect(body(psp.translateFsGroup({ rule: 'RunAsAny' }, [], old))).toMatch(/never reports/);
+    expect(body(psp.translateFsGroup({}, [], old))).toMatch(/reports every pod/);
+    expect(body(psp.translateFlexVolumes({ allowedFlexVolumes: [{ driver: 'acme/nfs' }, {}] }, [], later))).toBe('forbid any volume has (flexVolume exists and not flexVolume.driver in ["acme/nfs"])');
+    expect(body(psp.translateFlexVolumes({ allowedFlexVolumes: [] }, [], old))).toBe('forbid any volume has (flexVolume exists)');
+    expect(body(psp.translateFlexVolumes({}, [], old))).toMatch(/never reports/);
+  });
+
   it('templates the language cannot follow are listed with the construct, not translated', () => {
     expect(Object.keys(psp.pspInexpressible).sort()).toEqual(['K8sPSPAppArmor', 'K8sPSPCapabilities', 'K8sPSPHostProbesLifecycle', 'K8sPSPSeccomp']);
     expect(psp.pspInexpressible['K8sPSPHostProbesLifecycle']).toMatch(/eval_conflict_error/);
