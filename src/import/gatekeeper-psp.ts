@@ -49,6 +49,7 @@ export const pspReadsExemptImages: ReadonlySet<string> = new Set([
   'K8sPSPProcMount',
   'K8sPSPHostProcess',
   'K8sPSPAllowedUsers',
+  'K8sPSPSELinuxV2',
 ]);
 
 /** K8sPSPPrivilegedContainer (package k8spspprivileged): `c.securityContext.privileged` holds. */
@@ -304,6 +305,35 @@ export function translateFlexVolumes(p: Json, at: YamlPathStep[], shape: PspShap
   }
   const allowed = drivers.length ? ` and not flexVolume.driver in [${[...new Set(drivers)].map((d) => literal(d)).join(', ')}]` : '';
   return ok({ rule: 'flex-volumes', body: `forbid any volume has (flexVolume exists${allowed})`, ...onOf(shape) });
+}
+
+/**
+ * K8sPSPSELinuxV2 (allowedSELinuxOptions): the pod's and each container's securityContext.seLinuxOptions, when set,
+ * must fit one entry: for each of level, role, type and user, the option is absent or equals the entry's (an entry
+ * without that key allows only its absence). The messages format parameters.allowedSELinuxOptions: without it nothing
+ * is reported.
+ */
+export function translateSELinux(p: Json, at: YamlPathStep[], shape: PspShape): Translation<PspRule> {
+  const list = p['allowedSELinuxOptions'];
+  if (list === undefined) return no('parameters without allowedSELinuxOptions (the template\'s message then is undefined and it never reports anything)', at);
+  if (!Array.isArray(list)) return no('allowedSELinuxOptions that is not a list', [...at, 'allowedSELinuxOptions']);
+  const fits: string[][] = [];
+  for (const [i, e] of list.entries()) {
+    if (!isMap(e)) return no('an allowedSELinuxOptions entry that is not a map', [...at, 'allowedSELinuxOptions', i]);
+    const tests: string[] = [];
+    for (const f of ['level', 'role', 'type', 'user'] as const) {
+      const v = e[f];
+      if (v !== undefined && typeof v !== 'string') return no(`a ${f} that is not a string`, [...at, 'allowedSELinuxOptions', i, f]);
+      tests.push(v === undefined ? `seLinuxOptions.${f} is absent` : `(seLinuxOptions.${f} is absent or seLinuxOptions.${f} = ${literal(v)})`);
+    }
+    fits.push(tests);
+  }
+  const bad = (prefix: string) => {
+    const allowed = fits.map((t) => t.map((x) => x.replace(/seLinuxOptions\./g, `${prefix}seLinuxOptions.`)).join(' and '));
+    return `${prefix}seLinuxOptions exists${allowed.length ? ` and not (${allowed.length === 1 ? allowed[0]! : allowed.map((x) => `(${x})`).join(' or ')})` : ''}`;
+  };
+  const body = `forbid ${bad('spec.securityContext.')} or ${containers(shape, 'any', `(${bad('securityContext.')})`)}`;
+  return ok({ rule: 'selinux', body, ...onOf(shape) });
 }
 
 /** Templates whose Rego reads what the secpol language cannot express, with the construct it lacks. */

@@ -346,6 +346,7 @@ const recognisers: Readonly<Record<string, Recogniser>> = {
   K8sPSPAllowedUsers: { pkg: 'k8spspallowedusers', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateAllowedUsers(p, at, psp.pspShape(rego))) },
   K8sPSPFSGroup: { pkg: 'k8spspfsgroup', translate: (p, at, _m, rego) => psp.translateFsGroup(p, at, psp.pspShape(rego)) },
   K8sPSPFlexVolumes: { pkg: 'k8spspflexvolumes', translate: (p, at, _m, rego) => psp.translateFlexVolumes(p, at, psp.pspShape(rego)) },
+  K8sPSPSELinuxV2: { pkg: 'k8spspselinux', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateSELinux(p, at, psp.pspShape(rego))) },
   K8sPSPHostProcess: { pkg: 'k8spsphostprocess', translate: (p, at, _m, rego) => exemptThen(p, at, () => psp.translateHostProcess(psp.pspShape(rego))) },
   K8sHttpsOnly: {
     pkg: 'k8shttpsonly',

@@ -55,6 +55,13 @@ describe('PSP translations on parameters of our own', () => {
     expect(body(psp.translateFlexVolumes({}, [], old))).toMatch(/never reports/);
   });
 
+  it('SELinux options: pod and containers, each option absent or equal to one entry\'s; an entry without a key allows only its absence', () => {
+    expect(body(psp.translateSELinux({ allowedSELinuxOptions: [{ type: 'spc_t', level: 's0' }] }, [], later))).toBe(
+      'forbid spec.securityContext.seLinuxOptions exists and not ((spec.securityContext.seLinuxOptions.level is absent or spec.securityContext.seLinuxOptions.level = "s0") and spec.securityContext.seLinuxOptions.role is absent and (spec.securityContext.seLinuxOptions.type is absent or spec.securityContext.seLinuxOptions.type = "spc_t") and spec.securityContext.seLinuxOptions.user is absent) or any container has (securityContext.seLinuxOptions exists and not ((securityContext.seLinuxOptions.level is absent or securityContext.seLinuxOptions.level = "s0") and securityContext.seLinuxOptions.role is absent and (securityContext.seLinuxOptions.type is absent or securityContext.seLinuxOptions.type = "spc_t") and securityContext.seLinuxOptions.user is absent))',
+    );
+    expect(body(psp.translateSELinux({}, [], old))).toMatch(/never reports/);
+  });
+
   it('templates the language cannot follow are listed with the construct, not translated', () => {
     expect(Object.keys(psp.pspInexpressible).sort()).toEqual(['K8sPSPAppArmor', 'K8sPSPCapabilities', 'K8sPSPHostProbesLifecycle', 'K8sPSPSeccomp']);
     expect(psp.pspInexpressible['K8sPSPHostProbesLifecycle']).toMatch(/eval_conflict_error/);
