@@ -189,11 +189,14 @@ const folders = root && existsSync(root) ? readdirSync(root).filter((d) => exist
 describe.skipIf(folders.length === 0)('upstream pod-security-policy checkout (SECPOL_GATEKEEPER_PSP)', () => {
   for (const folder of folders) {
     const dir = join(root!, folder);
-    const samples = existsSync(join(dir, 'samples')) ? readdirSync(join(dir, 'samples')).filter((s) => existsSync(join(dir, 'samples', s, 'constraint.yaml'))).sort() : [];
+    // Every samples/<scenario>/constraint*.yaml (fsgroup has constraint2.yaml and constraint3.yaml beside constraint.yaml).
+    const samples = existsSync(join(dir, 'samples'))
+      ? readdirSync(join(dir, 'samples')).sort().flatMap((d) => (existsSync(join(dir, 'samples', d)) && !d.endsWith('.yaml') ? readdirSync(join(dir, 'samples', d)).filter((f) => /^constraint.*\.yaml$/.test(f)).sort().map((f) => join(d, f)) : []))
+      : [];
     for (const s of samples) {
       it(`${folder}/${s}: imported and proven, or refused with a reason (never a disagreement)`, async () => {
         const template = { path: join(dir, 'template.yaml'), text: readFileSync(join(dir, 'template.yaml'), 'utf8') };
-        const c = { path: join(dir, 'samples', s, 'constraint.yaml'), text: readFileSync(join(dir, 'samples', s, 'constraint.yaml'), 'utf8') };
+        const c = { path: join(dir, 'samples', s), text: readFileSync(join(dir, 'samples', s), 'utf8') };
         const r = await importPolicies([template, c], { today: '2026-06-01', verify: { runs: 200, seed: 1 } });
         const disagreements = r.diagnostics.filter((d) => d.code === 'SP3002' && !/never (violated|satisfied)/.test(d.message));
         expect(disagreements.map((d) => d.message)).toEqual([]);
