@@ -261,22 +261,30 @@ export class Lifter {
     return fail(`the call ${where}`);
   }
 
-  /** `name(x, n) if number(x) OP n` (or `quantity(x)`): the comparison's secpol operator. */
-  private comparison(name: string): string | undefined {
+  /**
+   * A generated two-argument helper whose only definition is one comparison (`name(a, b) if LHS OP RHS`): its
+   * parameters, the secpol operator and the two sides; undefined for any other shape.
+   */
+  private comparisonHelper(name: string): { a: string; b: string; op: string; lhs: Term; rhs: Term } | undefined {
     const defs = this.rules.get(name) ?? [];
     if (defs.length !== 1) return undefined;
     const d = defs[0]!;
     if (d.kind !== 'function' || d.args?.length !== 2 || d.elses.length || d.body.length !== 1 || d.value !== undefined) return undefined;
-    const [x, n] = d.args.map(varName);
+    const [a, b] = d.args.map(varName);
     const l = d.body[0]!;
-    if (l.negated || l.expr.kind !== 'term' || l.expr.term.kind !== 'call') return undefined;
+    if (!a || !b || l.negated || l.expr.kind !== 'term' || l.expr.term.kind !== 'call') return undefined;
     const call = l.expr.term;
     const op = comparisons[call.fn.join('.')];
     const [lhs, rhs] = call.args;
-    if (!op || !lhs || !rhs || varName(rhs) !== n) return undefined;
-    const read = callOf(lhs, 'number', 1) ?? callOf(lhs, 'quantity', 1);
-    if (!read || varName(read.args[0]!) !== x) return undefined;
-    return op;
+    return op && lhs && rhs ? { a, b, op, lhs, rhs } : undefined;
+  }
+
+  /** `name(x, n) if number(x) OP n` (or `quantity(x)`): the comparison's secpol operator. */
+  private comparison(name: string): string | undefined {
+    const h = this.comparisonHelper(name);
+    if (!h || varName(h.rhs) !== h.b) return undefined;
+    const read = callOf(h.lhs, 'number', 1) ?? callOf(h.lhs, 'quantity', 1);
+    return read && varName(read.args[0]!) === h.a ? h.op : undefined;
   }
 
   /**
@@ -284,17 +292,9 @@ export class Lifter {
    * field comparison `x OP p/q × y ± o`: its operator, the factor as a decimal, the offset as text.
    */
   private relation(name: string): { op: string; factor: string; offset: string } | undefined {
-    const defs = this.rules.get(name) ?? [];
-    if (defs.length !== 1) return undefined;
-    const d = defs[0]!;
-    if (d.kind !== 'function' || d.args?.length !== 2 || d.elses.length || d.body.length !== 1 || d.value !== undefined) return undefined;
-    const [x, y] = d.args.map(varName);
-    const l = d.body[0]!;
-    if (!x || !y || l.negated || l.expr.kind !== 'term' || l.expr.term.kind !== 'call') return undefined;
-    const call = l.expr.term;
-    const op = comparisons[call.fn.join('.')];
-    const [lhs, rhs] = call.args;
-    if (!op || !lhs || !rhs) return undefined;
+    const h = this.comparisonHelper(name);
+    if (!h) return undefined;
+    const { a: x, b: y, op, lhs, rhs } = h;
     /** `read(v)` or `read(v) * k`: the read helper and k. */
     const scaled = (t: Term, v: string): { read: string; k: bigint } | undefined => {
       const m = callOf(t, 'mul', 2);
