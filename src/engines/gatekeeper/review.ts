@@ -74,8 +74,8 @@ function pluralOf(kind: string): string {
  * `uid` is `""`, `resource` is all empty strings, `userInfo` is `{}`, and `oldObject` and `options` are null.
  *
  * With `operation`, it is reviewed as the admission webhook receives it: the same request with that operation,
- * `resource` and `requestKind`/`requestResource` filled, `oldObject` (null on CREATE; the object itself on
- * UPDATE unless one is given) and `dryRun: false`.
+ * `resource` and `requestKind`/`requestResource` filled, `oldObject` (the one given; else null, as the VAP engine
+ * and the semantics read an UPDATE given without its stored object: semantics §3.4) and `dryRun: false`.
  */
 export function buildReview(opts: ReviewOptions): ReviewRequest | GatekeeperError {
   if (opts.admissionRequest !== undefined) {
@@ -114,7 +114,7 @@ export function buildReview(opts: ReviewOptions): ReviewRequest | GatekeeperErro
   const resource = { group: gvk.group, version: gvk.version, resource: pluralOf(gvk.kind) };
   // DELETE: the API server sends the deleted object as oldObject and no object; Gatekeeper copies it into
   // object (SetObjectOnDelete), so both are the object.
-  const old = opts.operation === 'DELETE' ? obj : opts.oldObject !== undefined ? opts.oldObject : opts.operation === 'UPDATE' ? obj : null;
+  const old = opts.operation === 'DELETE' ? obj : opts.oldObject !== undefined ? opts.oldObject : null;
   const sub = opts.subResource ? { subResource: opts.subResource } : {};
   const requestSub = opts.subResource ? { requestSubResource: opts.subResource } : {};
   const review: Record<string, unknown> = {

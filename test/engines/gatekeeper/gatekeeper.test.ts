@@ -161,7 +161,7 @@ violation[{"msg": "parameters", "details": input.parameters}] { true }
     const review = (op: string) =>
       eval_({ template: ECHO, constraint: constraint('K8sEcho'), object: obj, operation: op }).violations.find((v) => v.msg === 'review')!.details as Record<string, unknown>;
     expect(review('CREATE')).toMatchObject({ operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, oldObject: null, dryRun: false });
-    expect(review('UPDATE')).toMatchObject({ operation: 'UPDATE', object: obj, oldObject: obj });
+    expect(review('UPDATE')).toMatchObject({ operation: 'UPDATE', object: obj, oldObject: null });
     expect(review('DELETE')).toMatchObject({ operation: 'DELETE', object: obj, oldObject: obj });
   });
 
