@@ -1,4 +1,4 @@
-import type { FieldTest, Predicate, Scalar } from '../../ir/index.js';
+import type { FieldTest, Predicate, Relation, Scalar } from '../../ir/index.js';
 import { joinPath, literal, variable } from './jmespath.js';
 import { safeLiteral } from './pattern.js';
 import type { Json } from './scope.js';
@@ -144,6 +144,39 @@ function atom(t: FieldTest, holds: boolean, context: OperatorContext): { conditi
   }
 }
 
+const negatedOperators = { gt: 'LessThanOrEquals', ge: 'LessThan', lt: 'GreaterThanOrEquals', le: 'GreaterThan' } as const;
+
+/**
+ * A field comparison `x OP p/q × y + o` (semantics §3.5) as `q·x OP p·y + q·o` with Kyverno's numeric operators, on
+ * fields the API server types (undefined otherwise). The key is `x || ''` (`multiply(x || '0', q)` for q > 1), the
+ * value `y || ''` or `multiply(y || '0', p)` (`add`/`subtract` of `q·o` for integers): `multiply` reads a quantity
+ * string as a quantity before a duration and multiplies exactly (inf.Dec), the operator compares two quantity
+ * strings as durations when both are Go durations (`500m`: 500 minutes, proportional to the millicores, exact) and
+ * else as quantities (resource.Quantity.Cmp), two numbers as float64. Kyverno substitutes every condition of a block
+ * before evaluating any, so each key and value must resolve on a missing field: the `|| '0'` stands in where a
+ * presence condition has already decided. Where the comparison must fail (`holds` false, a `require`): `any` of
+ * `x` absent, `y` absent, the negated comparison. Where it must hold (quantities only): `all` of `y` present
+ * (`GreaterThanOrEquals "0"`: the API server admits no quantity below 0), `x` present too when the key is a
+ * product, and the comparison; an integer has no presence test that every Kyverno release reads alike (NotEquals
+ * of a number and '' changed in notequal.go), so it keeps the boolean form. docs/backends/kyverno.md, "Comparing two fields".
+ */
+function relationAtom(r: Relation, holds: boolean, context: OperatorContext): { conditions: Json[]; alternatives: boolean } | undefined {
+  const { subject, other, factor, offset, type } = r;
+  if (subject.apiTyped !== true || other.apiTyped !== true || !context.pathOk(subject.path) || !context.pathOk(other.path)) return undefined;
+  const { numerator: p, denominator: q } = factor;
+  if (!Number.isSafeInteger(p) || !Number.isSafeInteger(q) || !Number.isSafeInteger(offset * q)) return undefined;
+  const zero = type === 'quantity' ? "'0'" : '`0`';
+  const path = (f: typeof subject) => joinPath(context.base, f.path);
+  const scaled = (f: typeof subject, k: number) => (k === 1 ? `${path(f)} || ''` : `multiply(${path(f)} || ${zero}, \`${k}\`)`);
+  const shift = q * offset;
+  const right = shift === 0 ? scaled(other, p) : `${shift > 0 ? 'add' : 'subtract'}(${p === 1 ? `${path(other)} || ${zero}` : scaled(other, p)}, \`${Math.abs(shift)}\`)`;
+  const comparison = condition(variable(scaled(subject, q)), holds ? numericOperators[r.op] : negatedOperators[r.op], variable(right));
+  if (!holds) return { conditions: [condition(scalarKey(context.base, subject.path), 'Equals', ''), condition(scalarKey(context.base, other.path), 'Equals', ''), comparison], alternatives: true };
+  if (type !== 'quantity') return undefined;
+  const present = (f: typeof subject) => condition(scalarKey(context.base, f.path), 'GreaterThanOrEquals', '0');
+  return { conditions: [...(q === 1 ? [] : [present(subject)]), present(other), comparison], alternatives: false };
+}
+
 /**
  * The violation (`p` when `holds`, else `not p`) as one `any` or `all` block, each operand a condition with an
  * operator where one is exact (atom) and a boolean condition otherwise; undefined when no operand has an operator
@@ -157,8 +190,8 @@ export function operatorConditions(p: Predicate, holds: boolean, context: Operat
   let exact = 0;
   let alternatives = false;
   for (const item of parts) {
-    const form = item.p.kind === 'test' ? atom(item.p, item.holds, context) : undefined;
-    if (form && (!form.alternatives || form.conditions.length === 1 || mode === 'any' || parts.length === 1)) {
+    const form = item.p.kind === 'test' ? atom(item.p, item.holds, context) : item.p.kind === 'relation' ? relationAtom(item.p, item.holds, context) : undefined;
+    if (form && (form.alternatives ? form.conditions.length === 1 || mode === 'any' || parts.length === 1 : form.conditions.length === 1 || mode === 'all' || parts.length === 1)) {
       out.push(...form.conditions);
       alternatives ||= form.alternatives && form.conditions.length > 1;
       exact++;

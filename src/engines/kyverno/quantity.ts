@@ -68,17 +68,22 @@ const DURATION_UNITS: Record<string, number> = {
   h: 3600e9,
 };
 
-/** Parses a Go duration (`1h30m`, `-1.5s`, `0`) into nanoseconds; undefined when invalid. */
+/**
+ * Parses a Go duration (`1h30m`, `-1.5s`, `0`) into nanoseconds; undefined when invalid. As Go's time.ParseDuration
+ * (src/time/format.go): each element's whole part times its unit, plus the truncated `fraction × (unit / scale)`, in
+ * unsigned 64-bit nanoseconds; a magnitude beyond 2^63 (2^63 - 1 when positive) is an error ("invalid duration"),
+ * so `153722868m` is no duration.
+ */
 export function parseDuration(input: string): number | undefined {
   let s = input;
-  let sign = 1;
+  let negative = false;
   if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
+    negative = s[0] === '-';
     s = s.slice(1);
   }
   if (s === '0') return 0;
   if (s === '') return undefined;
-  let total = 0;
+  let total = 0n;
   while (s !== '') {
     const num = /^(\d*)(?:\.(\d*))?/.exec(s);
     const whole = num?.[1] ?? '';
@@ -90,10 +95,19 @@ export function parseDuration(input: string): number | undefined {
     const scale = DURATION_UNITS[unit];
     if (scale === undefined) return undefined;
     s = s.slice(unit.length);
-    total += Number(`${whole || '0'}.${frac || '0'}`) * scale;
+    const v = BigInt(whole || '0');
+    if (v > MAX_DURATION / BigInt(scale)) return undefined;
+    let element = v * BigInt(scale);
+    if (frac !== '') element += BigInt(Math.trunc(Number(frac) * (scale / 10 ** frac.length)));
+    total += element;
+    if (element > MAX_DURATION || total > MAX_DURATION) return undefined;
   }
-  return sign * total;
+  if (!negative && total > MAX_DURATION - 1n) return undefined;
+  return Number(negative ? -total : total);
 }
+
+/** 1 << 63 nanoseconds. */
+const MAX_DURATION = 1n << 63n;
 
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)$/;
 const SPECIAL_FLOAT_RE = /^([+-]?)(inf|infinity|nan)$/i;
