@@ -8,7 +8,7 @@
  * makes the proof fail rather than the import lie. Anything else is `Unliftable`, with the construct named.
  */
 import type { Body, Literal, Rule, Term } from '../engines/rego/index.js';
-import { and, literal, not, or, pathText, quantified, test } from './text.js';
+import { and, decimalOf, literal, not, or, pathText, quantified, test } from './text.js';
 import type { Pred } from './model.js';
 
 /** A construct the lifter does not translate; reported per rule as SP3001. */
@@ -471,18 +471,6 @@ export class Lifter {
 }
 
 /** `not P`, with `not any D has not Q` read as `every D has Q` kept for the caller's simplifications. */
-/** p/q as an exact decimal (`1.5`, `2`), or undefined when q has a prime factor other than 2 and 5. */
-function decimalOf(p: bigint, q: bigint): string | undefined {
-  for (let digits = 0, scale = 1n; digits <= 30; digits++, scale *= 10n) {
-    if (scale % q !== 0n) continue;
-    const text = (p * (scale / q)).toString().padStart(digits + 1, '0');
-    const whole = text.slice(0, text.length - digits);
-    const fraction = text.slice(text.length - digits).replace(/0+$/, '');
-    return fraction ? `${whole}.${fraction}` : whole;
-  }
-  return undefined;
-}
-
 function negate(p: Pred): Pred {
   return p.kind === 'not' ? p.operand : not(p);
 }

@@ -7,10 +7,10 @@
  * means an exception until a date.
  */
 import { and, caseSplit, dropExistsVars, F, not, or, placed, quant, refuse, Refusal, substitute, T, t, toPred, type B } from './kyverno-bool.js';
-import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type Domain, type JmesContext, type Node, type Scope } from './kyverno-jmespath.js';
+import { atom, bool, checkQuotedObject, domainsOf, jmespath, parse, pathOf, refOf, schemaOf, variableText, type Domain, type JmesContext, type Node, type Ref, type Scope } from './kyverno-jmespath.js';
 import { patternPredicate } from './kyverno-pattern.js';
 import { no, ok, type Pred, type Translation, type YamlPathStep } from './model.js';
-import { literal } from './text.js';
+import { decimalOf, literal } from './text.js';
 
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
 
@@ -87,6 +87,11 @@ function valueConditionB(o: { key: string; operator: string; value: string | num
     if ((schema.type !== 'integer' && schema.type !== 'number') || n === undefined) return refuse(`${o.operator} of ${r.path.join('.')}, a ${schema.type}, and ${JSON.stringify(v)} (only numbers are compared; Kyverno reads text as durations, quantities or versions)`);
     return atom(r, `${p} ${ordering} ${n}`, s);
   }
+  if (defaulted && equals && v === '' && (schema.type === 'integer' || schema.type === 'number' || schema.type === 'quantity')) {
+    // equal.go: a number key is not Equals '' (no float in it), nor a quantity string (no quantity in ''): only a
+    // missing field, read as '', is.
+    return atom(r, `${p} is absent`, s);
+  }
   if (schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'number') {
     const lit = typeof v === 'string' && schema.type !== 'boolean' && /^-?\d+$/.test(v) ? Number(v) : v;
     if (typeof lit !== (schema.type === 'boolean' ? 'boolean' : 'number')) return refuse(`${o.operator} of the ${schema.type} ${r.path.join('.')} and ${JSON.stringify(v)}`);
@@ -121,6 +126,152 @@ function quantityBound(v: string): string | undefined {
   const whole = BigInt(m[1]!);
   if (m[2] === undefined) return String(whole);
   return `${whole * 1000n + BigInt(m[2].padEnd(3, '0'))}m`;
+}
+
+/** A field read as `F || ''`, `F || '0'` or `F || \`0\``: the field's node and what a missing one reads as. */
+function defaultedField(n: Node | undefined): { field: Node; zero: boolean } | undefined {
+  if (n?.type !== 'OrExpression' || n.children?.[1]?.type !== 'Literal') return undefined;
+  const v = n.children[1].value;
+  return v === '' || v === '0' || v === 0 ? { field: n.children[0]!, zero: v !== '' } : undefined;
+}
+
+/** `F || ''` (k = 1), or `multiply(F || '0', \`k\`)`, or `F || '0'`: the field scaled by a whole k. */
+function scaledField(n: Node): { field: Node; k: number; zero: boolean } | undefined {
+  if (n.type === 'Function' && n.name === 'multiply' && n.children?.length === 2) {
+    const k = n.children[1]!;
+    const inner = defaultedField(n.children[0]);
+    if (k.type !== 'Literal' || typeof k.value !== 'number' || !Number.isSafeInteger(k.value) || k.value < 0 || !inner?.zero) return undefined;
+    return { field: inner.field, k: k.value, zero: true };
+  }
+  const f = defaultedField(n);
+  return f && { ...f, k: 1 };
+}
+
+/** The identity of a field read in a condition key (`F || ''`), to match a relation's fields with their siblings. */
+const fieldKey = (field: Node): string => JSON.stringify(field);
+
+/** A condition `{{ … }} GreaterThan|… {{ … }}`: an ordering of two expressions. */
+function isRelationCondition(c: unknown): boolean {
+  const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
+  return !!o && ORDERING[lower(o.operator)] !== undefined && typeof o.key === 'string' && variableText(o.key) !== undefined && typeof o.value === 'string' && variableText(o.value) !== undefined;
+}
+
+/**
+ * The fields a block's other conditions settle when missing, with those conditions' indices: in an `any` block
+ * `F || ''` Equals '' (true when F is missing, so the block holds whatever the rest reads), in an `all` block
+ * `F || ''` under an ordering operator with a number (false on '', so the block fails). `presence`: the condition is
+ * also implied by a comparison of F (`GreaterThanOrEquals "0"` on a quantity, which the API server keeps at 0 or more).
+ */
+function settledFields(items: readonly unknown[], mode: 'any' | 'all'): Map<string, { index: number; presence: boolean }[]> {
+  const out = new Map<string, { index: number; presence: boolean }[]>();
+  items.forEach((c, index) => {
+    const o = c as { key?: unknown; operator?: unknown; value?: unknown } | null;
+    if (!o || typeof o.key !== 'string') return;
+    const text = variableText(o.key);
+    if (text === undefined || (typeof o.value === 'string' && variableText(o.value) !== undefined)) return;
+    let n: Node;
+    try {
+      n = parse(text);
+    } catch {
+      return;
+    }
+    const f = defaultedField(n);
+    if (!f || f.zero) return;
+    const op = lower(o.operator);
+    const settles = mode === 'any' ? op === 'equals' && o.value === '' : ORDERING[op] !== undefined && (typeof o.value === 'number' || (typeof o.value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(o.value)));
+    if (!settles) return;
+    const presence = mode === 'any' || (op === 'greaterthanorequals' && (o.value === 0 || o.value === '0'));
+    const key = fieldKey(f.field);
+    out.set(key, [...(out.get(key) ?? []), { index, presence }]);
+  });
+  return out;
+}
+
+const NEGATED: Readonly<Record<string, string>> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+interface FieldComparison {
+  /** `x OP p/q * y ± o`, and the same with the operator negated. */
+  readonly text: string;
+  readonly negated: string;
+  readonly ref: Ref;
+  readonly type: string;
+  readonly fields: readonly { readonly key: string; readonly zero: boolean }[];
+}
+
+/**
+ * secpol's Kyverno field comparison (docs/backends/kyverno.md, "Comparing two fields"): `{{ X }} OP {{ Y }}` with X
+ * `x || ''` or `multiply(x || '0', \`q\`)` and Y `y || ''`, `multiply(y || '0', \`p\`)`, or either inside
+ * `add`/`subtract` of a whole number c (integers). On two present values Kyverno's numeric operator compares q·x with
+ * p·y ± c exactly (numeric.go: numbers as float64; quantity strings as durations when both are one, which `m`
+ * values are, in minutes, proportional; else as quantities), so the condition is `x OP p/q * y ± c/q`. A missing field
+ * read as '' is never ordered (false); one read as '0' compares a zero, which its sibling conditions must settle.
+ */
+function fieldComparison(o: { key: string; operator: string; value: string }, s: Scope): FieldComparison {
+  const op = ORDERING[lower(o.operator)]!;
+  const keyText = variableText(o.key)!;
+  const valueText = variableText(o.value)!;
+  checkQuotedObject(keyText, s.ctx);
+  checkQuotedObject(valueText, s.ctx);
+  const shape = `(translated: {{ x || '' }} or {{ multiply(x || '0', \`q\`) }} against {{ y || '' }} or {{ multiply(y || '0', \`p\`) }}, integers also with add/subtract of a whole number)`;
+  const x = scaledField(parse(keyText));
+  let valueNode = parse(valueText);
+  let c = 0;
+  if (valueNode.type === 'Function' && (valueNode.name === 'add' || valueNode.name === 'subtract') && valueNode.children?.length === 2) {
+    const n = valueNode.children[1]!;
+    if (n.type !== 'Literal' || typeof n.value !== 'number' || !Number.isSafeInteger(n.value)) return refuse(`the comparison {{ ${keyText} }} ${o.operator} {{ ${valueText} }} ${shape}`);
+    c = valueNode.name === 'add' ? n.value : -n.value;
+    valueNode = valueNode.children[0]!;
+  }
+  const y = scaledField(valueNode);
+  if (!x || !y || x.k === 0 || (c !== 0 && !y.zero)) return refuse(`the comparison {{ ${keyText} }} ${o.operator} {{ ${valueText} }} ${shape}`);
+  const rx = refOf(x.field, s) ?? refuse(`the key {{ ${keyText} }} (a field is read)`);
+  const ry = refOf(y.field, s) ?? refuse(`the value {{ ${valueText} }} (a field is read)`);
+  if (rx.base !== ry.base) return refuse(`a comparison of ${rx.path.join('.')} with ${ry.path.join('.')}, read in different scopes`);
+  const tx = schemaOf(rx, s).type;
+  const ty = schemaOf(ry, s).type;
+  if (tx !== ty || (tx !== 'integer' && tx !== 'quantity')) return refuse(`a comparison of ${rx.path.join('.')} (${tx}) with ${ry.path.join('.')} (${ty}) (translated: two integers or two quantities)`);
+  if (tx === 'quantity' && c !== 0) return refuse('add or subtract of a number and a quantity (arithmetic.go: a type mismatch, an error)');
+  const factor = decimalOf(BigInt(y.k), BigInt(x.k));
+  if (factor === undefined || c % x.k !== 0) return refuse(`the comparison {{ ${keyText} }} ${o.operator} {{ ${valueText} }} (its factor ${y.k}/${x.k} is no finite decimal, or its offset ${c}/${x.k} is not whole)`);
+  const offset = c / x.k;
+  const rest = `${factor === '1' ? '' : `${factor} * `}${pathOf(ry)}${offset === 0 ? '' : offset > 0 ? ` + ${offset}` : ` - ${-offset}`}`;
+  return {
+    text: `${pathOf(rx)} ${op} ${rest}`,
+    negated: `${pathOf(rx)} ${NEGATED[op]!} ${rest}`,
+    ref: rx,
+    type: tx,
+    fields: [{ key: fieldKey(x.field), zero: x.zero }, { key: fieldKey(y.field), zero: y.zero }],
+  };
+}
+
+/**
+ * The comparisons of one block, each with the siblings it absorbs. In an `any` block whose siblings make both
+ * fields' absence a violation (`x || ''` Equals '', `y || ''` Equals ''), `x missing or y missing or x OP r * y` is
+ * `not (x OP' r * y)` (the comparison is false on a missing field): that one test, the siblings dropped. In an `all`
+ * block a comparison of quantities implies its fields' `>= 0` siblings. Otherwise the comparison stands alone, and a
+ * field it reads as '0' when missing must be settled by a sibling.
+ */
+function comparisonParts(items: readonly unknown[], mode: 'any' | 'all', s: Scope, where: readonly YamlPathStep[]): Map<number, B> {
+  const out = new Map<number, B>();
+  const settled = settledFields(items, mode);
+  const absorbed: number[] = [];
+  items.forEach((c, i) => {
+    if (!isRelationCondition(c)) return;
+    out.set(i, placed([...where, i, 'key'], () => {
+      const r = fieldComparison(c as { key: string; operator: string; value: string }, s);
+      const siblings = r.fields.map((f) => settled.get(f.key)?.filter((x) => x.presence) ?? []);
+      if (siblings.every((x) => x.length > 0) && (mode === 'any' || r.type === 'quantity')) {
+        absorbed.push(...siblings.flat().map((x) => x.index));
+        return mode === 'any' ? not(atom(r.ref, r.negated, s)) : atom(r.ref, r.text, s);
+      }
+      for (const f of r.fields) {
+        if (f.zero && !settled.has(f.key)) return refuse(`the comparison ${r.text} with a field read as '0' when missing, and no condition beside it that settles that case (an any block's {{ F || '' }} Equals '', an all block's ordering of {{ F || '' }} with a number)`);
+      }
+      return atom(r.ref, r.text, s);
+    }));
+  });
+  for (const i of absorbed) if (!out.has(i)) out.set(i, mode === 'any' ? F : T);
+  return out;
 }
 
 const lowerOp = (o: unknown): string => lower((o as { operator?: unknown } | null)?.operator);
@@ -197,6 +348,7 @@ function listNotInPairs(items: readonly unknown[], s: Scope, where: readonly Yam
 }
 
 function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
+  if (isRelationCondition(c)) return refuse(`the comparison of two expressions at ${at.join('.')} outside a condition block`);
   if (isSetCondition(c)) return setConditionB(c as { key: unknown; operator: string; value: unknown }, s);
   if (isValueCondition(c) && isFieldKey((c as { key: string }).key)) return valueConditionB(c as { key: string; operator: string; value: string | number | boolean }, s);
   if (!isBooleanCondition(c)) {
@@ -210,9 +362,10 @@ function conditionB(c: unknown, s: Scope, at: readonly YamlPathStep[]): B {
     return refuse(`the condition ${key} ${String(o?.operator)} at ${at.join('.')} (translated: a {{ boolean expression }} Equals/NotEquals true or false, and one field compared with a value)`);
   }
   const o = c as { key: string; operator: string; value: boolean };
-  // secpol's Kyverno backend writes a field compared with another field as the sign of a quantity difference.
-  // Integers: `[x][0] >= add([y][0], \`1\`)` (or multiply/subtract, or a plain `[y][0]`).
-  if (/subtract\(\s*multiply\(|\]\[0\]\s*[<>]=?\s*(\[|(add|subtract|multiply)\(\s*\[)/.test(o.key)) return refuse(`a comparison of two fields at ${at.join('.')} (quantities as the sign of subtract(multiply(…), multiply(…)), integers with add/multiply): not read back yet; write it as \`PATH <= FACTOR * PATH\``);
+  // A field compared with another field inside one boolean expression, as secpol's Kyverno backend writes the cases
+  // its operator form does not cover (an integer comparison that must hold) and wrote them all before: the sign of a
+  // quantity difference, integers with add/multiply.
+  if (/subtract\(\s*multiply\(|\]\[0\]\s*[<>]=?\s*(\[|(add|subtract|multiply)\(\s*\[)/.test(o.key)) return refuse(`a comparison of two fields inside a boolean expression at ${at.join('.')} (quantities as the sign of subtract(multiply(…), multiply(…)), integers with add/multiply): not read back; the operator form {{ x || '' }} GreaterThan {{ multiply(y || '0', \`p\`) }} is`);
   const b = bool(parse(variableText(o.key)!), s);
   checkQuotedObject(variableText(o.key)!, s.ctx);
   return (lower(o.operator) === 'equals') === o.value ? b : not(b);
@@ -223,7 +376,8 @@ function conditionsB(block: unknown, s: Scope, at: readonly YamlPathStep[]): B {
   const list = (items: unknown, mode: 'any' | 'all', where: readonly YamlPathStep[]): B => {
     if (!Array.isArray(items) || items.length === 0) return refuse(`an empty or malformed ${mode} list of conditions`);
     const pairs = mode === 'any' ? listNotInPairs(items, s, where) : new Map<number, B>();
-    const parts = items.map((c, i) => pairs.get(i) ?? placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
+    const comparisons = comparisonParts(items, mode, s, where);
+    const parts = items.map((c, i) => pairs.get(i) ?? comparisons.get(i) ?? placed([...where, i, 'key'], () => conditionB(c, s, [...where, i])));
     return mode === 'any' ? or(parts) : and(parts);
   };
   if (Array.isArray(block)) return list(block, 'all', at);

@@ -14,6 +14,18 @@ export function pathText(steps: readonly string[]): string {
   return steps.map((s, i) => (bare.test(s) && !reserved.has(s) ? `${i ? '.' : ''}${s}` : `[${literal(s)}]`)).join('');
 }
 
+/** p/q as an exact decimal (`1.5`, `2`), or undefined when q has a prime factor other than 2 and 5. */
+export function decimalOf(p: bigint, q: bigint): string | undefined {
+  for (let digits = 0, scale = 1n; digits <= 30; digits++, scale *= 10n) {
+    if (scale % q !== 0n) continue;
+    const text = (p * (scale / q)).toString().padStart(digits + 1, '0');
+    const whole = text.slice(0, text.length - digits);
+    const fraction = text.slice(text.length - digits).replace(/0+$/, '');
+    return fraction ? `${whole}.${fraction}` : whole;
+  }
+  return undefined;
+}
+
 /** A secpol name from a foreign one: lower-case letters, digits and single `-`; never empty. */
 export function nameOf(text: string, fallback = 'imported'): string {
   const n = text.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/-+/g, '-').replace(/^[-_]+|[-_]+$/g, '');

@@ -45,7 +45,6 @@ describe('import of secpol\'s own output', () => {
       /rule context \(variables from API calls/, // bound-role-privileges: the role a binding references, read by an API call
       /not a validate rule \((mutate|generate)\)/, // tenant-namespaces: generated namespace defaults
       /a verifyImages rule/, // signed-images, scanned-images: image verification is not read back yet
-      /a comparison of two fields .*not read back yet/, // resource-ratios: field comparisons come back from Gatekeeper only
     ];
     const unexplained = rules.filter((x) => x.status !== 'proven' && !known.some((k) => k.test(x.reason ?? '')));
     expect(unexplained).toEqual([]);
