@@ -130,10 +130,29 @@ function decoded(v: unknown, s: FieldSchema | undefined): unknown {
 }
 
 /**
+ * A Pod's defaulting (core/v1 SetDefaults_Pod; kubernetes.io "Resource Management for Pods and Containers": a limit
+ * given without a request is copied as the request): each app and init container's requests gain every limit they
+ * lack. Pods only: pod templates are not defaulted so (their pods are, when the controller creates them).
+ */
+function requestsFromLimits(spec: Json): void {
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    for (const c of Array.isArray(containers) ? containers : []) {
+      const resources = isObject(c) ? c['resources'] : undefined;
+      const limits = isObject(resources) ? resources['limits'] : undefined;
+      if (!isObject(resources) || !isObject(limits) || Object.keys(limits).length === 0) continue;
+      const requests = isObject(resources['requests']) ? resources['requests'] : {};
+      resources['requests'] = { ...limits, ...requests };
+    }
+  }
+}
+
+/**
  * The object as the API server stores it and shows it to admission, for built-in kinds: nulls and quantities
  * decoded as Go does (`decoded`), and what a controller needs but no rule reads filled in as `kubectl create` would require it:
  * a selector matching the template's labels (Deployment, ReplicaSet, StatefulSet, DaemonSet), a CronJob schedule,
- * restartPolicy Never for Job templates (whose default, Always, a Job rejects). Other kinds are returned as they are.
+ * restartPolicy Never for Job templates (whose default, Always, a Job rejects), a Pod's requests defaulted from its
+ * limits (`requestsFromLimits`). Other kinds are returned as they are.
  */
 export function asStored<T extends ApiRequest>(request: T): T {
   const schema = builtInSchema(request.object);
@@ -143,6 +162,7 @@ export function asStored<T extends ApiRequest>(request: T): T {
     const spec = at(object, s.path);
     const template = at(object, s.path.slice(0, -1));
     if (!isObject(spec) || !isObject(template)) continue;
+    if (!s.template) requestsFromLimits(spec);
     const top = at(object, ['spec']) as Json;
     if (s.controller === 'Job' || s.controller === 'CronJob') {
       spec['restartPolicy'] ??= 'Never';

@@ -77,8 +77,9 @@ describe('the admitted domain: what the API server rejects before admission (iss
   it('resource lists take quantities under standard or qualified names', () => {
     const limits = (l: Record<string, unknown>) => problems({ containers: [{ ...app, resources: { limits: l } }] });
     expect(limits({ cpu: '500m', memory: 1024, 'nvidia.com/gpu': '1' })).toEqual([]);
-    expect(limits({ cpu: 'lots' })).toEqual(['spec.containers[0].resources.limits.cpu: Invalid value: "lots": must be a quantity (a number, or a string such as 500m or 1Gi)']);
-    expect(limits({ gpu: '1' })).toEqual(['spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource name or a fully-qualified extended resource name']);
+    // A Pod's limits are defaulted into its requests before validation (SetDefaults_Pod), so both are reported.
+    expect(limits({ cpu: 'lots' })).toEqual(['spec.containers[0].resources.limits.cpu: Invalid value: "lots": must be a quantity (a number, or a string such as 500m or 1Gi)', 'spec.containers[0].resources.requests.cpu: Invalid value: "lots": must be a quantity (a number, or a string such as 500m or 1Gi)']);
+    expect(limits({ gpu: '1' })).toEqual(['spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource name or a fully-qualified extended resource name', 'spec.containers[0].resources.requests.gpu: Invalid value: "gpu": must be a standard resource name or a fully-qualified extended resource name']);
   });
 });
 

@@ -12,10 +12,20 @@ describe('admitted objects show quantities serialised', () => {
     const stored = asStored({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec } }).object as { spec: Record<string, unknown> };
     expect(stored.spec).toEqual({
       containers: [{ name: 'app', image: 'nginx:1.25', resources: { limits: { cpu: '500m', memory: '1536Mi' }, requests: { cpu: '2k', memory: '1Mi', 'example.com/gpu': '+1' } } }],
-      initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '100e-3', memory: '100u' } } }],
+      // A Pod's limits without requests are copied as its requests (SetDefaults_Pod).
+      initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '100e-3', memory: '100u' }, requests: { cpu: '100e-3', memory: '100u' } } }],
       overhead: { cpu: '1E3', memory: '1G' },
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
     });
+  });
+
+  it('a Pod\'s requests default to its limits, a pod template\'s do not (SetDefaults_Pod)', () => {
+    const pod = (resources: unknown) => asStored({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', resources }] } } }).object as { spec: { containers: { resources: unknown }[] } };
+    expect(pod({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } }).spec.containers[0]!.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
+    expect(pod({ requests: { cpu: '500m' } }).spec.containers[0]!.resources).toEqual({ requests: { cpu: '500m' } });
+    expect(pod({ limits: {} }).spec.containers[0]!.resources).toEqual({ limits: {} });
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { cpu: '1' } } }] } } } };
+    expect((asStored({ object: deployment }).object as { spec: { template: { spec: { containers: { resources: unknown }[] } } } }).spec.template.spec.containers[0]!.resources).toEqual({ limits: { cpu: '1' } });
   });
 
   it('in a pod template', () => {
