@@ -98,6 +98,10 @@ const fractions = irOf(dsl`
       applies to "autoscaling/v2" HorizontalPodAutoscaler
       require spec.maxReplicas <= 2.5 * spec.minReplicas - 1
     }
+
+    rule pod-deadline {
+      require spec.activeDeadlineSeconds >= 2 * spec.terminationGracePeriodSeconds + 1
+    }
   }`);
 
 describe('verify on fractional factors', () => {
@@ -105,7 +109,7 @@ describe('verify on fractional factors', () => {
     it(`${target}: agrees with the semantics, every rule both violated and satisfied`, async () => {
       const report = (await verifyReports(fractions, target, { seed: 5, runs: 400 }))[0];
       expect(report?.disagreement && renderDisagreement(report.disagreement)).toBeUndefined();
-      for (const rule of ['cpu-fraction', 'memory-quarter', 'pod-grace', 'replicas-fraction']) {
+      for (const rule of ['cpu-fraction', 'memory-quarter', 'pod-grace', 'replicas-fraction', 'pod-deadline']) {
         expect(report?.outcomes[rule]?.fail, `${rule} violated`).toBeGreaterThan(0);
         expect(report?.outcomes[rule]?.pass, `${rule} satisfied`).toBeGreaterThan(0);
       }
@@ -118,6 +122,8 @@ describe('verify on fractional factors', () => {
     'cpu-fraction': [/operator: GreaterThanOrEquals(?=\n\s*value: "\{\{ multiply\(element\.resources\.requests\.cpu)/, 'operator: GreaterThan'],
     'memory-quarter': [/operator: GreaterThan(?=\n\s*value: "\{\{ element\.resources\.limits\.memory)/, 'operator: GreaterThanOrEquals'],
     'replicas-fraction': [/operator: GreaterThan(?=\n\s*value: "\{\{ subtract\()/, 'operator: GreaterThanOrEquals'],
+    // At the pod, read through autogen's rewrite of request.object.spec on controllers too.
+    'pod-deadline': [/operator: LessThan(?=\n\s*value: "\{\{ add\(multiply\(request\.object\.spec\.terminationGracePeriodSeconds)/, 'operator: LessThanOrEquals'],
   };
   for (const [rule, mutation] of Object.entries(kyvernoMutations)) {
     it(`kyverno: an operator form off by one at the boundary of ${rule} is caught`, async () => {

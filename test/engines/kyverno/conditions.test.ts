@@ -277,3 +277,25 @@ describe('variables and JMESPath', () => {
     expect(holds(`'\\{{ not.a.variable }}'`, 'Equals', `'\\{{ not.a.variable }}'`)).toBe(true);
   });
 });
+
+describe('substitution before evaluation', () => {
+  // Kyverno substitutes the whole any/all block before evaluating a condition (validateDeny: SubstituteAll on the
+  // block, then EvaluateConditions), so a variable that fails in a condition `any` would skip is still an error.
+  const block = (mode: 'any' | 'all') =>
+    policyWith(`
+message: denied
+deny:
+  conditions:
+    ${mode}:
+    - key: "{{ request.object.metadata.name }}"
+      operator: Equals
+      value: ${mode === 'any' ? 'p' : 'other'}
+    - key: "{{ request.object.spec.missing.field }}"
+      operator: Equals
+      value: x`);
+
+  it('an unknown key in a condition after the deciding one makes the rule an error, in any and in all', () => {
+    expect(statusOf(block('any'), pod({}, { name: 'p' }))).toBe('error');
+    expect(statusOf(block('all'), pod({}, { name: 'p' }))).toBe('error');
+  });
+});
