@@ -188,3 +188,51 @@ describe('hostile literals keep the boolean form', () => {
     }
   });
 });
+
+describe('field comparisons with the numeric operators (docs/backends/kyverno.md, "Comparing two fields")', () => {
+  const key = (k: string) => `{{ ${k} || '' }}`;
+  const compare = dsl`
+      policy compare {
+        applies to pods
+        rule cpu { require every container has resources.limits.cpu <= 4 * resources.requests.cpu }
+        rule half { require every container has resources.limits.cpu > 0.5 * resources.requests.cpu }
+        rule memory { forbid any container has resources.requests.memory > 2 * resources.limits.memory }
+        rule deadline { require spec.activeDeadlineSeconds >= spec.terminationGracePeriodSeconds + 30 }
+        rule grace { forbid spec.terminationGracePeriodSeconds > spec.activeDeadlineSeconds - 1 }
+        rule mixed { require every container has (resources.limits.cpu <= 2 * resources.requests.cpu or image matches "*:debug") }
+      }`;
+  const c = () => conditionsOf(compare);
+
+  it('the engine on the emitted YAML agrees with the semantics on admitted requests (600, seed 9)', () => {
+    const { set, files } = emit(compare);
+    const [report] = verifyPolicies(set, engineAdapters['kyverno']!(files), { runs: 600, seed: 9 });
+    expect(report!.disagreement && renderDisagreement(report!.disagreement)).toBeUndefined();
+    for (const rule of ['cpu', 'half', 'memory', 'deadline', 'grace']) expect(report!.outcomes[rule]?.fail, rule).toBeGreaterThan(0);
+  });
+
+  it('a require is any: either field missing, or the comparison negated; a fraction multiplies both sides', () => {
+    const got = c();
+    expect(got['cpu']).toEqual({
+      any: [
+        { key: key('element.resources.limits.cpu'), operator: 'Equals', value: '' },
+        { key: key('element.resources.requests.cpu'), operator: 'Equals', value: '' },
+        { key: key('element.resources.limits.cpu'), operator: 'GreaterThan', value: "{{ multiply(element.resources.requests.cpu || '0', `4`) }}" },
+      ],
+    });
+    expect((got['half'] as { any: unknown[] }).any[2]).toEqual({ key: "{{ multiply(element.resources.limits.cpu || '0', `2`) }}", operator: 'LessThanOrEquals', value: key('element.resources.requests.cpu') });
+    expect((got['deadline'] as { any: unknown[] }).any[2]).toEqual({ key: key('request.object.spec.activeDeadlineSeconds'), operator: 'LessThan', value: '{{ add(request.object.spec.terminationGracePeriodSeconds || `0`, `30`) }}' });
+  });
+
+  it('a forbid of quantities is all: the field read as \'0\' present, then the comparison; integers and mixes keep the boolean form', () => {
+    const got = c();
+    expect(got['memory']).toEqual({
+      all: [
+        { key: key('element.resources.limits.memory'), operator: 'GreaterThanOrEquals', value: '0' },
+        { key: key('element.resources.requests.memory'), operator: 'GreaterThan', value: "{{ multiply(element.resources.limits.memory || '0', `2`) }}" },
+      ],
+    });
+    expect(got['grace']).toEqual({ all: [expect.objectContaining({ operator: 'Equals', value: true })] });
+    // The violation `not (x <= 2y) and not glob` is an `all` the comparison's three alternatives cannot join.
+    expect(got['mixed']).toEqual({ all: [expect.objectContaining({ operator: 'Equals', value: true })] });
+  });
+});
