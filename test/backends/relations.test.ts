@@ -70,13 +70,26 @@ describe('vap and kyverno-cel: factors beyond 32 additions', () => {
   }
 });
 
-describe('kyverno: the sign of an exact quantity difference', () => {
-  it('multiplies by whole numbers and subtracts quantities (no divide, which goes through float64)', async () => {
-    const out = await compileTo(policy('resources.limits.cpu < 1.5 * resources.requests.cpu'), ['kyverno']);
+describe('kyverno: quantities multiplied by whole numbers, never divided (divide goes through float64)', () => {
+  const kyverno = async (body: string) => {
+    const out = await compileTo(policy(body), ['kyverno']);
     expect(out.diagnostics).toEqual([]);
-    const text = (out.value ?? []).map((f) => f.content.replace(/\\\n\s*/g, '')).join('\n');
-    expect(text).toContain("starts_with(subtract(multiply(");
+    return (out.value ?? []).map((f) => f.content.replace(/\\\n\s*/g, '')).join('\n');
+  };
+
+  it('alone, as Kyverno operators: both sides multiplied by the fraction\'s terms (1.5 = 3/2)', async () => {
+    const text = await kyverno('resources.limits.cpu < 1.5 * resources.requests.cpu');
+    expect(text).toContain("key: \"{{ multiply(element.resources.limits.cpu || '0', `2`) }}\"");
+    expect(text).toContain('operator: GreaterThanOrEquals');
+    expect(text).toContain("value: \"{{ multiply(element.resources.requests.cpu || '0', `3`) }}\"");
+    expect(text).not.toContain('divide(');
+  });
+
+  it('inside a larger condition, as the sign of the exact difference', async () => {
+    const text = await kyverno('((resources.limits.cpu < 1.5 * resources.requests.cpu or image = "x") and name != "y")');
+    expect(text).toContain('starts_with(subtract(multiply(');
     expect(text).toContain('`2`), multiply(');
     expect(text).toContain('`3`))');
+    expect(text).not.toContain('divide(');
   });
 });
