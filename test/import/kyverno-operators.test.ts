@@ -8,40 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { importPolicies } from '../../src/import/index.js';
 import { buildChecked, importArtifacts } from '../../src/import/import.js';
 import { proveOnce } from '../../src/import/verify.js';
+import { perContainerPolicy, podPolicy } from '../helpers/kyverno-policies.js';
 
 const today = '2026-06-01';
 const verify = { runs: 200, seed: 7 };
 
-/** One ClusterPolicy on Pod CREATE and UPDATE (a DELETE request's object is null) with one rule whose `validate` is `body` (YAML indented under `validate:`). */
-function policy(body: string): string {
-  return `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: ops
-spec:
-  validationFailureAction: Enforce
-  rules:
-    - name: r
-      match:
-        any:
-          - resources:
-              kinds:
-                - Pod
-              operations:
-                - CREATE
-                - UPDATE
-      validate:
-        message: denied
-${body.replace(/^/gm, '        ')}
-`;
-}
-
-/** A foreach over every container whose deny has these conditions (YAML under `conditions:`). */
-const perContainer = (conditions: string) => policy(`foreach:
-  - list: "request.object.spec.[containers, initContainers, ephemeralContainers][]"
-    deny:
-      conditions:
-${conditions.replace(/^/gm, '        ')}`);
+const policy = (body: string) => podPolicy('ops', body);
+const perContainer = (conditions: string) => perContainerPolicy('ops', conditions);
 
 const onObject = (conditions: string) => policy(`deny:
   conditions:

@@ -13,6 +13,7 @@ import { buildChecked, importArtifacts } from '../../src/import/import.js';
 import { proveOnce } from '../../src/import/verify.js';
 import { projectRoot } from '../helpers/corpora.js';
 import { dsl, irOf } from '../helpers/dsl.js';
+import { perContainerPolicy } from '../helpers/kyverno-policies.js';
 
 const today = '2026-06-01';
 const verify = { runs: 300, seed: 3 };
@@ -28,33 +29,7 @@ async function roundTrip(text: string) {
   return { rules: r.value!.rules, text: r.value!.files.map((f) => f.text).join('\n'), codes: r.diagnostics.map((d) => d.code) };
 }
 
-/** One ClusterPolicy on Pod CREATE and UPDATE with a foreach over every container whose deny has these conditions. */
-function perContainer(conditions: string): string {
-  return `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: ratios
-spec:
-  rules:
-    - name: r
-      match:
-        any:
-          - resources:
-              kinds:
-                - Pod
-              operations:
-                - CREATE
-                - UPDATE
-      validate:
-        failureAction: Enforce
-        message: denied
-        foreach:
-          - list: "request.object.spec.[containers, initContainers, ephemeralContainers][]"
-            deny:
-              conditions:
-${conditions.replace(/^/gm, '                ')}
-`;
-}
+const perContainer = (conditions: string) => perContainerPolicy('ratios', conditions);
 
 const cpuRatio = `any:
   - key: "{{ element.resources.limits.cpu || '' }}"
